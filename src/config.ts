@@ -1,0 +1,124 @@
+import path from 'node:path';
+
+/** Size and count limits that protect the store from oversized requests. */
+export interface Limits {
+  /** Largest `data` or `metadata` of one event, in bytes of JSON. Default 1 MiB (`GATER_MAX_EVENT_BYTES`). */
+  maxEventBytes: number;
+  /** Most events in one append. Default 1,000 (`GATER_MAX_APPEND_EVENTS`). */
+  maxEventsPerAppend: number;
+  /** Largest page a connection returns; `first` defaults to 100. */
+  maxPageSize: number;
+  defaultPageSize: number;
+}
+
+export interface Config {
+  /** Interface to bind. Default `127.0.0.1` (`HOST`). */
+  host: string;
+  /** TCP port. Default 4000 (`PORT`); 0 picks a free one. */
+  port: number;
+  /** Where the embedded node keeps its data. Default `./data` (`GATER_DATA_DIR`). */
+  dataDir: string;
+  /** PostgreSQL URLs, one per node (`GATER_NODES`, else `DATABASE_URL`); empty means start the embedded node. */
+  nodes: string[];
+  /** Store ids; the first is the default store (`GATER_STORES`, else `EX_ESDB_STORE_ID`, else `default`). */
+  stores: string[];
+  /** Shared secret for gossip and cluster authentication (`EX_ESDB_CLUSTER_SECRET`, else `EX_ESDB_COOKIE`, else `RELEASE_COOKIE`). */
+  clusterSecret: string | undefined;
+  /** Name of the internal pub/sub channel. Default `ex_esdb_pubsub` (`EX_ESDB_PUB_SUB`). */
+  pubSub: string;
+  /** Gossip UDP port. Default 45892 (`EX_ESDB_CLUSTER_PORT`). */
+  clusterPort: number;
+  /** Gossip multicast group. Default 239.255.0.1 (`EX_ESDB_GOSSIP_MULTICAST_ADDR`). */
+  gossipMulticastAddr: string;
+  limits: Limits;
+}
+
+/** A configuration problem, worded as the one line an operator needs. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const STORE_ID = /^[a-z][a-z0-9_]{0,39}$/;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `expected an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function nodeUrls(env: Env): string[] {
+  const variable = text(env, 'GATER_NODES') !== undefined ? 'GATER_NODES' : 'DATABASE_URL';
+  const urls = list(text(env, variable));
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError(variable, `"${url}" is not a URL`);
+    }
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+      throw new ConfigError(variable, `"${url}" must start with postgres://`);
+    }
+    if (!parsed.hostname) throw new ConfigError(variable, `"${url}" names no host`);
+  }
+  return urls;
+}
+
+function storeIds(env: Env): string[] {
+  const variable = text(env, 'GATER_STORES') !== undefined ? 'GATER_STORES' : 'EX_ESDB_STORE_ID';
+  const ids = list(text(env, variable) ?? 'default');
+  for (const id of ids) {
+    if (!STORE_ID.test(id)) {
+      throw new ConfigError(variable, `store id "${id}" must be 1-40 lowercase letters, digits or _, starting with a letter`);
+    }
+  }
+  if (new Set(ids).size !== ids.length) throw new ConfigError(variable, 'lists a store twice');
+  return ids;
+}
+
+function multicastAddress(env: Env): string {
+  const name = 'EX_ESDB_GOSSIP_MULTICAST_ADDR';
+  const value = text(env, name) ?? '239.255.0.1';
+  const parts = value.split('.');
+  const valid = parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
+  if (!valid) throw new ConfigError(name, `"${value}" is not an IPv4 address`);
+  return value;
+}
+
+/** Reads the whole configuration from the environment once; throws ConfigError on the first bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    dataDir: path.resolve(text(env, 'GATER_DATA_DIR') ?? './data'),
+    nodes: nodeUrls(env),
+    stores: storeIds(env),
+    clusterSecret: text(env, 'EX_ESDB_CLUSTER_SECRET') ?? text(env, 'EX_ESDB_COOKIE') ?? text(env, 'RELEASE_COOKIE'),
+    pubSub: text(env, 'EX_ESDB_PUB_SUB') ?? 'ex_esdb_pubsub',
+    clusterPort: integer(env, 'EX_ESDB_CLUSTER_PORT', 45892, 1, 65535),
+    gossipMulticastAddr: multicastAddress(env),
+    limits: {
+      maxEventBytes: integer(env, 'GATER_MAX_EVENT_BYTES', 1024 * 1024, 1, 256 * 1024 * 1024),
+      maxEventsPerAppend: integer(env, 'GATER_MAX_APPEND_EVENTS', 1000, 1, 100_000),
+      maxPageSize: 1000,
+      defaultPageSize: 100,
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net';
+import { createCluster, type Cluster } from './cluster/cluster.js';
+import { startEmbeddedNode, type EmbeddedNode } from './cluster/embedded-node.js';
+import type { Config } from './config.js';
+import { consoleLogger, type Logger } from './log.js';
+import { buildSchema } from './schema/index.js';
+import { createGatewayServer } from './server/create-server.js';
+import { StoreRegistry } from './store/store-registry.js';
+
+export interface Gateway {
+  /** http://host:port/graphql */
+  url: string;
+  port: number;
+  stores: StoreRegistry;
+  cluster: Cluster;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  log?: Logger;
+}
+
+/**
+ * Starts the gateway in dependency order (nodes, cluster, stores, server) and
+ * returns a stop that undoes it in reverse. A failure part-way stops what had
+ * already started.
+ */
+export async function startGateway(config: Config, { log = consoleLogger() }: GatewayOptions = {}): Promise<Gateway> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse().splice(0)) {
+      await stop().catch((error) => log.error('stop failed', error));
+    }
+  };
+  try {
+    let urls = config.nodes;
+    let embedded: EmbeddedNode | undefined;
+    if (urls.length === 0) {
+      embedded = await startEmbeddedNode({ dataDir: config.dataDir, log: () => undefined });
+      stops.push(() => embedded!.stop());
+      urls = [embedded.url];
+      log.info(`embedded PostgreSQL node started, data in ${config.dataDir}`);
+    }
+    const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info });
+    stops.push(() => cluster.stop());
+
+    const stores = new StoreRegistry(config.stores, cluster);
+    await stores.migrateAll();
+
+    const server = createGatewayServer({
+      schema: buildSchema(),
+      services: { stores, cluster, limits: config.limits },
+      log,
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host}:${port}/graphql`;
+    log.info(`serving ${url} (stores: ${config.stores.join(', ')})`);
+    return { url, port, stores, cluster, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { AppendOutcome, ExpectedVersion, NewEventData } from '../store/types.js';
+import type { GatewayContext } from './context.js';
+import { badUserInput, storeCall } from './errors.js';
+import { findStore } from './stores.js';
+import { checkJsonSize, checkName, checkStreamId, checkUuid } from './validate.js';
+
+export type StreamStateArg = 'ANY' | 'NO_STREAM' | 'STREAM_EXISTS';
+
+export interface NewEventInput {
+  id?: string | null;
+  type: string;
+  data?: unknown;
+  metadata?: unknown;
+  contentType?: string | null;
+}
+
+export interface AppendEventsInput {
+  store?: string | null;
+  streamId: string;
+  expectedVersion?: number | null;
+  expectedState?: StreamStateArg | null;
+  events: NewEventInput[];
+}
+
+const DEFAULT_CONTENT_TYPE = 'application/json';
+
+function expectedOf(input: AppendEventsInput): ExpectedVersion {
+  const { expectedVersion, expectedState } = input;
+  const hasVersion = expectedVersion !== null && expectedVersion !== undefined;
+  const hasState = expectedState !== null && expectedState !== undefined;
+  if (hasVersion && hasState) {
+    throw badUserInput('input.expectedVersion', 'give either expectedVersion or expectedState, not both');
+  }
+  if (hasVersion) {
+    if (expectedVersion === -1) return { kind: 'no_stream' };
+    if (expectedVersion < -1) throw badUserInput('input.expectedVersion', `must be -1 (no stream) or a version of 0 or more, got ${expectedVersion}`);
+    return { kind: 'exact', version: expectedVersion };
+  }
+  switch (expectedState) {
+    case 'NO_STREAM':
+      return { kind: 'no_stream' };
+    case 'STREAM_EXISTS':
+      return { kind: 'stream_exists' };
+    default:
+      return { kind: 'any' };
+  }
+}
+
+function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): NewEventData {
+  const field = `input.events[${index}]`;
+  const given = event.id !== null && event.id !== undefined;
+  return {
+    id: given ? checkUuid(`${field}.id`, event.id!) : randomUUID(),
+    idGenerated: !given,
+    type: checkName(`${field}.type`, 'an event type', event.type),
+    data: event.data ?? null,
+    metadata: event.metadata ?? null,
+    dataJson: checkJsonSize(`${field}.data`, event.data, ctx.limits.maxEventBytes),
+    metadataJson: checkJsonSize(`${field}.metadata`, event.metadata, ctx.limits.maxEventBytes),
+    contentType: checkName(`${field}.contentType`, 'a content type', event.contentType ?? DEFAULT_CONTENT_TYPE),
+  };
+}
+
+/** Validates the whole request before anything is written, then appends through the store's group commit. */
+export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput): Promise<AppendOutcome> {
+  const store = findStore(ctx, input.store);
+  const streamId = checkStreamId('input.streamId', input.streamId);
+  const expected = expectedOf(input);
+  const { maxEventsPerAppend } = ctx.limits;
+  if (input.events.length === 0) throw badUserInput('input.events', 'an append needs at least one event');
+  if (input.events.length > maxEventsPerAppend) {
+    throw badUserInput('input.events', `an append takes at most ${maxEventsPerAppend} events, got ${input.events.length}`);
+  }
+  const events = input.events.map((event, index) => newEventOf(ctx, event, index));
+  const outcome = await storeCall(() => store.append({ streamId, expected, events }));
+  if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
+    const field = `input.events[${outcome.index}].id`;
+    if (outcome.existingVersion < 0) throw badUserInput(field, `event id ${outcome.eventId} appears twice in this append`);
+    throw badUserInput(
+      field,
+      `event id ${outcome.eventId} is already stored as version ${outcome.existingVersion} of stream "${outcome.existingStreamId}"` +
+        ' (a retry must resend the same events, in the same order, to the same stream)',
+    );
+  }
+  return outcome;
+}

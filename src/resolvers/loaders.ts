@@ -1,0 +1,30 @@
+import DataLoader from 'dataloader';
+import type { EventStore } from '../store/event-store.js';
+import type { RecordedEvent, StoreStats } from '../store/types.js';
+
+/** Per-request batching: one query for every stream version (or event, or stats) a request asks of one store. */
+export interface Loaders {
+  streamVersion(store: EventStore): DataLoader<string, number>;
+  eventById(store: EventStore): DataLoader<string, RecordedEvent | null>;
+  stats(store: EventStore): Promise<StoreStats>;
+}
+
+function perStore<T>(make: (store: EventStore) => T): (store: EventStore) => T {
+  const made = new Map<string, T>();
+  return (store) => {
+    let value = made.get(store.id);
+    if (value === undefined) {
+      value = make(store);
+      made.set(store.id, value);
+    }
+    return value;
+  };
+}
+
+export function createLoaders(): Loaders {
+  return {
+    streamVersion: perStore((store) => new DataLoader((ids: readonly string[]) => store.streamVersions(ids))),
+    eventById: perStore((store) => new DataLoader((ids: readonly string[]) => store.eventsById(ids))),
+    stats: perStore((store) => store.stats()),
+  };
+}

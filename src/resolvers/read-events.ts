@@ -1,0 +1,76 @@
+import type { EventStore } from '../store/event-store.js';
+import type { Direction, RecordedEvent } from '../store/types.js';
+import type { GatewayContext } from './context.js';
+import { decodeNumberCursor, emptyConnection, encodeCursor, toConnection, type Connection } from './cursors.js';
+import { storeCall } from './errors.js';
+import { checkName, checkNonNegative, checkPageSize, checkUuid } from './validate.js';
+import { findStore } from './stores.js';
+
+export type DirectionArg = 'FORWARD' | 'BACKWARD';
+
+export interface PageArgs {
+  direction?: DirectionArg | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * Where a page starts: after the cursor when there is one (exclusive),
+ * else at the inclusive start the client gave. Null: nothing can follow.
+ */
+function startOf(
+  field: string,
+  kind: 'version' | 'position',
+  direction: Direction,
+  inclusiveStart: number | undefined,
+  after: string | null | undefined,
+): number | undefined | null {
+  if (after === null || after === undefined) return inclusiveStart;
+  const last = decodeNumberCursor(field, kind, after);
+  const next = direction === 'forward' ? last + 1 : last - 1;
+  return next < 0 ? null : next;
+}
+
+function directionOf(arg: DirectionArg | null | undefined): Direction {
+  return arg === 'BACKWARD' ? 'backward' : 'forward';
+}
+
+export async function streamEvents(
+  ctx: GatewayContext,
+  store: EventStore,
+  streamId: string,
+  args: PageArgs & { fromVersion?: number | null },
+): Promise<Connection<RecordedEvent>> {
+  const direction = directionOf(args.direction);
+  const limit = checkPageSize('first', args.first, ctx.limits);
+  const fromVersion = startOf('after', 'version', direction, checkNonNegative('fromVersion', args.fromVersion), args.after);
+  if (fromVersion === null) return emptyConnection();
+  const page = await storeCall(() => store.readStream({ streamId, direction, fromVersion, limit }));
+  return toConnection(page.items, page.hasMore, (event) => encodeCursor('version', event.version));
+}
+
+export interface AllEventsArgs extends PageArgs {
+  store?: string | null;
+  fromPosition?: number | null;
+  filter?: { eventTypes?: string[] | null; streamPrefix?: string | null } | null;
+}
+
+export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promise<Connection<RecordedEvent>> {
+  const store = findStore(ctx, args.store);
+  const direction = directionOf(args.direction);
+  const limit = checkPageSize('first', args.first, ctx.limits);
+  const fromPosition = startOf('after', 'position', direction, checkNonNegative('fromPosition', args.fromPosition), args.after);
+  if (fromPosition === null) return emptyConnection();
+  const eventTypes = args.filter?.eventTypes?.map((type, index) => checkName(`filter.eventTypes[${index}]`, 'an event type', type));
+  const streamPrefix = args.filter?.streamPrefix ?? undefined;
+  if (eventTypes?.length === 0) return emptyConnection();
+  const page = await storeCall(() => store.readAll({ direction, fromPosition, eventTypes, streamPrefix, limit }));
+  return toConnection(page.items, page.hasMore, (event) => encodeCursor('position', event.position));
+}
+
+export async function eventById(ctx: GatewayContext, storeId: string | null | undefined, id: string): Promise<RecordedEvent | null> {
+  const store = findStore(ctx, storeId);
+  const uuid = checkUuid('id', id);
+  return storeCall(() => ctx.loaders.eventById(store).load(uuid));
+}
+

@@ -1,0 +1,39 @@
+import type { EventStore } from '../store/event-store.js';
+import type { StreamSummary } from '../store/types.js';
+import type { GatewayContext } from './context.js';
+import { decodeCursor, encodeCursor, toConnection, type Connection } from './cursors.js';
+import { storeCall } from './errors.js';
+import { findStore } from './stores.js';
+import { checkPageSize, checkStreamId } from './validate.js';
+
+/** A stream as the schema sees it: a name in a store; its version is loaded when asked for. */
+export interface StreamRef {
+  store: EventStore;
+  id: string;
+}
+
+export function streamRef(ctx: GatewayContext, storeId: string | null | undefined, streamId: string, field: string): StreamRef {
+  return { store: findStore(ctx, storeId), id: checkStreamId(field, streamId) };
+}
+
+export function streamVersion(ctx: GatewayContext, stream: StreamRef): Promise<number> {
+  return storeCall(() => ctx.loaders.streamVersion(stream.store).load(stream.id));
+}
+
+export async function listStreams(
+  ctx: GatewayContext,
+  args: { store?: string | null; prefix?: string | null; first?: number | null; after?: string | null },
+): Promise<Connection<StreamRef>> {
+  const store = findStore(ctx, args.store);
+  const limit = checkPageSize('first', args.first, ctx.limits);
+  const after = args.after ? decodeCursor('after', 'stream', args.after) : undefined;
+  const page = await storeCall(() => store.listStreams({ prefix: args.prefix ?? undefined, after, limit }));
+  // The page already knows each version: prime the loader so Stream.version costs no query.
+  const versions = ctx.loaders.streamVersion(store);
+  page.items.forEach((summary: StreamSummary) => versions.prime(summary.id, summary.version));
+  return toConnection(
+    page.items.map((summary) => ({ store, id: summary.id })),
+    page.hasMore,
+    (stream) => encodeCursor('stream', stream.id),
+  );
+}

@@ -1,0 +1,44 @@
+import { badUserInput } from './errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_NAME_LENGTH = 255;
+
+export function checkStreamId(field: string, streamId: string): string {
+  if (streamId.length === 0) throw badUserInput(field, 'a stream id must not be empty');
+  if (streamId.length > MAX_NAME_LENGTH) throw badUserInput(field, `a stream id is at most ${MAX_NAME_LENGTH} characters, got ${streamId.length}`);
+  if (streamId.startsWith('$')) {
+    throw badUserInput(field, `stream ids beginning with "$" are reserved (read every stream with the events query)`);
+  }
+  return streamId;
+}
+
+export function checkName(field: string, what: string, value: string): string {
+  if (value.length === 0) throw badUserInput(field, `${what} must not be empty`);
+  if (value.length > MAX_NAME_LENGTH) throw badUserInput(field, `${what} is at most ${MAX_NAME_LENGTH} characters, got ${value.length}`);
+  return value;
+}
+
+export function checkUuid(field: string, value: string): string {
+  if (!UUID.test(value)) throw badUserInput(field, `"${value}" is not a UUID`);
+  return value.toLowerCase();
+}
+
+export function checkNonNegative(field: string, value: number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value < 0) throw badUserInput(field, `must be 0 or more, got ${value}`);
+  return value;
+}
+
+export function checkPageSize(field: string, first: number | null | undefined, limits: { defaultPageSize: number; maxPageSize: number }): number {
+  if (first === null || first === undefined) return limits.defaultPageSize;
+  if (first < 1 || first > limits.maxPageSize) throw badUserInput(field, `must be between 1 and ${limits.maxPageSize}, got ${first}`);
+  return first;
+}
+
+/** Serialises a JSON value once and checks its size; the text is what gets stored. */
+export function checkJsonSize(field: string, value: unknown, maxBytes: number): string {
+  const json = JSON.stringify(value ?? null);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > maxBytes) throw badUserInput(field, `is ${bytes} bytes of JSON, more than the limit of ${maxBytes}`);
+  return json;
+}

@@ -1,0 +1,71 @@
+import { appendEvents } from '../resolvers/append-events.js';
+import type { AppendOutcome } from '../store/types.js';
+import { builder } from './builder.js';
+import { EventType } from './event.js';
+
+type Success = Extract<AppendOutcome, { ok: true }>;
+type WrongVersion = Extract<AppendOutcome, { reason: 'wrong_expected_version' }>;
+
+const StreamState = builder.enumType('StreamState', {
+  description: 'What the stream must be before the append; ANY when neither this nor expectedVersion is given.',
+  values: ['ANY', 'NO_STREAM', 'STREAM_EXISTS'] as const,
+});
+
+const NewEvent = builder.inputType('NewEvent', {
+  fields: (t) => ({
+    id: t.id({ description: 'UUID; give one to make a retried append safe. Made by the gateway when absent.' }),
+    type: t.string({ required: true }),
+    data: t.field({ type: 'JSON' }),
+    metadata: t.field({ type: 'JSON' }),
+    contentType: t.string({ description: 'Default application/json.' }),
+  }),
+});
+
+const AppendEventsInput = builder.inputType('AppendEventsInput', {
+  fields: (t) => ({
+    store: t.id(),
+    streamId: t.string({ required: true }),
+    expectedVersion: t.int({ description: '-1: the stream must not exist; N: its version must be N.' }),
+    expectedState: t.field({ type: StreamState }),
+    events: t.field({ type: [NewEvent], required: true }),
+  }),
+});
+
+const AppendEventsSuccess = builder.objectRef<Success>('AppendEventsSuccess').implement({
+  fields: (t) => ({
+    streamId: t.exposeString('streamId'),
+    version: t.exposeInt('version', { description: "The stream's version after the append." }),
+    position: t.expose('position', { type: 'Long', description: 'Position of the last event written.' }),
+    events: t.field({ type: [EventType], resolve: (success) => success.events }),
+  }),
+});
+
+const WrongExpectedVersionError = builder.objectRef<WrongVersion>('WrongExpectedVersionError').implement({
+  fields: (t) => ({
+    message: t.string({
+      resolve: (error) =>
+        `stream "${error.streamId}" expected ${error.expected} but its version is ${error.actualVersion}`,
+    }),
+    streamId: t.exposeString('streamId'),
+    expected: t.exposeString('expected', { description: 'The expectation that failed: a version, NO_STREAM or STREAM_EXISTS.' }),
+    actualVersion: t.exposeInt('actualVersion'),
+  }),
+});
+
+const AppendEventsResult = builder.unionType('AppendEventsResult', {
+  types: [AppendEventsSuccess, WrongExpectedVersionError],
+  resolveType: (outcome) => (outcome.ok ? AppendEventsSuccess : WrongExpectedVersionError),
+});
+
+builder.mutationFields((t) => ({
+  appendEvents: t.field({
+    type: AppendEventsResult,
+    args: { input: t.arg({ type: AppendEventsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      appendEvents(ctx, {
+        ...input,
+        store: input.store?.toString(),
+        events: input.events.map((event) => ({ ...event, id: event.id?.toString() })),
+      }) as Promise<Success | WrongVersion>,
+  }),
+}));

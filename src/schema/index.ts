@@ -1,0 +1,12 @@
+import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './event.js';
+import './stream.js';
+import './store.js';
+import './append.js';
+
+/** The gateway's schema, sorted so that its printed form is stable. */
+export function buildSchema(): GraphQLSchema {
+  return lexicographicSortSchema(builder.toSchema());
+}

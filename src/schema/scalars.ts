@@ -1,0 +1,57 @@
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { builder } from './builder.js';
+
+function literalToValue(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+  switch (node.kind) {
+    case Kind.NULL:
+      return null;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.LIST:
+      return node.values.map((value) => literalToValue(value, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((field) => [field.name.value, literalToValue(field.value, variables)]));
+    case Kind.VARIABLE:
+      return variables?.[node.name.value];
+  }
+}
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value: object, array, string, number, boolean or null.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (node, variables) => literalToValue(node, variables),
+});
+
+function toLong(value: unknown): number {
+  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
+    throw new GraphQLError(`Long must be an integer within ±2^53, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+builder.scalarType('Long', {
+  description: 'A 64-bit integer (positions), serialised as a JSON number.',
+  serialize: (value) => toLong(value),
+  parseValue: (value) => toLong(value),
+  parseLiteral: (node) => {
+    if (node.kind !== Kind.INT) throw new GraphQLError('Long must be an integer literal');
+    return toLong(node.value);
+  },
+});
+
+builder.scalarType('DateTime', {
+  description: 'A point in time, serialised as an ISO 8601 string in UTC.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : value),
+  parseValue: (value) => {
+    const date = new Date(String(value));
+    if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
+    return date;
+  },
+});

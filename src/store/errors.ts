@@ -1,0 +1,22 @@
+/** Why a store call failed, when the failure is one a client can act on. */
+export type StoreFailure = 'unavailable' | 'read_only';
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * Maps a PostgreSQL or socket error to a reason, or null when it is a bug.
+ * Class 08 is a connection exception, 57P0x a server going away or still
+ * starting, 25006 a write sent to a read-only replica.
+ */
+export function classifyStoreError(error: unknown): StoreFailure | null {
+  if (!(error instanceof Error)) return null;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code)) return 'unavailable';
+    if (code === '25006') return 'read_only';
+  }
+  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
+    return 'unavailable';
+  }
+  return null;
+}

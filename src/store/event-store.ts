@@ -1,0 +1,79 @@
+import type { Cluster } from '../cluster/cluster.js';
+import { appendBatch } from './append-batch.js';
+import { eventsById } from './events-by-id.js';
+import { GroupCommitter } from './group-commit.js';
+import { listStreams, type ListStreamsOptions } from './list-streams.js';
+import { migrate } from './migrate.js';
+import { readAll, type ReadAllOptions } from './read-all.js';
+import { readStream, type ReadStreamOptions } from './read-stream.js';
+import { storeStats } from './store-stats.js';
+import { streamVersions } from './stream-versions.js';
+import { storeTables, type StoreTables } from './tables.js';
+import type { AppendOutcome, AppendRequest, Page, RecordedEvent, StoreStats, StreamSummary } from './types.js';
+
+/** Events per group-commit transaction; large enough to amortise, small enough to keep latency flat. */
+const MAX_BATCH_EVENTS = 5_000;
+
+/** One store: its operations, bound to its tables and routed through the cluster. */
+export class EventStore {
+  readonly tables: StoreTables;
+  private readonly committer: GroupCommitter<AppendRequest, AppendOutcome>;
+
+  constructor(
+    readonly id: string,
+    private readonly cluster: Cluster,
+  ) {
+    this.tables = storeTables(id);
+    this.committer = new GroupCommitter({
+      commit: (requests) => this.commit(requests),
+      sizeOf: (request) => request.events.length,
+      maxBatchSize: MAX_BATCH_EVENTS,
+    });
+  }
+
+  migrate(): Promise<number[]> {
+    return migrate(this.cluster.leader(), this.tables);
+  }
+
+  append(request: AppendRequest): Promise<AppendOutcome> {
+    return this.committer.submit(request);
+  }
+
+  readStream(options: ReadStreamOptions): Promise<Page<RecordedEvent>> {
+    return readStream(this.cluster.reader(), this.tables, options);
+  }
+
+  readAll(options: ReadAllOptions): Promise<Page<RecordedEvent>> {
+    return readAll(this.cluster.reader(), this.tables, options);
+  }
+
+  listStreams(options: ListStreamsOptions): Promise<Page<StreamSummary>> {
+    return listStreams(this.cluster.reader(), this.tables, options);
+  }
+
+  streamVersions(streamIds: readonly string[]): Promise<number[]> {
+    return streamVersions(this.cluster.reader(), this.tables, streamIds);
+  }
+
+  eventsById(ids: readonly string[]): Promise<(RecordedEvent | null)[]> {
+    return eventsById(this.cluster.reader(), this.tables, ids);
+  }
+
+  stats(): Promise<StoreStats> {
+    return storeStats(this.cluster.reader(), this.tables);
+  }
+
+  private async commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    const client = await this.cluster.leader().connect();
+    let broken: Error | undefined;
+    try {
+      return await appendBatch(client, this.tables, requests);
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      // A client whose transaction failed may be mid-protocol; never hand it out again.
+      client.release(broken);
+    }
+  }
+}

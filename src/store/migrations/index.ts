@@ -1,0 +1,11 @@
+import type { StoreTables } from '../tables.js';
+import { eventLog } from './001-event-log.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: (tables: StoreTables) => string;
+}
+
+/** Applied in order, each once per store; append new ones, never edit a released one. */
+export const migrations: Migration[] = [{ version: 1, name: 'event log', sql: eventLog }];

@@ -1,0 +1,39 @@
+import type pg from 'pg';
+import type { StoreTables } from './tables.js';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
+import type { Direction, Page, RecordedEvent } from './types.js';
+
+export interface ReadAllOptions {
+  direction: Direction;
+  /** Inclusive start; absent means the first (forward) or last (backward) event. */
+  fromPosition: number | undefined;
+  eventTypes: string[] | undefined;
+  streamPrefix: string | undefined;
+  limit: number;
+}
+
+/** One page of the store's global log in position order, a keyset scan over position. */
+export async function readAll(
+  db: pg.Pool,
+  tables: StoreTables,
+  { direction, fromPosition, eventTypes, streamPrefix, limit }: ReadAllOptions,
+): Promise<Page<RecordedEvent>> {
+  const forward = direction === 'forward';
+  const params: unknown[] = [fromPosition ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), limit + 1];
+  const conditions = [`position ${forward ? '>=' : '<='} $1`];
+  if (eventTypes !== undefined) {
+    params.push(eventTypes);
+    conditions.push(`type = ANY($${params.length}::text[])`);
+  }
+  if (streamPrefix !== undefined) {
+    params.push(streamPrefix);
+    conditions.push(`starts_with(stream_id, $${params.length})`);
+  }
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${tables.events}
+     WHERE ${conditions.join(' AND ')}
+     ORDER BY position ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
+    params,
+  );
+  return { items: rows.slice(0, limit).map(toRecordedEvent), hasMore: rows.length > limit };
+}

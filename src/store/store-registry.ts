@@ -1,0 +1,31 @@
+import type { Cluster } from '../cluster/cluster.js';
+import { EventStore } from './event-store.js';
+
+/** The configured stores by id; the first one is the default. */
+export class StoreRegistry {
+  private readonly stores: Map<string, EventStore>;
+
+  constructor(
+    ids: readonly string[],
+    cluster: Cluster,
+  ) {
+    this.stores = new Map(ids.map((id) => [id, new EventStore(id, cluster)]));
+  }
+
+  get defaultId(): string {
+    return this.stores.keys().next().value!;
+  }
+
+  /** The store with this id (the default when absent), or undefined when there is none. */
+  find(id: string | null | undefined): EventStore | undefined {
+    return this.stores.get(id ?? this.defaultId);
+  }
+
+  all(): EventStore[] {
+    return [...this.stores.values()];
+  }
+
+  async migrateAll(): Promise<void> {
+    for (const store of this.stores.values()) await store.migrate();
+  }
+}

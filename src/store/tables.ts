@@ -1,0 +1,30 @@
+import { escapeIdentifier } from 'pg';
+
+/** Every SQL name of one store, quoted once here so that no statement builds names itself. */
+export interface StoreTables {
+  storeId: string;
+  schema: string;
+  events: string;
+  streams: string;
+  head: string;
+  migrations: string;
+  /** LISTEN/NOTIFY channel told of each committed append batch. */
+  channel: string;
+  /** Key of the transaction-scoped advisory lock held while positions are assigned. */
+  lockKey: string;
+}
+
+export function storeTables(storeId: string): StoreTables {
+  const schemaName = `gater_${storeId}`;
+  const schema = escapeIdentifier(schemaName);
+  return {
+    storeId,
+    schema,
+    events: `${schema}.events`,
+    streams: `${schema}.streams`,
+    head: `${schema}.head`,
+    migrations: `${schema}.migrations`,
+    channel: `${schemaName}_events`,
+    lockKey: schemaName,
+  };
+}
