@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmbeddedNodeError, startEmbeddedNode, type EmbeddedNode } from '../../src/cluster/embedded-node.js';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const childScript = fileURLToPath(new URL('../support/embedded-node-child.ts', import.meta.url));
+
+const nodes: EmbeddedNode[] = [];
+const children: ChildProcess[] = [];
+const orphanPids: number[] = [];
+const folders: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((node) => node.stop()));
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const pid of orphanPids.splice(0)) killIfAlive(pid);
+  for (const folder of folders.splice(0)) {
+    await fs.chmod(folder, 0o700).catch(() => {});
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+});
+
+describe('startEmbeddedNode', () => {
+  it('runs a real PostgreSQL server whose data survives a restart', async () => {
+    const dataDir = await reachableTempFolder();
+    const first = await start(dataDir);
+
+    const [row] = await query<{ version: string }>(first.url, 'SELECT version()');
+    expect(row?.version).toMatch(/^PostgreSQL 17\./);
+    await query(first.url, 'CREATE TABLE kept (note text)');
+    await query(first.url, "INSERT INTO kept VALUES ('before restart')");
+    await first.stop();
+    await first.stop();
+
+    const second = await start(dataDir);
+    expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'before restart' }]);
+    expect(new URL(second.adminUrl).pathname).toBe('/postgres');
+  });
+
+  it('takes over a data folder whose gateway was killed with SIGKILL', async () => {
+    const dataDir = await reachableTempFolder();
+    const gateway = spawnGateway(dataDir);
+    const { url } = await firstJsonLine<{ url: string }>(gateway);
+    await query(url, 'CREATE TABLE kept (note text)');
+    await query(url, "INSERT INTO kept VALUES ('before SIGKILL')");
+    const stalePid = postmasterPid(dataDir);
+    orphanPids.push(stalePid);
+
+    gateway.kill('SIGKILL');
+    await new Promise((resolve) => gateway.once('exit', resolve));
+    expect(isAlive(stalePid)).toBe(true);
+
+    const logLines: string[] = [];
+    const node = await start(dataDir, (line) => logLines.push(line));
+
+    expect(isAlive(stalePid)).toBe(false);
+    expect(logLines.some((line) => line.includes(`pid ${stalePid}`))).toBe(true);
+    expect(await query(node.url, 'SELECT note FROM kept')).toEqual([{ note: 'before SIGKILL' }]);
+  });
+
+  it('refuses a data folder the server process cannot reach, naming the path', async () => {
+    // As root the server runs as `postgres`, which cannot enter a folder closed to others;
+    // as any other user the folder cannot even be created in a read-only parent.
+    const closedParent = await fs.mkdtemp(path.join(os.tmpdir(), 'gater-closed-'));
+    folders.push(closedParent);
+    await fs.chmod(closedParent, 0o500);
+    const dataDir = path.join(closedParent, 'data');
+
+    const failure = await start(dataDir).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(EmbeddedNodeError);
+    const message = (failure as Error).message;
+    expect(message).toContain(closedParent);
+    expect(message).toContain('GATER_DATA_DIR');
+    expect(message).not.toContain('\n');
+  });
+});
+
+async function start(dataDir: string, log?: (line: string) => void): Promise<EmbeddedNode> {
+  const node = await startEmbeddedNode({ dataDir, durable: false, log });
+  nodes.push(node);
+  return node;
+}
+
+/** mkdtemp makes 0700 folders; as root the server's `postgres` user has to get in. */
+async function reachableTempFolder(): Promise<string> {
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'gater-embedded-'));
+  folders.push(folder);
+  await fs.chmod(folder, 0o755);
+  return folder;
+}
+
+/** `node --import tsx` rather than the tsx CLI, which would put a second process between us and the gateway. */
+function spawnGateway(dataDir: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, dataDir], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+function firstJsonLine<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    child.once('exit', (code) => reject(new Error(`gateway child exited early (code ${code})`)));
+  });
+}
+
+function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+function killIfAlive(pid: number): void {
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
