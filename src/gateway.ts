@@ -36,10 +36,14 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     let urls = config.nodes;
     let embedded: EmbeddedNode | undefined;
     if (urls.length === 0) {
-      embedded = await startEmbeddedNode({ dataDir: config.dataDir, log: () => undefined });
+      // The node's own lines (recovery of a stale server, where data is kept) are for the operator.
+      const nodeLog = (line: string) => {
+        if (line.startsWith('embedded node:')) log.info(line);
+      };
+      embedded = await startEmbeddedNode({ dataDir: config.dataDir, log: nodeLog });
       stops.push(() => embedded!.stop());
       urls = [embedded.url];
-      log.info(`embedded PostgreSQL node started, data in ${config.dataDir}`);
+      log.info(`embedded PostgreSQL node started on port ${embedded.port} (GATER_DATA_DIR=${config.dataDir})`);
     }
     const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info });
     stops.push(() => cluster.stop());

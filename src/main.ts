@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { EmbeddedNodeError } from './cluster/embedded-node.js';
 import { startGateway } from './gateway.js';
 import { consoleLogger } from './log.js';
+import { classifyStoreError } from './store/errors.js';
 
 const log = consoleLogger();
 
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EmbeddedNodeError) {
     console.error(`gater: ${error.message}`);
+  } else if (classifyStoreError(error) === 'unavailable') {
+    console.error(`gater: cannot reach PostgreSQL (${(error as Error).message}); check GATER_NODES or DATABASE_URL`);
   } else {
     log.error('start-up failed', error);
   }

@@ -17,10 +17,14 @@ export function decodeCursor(field: string, kind: CursorKind, cursor: string): s
   return text.slice(prefix.length);
 }
 
+/** Largest value each numeric cursor can hold: versions are PostgreSQL integers, positions safe JS integers. */
+export const CURSOR_MAX = { version: 2 ** 31 - 1, position: Number.MAX_SAFE_INTEGER } as const;
+
 export function decodeNumberCursor(field: string, kind: 'version' | 'position', cursor: string): number {
   const key = decodeCursor(field, kind, cursor);
-  if (!/^\d+$/.test(key)) throw badUserInput(field, 'is not a cursor of this connection');
-  return Number(key);
+  const value = Number(key);
+  if (!/^\d{1,16}$/.test(key) || value > CURSOR_MAX[kind]) throw badUserInput(field, 'is not a cursor of this connection');
+  return value;
 }
 
 export interface Connection<T> {

@@ -1,9 +1,9 @@
 import type { EventStore } from '../store/event-store.js';
 import type { Direction, RecordedEvent } from '../store/types.js';
 import type { GatewayContext } from './context.js';
-import { decodeNumberCursor, emptyConnection, encodeCursor, toConnection, type Connection } from './cursors.js';
+import { CURSOR_MAX, decodeNumberCursor, emptyConnection, encodeCursor, toConnection, type Connection } from './cursors.js';
 import { storeCall } from './errors.js';
-import { checkName, checkNonNegative, checkPageSize, checkUuid } from './validate.js';
+import { checkName, checkNonNegative, checkPageSize, checkText, checkUuid } from './validate.js';
 import { findStore } from './stores.js';
 
 export type DirectionArg = 'FORWARD' | 'BACKWARD';
@@ -28,7 +28,7 @@ function startOf(
   if (after === null || after === undefined) return inclusiveStart;
   const last = decodeNumberCursor(field, kind, after);
   const next = direction === 'forward' ? last + 1 : last - 1;
-  return next < 0 ? null : next;
+  return next < 0 || next > CURSOR_MAX[kind] ? null : next;
 }
 
 function directionOf(arg: DirectionArg | null | undefined): Direction {
@@ -62,7 +62,8 @@ export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promi
   const fromPosition = startOf('after', 'position', direction, checkNonNegative('fromPosition', args.fromPosition), args.after);
   if (fromPosition === null) return emptyConnection();
   const eventTypes = args.filter?.eventTypes?.map((type, index) => checkName(`filter.eventTypes[${index}]`, 'an event type', type));
-  const streamPrefix = args.filter?.streamPrefix ?? undefined;
+  const prefix = args.filter?.streamPrefix;
+  const streamPrefix = prefix === null || prefix === undefined ? undefined : checkText('filter.streamPrefix', prefix);
   if (eventTypes?.length === 0) return emptyConnection();
   const page = await storeCall(() => store.readAll({ direction, fromPosition, eventTypes, streamPrefix, limit }));
   return toConnection(page.items, page.hasMore, (event) => encodeCursor('position', event.position));

@@ -4,7 +4,7 @@ import type { GatewayContext } from './context.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from './cursors.js';
 import { storeCall } from './errors.js';
 import { findStore } from './stores.js';
-import { checkPageSize, checkStreamId } from './validate.js';
+import { checkPageSize, checkStreamId, checkText } from './validate.js';
 
 /** A stream as the schema sees it: a name in a store; its version is loaded when asked for. */
 export interface StreamRef {
@@ -26,8 +26,9 @@ export async function listStreams(
 ): Promise<Connection<StreamRef>> {
   const store = findStore(ctx, args.store);
   const limit = checkPageSize('first', args.first, ctx.limits);
-  const after = args.after ? decodeCursor('after', 'stream', args.after) : undefined;
-  const page = await storeCall(() => store.listStreams({ prefix: args.prefix ?? undefined, after, limit }));
+  const after = args.after ? checkText('after', decodeCursor('after', 'stream', args.after)) : undefined;
+  const prefix = args.prefix === null || args.prefix === undefined ? undefined : checkText('prefix', args.prefix);
+  const page = await storeCall(() => store.listStreams({ prefix, after, limit }));
   // The page already knows each version: prime the loader so Stream.version costs no query.
   const versions = ctx.loaders.streamVersion(store);
   page.items.forEach((summary: StreamSummary) => versions.prime(summary.id, summary.version));

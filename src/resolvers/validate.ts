@@ -3,7 +3,13 @@ import { badUserInput } from './errors.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 255;
 
+/** PostgreSQL text and jsonb cannot hold U+0000. */
+function checkNoNul(field: string, value: string): void {
+  if (value.includes('\u0000')) throw badUserInput(field, 'must not contain the character U+0000');
+}
+
 export function checkStreamId(field: string, streamId: string): string {
+  checkNoNul(field, streamId);
   if (streamId.length === 0) throw badUserInput(field, 'a stream id must not be empty');
   if (streamId.length > MAX_NAME_LENGTH) throw badUserInput(field, `a stream id is at most ${MAX_NAME_LENGTH} characters, got ${streamId.length}`);
   if (streamId.startsWith('$')) {
@@ -13,6 +19,7 @@ export function checkStreamId(field: string, streamId: string): string {
 }
 
 export function checkName(field: string, what: string, value: string): string {
+  checkNoNul(field, value);
   if (value.length === 0) throw badUserInput(field, `${what} must not be empty`);
   if (value.length > MAX_NAME_LENGTH) throw badUserInput(field, `${what} is at most ${MAX_NAME_LENGTH} characters, got ${value.length}`);
   return value;
@@ -35,9 +42,18 @@ export function checkPageSize(field: string, first: number | null | undefined, l
   return first;
 }
 
+export function checkText(field: string, value: string): string {
+  checkNoNul(field, value);
+  return value;
+}
+
+/** JSON.stringify writes U+0000 as this escape when no backslash of the input precedes it. */
+const ESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
 /** Serialises a JSON value once and checks its size; the text is what gets stored. */
 export function checkJsonSize(field: string, value: unknown, maxBytes: number): string {
   const json = JSON.stringify(value ?? null);
+  if (ESCAPED_NUL.test(json)) throw badUserInput(field, 'must not contain the character U+0000 (PostgreSQL jsonb cannot store it)');
   const bytes = Buffer.byteLength(json);
   if (bytes > maxBytes) throw badUserInput(field, `is ${bytes} bytes of JSON, more than the limit of ${maxBytes}`);
   return json;

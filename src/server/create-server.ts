@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import type { Logger } from '../log.js';
 import { createContext, type GatewayServices } from '../resolvers/context.js';
@@ -20,6 +21,8 @@ export function createGatewayServer({ schema, services, log }: ServerOptions): S
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: { title: 'Gater', defaultQuery: '{ stores { id eventCount headPosition } }' },
+    // GraphiQL bundled into the page, so it works on machines with no route to a CDN.
+    renderGraphiQL,
     context: () => createContext(services),
     maskedErrors: errorMasking(log),
     logging: false,

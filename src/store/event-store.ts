@@ -63,17 +63,7 @@ export class EventStore {
     return storeStats(this.cluster.reader(), this.tables);
   }
 
-  private async commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {
-    const client = await this.cluster.leader().connect();
-    let broken: Error | undefined;
-    try {
-      return await appendBatch(client, this.tables, requests);
-    } catch (error) {
-      broken = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      // A client whose transaction failed may be mid-protocol; never hand it out again.
-      client.release(broken);
-    }
+  private commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    return appendBatch(this.cluster.leader(), this.tables, requests);
   }
 }

@@ -7,6 +7,8 @@ export interface StoreTables {
   events: string;
   streams: string;
   head: string;
+  /** The function that writes one planned append batch. */
+  appendFunction: string;
   migrations: string;
   /** LISTEN/NOTIFY channel told of each committed append batch. */
   channel: string;
@@ -23,6 +25,7 @@ export function storeTables(storeId: string): StoreTables {
     events: `${schema}.events`,
     streams: `${schema}.streams`,
     head: `${schema}.head`,
+    appendFunction: `${schema}.append_batch`,
     migrations: `${schema}.migrations`,
     channel: `${schemaName}_events`,
     lockKey: schemaName,

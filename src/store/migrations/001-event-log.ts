@@ -33,5 +33,63 @@ export function eventLog(t: StoreTables): string {
       stream_count  bigint NOT NULL
     );
     INSERT INTO ${t.head} (position, stream_count) VALUES (0, 0);
+
+    ${appendFunction(t)}
   `;
+}
+
+/**
+ * Writes a planned batch in one call. Under the store's advisory lock it
+ * checks that every touched stream still has the version the plan assumed
+ * and that no fresh event id got stored meanwhile; if so it assigns the next
+ * positions, moves streams and head, and notifies listeners. Returns the
+ * first position and the commit's timestamp, or NULLs when the plan is stale.
+ */
+function appendFunction(t: StoreTables): string {
+  return `
+    CREATE FUNCTION ${t.appendFunction}(
+      stream_ids text[], assumed_versions int[], fresh_ids uuid[],
+      event_ids uuid[], event_streams text[], event_versions int[],
+      event_types text[], event_data jsonb[], event_metadata jsonb[], event_content_types text[],
+      OUT first_position bigint, OUT created_epoch bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      head_position bigint;
+      new_streams int;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext(${literal(t.lockKey)}));
+      IF EXISTS (
+        SELECT 1 FROM unnest(stream_ids, assumed_versions) AS assumed(stream_id, version)
+        LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
+        WHERE coalesce(s.version, -1) <> assumed.version
+      ) OR EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY(fresh_ids)) THEN
+        RETURN;
+      END IF;
+
+      SELECT position INTO head_position FROM ${t.head} FOR UPDATE;
+      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
+      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.content_type
+      FROM unnest(event_ids, event_streams, event_versions, event_types, event_data, event_metadata, event_content_types)
+        WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);
+
+      SELECT count(*) INTO new_streams FROM unnest(assumed_versions) AS v WHERE v = -1;
+      INSERT INTO ${t.streams} (stream_id, version)
+      SELECT e.stream_id, max(e.version) FROM unnest(event_streams, event_versions) AS e(stream_id, version)
+      GROUP BY e.stream_id
+      ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, updated = now();
+
+      UPDATE ${t.head}
+      SET position = head_position + cardinality(event_ids), stream_count = stream_count + new_streams;
+      PERFORM pg_notify(${literal(t.channel)}, (head_position + cardinality(event_ids))::text);
+
+      first_position := head_position + 1;
+      created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
+    END
+    $fn$;
+  `;
+}
+
+/** Names from tables.ts are fixed identifiers, never user input; quoted as SQL literals for the function body. */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
