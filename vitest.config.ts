@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql ships CommonJS and ESM builds; libraries that require() it get the CommonJS one,
+    // so the tests must too, or the schema's types come from two copies of graphql.
+    alias: { graphql: 'graphql/index.js' },
+  },
   test: {
     globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],

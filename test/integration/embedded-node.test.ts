@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedNodeError, startEmbeddedNode, type EmbeddedNode } from '../../src/cluster/embedded-node.js';
+import { relocationCandidates } from '../../src/cluster/embedded/pgdata-location.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const childScript = fileURLToPath(new URL('../support/embedded-node-child.ts', import.meta.url));
@@ -16,6 +17,7 @@ const nodes: EmbeddedNode[] = [];
 const children: ChildProcess[] = [];
 const orphanPids: number[] = [];
 const folders: string[] = [];
+const isRoot = process.getuid?.() === 0;
 
 afterEach(async () => {
   await Promise.all(nodes.splice(0).map((node) => node.stop()));
@@ -65,13 +67,55 @@ describe('startEmbeddedNode', () => {
     expect(await query(node.url, 'SELECT note FROM kept')).toEqual([{ note: 'before SIGKILL' }]);
   });
 
-  it('refuses a data folder the server process cannot reach, naming the path', async () => {
-    // As root the server runs as `postgres`, which cannot enter a folder closed to others;
-    // as any other user the folder cannot even be created in a read-only parent.
+  it.runIf(isRoot)('keeps the data where the server can reach it when a folder above the data folder is closed', async () => {
     const closedParent = await fs.mkdtemp(path.join(os.tmpdir(), 'gater-closed-'));
     folders.push(closedParent);
-    await fs.chmod(closedParent, 0o500);
     const dataDir = path.join(closedParent, 'data');
+    await fs.mkdir(dataDir);
+    const places = relocationCandidates(await fs.realpath(dataDir));
+    folders.push(...places.map((pgdata) => path.dirname(pgdata)));
+
+    const logLines: string[] = [];
+    const first = await start(dataDir, (line) => logLines.push(line));
+    const pgdata = await readLocation(dataDir);
+    expect(places).toContain(pgdata);
+    expect(logLines.filter((line) => line.includes(pgdata) && line.includes(closedParent))).toHaveLength(1);
+    await query(first.url, 'CREATE TABLE kept (note text)');
+    await query(first.url, "INSERT INTO kept VALUES ('before restart')");
+    await first.stop();
+
+    const second = await start(dataDir);
+    expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'before restart' }]);
+    expect(await readLocation(dataDir)).toBe(pgdata);
+    expect(existsSync(path.join(dataDir, 'pg'))).toBe(false);
+    expect((await fs.stat(closedParent)).mode & 0o777).toBe(0o700);
+  });
+
+  it('runs in a data folder of its own made by mkdtemp (mode 0700)', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gater-private-'));
+    folders.push(dataDir);
+
+    const node = await start(dataDir);
+
+    expect(await query(node.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'pgdata-location'))).toBe(false);
+    // As root the server's user may pass through, but not list it.
+    expect((await fs.stat(dataDir)).mode & 0o777).toBe(isRoot ? 0o711 : 0o700);
+  });
+
+  it.runIf(isRoot)('refuses, in one line naming the closed folder, when no place the server can reach will do', async () => {
+    const closedParent = await fs.mkdtemp(path.join(os.tmpdir(), 'gater-closed-'));
+    folders.push(closedParent);
+    const dataDir = path.join(closedParent, 'data');
+    await fs.mkdir(dataDir);
+    // Folders open to everyone, as another user could have planted them, must not hold the data.
+    for (const pgdata of relocationCandidates(await fs.realpath(dataDir))) {
+      const planted = path.dirname(pgdata);
+      await fs.mkdir(planted, { recursive: true });
+      folders.push(planted);
+      await fs.chmod(planted, 0o777);
+    }
 
     const failure = await start(dataDir).then(
       () => undefined,
@@ -90,6 +134,10 @@ async function start(dataDir: string, log?: (line: string) => void): Promise<Emb
   const node = await startEmbeddedNode({ dataDir, durable: false, log });
   nodes.push(node);
   return node;
+}
+
+async function readLocation(dataDir: string): Promise<string> {
+  return (await fs.readFile(path.join(dataDir, 'pgdata-location'), 'utf8')).trim();
 }
 
 /** mkdtemp makes 0700 folders; as root the server's `postgres` user has to get in. */

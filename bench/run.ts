@@ -1,0 +1,114 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
+import { startGatewayProcess } from './gateway-process.js';
+import { httpAppend } from './http-append.js';
+import { rawInsert } from './raw-insert.js';
+
+/**
+ * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…]
+ * Appends over HTTP against raw INSERTs, side by side on one PostgreSQL.
+ */
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10000' },
+    workers: { type: 'string', default: '32' },
+    'database-url': { type: 'string' },
+  },
+});
+const durationMs = Number(options.duration);
+const workers = Number(options.workers);
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return `${url}|${rows[0]!.server_version}`;
+}
+
+interface Row {
+  scenario: string;
+  eventsPerCall: number;
+  calls: number;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+function row(scenario: string, eventsPerCall: number, result: { units: number; calls: number; seconds: number }): Row {
+  return {
+    scenario,
+    eventsPerCall,
+    calls: result.calls,
+    events: result.units,
+    seconds: Number(result.seconds.toFixed(2)),
+    eventsPerSecond: Math.round(result.units / result.seconds),
+  };
+}
+
+async function main(): Promise<void> {
+  let dataDir: string | undefined;
+  let stopNode = async () => undefined as void;
+  let adminUrl = options['database-url'];
+  if (!adminUrl) {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'gater-bench-'));
+    // mkdtemp makes a private folder; PostgreSQL may run as another user and must enter it.
+    chmodSync(dataDir, 0o755);
+    const node = await startEmbeddedNode({ dataDir });
+    adminUrl = node.adminUrl;
+    stopNode = node.stop;
+  }
+  try {
+    const [databaseUrl, serverVersion] = (await createDatabase(adminUrl, 'gater_bench')).split('|') as [string, string];
+    const gateway = await startGatewayProcess(databaseUrl);
+    const rows: Row[] = [];
+    try {
+      for (const eventsPerCall of [1, 100]) {
+        rows.push(row('raw INSERT (pg)', eventsPerCall, await rawInsert(databaseUrl, workers, eventsPerCall, durationMs)));
+        rows.push(row('appendEvents (HTTP)', eventsPerCall, await httpAppend(gateway.url, workers, eventsPerCall, durationMs)));
+      }
+    } finally {
+      await gateway.stop();
+    }
+    const ratios = [1, 100].map((size) => {
+      const raw = rows.find((r) => r.eventsPerCall === size && r.scenario.startsWith('raw'))!;
+      const http = rows.find((r) => r.eventsPerCall === size && r.scenario.startsWith('append'))!;
+      return { eventsPerCall: size, ratio: Number((http.eventsPerSecond / raw.eventsPerSecond).toFixed(2)) };
+    });
+    const report = {
+      when: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      postgres: { version: serverVersion, embedded: !options['database-url'] },
+      workers,
+      durationMs,
+      rows,
+      ratios,
+    };
+    console.log(`\nappend throughput, ${workers} concurrent clients, ${durationMs / 1000}s each, PostgreSQL ${serverVersion}${report.postgres.embedded ? ' (embedded)' : ''}`);
+    console.table(rows);
+    for (const { eventsPerCall, ratio } of ratios) {
+      console.log(`${eventsPerCall} event(s) per call: appendEvents over HTTP = ${ratio}x raw INSERT`);
+    }
+    const resultsDir = path.join(import.meta.dirname, 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `append-${report.when.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`wrote ${file}`);
+  } finally {
+    await stopNode();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
