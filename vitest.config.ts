@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: {
     // graphql ships CommonJS and ESM builds; libraries that require() it get the CommonJS one,
     // so the tests must too, or the schema's types come from two copies of graphql.
-    alias: { graphql: 'graphql/index.js' },
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
     globalSetup: ['test/support/global-setup.ts'],

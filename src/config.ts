@@ -31,6 +31,10 @@ export interface Config {
   /** Gossip multicast group. Default 239.255.0.1 (`EX_ESDB_GOSSIP_MULTICAST_ADDR`). */
   gossipMulticastAddr: string;
   limits: Limits;
+  /** Most operations one WebSocket connection may run at once. Default 100 (`GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION`). */
+  maxSubscriptionsPerConnection: number;
+  /** Events held per live subscriber before it falls back to reading the database. Default 256 (`GATER_SUBSCRIBER_BUFFER`). */
+  subscriberBuffer: number;
 }
 
 /** A configuration problem, worded as the one line an operator needs. */
@@ -99,6 +103,8 @@ function multicastAddress(env: Env): string {
   const parts = value.split('.');
   const valid = parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
   if (!valid) throw new ConfigError(name, `"${value}" is not an IPv4 address`);
+  const first = Number(parts[0]);
+  if (first < 224 || first > 239) throw new ConfigError(name, `"${value}" is not a multicast address (224.0.0.0 to 239.255.255.255)`);
   return value;
 }
 
@@ -114,6 +120,8 @@ export function loadConfig(env: Env = process.env): Config {
     pubSub: text(env, 'EX_ESDB_PUB_SUB') ?? 'ex_esdb_pubsub',
     clusterPort: integer(env, 'EX_ESDB_CLUSTER_PORT', 45892, 1, 65535),
     gossipMulticastAddr: multicastAddress(env),
+    maxSubscriptionsPerConnection: integer(env, 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
+    subscriberBuffer: integer(env, 'GATER_SUBSCRIBER_BUFFER', 256, 2, 1_000_000),
     limits: {
       maxEventBytes: integer(env, 'GATER_MAX_EVENT_BYTES', 1024 * 1024, 1, 256 * 1024 * 1024),
       maxEventsPerAppend: integer(env, 'GATER_MAX_APPEND_EVENTS', 1000, 1, 100_000),

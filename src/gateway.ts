@@ -6,6 +6,7 @@ import { consoleLogger, type Logger } from './log.js';
 import { buildSchema } from './schema/index.js';
 import { createGatewayServer } from './server/create-server.js';
 import { StoreRegistry } from './store/store-registry.js';
+import { LiveSubscriptions } from './subscriptions/live-subscriptions.js';
 
 export interface Gateway {
   /** http://host:port/graphql */
@@ -13,6 +14,7 @@ export interface Gateway {
   port: number;
   stores: StoreRegistry;
   cluster: Cluster;
+  live: LiveSubscriptions;
   stop(): Promise<void>;
 }
 
@@ -51,10 +53,19 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     const stores = new StoreRegistry(config.stores, cluster);
     await stores.migrateAll();
 
-    const server = createGatewayServer({
+    const live = new LiveSubscriptions({
+      stores: stores.all(),
+      connect: () => cluster.connectToLeader(),
+      subscriberCapacity: config.subscriberBuffer,
+      log: log.info,
+    });
+    stops.push(() => live.stop());
+
+    const { server, stopWebSockets } = createGatewayServer({
       schema: buildSchema(),
-      services: { stores, cluster, limits: config.limits },
+      services: { stores, cluster, live, limits: config.limits },
       log,
+      ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection },
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -67,10 +78,12 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
           server.closeAllConnections();
         }),
     );
+    // Sockets close first so that every subscription ends before the live feed stops under it.
+    stops.push(stopWebSockets);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}/graphql`;
     log.info(`serving ${url} (stores: ${config.stores.join(', ')})`);
-    return { url, port, stores, cluster, stop: stopAll };
+    return { url, port, stores, cluster, live, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

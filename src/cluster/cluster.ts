@@ -8,6 +8,8 @@ export interface Cluster {
   leader(): pg.Pool;
   /** The pool of a node that can serve reads. */
   reader(): pg.Pool;
+  /** A dedicated session on the leader, for LISTEN. */
+  connectToLeader(): Promise<pg.Client>;
   /** True when the leader answers and accepts writes. */
   ready(): Promise<boolean>;
   stop(): Promise<void>;
@@ -29,6 +31,7 @@ export function createCluster({ urls, embedded, log }: ClusterOptions): Cluster 
     nodes,
     leader: () => only.pool,
     reader: () => only.pool,
+    connectToLeader: () => only.connect(),
     async ready() {
       try {
         const { rows } = await only.pool.query<{ replica: boolean }>('SELECT pg_is_in_recovery() AS replica');

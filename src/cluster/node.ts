@@ -8,6 +8,8 @@ export interface ClusterNode {
   address: string;
   embedded: boolean;
   pool: pg.Pool;
+  /** A connection of its own, outside the pool, for a session that lives long (LISTEN). */
+  connect(): Promise<pg.Client>;
 }
 
 export interface NodeOptions {
@@ -30,5 +32,10 @@ export function openNode({ url, embedded, maxConnections = 20, log }: NodeOption
   });
   // An idle client losing its server emits here; without a listener the process would crash.
   pool.on('error', (error) => log(`node ${id}: idle connection lost: ${error.message}`));
-  return { id, address: `postgres://${id}${parsed.pathname}`, embedded, pool };
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url, application_name: 'gater-listener', connectionTimeoutMillis: 5_000 });
+    await client.connect();
+    return client;
+  };
+  return { id, address: `postgres://${id}${parsed.pathname}`, embedded, pool, connect };
 }

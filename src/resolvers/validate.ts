@@ -3,15 +3,24 @@ import { badUserInput } from './errors.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 255;
 
-/** PostgreSQL text and jsonb cannot hold U+0000. */
+/** PostgreSQL text and jsonb hold neither U+0000 nor half of a UTF-16 surrogate pair. */
 function checkNoNul(field: string, value: string): void {
   if (value.includes('\u0000')) throw badUserInput(field, 'must not contain the character U+0000');
+  if (!value.isWellFormed()) throw badUserInput(field, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)');
+}
+
+/** Length in Unicode characters (code points), as users count them. */
+function characters(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
 }
 
 export function checkStreamId(field: string, streamId: string): string {
   checkNoNul(field, streamId);
   if (streamId.length === 0) throw badUserInput(field, 'a stream id must not be empty');
-  if (streamId.length > MAX_NAME_LENGTH) throw badUserInput(field, `a stream id is at most ${MAX_NAME_LENGTH} characters, got ${streamId.length}`);
+  const length = characters(streamId);
+  if (length > MAX_NAME_LENGTH) throw badUserInput(field, `a stream id is at most ${MAX_NAME_LENGTH} characters, got ${length}`);
   if (streamId.startsWith('$')) {
     throw badUserInput(field, `stream ids beginning with "$" are reserved (read every stream with the events query)`);
   }
@@ -21,7 +30,8 @@ export function checkStreamId(field: string, streamId: string): string {
 export function checkName(field: string, what: string, value: string): string {
   checkNoNul(field, value);
   if (value.length === 0) throw badUserInput(field, `${what} must not be empty`);
-  if (value.length > MAX_NAME_LENGTH) throw badUserInput(field, `${what} is at most ${MAX_NAME_LENGTH} characters, got ${value.length}`);
+  const length = characters(value);
+  if (length > MAX_NAME_LENGTH) throw badUserInput(field, `${what} is at most ${MAX_NAME_LENGTH} characters, got ${length}`);
   return value;
 }
 
@@ -50,9 +60,13 @@ export function checkText(field: string, value: string): string {
 /** JSON.stringify writes U+0000 as this escape when no backslash of the input precedes it. */
 const ESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
+/** JSON.stringify escapes a lone surrogate as \\udXXX, which jsonb refuses. */
+const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/i;
+
 /** Serialises a JSON value once and checks its size; the text is what gets stored. */
 export function checkJsonSize(field: string, value: unknown, maxBytes: number): string {
   const json = JSON.stringify(value ?? null);
+  if (LONE_SURROGATE.test(json)) throw badUserInput(field, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)');
   if (ESCAPED_NUL.test(json)) throw badUserInput(field, 'must not contain the character U+0000 (PostgreSQL jsonb cannot store it)');
   const bytes = Buffer.byteLength(json);
   if (bytes > maxBytes) throw badUserInput(field, `is ${bytes} bytes of JSON, more than the limit of ${maxBytes}`);

@@ -1,26 +1,42 @@
 import { createServer, type Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { Logger } from '../log.js';
 import { createContext, type GatewayServices } from '../resolvers/context.js';
 import { errorMasking } from './use-error-masking.js';
+import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useReadiness } from './use-readiness.js';
 
 export interface ServerOptions {
   schema: GraphQLSchema;
   services: GatewayServices;
   log: Logger;
+  ws?: GraphQLWsOptions;
 }
 
-/** graphql-yoga at /graphql (GraphiQL in a browser), /health and /ready, on one HTTP server. */
-export function createGatewayServer({ schema, services, log }: ServerOptions): Server {
+export interface GatewayServer {
+  server: Server;
+  /** Closes the WebSocket side; the HTTP server is closed by its owner. */
+  stopWebSockets(): Promise<void>;
+}
+
+/**
+ * One HTTP server: graphql-yoga at /graphql (queries, mutations, SSE
+ * subscriptions, GraphiQL in a browser), /health and /ready, and graphql-ws
+ * on the same path for WebSocket clients.
+ */
+export function createGatewayServer({ schema, services, log, ws }: ServerOptions): GatewayServer {
   const yoga = createYoga({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'Gater', defaultQuery: '{ stores { id eventCount headPosition } }' },
+    graphiql: {
+      title: 'Gater',
+      defaultQuery: '{ stores { id eventCount headPosition } }',
+      subscriptionsProtocol: 'WS',
+    },
     // GraphiQL bundled into the page, so it works on machines with no route to a CDN.
     renderGraphiQL,
     context: () => createContext(services),
@@ -28,5 +44,7 @@ export function createGatewayServer({ schema, services, log }: ServerOptions): S
     logging: false,
     plugins: [useReadiness(services.cluster)],
   });
-  return createServer(yoga);
+  const server = createServer(yoga);
+  const webSockets = useGraphQLWs(server, yoga as never, ws);
+  return { server, stopWebSockets: () => webSockets.stop() };
 }

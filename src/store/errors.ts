@@ -6,13 +6,15 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 /**
  * Maps a PostgreSQL or socket error to a reason, or null when it is a bug.
  * Class 08 is a connection exception, 57P0x a server going away or still
- * starting, 25006 a write sent to a read-only replica.
+ * starting, 3D000 a database that no longer exists, 25006 a write sent to a
+ * read-only replica.
  */
 export function classifyStoreError(error: unknown): StoreFailure | null {
   if (!(error instanceof Error)) return null;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code)) return 'unavailable';
+    // 3D000: the database itself is gone, which no retry of the request can fix either.
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code) || code === '3D000') return 'unavailable';
     if (code === '25006') return 'read_only';
   }
   if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {

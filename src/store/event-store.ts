@@ -1,6 +1,7 @@
 import type { Cluster } from '../cluster/cluster.js';
 import { appendBatch } from './append-batch.js';
 import { eventsById } from './events-by-id.js';
+import { firstVersionFrom } from './first-version-from.js';
 import { GroupCommitter } from './group-commit.js';
 import { listStreams, type ListStreamsOptions } from './list-streams.js';
 import { migrate } from './migrate.js';
@@ -43,24 +44,29 @@ export class EventStore {
     return readStream(this.cluster.reader(), this.tables, options);
   }
 
-  readAll(options: ReadAllOptions): Promise<Page<RecordedEvent>> {
-    return readAll(this.cluster.reader(), this.tables, options);
+  /** `fromLeader` for readers that must see every commit at once (the tailer), whatever replicas lag. */
+  readAll(options: ReadAllOptions, { fromLeader = false } = {}): Promise<Page<RecordedEvent>> {
+    return readAll(fromLeader ? this.cluster.leader() : this.cluster.reader(), this.tables, options);
   }
 
   listStreams(options: ListStreamsOptions): Promise<Page<StreamSummary>> {
     return listStreams(this.cluster.reader(), this.tables, options);
   }
 
-  streamVersions(streamIds: readonly string[]): Promise<number[]> {
-    return streamVersions(this.cluster.reader(), this.tables, streamIds);
+  streamVersions(streamIds: readonly string[], { fromLeader = false } = {}): Promise<number[]> {
+    return streamVersions(fromLeader ? this.cluster.leader() : this.cluster.reader(), this.tables, streamIds);
+  }
+
+  firstVersionFrom(streamId: string, position: number): Promise<number | null> {
+    return firstVersionFrom(this.cluster.leader(), this.tables, streamId, position);
   }
 
   eventsById(ids: readonly string[]): Promise<(RecordedEvent | null)[]> {
     return eventsById(this.cluster.reader(), this.tables, ids);
   }
 
-  stats(): Promise<StoreStats> {
-    return storeStats(this.cluster.reader(), this.tables);
+  stats({ fromLeader = false } = {}): Promise<StoreStats> {
+    return storeStats(fromLeader ? this.cluster.leader() : this.cluster.reader(), this.tables);
   }
 
   private commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {

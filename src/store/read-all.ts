@@ -9,6 +9,11 @@ export interface ReadAllOptions {
   fromPosition: number | undefined;
   eventTypes: string[] | undefined;
   streamPrefix: string | undefined;
+  /** Only this stream. */
+  streamId?: string;
+  /** Only events whose data (or metadata) contains this JSON, as jsonb's `@>` has it. */
+  dataContains?: unknown;
+  metadataContains?: unknown;
   limit: number;
 }
 
@@ -16,7 +21,7 @@ export interface ReadAllOptions {
 export async function readAll(
   db: pg.Pool,
   tables: StoreTables,
-  { direction, fromPosition, eventTypes, streamPrefix, limit }: ReadAllOptions,
+  { direction, fromPosition, eventTypes, streamPrefix, streamId, dataContains, metadataContains, limit }: ReadAllOptions,
 ): Promise<Page<RecordedEvent>> {
   const forward = direction === 'forward';
   const params: unknown[] = [fromPosition ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), limit + 1];
@@ -28,6 +33,18 @@ export async function readAll(
   if (streamPrefix !== undefined) {
     params.push(streamPrefix);
     conditions.push(`starts_with(stream_id, $${params.length})`);
+  }
+  if (streamId !== undefined) {
+    params.push(streamId);
+    conditions.push(`stream_id = $${params.length}`);
+  }
+  if (dataContains !== undefined) {
+    params.push(JSON.stringify(dataContains));
+    conditions.push(`data @> $${params.length}::jsonb`);
+  }
+  if (metadataContains !== undefined) {
+    params.push(JSON.stringify(metadataContains));
+    conditions.push(`metadata @> $${params.length}::jsonb`);
   }
   const { rows } = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM ${tables.events}

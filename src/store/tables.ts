@@ -10,8 +10,9 @@ export interface StoreTables {
   /** The function that writes one planned append batch. */
   appendFunction: string;
   migrations: string;
-  /** LISTEN/NOTIFY channel told of each committed append batch. */
+  /** LISTEN/NOTIFY channel told of each committed append batch, as a value (pg_notify) and as an identifier (LISTEN). */
   channel: string;
+  channelIdentifier: string;
   /** Key of the transaction-scoped advisory lock held while positions are assigned. */
   lockKey: string;
 }
@@ -28,6 +29,7 @@ export function storeTables(storeId: string): StoreTables {
     appendFunction: `${schema}.append_batch`,
     migrations: `${schema}.migrations`,
     channel: `${schemaName}_events`,
+    channelIdentifier: escapeIdentifier(`${schemaName}_events`),
     lockKey: schemaName,
   };
 }

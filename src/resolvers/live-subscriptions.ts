@@ -1,0 +1,58 @@
+import type { RecordedEvent } from '../store/types.js';
+import type { StartPoint } from '../subscriptions/live-hub.js';
+import type { Selection } from '../subscriptions/selection.js';
+import type { GatewayContext } from './context.js';
+import { badUserInput, storeCall } from './errors.js';
+import { findStore } from './stores.js';
+import { checkName, checkNonNegative, checkStreamId } from './validate.js';
+
+/** byStream's name for "every stream". */
+export const ALL_STREAMS = '$all';
+
+interface StartArgs {
+  store?: string | null;
+  fromPosition?: number | null;
+}
+
+function startOf(args: StartArgs & { fromVersion?: number | null }): StartPoint {
+  return {
+    fromVersion: checkNonNegative('fromVersion', args.fromVersion),
+    fromPosition: checkNonNegative('fromPosition', args.fromPosition),
+  };
+}
+
+function jsonObject(field: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badUserInput(field, 'must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, start: StartPoint): Promise<AsyncIterable<RecordedEvent>> {
+  const store = findStore(ctx, args.store);
+  return storeCall(() => ctx.live.hub(store).subscribe(selection, start));
+}
+
+export function byStream(ctx: GatewayContext, args: StartArgs & { streamId: string; fromVersion?: number | null }) {
+  const start = startOf(args);
+  if (args.streamId === ALL_STREAMS) {
+    if (start.fromVersion !== undefined) throw badUserInput('fromVersion', 'the $all stream has no versions: start it with fromPosition');
+    return subscribe(ctx, args, { kind: 'all' }, start);
+  }
+  if (start.fromVersion !== undefined && start.fromPosition !== undefined) {
+    throw badUserInput('fromVersion', 'give either fromVersion or fromPosition, not both');
+  }
+  return subscribe(ctx, args, { kind: 'stream', streamId: checkStreamId('streamId', args.streamId) }, start);
+}
+
+export function byEventType(ctx: GatewayContext, args: StartArgs & { eventType: string }) {
+  return subscribe(ctx, args, { kind: 'type', eventType: checkName('eventType', 'an event type', args.eventType) }, startOf(args));
+}
+
+export function byEventPattern(ctx: GatewayContext, args: StartArgs & { pattern?: unknown }) {
+  return subscribe(ctx, args, { kind: 'pattern', pattern: jsonObject('pattern', args.pattern) }, startOf(args));
+}
+
+export function byEventPayload(ctx: GatewayContext, args: StartArgs & { payload?: unknown }) {
+  return subscribe(ctx, args, { kind: 'payload', payload: jsonObject('payload', args.payload) }, startOf(args));
+}

@@ -1,0 +1,59 @@
+import type { RecordedEvent } from '../store/types.js';
+import { indexKeyOf, type Selection } from './selection.js';
+
+/** Anything that takes offered events; the index never waits for it. */
+export interface Recipient {
+  readonly selection: Selection;
+  offer(event: RecordedEvent): void;
+}
+
+/**
+ * Finds the subscriptions an event may concern without looking at the others:
+ * by stream id, by event type, plus those that must see every event. The
+ * cost of an event grows with the subscriptions it can match, not with all.
+ */
+export class FanOutIndex {
+  private readonly byStream = new Map<string, Set<Recipient>>();
+  private readonly byType = new Map<string, Set<Recipient>>();
+  private readonly every = new Set<Recipient>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(recipient: Recipient): void {
+    const bucket = this.bucketFor(recipient, true)!;
+    if (bucket.has(recipient)) return;
+    bucket.add(recipient);
+    this.count++;
+  }
+
+  remove(recipient: Recipient): void {
+    const key = indexKeyOf(recipient.selection);
+    const bucket = this.bucketFor(recipient, false);
+    if (!bucket?.delete(recipient)) return;
+    this.count--;
+    if (bucket.size > 0 || key === 'every') return;
+    if ('streamId' in key) this.byStream.delete(key.streamId);
+    else this.byType.delete(key.eventType);
+  }
+
+  dispatch(event: RecordedEvent): void {
+    this.byStream.get(event.streamId)?.forEach((recipient) => recipient.offer(event));
+    this.byType.get(event.type)?.forEach((recipient) => recipient.offer(event));
+    this.every.forEach((recipient) => recipient.offer(event));
+  }
+
+  private bucketFor(recipient: Recipient, create: boolean): Set<Recipient> | undefined {
+    const key = indexKeyOf(recipient.selection);
+    if (key === 'every') return this.every;
+    const [map, name] = 'streamId' in key ? [this.byStream, key.streamId] : [this.byType, key.eventType];
+    let bucket = map.get(name);
+    if (!bucket && create) {
+      bucket = new Set();
+      map.set(name, bucket);
+    }
+    return bucket;
+  }
+}

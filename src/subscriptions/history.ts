@@ -1,0 +1,58 @@
+import type { EventStore } from '../store/event-store.js';
+import type { RecordedEvent } from '../store/types.js';
+import { compileFilter, type Selection } from './selection.js';
+
+/**
+ * A subscription's place in the log. Stream subscriptions count by version,
+ * all others by global position; both grow with commit order.
+ */
+export function keyOf(selection: Selection, event: RecordedEvent): number {
+  return selection.kind === 'stream' ? event.version : event.position;
+}
+
+export interface HistoryPage {
+  /** The events the selection wants, in log order. */
+  events: RecordedEvent[];
+  /** Key of the last event looked at, matched or not; the next read goes on after it. */
+  scannedTo: number;
+  /** True when the read reached the end of what is committed. */
+  exhausted: boolean;
+}
+
+export type HistoryReader = (afterKey: number, limit: number) => Promise<HistoryPage>;
+
+/** Pattern keys that PostgreSQL can narrow with before the exact match runs here. */
+function sqlPrefilter(pattern: Record<string, unknown>) {
+  const { streamId, type, data, metadata } = pattern;
+  return {
+    streamId: typeof streamId === 'string' ? streamId : undefined,
+    eventTypes: typeof type === 'string' ? [type] : undefined,
+    dataContains: data,
+    metadataContains: metadata,
+  };
+}
+
+/** Reads what a selection wants from the database, after a key: replay, and catch-up after a slow consumer. */
+export function historyReader(store: EventStore, selection: Selection): HistoryReader {
+  const exact = compileFilter(selection);
+  return async (afterKey, limit) => {
+    const page =
+      selection.kind === 'stream'
+        ? await store.readStream({ streamId: selection.streamId, direction: 'forward', fromVersion: afterKey + 1, limit })
+        : await store.readAll({
+            direction: 'forward',
+            fromPosition: afterKey + 1,
+            eventTypes: selection.kind === 'type' ? [selection.eventType] : undefined,
+            streamPrefix: undefined,
+            ...(selection.kind === 'pattern' ? sqlPrefilter(selection.pattern) : {}),
+            ...(selection.kind === 'payload' ? { dataContains: selection.payload } : {}),
+            limit,
+          });
+    const last = page.items[page.items.length - 1];
+    return {
+      events: exact ? page.items.filter(exact) : page.items,
+      scannedTo: last ? keyOf(selection, last) : afterKey,
+      exhausted: !page.hasMore,
+    };
+  };
+}

@@ -1,0 +1,90 @@
+import type pg from 'pg';
+import type { EventStore } from '../store/event-store.js';
+import { FanOutIndex } from './fan-out-index.js';
+import { historyReader } from './history.js';
+import { SELECTION_KINDS, type Selection, type SelectionKind } from './selection.js';
+import { Subscriber } from './subscriber.js';
+import { Tailer } from './tailer.js';
+
+/** Where a subscription starts; absent: with what is appended after it starts. */
+export interface StartPoint {
+  fromVersion?: number;
+  fromPosition?: number;
+}
+
+export interface LiveHubOptions {
+  store: EventStore;
+  connect: () => Promise<pg.Client>;
+  /** Most events held per subscriber before it falls back to reading the database. Default 256. */
+  subscriberCapacity?: number;
+  pollIntervalMs?: number;
+  log: (message: string) => void;
+}
+
+/**
+ * A store's live subscriptions in this gateway: one tailer and one fan-out
+ * index shared by all of them. The tailer runs while anyone subscribes.
+ */
+export class LiveHub {
+  private readonly index = new FanOutIndex();
+  private readonly tailer: Tailer;
+  private readonly counts = new Map<SelectionKind, number>(SELECTION_KINDS.map((kind) => [kind, 0]));
+
+  constructor(private readonly options: LiveHubOptions) {
+    this.tailer = new Tailer({
+      store: options.store,
+      index: this.index,
+      connect: options.connect,
+      pollIntervalMs: options.pollIntervalMs,
+      log: options.log,
+    });
+  }
+
+  get tailerRunning(): boolean {
+    return this.tailer.isRunning;
+  }
+
+  countsByKind(): ReadonlyMap<SelectionKind, number> {
+    return this.counts;
+  }
+
+  async subscribe(selection: Selection, start: StartPoint): Promise<Subscriber> {
+    const { store, subscriberCapacity = 256, log } = this.options;
+    const subscriber = new Subscriber({
+      selection,
+      startAfter: await this.startKey(selection, start),
+      history: historyReader(store, selection),
+      capacity: subscriberCapacity,
+      onClose: (closed) => this.release(closed),
+      onError: (error) => log(`subscription to store ${store.id} failed: ${(error as Error).message}`),
+    });
+    this.index.add(subscriber);
+    this.counts.set(selection.kind, this.counts.get(selection.kind)! + 1);
+    if (!this.tailer.isRunning) await this.tailer.start();
+    return subscriber;
+  }
+
+  async stop(): Promise<void> {
+    await this.tailer.stop();
+  }
+
+  private release(subscriber: Subscriber): void {
+    this.index.remove(subscriber);
+    this.counts.set(subscriber.selection.kind, this.counts.get(subscriber.selection.kind)! - 1);
+    if (this.index.size === 0) void this.tailer.stop();
+  }
+
+  /** The key just before the first event to deliver: the start point, or the log's end right now. */
+  private async startKey(selection: Selection, { fromVersion, fromPosition }: StartPoint): Promise<number> {
+    const { store } = this.options;
+    if (selection.kind !== 'stream') {
+      if (fromPosition !== undefined) return fromPosition - 1;
+      return (await store.stats({ fromLeader: true })).headPosition;
+    }
+    if (fromVersion !== undefined) return fromVersion - 1;
+    const [current] = await store.streamVersions([selection.streamId], { fromLeader: true });
+    if (fromPosition === undefined) return current!;
+    const first = await store.firstVersionFrom(selection.streamId, fromPosition);
+    return first === null ? current! : first - 1;
+  }
+}

@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import type { EventStore } from '../store/event-store.js';
+import { LiveHub } from './live-hub.js';
+import { SELECTION_KINDS, type SelectionKind } from './selection.js';
+
+export interface LiveGauges {
+  /** Active live subscriptions, by kind. */
+  subscriptions: Record<SelectionKind, number>;
+  /** Tailers reading a store's new events right now (one per store with subscribers). */
+  tailers: number;
+}
+
+export interface LiveSubscriptionsOptions {
+  stores: readonly EventStore[];
+  connect: () => Promise<pg.Client>;
+  subscriberCapacity?: number;
+  pollIntervalMs?: number;
+  log: (message: string) => void;
+}
+
+/** The live subscriptions of every store in this gateway. */
+export class LiveSubscriptions {
+  private readonly hubs: Map<string, LiveHub>;
+
+  constructor(options: LiveSubscriptionsOptions) {
+    this.hubs = new Map(options.stores.map((store) => [store.id, new LiveHub({ ...options, store })]));
+  }
+
+  hub(store: EventStore): LiveHub {
+    return this.hubs.get(store.id)!;
+  }
+
+  gauges(): LiveGauges {
+    const subscriptions = Object.fromEntries(SELECTION_KINDS.map((kind) => [kind, 0])) as Record<SelectionKind, number>;
+    let tailers = 0;
+    for (const hub of this.hubs.values()) {
+      for (const [kind, count] of hub.countsByKind()) subscriptions[kind] += count;
+      if (hub.tailerRunning) tailers++;
+    }
+    return { subscriptions, tailers };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.hubs.values()].map((hub) => hub.stop()));
+  }
+}

@@ -1,0 +1,146 @@
+import type { RecordedEvent } from '../store/types.js';
+import type { Recipient } from './fan-out-index.js';
+import { keyOf, type HistoryReader } from './history.js';
+import { compileFilter, type Selection } from './selection.js';
+
+export interface SubscriberOptions {
+  selection: Selection;
+  /** Key of the last event the subscriber must not see: it starts just after. */
+  startAfter: number;
+  history: HistoryReader;
+  /** Most events held for this subscriber at once. */
+  capacity: number;
+  /** Called once when the subscriber ends, whatever the reason. */
+  onClose: (subscriber: Subscriber) => void;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * One live subscription: an async iterator of events, in log order, each
+ * once. It starts by reading history, then takes events the tailer offers.
+ * Memory is bounded by `capacity`: when the consumer falls behind, offered
+ * events are dropped and the subscriber reads them from the database again
+ * (catching up), then rejoins the live feed. Deduplication is by key, so the
+ * switch between history and live never repeats or skips an event.
+ */
+export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEvent> {
+  readonly selection: Selection;
+  private readonly filter: ((event: RecordedEvent) => boolean) | null;
+  private readonly queue: RecordedEvent[] = [];
+  /** Events offered while catching up, handed over when the catch-up ends. */
+  private backlog: RecordedEvent[] = [];
+  private backlogOverflowed = false;
+  private lastQueuedKey: number;
+  private mode: 'catching-up' | 'live' = 'catching-up';
+  private closed = false;
+  private failure: unknown;
+  private wakeConsumer: (() => void) | undefined;
+  private wakeReader: (() => void) | undefined;
+
+  constructor(private readonly options: SubscriberOptions) {
+    this.selection = options.selection;
+    this.filter = compileFilter(options.selection);
+    this.lastQueuedKey = options.startAfter;
+    void this.catchUp();
+  }
+
+  offer(event: RecordedEvent): void {
+    if (this.closed || (this.filter && !this.filter(event))) return;
+    if (keyOf(this.selection, event) <= this.lastQueuedKey) return;
+    if (this.mode === 'catching-up') {
+      if (this.backlog.length < this.options.capacity) this.backlog.push(event);
+      else this.backlogOverflowed = true;
+      return;
+    }
+    if (this.queue.length < this.options.capacity) {
+      this.enqueue(event);
+      return;
+    }
+    // The consumer is too slow: let go of live events and read them back from the database later.
+    this.mode = 'catching-up';
+    void this.catchUp();
+  }
+
+  async next(): Promise<IteratorResult<RecordedEvent>> {
+    for (;;) {
+      const event = this.queue.shift();
+      if (event) {
+        if (this.queue.length <= this.options.capacity / 2) this.wakeReader?.();
+        return { value: event, done: false };
+      }
+      if (this.failure !== undefined) throw this.failure;
+      if (this.closed) return { value: undefined, done: true };
+      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<RecordedEvent>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  close(failure?: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.failure = failure;
+    this.queue.length = 0;
+    this.backlog = [];
+    this.wakeConsumer?.();
+    this.wakeReader?.();
+    this.options.onClose(this);
+  }
+
+  private enqueue(event: RecordedEvent): void {
+    this.queue.push(event);
+    this.lastQueuedKey = keyOf(this.selection, event);
+    const wake = this.wakeConsumer;
+    this.wakeConsumer = undefined;
+    wake?.();
+  }
+
+  private async catchUp(): Promise<void> {
+    try {
+      while (!this.closed) {
+        await this.roomInQueue();
+        if (this.closed) return;
+        const room = this.options.capacity - this.queue.length;
+        const page = await this.options.history(this.lastQueuedKey, room);
+        if (this.closed) return;
+        for (const event of page.events) this.enqueue(event);
+        this.lastQueuedKey = Math.max(this.lastQueuedKey, page.scannedTo);
+        if (page.exhausted && this.joinLive()) return;
+      }
+    } catch (error) {
+      this.options.onError(error);
+      this.close(error);
+    }
+  }
+
+  /**
+   * Everything committed up to the last read is queued; what the tailer
+   * offered meanwhile waits in the backlog. If none of that was dropped, the
+   * backlog completes the picture and the subscriber is live again.
+   */
+  private joinLive(): boolean {
+    if (this.backlogOverflowed) {
+      this.backlogOverflowed = false;
+      this.backlog = [];
+      return false;
+    }
+    const backlog = this.backlog;
+    this.backlog = [];
+    this.mode = 'live';
+    for (const event of backlog) this.offer(event);
+    return true;
+  }
+
+  private async roomInQueue(): Promise<void> {
+    while (!this.closed && this.queue.length > this.options.capacity / 2) {
+      await new Promise<void>((resolve) => (this.wakeReader = resolve));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import type pg from 'pg';
+import type { EventStore } from '../store/event-store.js';
+import type { FanOutIndex } from './fan-out-index.js';
+
+export interface TailerOptions {
+  store: EventStore;
+  index: FanOutIndex;
+  /** A dedicated session on the leader to LISTEN on. */
+  connect: () => Promise<pg.Client>;
+  /** Reads also run this often, in case a notification is lost. Default 500 ms. */
+  pollIntervalMs?: number;
+  /** Events read per query. Default 500. */
+  batchSize?: number;
+  log: (message: string) => void;
+}
+
+/**
+ * The one reader of a store's new events in this gateway. Woken by
+ * LISTEN/NOTIFY (or the poll), it reads everything after its position in
+ * batches and hands each event to the fan-out index. Positions are gapless
+ * and commit-ordered, so reading after the last position never misses one.
+ */
+export class Tailer {
+  private position = 0;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
+  private listener: pg.Client | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(private readonly options: TailerOptions) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.position = (await this.options.store.stats({ fromLeader: true })).headPosition;
+    this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 500);
+    this.poll.unref();
+    void this.listen();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.poll);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+    await this.reading;
+  }
+
+  /** Reads now, or right after the read under way. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readNew().finally(() => {
+      this.reading = undefined;
+      if (this.readAgain) {
+        this.readAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async readNew(): Promise<void> {
+    const { store, index, batchSize = 500 } = this.options;
+    try {
+      for (;;) {
+        const page = await store.readAll(
+          { direction: 'forward', fromPosition: this.position + 1, eventTypes: undefined, streamPrefix: undefined, limit: batchSize },
+          { fromLeader: true },
+        );
+        for (const event of page.items) {
+          if (!this.running) return;
+          this.position = event.position;
+          index.dispatch(event);
+        }
+        if (!page.hasMore) return;
+      }
+    } catch (error) {
+      this.options.log(`tailer of store ${store.id}: read failed, retrying on the next poll: ${(error as Error).message}`);
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const { store, connect, log } = this.options;
+    try {
+      const listener = await connect();
+      if (!this.running) {
+        await listener.end();
+        return;
+      }
+      this.listener = listener;
+      listener.on('notification', () => this.wake());
+      listener.on('error', (error) => {
+        log(`tailer of store ${store.id}: LISTEN connection lost (${error.message}); polling until it is back`);
+        this.relisten(listener);
+      });
+      await listener.query(`LISTEN ${store.tables.channelIdentifier}`);
+      // Anything committed between start and LISTEN is caught by this read.
+      this.wake();
+    } catch (error) {
+      log(`tailer of store ${store.id}: cannot LISTEN (${(error as Error).message}); polling until it can`);
+      this.relistenLater();
+    }
+  }
+
+  private relisten(lost: pg.Client): void {
+    if (this.listener !== lost) return;
+    this.listener = undefined;
+    void lost.end().catch(() => undefined);
+    this.relistenLater();
+  }
+
+  private relistenLater(): void {
+    if (!this.running) return;
+    setTimeout(() => void this.listen(), 1_000).unref();
+  }
+}

@@ -1,0 +1,174 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+/** The ConfigError loadConfig throws for this environment. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig with an empty environment', () => {
+  it('answers every default', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      dataDir: path.resolve('./data'),
+      nodes: [],
+      stores: ['default'],
+      clusterSecret: undefined,
+      pubSub: 'ex_esdb_pubsub',
+      clusterPort: 45892,
+      gossipMulticastAddr: '239.255.0.1',
+      limits: { maxEventBytes: 1024 * 1024, maxEventsPerAppend: 1000, maxPageSize: 1000, defaultPageSize: 100 },
+      maxSubscriptionsPerConnection: 100,
+      subscriberBuffer: 256,
+    });
+  });
+
+  it('never reads process.env when given an environment', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '1234';
+    try {
+      expect(loadConfig({}).port).toBe(4000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  it('treats a blank value as unset', () => {
+    const config = loadConfig({ HOST: '  ', PORT: '', GATER_STORES: ' ', EX_ESDB_CLUSTER_SECRET: '   ', GATER_NODES: '' });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, stores: ['default'], clusterSecret: undefined, nodes: [] });
+  });
+});
+
+describe('each variable is read', () => {
+  it('HOST', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('PORT, 0 to pick a free one, surrounding spaces ignored', () => {
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: ' 65535 ' }).port).toBe(65535);
+  });
+
+  it('GATER_DATA_DIR, made absolute', () => {
+    expect(loadConfig({ GATER_DATA_DIR: '/var/lib/gater' }).dataDir).toBe('/var/lib/gater');
+    expect(loadConfig({ GATER_DATA_DIR: 'relative/dir' }).dataDir).toBe(path.resolve('relative/dir'));
+  });
+
+  it('GATER_NODES, one URL per node, postgres:// or postgresql://', () => {
+    expect(loadConfig({ GATER_NODES: 'postgres://u:p@host1:5432/db, postgresql://u:p@host2:5433/db ,' }).nodes).toEqual([
+      'postgres://u:p@host1:5432/db',
+      'postgresql://u:p@host2:5433/db',
+    ]);
+  });
+
+  it('DATABASE_URL alone, as a one-node list', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db.example/app' }).nodes).toEqual(['postgres://u@db.example/app']);
+  });
+
+  it('GATER_NODES over DATABASE_URL when both are set', () => {
+    expect(loadConfig({ GATER_NODES: 'postgres://a/db', DATABASE_URL: 'postgres://b/db' }).nodes).toEqual(['postgres://a/db']);
+  });
+
+  it('GATER_STORES, a comma list whose first entry is the default store', () => {
+    expect(loadConfig({ GATER_STORES: 'orders, users ,audit_log' }).stores).toEqual(['orders', 'users', 'audit_log']);
+  });
+
+  it('EX_ESDB_STORE_ID when GATER_STORES is unset', () => {
+    expect(loadConfig({ EX_ESDB_STORE_ID: 'reg_gh' }).stores).toEqual(['reg_gh']);
+  });
+
+  it('GATER_STORES over EX_ESDB_STORE_ID when both are set', () => {
+    expect(loadConfig({ GATER_STORES: 'a,b', EX_ESDB_STORE_ID: 'c' }).stores).toEqual(['a', 'b']);
+  });
+
+  it('EX_ESDB_CLUSTER_SECRET, else EX_ESDB_COOKIE, else RELEASE_COOKIE', () => {
+    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 's', EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('s');
+    expect(loadConfig({ EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('c');
+    expect(loadConfig({ RELEASE_COOKIE: 'r' }).clusterSecret).toBe('r');
+  });
+
+  it('EX_ESDB_PUB_SUB', () => {
+    expect(loadConfig({ EX_ESDB_PUB_SUB: 'my_pubsub' }).pubSub).toBe('my_pubsub');
+  });
+
+  it('EX_ESDB_CLUSTER_PORT', () => {
+    expect(loadConfig({ EX_ESDB_CLUSTER_PORT: '46000' }).clusterPort).toBe(46000);
+    expect(loadConfig({ EX_ESDB_CLUSTER_PORT: '1' }).clusterPort).toBe(1);
+    expect(loadConfig({ EX_ESDB_CLUSTER_PORT: '65535' }).clusterPort).toBe(65535);
+  });
+
+  it('EX_ESDB_GOSSIP_MULTICAST_ADDR', () => {
+    expect(loadConfig({ EX_ESDB_GOSSIP_MULTICAST_ADDR: '239.1.2.3' }).gossipMulticastAddr).toBe('239.1.2.3');
+  });
+
+  it('GATER_MAX_EVENT_BYTES', () => {
+    expect(loadConfig({ GATER_MAX_EVENT_BYTES: '1024' }).limits.maxEventBytes).toBe(1024);
+  });
+
+  it('GATER_MAX_APPEND_EVENTS', () => {
+    expect(loadConfig({ GATER_MAX_APPEND_EVENTS: '5' }).limits.maxEventsPerAppend).toBe(5);
+  });
+});
+
+describe('an invalid value stops start-up with one ConfigError line naming the variable', () => {
+  const cases: [string, Record<string, string>][] = [
+    ['PORT', { PORT: 'http' }],
+    ['PORT', { PORT: '80.5' }],
+    ['PORT', { PORT: '-1' }],
+    ['PORT', { PORT: '65536' }],
+    ['PORT', { PORT: '4e3' }],
+    ['GATER_NODES', { GATER_NODES: 'not a url' }],
+    ['GATER_NODES', { GATER_NODES: 'mysql://host/db' }],
+    ['GATER_NODES', { GATER_NODES: 'http://host/db' }],
+    ['GATER_NODES', { GATER_NODES: 'postgres:///db' }],
+    ['GATER_NODES', { GATER_NODES: 'postgres://good/db,bad' }],
+    ['DATABASE_URL', { DATABASE_URL: 'localhost:5432' }],
+    ['GATER_STORES', { GATER_STORES: 'Orders' }],
+    ['GATER_STORES', { GATER_STORES: '1orders' }],
+    ['GATER_STORES', { GATER_STORES: 'my-store' }],
+    ['GATER_STORES', { GATER_STORES: 'a'.repeat(41) }],
+    ['GATER_STORES', { GATER_STORES: 'a,b,a' }],
+    ['EX_ESDB_STORE_ID', { EX_ESDB_STORE_ID: 'Reg GH' }],
+    ['EX_ESDB_CLUSTER_PORT', { EX_ESDB_CLUSTER_PORT: '0' }],
+    ['EX_ESDB_CLUSTER_PORT', { EX_ESDB_CLUSTER_PORT: '65536' }],
+    ['EX_ESDB_CLUSTER_PORT', { EX_ESDB_CLUSTER_PORT: 'gossip' }],
+    ['EX_ESDB_GOSSIP_MULTICAST_ADDR', { EX_ESDB_GOSSIP_MULTICAST_ADDR: '256.0.0.1' }],
+    ['EX_ESDB_GOSSIP_MULTICAST_ADDR', { EX_ESDB_GOSSIP_MULTICAST_ADDR: '239.1.2' }],
+    ['EX_ESDB_GOSSIP_MULTICAST_ADDR', { EX_ESDB_GOSSIP_MULTICAST_ADDR: 'multicast' }],
+    ['EX_ESDB_GOSSIP_MULTICAST_ADDR', { EX_ESDB_GOSSIP_MULTICAST_ADDR: '10.0.0.1' }],
+    ['GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }],
+    ['GATER_SUBSCRIBER_BUFFER', { GATER_SUBSCRIBER_BUFFER: 'many' }],
+    ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: '0' }],
+    ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: '1MB' }],
+    ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: String(256 * 1024 * 1024 + 1) }],
+    ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '0' }],
+    ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '100001' }],
+    ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: 'many' }],
+  ];
+
+  it.each(cases)('%s in %j', (variable, env) => {
+    const error = configError(env);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).not.toContain('\n');
+    // The offending value (or the duplicate) is named too, so the line says what is wrong.
+    expect(error.message.length).toBeGreaterThan(variable.length + 10);
+  });
+
+  it('quotes the offending value', () => {
+    expect(configError({ PORT: 'http' }).message).toContain('"http"');
+    expect(configError({ GATER_STORES: 'ok,Bad' }).message).toContain('"Bad"');
+    expect(configError({ GATER_NODES: 'mysql://host/db' }).message).toContain('mysql://host/db');
+  });
+});
