@@ -1,10 +1,16 @@
+import type { SnapshotKey } from '../store/types.js';
 import { badUserInput } from './errors.js';
+import { checkText } from './validate.js';
 
 /**
  * Cursors are opaque to clients: a kind and a key, base64url-encoded. The
  * kind stops a cursor of one connection from being used on another.
  */
-type CursorKind = 'version' | 'position' | 'stream';
+type CursorKind = 'version' | 'position' | 'stream' | 'snapshot';
+
+function notACursor(field: string) {
+  return badUserInput(field, 'is not a cursor of this connection');
+}
 
 export function encodeCursor(kind: CursorKind, key: string | number): string {
   return Buffer.from(`${kind}:${key}`).toString('base64url');
@@ -13,7 +19,7 @@ export function encodeCursor(kind: CursorKind, key: string | number): string {
 export function decodeCursor(field: string, kind: CursorKind, cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
   const prefix = `${kind}:`;
-  if (!text.startsWith(prefix)) throw badUserInput(field, 'is not a cursor of this connection');
+  if (!text.startsWith(prefix)) throw notACursor(field);
   return text.slice(prefix.length);
 }
 
@@ -23,8 +29,28 @@ export const CURSOR_MAX = { version: 2 ** 31 - 1, position: Number.MAX_SAFE_INTE
 export function decodeNumberCursor(field: string, kind: 'version' | 'position', cursor: string): number {
   const key = decodeCursor(field, kind, cursor);
   const value = Number(key);
-  if (!/^\d{1,16}$/.test(key) || value > CURSOR_MAX[kind]) throw badUserInput(field, 'is not a cursor of this connection');
+  if (!/^\d{1,16}$/.test(key) || value > CURSOR_MAX[kind]) throw notACursor(field);
   return value;
+}
+
+/** A snapshot's key as a JSON array, so that ids holding any character (a colon, a quote) stay unambiguous. */
+export function encodeSnapshotCursor(key: SnapshotKey): string {
+  return encodeCursor('snapshot', JSON.stringify([key.sourceUuid, key.streamUuid, key.version]));
+}
+
+export function decodeSnapshotCursor(field: string, cursor: string): SnapshotKey {
+  let key: unknown;
+  try {
+    key = JSON.parse(decodeCursor(field, 'snapshot', cursor));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw notACursor(field);
+    throw error;
+  }
+  if (!Array.isArray(key) || key.length !== 3) throw notACursor(field);
+  const [sourceUuid, streamUuid, version] = key as unknown[];
+  if (typeof sourceUuid !== 'string' || typeof streamUuid !== 'string') throw notACursor(field);
+  if (!Number.isInteger(version) || (version as number) < 0 || (version as number) > CURSOR_MAX.version) throw notACursor(field);
+  return { sourceUuid: checkText(field, sourceUuid), streamUuid: checkText(field, streamUuid), version: version as number };
 }
 
 export interface Connection<T> {

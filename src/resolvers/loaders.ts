@@ -1,12 +1,14 @@
 import DataLoader from 'dataloader';
 import type { EventStore } from '../store/event-store.js';
-import type { RecordedEvent, StoreStats } from '../store/types.js';
+import type { RecordedEvent, RecordedSnapshot, SnapshotQuery, StoreStats } from '../store/types.js';
 
-/** Per-request batching: one query for every stream version (or event, or stats) a request asks of one store. */
+/** Per-request batching: one query for every stream version (or event, snapshot, or stats) a request asks of one store. */
 export interface Loaders {
   streamVersion(store: EventStore): DataLoader<string, number>;
   eventById(store: EventStore): DataLoader<string, RecordedEvent | null>;
   stats(store: EventStore): Promise<StoreStats>;
+  /** Keyed by source, stream and version; a null version (the latest) is a key of its own. */
+  snapshot(store: EventStore): DataLoader<SnapshotQuery, RecordedSnapshot | null, string>;
 }
 
 function perStore<T>(make: (store: EventStore) => T): (store: EventStore) => T {
@@ -26,5 +28,11 @@ export function createLoaders(): Loaders {
     streamVersion: perStore((store) => new DataLoader((ids: readonly string[]) => store.streamVersions(ids))),
     eventById: perStore((store) => new DataLoader((ids: readonly string[]) => store.eventsById(ids))),
     stats: perStore((store) => store.stats()),
+    snapshot: perStore(
+      (store) =>
+        new DataLoader((queries: readonly SnapshotQuery[]) => store.readSnapshots(queries), {
+          cacheKeyFn: (query) => JSON.stringify([query.sourceUuid, query.streamUuid, query.version]),
+        }),
+    ),
   };
 }

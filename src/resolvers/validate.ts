@@ -40,6 +40,8 @@ export function checkUuid(field: string, value: string): string {
   return value.toLowerCase();
 }
 
+export function checkNonNegative(field: string, value: number): number;
+export function checkNonNegative(field: string, value: number | null | undefined): number | undefined;
 export function checkNonNegative(field: string, value: number | null | undefined): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (value < 0) throw badUserInput(field, `must be 0 or more, got ${value}`);

@@ -1,18 +1,12 @@
 import type { RecordedEvent } from '../store/types.js';
 import { allEvents, eventById } from '../resolvers/read-events.js';
 import { builder } from './builder.js';
+import { isoWithMicroseconds } from './scalars.js';
 
 export const DirectionEnum = builder.enumType('Direction', {
   description: 'Reading order: FORWARD from the oldest, BACKWARD from the newest.',
   values: ['FORWARD', 'BACKWARD'] as const,
 });
-
-/** Microseconds since the epoch as an ISO 8601 string that keeps all six digits. */
-function isoWithMicroseconds(epochMicros: number): string {
-  const millis = Math.floor(epochMicros / 1000);
-  const micros = String(epochMicros % 1_000_000).padStart(6, '0');
-  return new Date(millis).toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
-}
 
 export const EventType = builder.objectRef<RecordedEvent>('Event').implement({
   description: 'A recorded event.',

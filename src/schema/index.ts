@@ -5,6 +5,7 @@ import './event.js';
 import './stream.js';
 import './store.js';
 import './append.js';
+import './snapshot.js';
 import './live.js';
 
 /** The gateway's schema, sorted so that its printed form is stable. */

@@ -55,3 +55,10 @@ builder.scalarType('DateTime', {
     return date;
   },
 });
+
+/** Microseconds since the epoch as an ISO 8601 string that keeps all six digits: what `created` fields answer. */
+export function isoWithMicroseconds(epochMicros: number): string {
+  const millis = Math.floor(epochMicros / 1000);
+  const micros = String(epochMicros % 1_000_000).padStart(6, '0');
+  return new Date(millis).toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
+}

@@ -1,8 +1,8 @@
+import { CREATED_EPOCH_COLUMN } from './created-epoch.js';
 import type { RecordedEvent } from './types.js';
 
 /** The columns every event read selects, in the shape `toRecordedEvent` maps. */
-export const EVENT_COLUMNS = `event_id, stream_id, version, position, type, data, metadata, content_type,
-  (extract(epoch FROM created) * 1000000)::bigint AS created_epoch`;
+export const EVENT_COLUMNS = `event_id, stream_id, version, position, type, data, metadata, content_type, ${CREATED_EPOCH_COLUMN}`;
 
 export interface EventRow {
   event_id: string;

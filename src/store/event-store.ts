@@ -1,16 +1,31 @@
 import type { Cluster } from '../cluster/cluster.js';
 import { appendBatch } from './append-batch.js';
+import { deleteSnapshot } from './delete-snapshot.js';
 import { eventsById } from './events-by-id.js';
 import { firstVersionFrom } from './first-version-from.js';
 import { GroupCommitter } from './group-commit.js';
+import { listSnapshots, type ListSnapshotsOptions } from './list-snapshots.js';
 import { listStreams, type ListStreamsOptions } from './list-streams.js';
 import { migrate } from './migrate.js';
 import { readAll, type ReadAllOptions } from './read-all.js';
+import { readSnapshots } from './read-snapshots.js';
 import { readStream, type ReadStreamOptions } from './read-stream.js';
+import { recordSnapshot } from './record-snapshot.js';
 import { storeStats } from './store-stats.js';
 import { streamVersions } from './stream-versions.js';
 import { storeTables, type StoreTables } from './tables.js';
-import type { AppendOutcome, AppendRequest, Page, RecordedEvent, StoreStats, StreamSummary } from './types.js';
+import type {
+  AppendOutcome,
+  AppendRequest,
+  NewSnapshot,
+  Page,
+  RecordedEvent,
+  RecordedSnapshot,
+  SnapshotKey,
+  SnapshotQuery,
+  StoreStats,
+  StreamSummary,
+} from './types.js';
 
 /** Events per group-commit transaction; large enough to amortise, small enough to keep latency flat. */
 const MAX_BATCH_EVENTS = 5_000;
@@ -71,5 +86,21 @@ export class EventStore {
 
   private commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {
     return appendBatch(this.cluster.leader(), this.tables, requests);
+  }
+
+  recordSnapshot(snapshot: NewSnapshot): Promise<RecordedSnapshot> {
+    return recordSnapshot(this.cluster.leader(), this.tables, snapshot);
+  }
+
+  readSnapshots(queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> {
+    return readSnapshots(this.cluster.reader(), this.tables, queries);
+  }
+
+  listSnapshots(options: ListSnapshotsOptions): Promise<Page<RecordedSnapshot>> {
+    return listSnapshots(this.cluster.reader(), this.tables, options);
+  }
+
+  deleteSnapshot(key: SnapshotKey): Promise<boolean> {
+    return deleteSnapshot(this.cluster.leader(), this.tables, key);
   }
 }

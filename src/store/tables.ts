@@ -7,6 +7,7 @@ export interface StoreTables {
   events: string;
   streams: string;
   head: string;
+  snapshots: string;
   /** The function that writes one planned append batch. */
   appendFunction: string;
   migrations: string;
@@ -26,6 +27,7 @@ export function storeTables(storeId: string): StoreTables {
     events: `${schema}.events`,
     streams: `${schema}.streams`,
     head: `${schema}.head`,
+    snapshots: `${schema}.snapshots`,
     appendFunction: `${schema}.append_batch`,
     migrations: `${schema}.migrations`,
     channel: `${schemaName}_events`,

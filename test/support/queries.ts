@@ -165,3 +165,109 @@ export interface StoreView {
 export interface StoresData {
   stores: StoreView[];
 }
+
+// ─── live subscriptions ──────────────────────────────────────────────────────
+
+export const BY_STREAM = /* GraphQL */ `
+  subscription ByStream($store: ID, $streamId: String!, $fromVersion: Int, $fromPosition: Long) {
+    byStream(store: $store, streamId: $streamId, fromVersion: $fromVersion, fromPosition: $fromPosition) { ...EventFields }
+  }
+  ${EVENT_FIELDS}
+`;
+
+export const BY_EVENT_TYPE = /* GraphQL */ `
+  subscription ByEventType($store: ID, $eventType: String!, $fromPosition: Long) {
+    byEventType(store: $store, eventType: $eventType, fromPosition: $fromPosition) { ...EventFields }
+  }
+  ${EVENT_FIELDS}
+`;
+
+export const BY_EVENT_PATTERN = /* GraphQL */ `
+  subscription ByEventPattern($store: ID, $pattern: JSON!, $fromPosition: Long) {
+    byEventPattern(store: $store, pattern: $pattern, fromPosition: $fromPosition) { ...EventFields }
+  }
+  ${EVENT_FIELDS}
+`;
+
+export const BY_EVENT_PAYLOAD = /* GraphQL */ `
+  subscription ByEventPayload($store: ID, $payload: JSON!, $fromPosition: Long) {
+    byEventPayload(store: $store, payload: $payload, fromPosition: $fromPosition) { ...EventFields }
+  }
+  ${EVENT_FIELDS}
+`;
+
+export const SNAPSHOT_FIELDS = /* GraphQL */ `
+  fragment SnapshotFields on Snapshot {
+    sourceUuid
+    streamUuid
+    version
+    sourceType
+    data
+    metadata
+    created
+    createdEpoch
+  }
+`;
+
+export interface SnapshotView {
+  sourceUuid: string;
+  streamUuid: string;
+  version: number;
+  sourceType: string | null;
+  data: unknown;
+  metadata: unknown;
+  created: string;
+  createdEpoch: number;
+}
+
+export interface RecordSnapshotInput {
+  store?: string;
+  sourceUuid: string;
+  streamUuid: string;
+  version: number;
+  sourceType?: string;
+  data?: unknown;
+  metadata?: unknown;
+}
+
+export const RECORD_SNAPSHOT = /* GraphQL */ `
+  mutation RecordSnapshot($input: RecordSnapshotInput!) {
+    recordSnapshot(input: $input) { ...SnapshotFields }
+  }
+  ${SNAPSHOT_FIELDS}
+`;
+export interface RecordSnapshotData {
+  recordSnapshot: SnapshotView;
+}
+
+export const SNAPSHOT = /* GraphQL */ `
+  query Snapshot($store: ID, $sourceUuid: String!, $streamUuid: String!, $version: Int) {
+    snapshot(store: $store, sourceUuid: $sourceUuid, streamUuid: $streamUuid, version: $version) { ...SnapshotFields }
+  }
+  ${SNAPSHOT_FIELDS}
+`;
+export interface SnapshotData {
+  snapshot: SnapshotView | null;
+}
+
+export const SNAPSHOTS_PAGE = /* GraphQL */ `
+  query SnapshotsPage($store: ID, $sourceUuid: String, $streamUuid: String, $first: Int, $after: String) {
+    snapshots(store: $store, sourceUuid: $sourceUuid, streamUuid: $streamUuid, first: $first, after: $after) {
+      edges { cursor node { ...SnapshotFields } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+  ${SNAPSHOT_FIELDS}
+`;
+export interface SnapshotsPageData {
+  snapshots: ConnectionView<SnapshotView>;
+}
+
+export const DELETE_SNAPSHOT = /* GraphQL */ `
+  mutation DeleteSnapshot($store: ID, $sourceUuid: String!, $streamUuid: String!, $version: Int!) {
+    deleteSnapshot(store: $store, sourceUuid: $sourceUuid, streamUuid: $streamUuid, version: $version)
+  }
+`;
+export interface DeleteSnapshotData {
+  deleteSnapshot: boolean;
+}

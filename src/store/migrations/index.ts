@@ -1,5 +1,6 @@
 import type { StoreTables } from '../tables.js';
 import { eventLog } from './001-event-log.js';
+import { snapshots } from './002-snapshots.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Applied in order, each once per store; append new ones, never edit a released one. */
-export const migrations: Migration[] = [{ version: 1, name: 'event log', sql: eventLog }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'event log', sql: eventLog },
+  { version: 2, name: 'snapshots', sql: snapshots },
+];

@@ -1,0 +1,88 @@
+import type { RecordedSnapshot, SnapshotKey } from '../store/types.js';
+import type { GatewayContext } from './context.js';
+import { decodeSnapshotCursor, encodeSnapshotCursor, toConnection, type Connection } from './cursors.js';
+import { badUserInput, storeCall } from './errors.js';
+import { findStore } from './stores.js';
+import { checkJsonSize, checkName, checkNonNegative, checkPageSize } from './validate.js';
+
+interface KeyArgs {
+  sourceUuid: string;
+  streamUuid: string;
+  version: number;
+}
+
+export interface RecordSnapshotInput extends KeyArgs {
+  store?: string | null;
+  sourceType?: string | null;
+  data?: unknown;
+  metadata?: unknown;
+}
+
+/** The uuids are free strings (the contract types them String), 1 to 255 characters, like stream ids. */
+function checkSourceUuid(field: string, value: string): string {
+  return checkName(field, 'a source uuid', value);
+}
+
+function checkStreamUuid(field: string, value: string): string {
+  return checkName(field, 'a stream uuid', value);
+}
+
+/** Checks an optional argument when it is given. */
+function ifGiven<T>(value: T | null | undefined, check: (value: T) => T): T | undefined {
+  return value === null || value === undefined ? undefined : check(value);
+}
+
+/** `prefix` is where the arguments sit in the request: `input.` for the mutation's input, empty for plain arguments. */
+function keyOf(prefix: string, args: KeyArgs): SnapshotKey {
+  return {
+    sourceUuid: checkSourceUuid(`${prefix}sourceUuid`, args.sourceUuid),
+    streamUuid: checkStreamUuid(`${prefix}streamUuid`, args.streamUuid),
+    version: checkNonNegative(`${prefix}version`, args.version),
+  };
+}
+
+/** Records a snapshot, replacing the one under the same key. */
+export async function recordSnapshot(ctx: GatewayContext, input: RecordSnapshotInput): Promise<RecordedSnapshot> {
+  const store = findStore(ctx, input.store);
+  const key = keyOf('input.', input);
+  const sourceType = ifGiven(input.sourceType, (type) => checkName('input.sourceType', 'a source type', type)) ?? null;
+  // GraphQL itself refuses a missing data (the schema says JSON!); the JSON scalar's type says nothing of it, so the rule stays here too.
+  if (input.data === null || input.data === undefined) throw badUserInput('input.data', 'a snapshot needs data');
+  const dataJson = checkJsonSize('input.data', input.data, ctx.limits.maxEventBytes);
+  const metadataJson = checkJsonSize('input.metadata', input.metadata, ctx.limits.maxEventBytes);
+  return storeCall(() => store.recordSnapshot({ ...key, sourceType, dataJson, metadataJson }));
+}
+
+/** One snapshot, through the request's loader; without a version, the highest one. */
+export function snapshot(
+  ctx: GatewayContext,
+  args: { store?: string | null; sourceUuid: string; streamUuid: string; version?: number | null },
+): Promise<RecordedSnapshot | null> {
+  const store = findStore(ctx, args.store);
+  const query = {
+    sourceUuid: checkSourceUuid('sourceUuid', args.sourceUuid),
+    streamUuid: checkStreamUuid('streamUuid', args.streamUuid),
+    version: checkNonNegative('version', args.version) ?? null,
+  };
+  return storeCall(() => ctx.loaders.snapshot(store).load(query));
+}
+
+export async function listSnapshots(
+  ctx: GatewayContext,
+  args: { store?: string | null; sourceUuid?: string | null; streamUuid?: string | null; first?: number | null; after?: string | null },
+): Promise<Connection<RecordedSnapshot>> {
+  const store = findStore(ctx, args.store);
+  const limit = checkPageSize('first', args.first, ctx.limits);
+  const after = args.after ? decodeSnapshotCursor('after', args.after) : undefined;
+  const sourceUuid = ifGiven(args.sourceUuid, (uuid) => checkSourceUuid('sourceUuid', uuid));
+  const streamUuid = ifGiven(args.streamUuid, (uuid) => checkStreamUuid('streamUuid', uuid));
+  const page = await storeCall(() => store.listSnapshots({ sourceUuid, streamUuid, after, limit }));
+  return toConnection(page.items, page.hasMore, encodeSnapshotCursor);
+}
+
+/** Answers whether there was such a snapshot. */
+export function deleteSnapshot(ctx: GatewayContext, args: KeyArgs & { store?: string | null }): Promise<boolean> {
+  const store = findStore(ctx, args.store);
+  const key = keyOf('', args);
+  return storeCall(() => store.deleteSnapshot(key));
+}
