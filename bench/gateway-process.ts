@@ -4,10 +4,16 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The gateway as users run it: its own process, so the load generator does not share its event loop. */
-export async function startGatewayProcess(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+export interface GatewayProcess {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startGatewayProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -23,6 +29,7 @@ export async function startGatewayProcess(databaseUrl: string): Promise<{ url: s
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

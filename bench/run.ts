@@ -7,6 +7,7 @@ import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
 import { startGatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
+import { fanOutScenarios, runFanOut, type FanOutResult } from './fan-out.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…]
@@ -17,8 +18,10 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
+    suite: { type: 'string', default: 'append,fanout' },
   },
 });
+const suites = new Set(options.suite.split(','));
 const durationMs = Number(options.duration);
 const workers = Number(options.workers);
 
@@ -54,6 +57,47 @@ function row(scenario: string, eventsPerCall: number, result: { units: number; c
   };
 }
 
+async function appendSuite(adminUrl: string, embedded: boolean) {
+  const [databaseUrl, serverVersion] = (await createDatabase(adminUrl, 'gater_bench')).split('|') as [string, string];
+  const gateway = await startGatewayProcess(databaseUrl);
+  const rows: Row[] = [];
+  try {
+    for (const eventsPerCall of [1, 100]) {
+      rows.push(row('raw INSERT (pg)', eventsPerCall, await rawInsert(databaseUrl, workers, eventsPerCall, durationMs)));
+      rows.push(row('appendEvents (HTTP)', eventsPerCall, await httpAppend(gateway.url, workers, eventsPerCall, durationMs)));
+    }
+  } finally {
+    await gateway.stop();
+  }
+  const ratios = [1, 100].map((size) => {
+    const raw = rows.find((r) => r.eventsPerCall === size && r.scenario.startsWith('raw'))!;
+    const http = rows.find((r) => r.eventsPerCall === size && r.scenario.startsWith('append'))!;
+    return { eventsPerCall: size, ratio: Number((http.eventsPerSecond / raw.eventsPerSecond).toFixed(2)) };
+  });
+  console.log(`\nappend throughput, ${workers} concurrent clients, ${durationMs / 1000}s each, PostgreSQL ${serverVersion}${embedded ? ' (embedded)' : ''}`);
+  console.table(rows);
+  for (const { eventsPerCall, ratio } of ratios) {
+    console.log(`${eventsPerCall} event(s) per call: appendEvents over HTTP = ${ratio}x raw INSERT`);
+  }
+  return { postgres: { version: serverVersion, embedded }, workers, rows, ratios };
+}
+
+async function fanOutSuite(adminUrl: string) {
+  const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_fanout')).split('|') as [string, string];
+  const results: FanOutResult[] = [];
+  for (const scenario of fanOutScenarios(durationMs)) {
+    const gateway = await startGatewayProcess(databaseUrl, { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '1000' });
+    try {
+      results.push(await runFanOut(gateway.url, gateway.pid, scenario));
+    } finally {
+      await gateway.stop();
+    }
+  }
+  console.log(`\nlive fan-out over graphql-ws, ${durationMs / 1000}s of appends each`);
+  console.table(results);
+  return results;
+}
+
 async function main(): Promise<void> {
   let dataDir: string | undefined;
   let stopNode = async () => undefined as void;
@@ -67,39 +111,16 @@ async function main(): Promise<void> {
     stopNode = node.stop;
   }
   try {
-    const [databaseUrl, serverVersion] = (await createDatabase(adminUrl, 'gater_bench')).split('|') as [string, string];
-    const gateway = await startGatewayProcess(databaseUrl);
-    const rows: Row[] = [];
-    try {
-      for (const eventsPerCall of [1, 100]) {
-        rows.push(row('raw INSERT (pg)', eventsPerCall, await rawInsert(databaseUrl, workers, eventsPerCall, durationMs)));
-        rows.push(row('appendEvents (HTTP)', eventsPerCall, await httpAppend(gateway.url, workers, eventsPerCall, durationMs)));
-      }
-    } finally {
-      await gateway.stop();
-    }
-    const ratios = [1, 100].map((size) => {
-      const raw = rows.find((r) => r.eventsPerCall === size && r.scenario.startsWith('raw'))!;
-      const http = rows.find((r) => r.eventsPerCall === size && r.scenario.startsWith('append'))!;
-      return { eventsPerCall: size, ratio: Number((http.eventsPerSecond / raw.eventsPerSecond).toFixed(2)) };
-    });
-    const report = {
+    const report: Record<string, unknown> = {
       when: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      postgres: { version: serverVersion, embedded: !options['database-url'] },
-      workers,
       durationMs,
-      rows,
-      ratios,
     };
-    console.log(`\nappend throughput, ${workers} concurrent clients, ${durationMs / 1000}s each, PostgreSQL ${serverVersion}${report.postgres.embedded ? ' (embedded)' : ''}`);
-    console.table(rows);
-    for (const { eventsPerCall, ratio } of ratios) {
-      console.log(`${eventsPerCall} event(s) per call: appendEvents over HTTP = ${ratio}x raw INSERT`);
-    }
+    if (suites.has('append')) report.append = await appendSuite(adminUrl, !options['database-url']);
+    if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl);
     const resultsDir = path.join(import.meta.dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `append-${report.when.replace(/[:.]/g, '-')}.json`);
+    const file = path.join(resultsDir, `bench-${String(report.when).replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${file}`);
   } finally {

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { Logger } from '../log.js';
 import { createContext, type GatewayServices } from '../resolvers/context.js';
 import { errorMasking } from './use-error-masking.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
+import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 
 export interface ServerOptions {
@@ -23,10 +24,11 @@ export interface GatewayServer {
 
 /**
  * One HTTP server: graphql-yoga at /graphql (queries, mutations, SSE
- * subscriptions, GraphiQL in a browser), /health and /ready, and graphql-ws
+ * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
 export function createGatewayServer({ schema, services, log, ws }: ServerOptions): GatewayServer {
+  const masking = errorMasking(log);
   const yoga = createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -40,11 +42,12 @@ export function createGatewayServer({ schema, services, log, ws }: ServerOptions
     // GraphiQL bundled into the page, so it works on machines with no route to a CDN.
     renderGraphiQL,
     context: () => createContext(services),
-    maskedErrors: errorMasking(log),
+    maskedErrors: masking,
     logging: false,
-    plugins: [useReadiness(services.cluster)],
+    plugins: [useReadiness(services.cluster), useMetrics(services.live)],
   });
   const server = createServer(yoga);
-  const webSockets = useGraphQLWs(server, yoga as never, ws);
+  const maskError = (error: GraphQLError) => masking.maskError(error, 'Unexpected error.') as GraphQLError;
+  const webSockets = useGraphQLWs(server, yoga as never, maskError, ws);
   return { server, stopWebSockets: () => webSockets.stop() };
 }

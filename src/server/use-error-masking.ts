@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from '../log.js';
 
-type MaskedErrorsOption = NonNullable<YogaServerOptions<object, object>['maskedErrors']>;
+type MaskedErrorsOption = Exclude<NonNullable<YogaServerOptions<object, object>['maskedErrors']>, boolean>;
 
 function isExpected(error: unknown): boolean {
   return error instanceof GraphQLError && (error.originalError === undefined || error.originalError instanceof GraphQLError);
@@ -13,7 +13,7 @@ function isExpected(error: unknown): boolean {
  * Anything else is a bug: the client gets a generic message and the operator
  * gets the cause in the log.
  */
-export function errorMasking(log: Logger): MaskedErrorsOption {
+export function errorMasking(log: Logger): MaskedErrorsOption & { maskError: NonNullable<MaskedErrorsOption['maskError']> } {
   return {
     maskError(error, message) {
       if (isExpected(error)) return error as GraphQLError;

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import type { Socket } from 'node:net';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
   /** Most operations one connection may run at once. Default 100. */
@@ -13,9 +15,35 @@ export interface GraphQLWsOptions {
   connectionInitWaitTimeoutMs?: number;
 }
 
+/** Hides unexpected errors from clients (and logs them); the same masking yoga applies over HTTP. */
+export type MaskError = (error: GraphQLError) => GraphQLError;
+
+/** What onSubscribe hands to execute/subscribe through rootValue: yoga's enveloped functions and the cache key. */
 interface EnvelopedRoot {
-  execute: (args: ExecutionArgs) => unknown;
-  subscribe: (args: ExecutionArgs) => unknown;
+  execute: (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
+  documentKey: string;
+}
+
+/**
+ * Holds a socket's writes until the event loop turns, so the messages one
+ * event fans out to many subscriptions on that socket leave in one write.
+ */
+function batchWritesPerTurn(socket: WebSocket): void {
+  const raw = (socket as unknown as { _socket?: Socket })._socket;
+  if (!raw) return;
+  const send = socket.send.bind(socket);
+  let corked = false;
+  socket.send = ((...args: Parameters<WebSocket['send']>) => {
+    if (!corked) {
+      corked = true;
+      raw.cork();
+      setImmediate(() => {
+        corked = false;
+        raw.uncork();
+      });
+    }
+    return send(...args);
+  }) as WebSocket['send'];
 }
 
 /**
@@ -23,14 +51,24 @@ interface EnvelopedRoot {
  * through yoga's envelop (getEnveloped), so the plugins that shape HTTP
  * requests (error masking, context) apply to WebSocket operations too.
  */
-export function useGraphQLWs(server: Server, yoga: YogaServerInstance<object, object>, options: GraphQLWsOptions = {}) {
+export function useGraphQLWs(
+  server: Server,
+  yoga: YogaServerInstance<object, object>,
+  maskError: MaskError,
+  options: GraphQLWsOptions = {},
+) {
   const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000 } = options;
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  wsServer.on('connection', batchWritesPerTurn);
+  const shared = new SharedResults();
   const disposable = useServer(
     {
       connectionInitWaitTimeout: connectionInitWaitTimeoutMs,
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => {
+        const root = args.rootValue as EnvelopedRoot;
+        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError);
+      },
       onSubscribe: async (ctx, _id, params) => {
         if (Object.keys(ctx.subscriptions).length >= maxSubscriptionsPerConnection) {
           return [
@@ -39,7 +77,7 @@ export function useGraphQLWs(server: Server, yoga: YogaServerInstance<object, ob
             }),
           ];
         }
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const { schema, execute, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
@@ -59,7 +97,10 @@ export function useGraphQLWs(server: Server, yoga: YogaServerInstance<object, ob
           operationName: params.operationName,
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+          rootValue: {
+            execute: execute as EnvelopedRoot['execute'],
+            documentKey: documentKey(params.query, params.operationName, params.variables),
+          } satisfies EnvelopedRoot,
         };
       },
     },

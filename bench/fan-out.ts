@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { postJson } from './http-post.js';
+import { now, percentile, SubscriberFleet } from './ws-subscribers.js';
+
+const WARM_UP_MS = 2_000;
+
+const APPEND = `mutation Append($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
+
+export interface FanOutScenario {
+  name: string;
+  subscriptions: number;
+  sockets: number;
+  /** Stream each subscription follows: its own, or "$all". */
+  streamOf: (index: number) => string;
+  appendsPerSecond: number;
+  eventsPerAppend: number;
+  /** Stream each append goes to. */
+  appendStream: (index: number) => string;
+  durationMs: number;
+}
+
+export interface FanOutResult {
+  scenario: string;
+  subscriptions: number;
+  sockets: number;
+  appendedEvents: number;
+  delivered: number;
+  expectedDeliveries: number;
+  deliveriesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  idleRssKiBPerSubscription: number;
+}
+
+function rssKiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? Number.NaN);
+}
+
+async function activeSubscriptions(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  return [...text.matchAll(/^gater_live_subscriptions\{[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+async function waitForActive(origin: string, expected: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while ((await activeSubscriptions(origin)) < expected) {
+    if (Date.now() > deadline) throw new Error(`only ${await activeSubscriptions(origin)} of ${expected} subscriptions became active`);
+    await sleep(200);
+  }
+}
+
+/** Appends at a steady rate for the duration: each tick sends what is due so far. */
+async function appendSteadily(graphqlUrl: string, scenario: FanOutScenario): Promise<number> {
+  const url = new URL(graphqlUrl);
+  const started = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  let sent = 0;
+  while (performance.now() - started < scenario.durationMs) {
+    const due = Math.floor(((performance.now() - started) / 1000) * scenario.appendsPerSecond);
+    for (; sent < due; sent++) {
+      const events = Array.from({ length: scenario.eventsPerAppend }, () => ({ type: 'Ticked', data: { sentAt: now() } }));
+      const request = postJson(url, JSON.stringify({ query: APPEND, variables: { input: { streamId: scenario.appendStream(sent), events } } }));
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    }
+    await sleep(5);
+  }
+  await Promise.all(inFlight);
+  return sent * scenario.eventsPerAppend;
+}
+
+/** Subscribers on their own sockets, steady appends, deliveries counted and timed in this process. */
+export async function runFanOut(graphqlUrl: string, gatewayPid: number, scenario: FanOutScenario): Promise<FanOutResult> {
+  const origin = new URL(graphqlUrl).origin;
+  const fleet = new SubscriberFleet(graphqlUrl.replace(/^http/, 'ws'), scenario.sockets);
+  try {
+    const rssBefore = rssKiB(gatewayPid);
+    fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
+    await waitForActive(origin, scenario.subscriptions);
+    await sleep(500);
+    const idleRss = (rssKiB(gatewayPid) - rssBefore) / scenario.subscriptions;
+
+    // Warm up (connections, JIT, first batches) before anything is measured.
+    await appendSteadily(graphqlUrl, { ...scenario, durationMs: WARM_UP_MS });
+    await sleep(500);
+    fleet.reset();
+    const started = performance.now();
+    const appendedEvents = await appendSteadily(graphqlUrl, scenario);
+    const allStreams = scenario.streamOf(0) === '$all';
+    const expected = allStreams ? appendedEvents * scenario.subscriptions : appendedEvents;
+    const deadline = performance.now() + 30_000;
+    while (fleet.delivered < expected && performance.now() < deadline) await sleep(20);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      scenario: scenario.name,
+      subscriptions: scenario.subscriptions,
+      sockets: scenario.sockets,
+      appendedEvents,
+      delivered: fleet.delivered,
+      expectedDeliveries: expected,
+      deliveriesPerSecond: Math.round(fleet.delivered / seconds),
+      p50Ms: Number(percentile(fleet.latencies, 50).toFixed(1)),
+      p99Ms: Number(percentile(fleet.latencies, 99).toFixed(1)),
+      idleRssKiBPerSubscription: Number(idleRss.toFixed(1)),
+    };
+  } finally {
+    await fleet.close();
+  }
+}
+
+export function fanOutScenarios(durationMs: number): FanOutScenario[] {
+  return [
+    {
+      name: '10,000 subscriptions, one stream each, 1,000 appends/s',
+      subscriptions: 10_000,
+      sockets: 100,
+      streamOf: (index) => `fan-${index}`,
+      appendsPerSecond: 1_000,
+      eventsPerAppend: 1,
+      appendStream: (index) => `fan-${(index * 7919) % 10_000}`,
+      durationMs,
+    },
+    {
+      name: '1,000 subscriptions on $all',
+      subscriptions: 1_000,
+      sockets: 10,
+      streamOf: () => '$all',
+      appendsPerSecond: 40,
+      eventsPerAppend: 5,
+      appendStream: (index) => `all-${index % 100}`,
+      durationMs,
+    },
+  ];
+}

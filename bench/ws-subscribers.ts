@@ -1,0 +1,70 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const SUBSCRIBE = `subscription Bench($streamId: String!) { byStream(streamId: $streamId) { position data } }`;
+
+/**
+ * Opens `sockets` graphql-ws connections and spreads subscriptions over them.
+ * Each delivered event carries its append time in data.sentAt, so the
+ * latency from append to delivery is measured on this process's clock.
+ */
+export class SubscriberFleet {
+  private readonly clients: Client[] = [];
+  private readonly disposers: (() => void)[] = [];
+  latencies: number[] = [];
+  delivered = 0;
+
+  constructor(
+    private readonly wsUrl: string,
+    sockets: number,
+  ) {
+    for (let i = 0; i < sockets; i++) {
+      this.clients.push(createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 }));
+    }
+  }
+
+  /** Starts a subscription per stream; the server's /metrics tells when they are all active. */
+  subscribe(streamIds: string[]): void {
+    streamIds.forEach((streamId, index) => {
+      const client = this.clients[index % this.clients.length]!;
+      this.disposers.push(
+        client.subscribe(
+          { query: SUBSCRIBE, variables: { streamId } },
+          {
+            next: (result) => this.record(result as { data?: { byStream?: { data?: { sentAt?: number } } } }),
+            error: (error) => console.error('subscription failed', error),
+            complete: () => undefined,
+          },
+        ),
+      );
+    });
+  }
+
+  private record(result: { data?: { byStream?: { data?: { sentAt?: number } } } }): void {
+    const sentAt = result.data?.byStream?.data?.sentAt;
+    this.delivered++;
+    if (typeof sentAt === 'number') this.latencies.push(now() - sentAt);
+  }
+
+  /** Forgets what was delivered so far (after a warm-up). */
+  reset(): void {
+    this.latencies = [];
+    this.delivered = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const dispose of this.disposers) dispose();
+    await Promise.all(this.clients.map((client) => client.dispose()));
+  }
+}
+
+/** Milliseconds on a clock shared by the appender and the subscribers of this process. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

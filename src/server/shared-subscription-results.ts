@@ -1,0 +1,76 @@
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type GraphQLError } from 'graphql';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/**
+ * Results of executing one subscription document on one event. Every
+ * subscriber of the same document and variables gets the same result, so an
+ * event fanned out to a thousand such subscribers is executed once. Results
+ * depend only on the document, the variables and the event (no resolver of
+ * a subscription's selection reads the context); if one ever does, the key
+ * must include what it reads.
+ */
+export class SharedResults {
+  private readonly results = new Map<string, Result>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(documentKey: string, eventId: string, execute: () => Result): Result {
+    const key = `${documentKey}\u0000${eventId}`;
+    let result = this.results.get(key);
+    if (result === undefined) {
+      result = execute();
+      this.results.set(key, result);
+      if (this.results.size > this.capacity) this.results.delete(this.results.keys().next().value!);
+    }
+    return result;
+  }
+}
+
+export function documentKey(query: string, operationName: string | null | undefined, variables: unknown): string {
+  return `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+}
+
+/** Maps an async iterator and, unlike an async generator, passes return() straight through to the source. */
+function mapAsyncIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+  return {
+    async next() {
+      const step = await source.next();
+      return step.done ? { value: undefined, done: true } : { value: await map(step.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    async throw(error: unknown) {
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * Subscribes like graphql-js does: the field's subscribe gives the event
+ * stream, and the selection is executed on each event, here once per
+ * document, variables and event. graphql-js executes it directly: yoga's
+ * enveloped execute would treat a subscription document as a new subscribe.
+ * Errors go through `maskError`, as they would through yoga.
+ */
+export async function subscribeWithSharedResults(
+  args: ExecutionArgs,
+  shared: SharedResults,
+  key: string,
+  maskError: (error: GraphQLError) => GraphQLError,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const masked = (result: ExecutionResult): ExecutionResult =>
+    result.errors ? { ...result, errors: result.errors.map(maskError) } : result;
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return masked(source as ExecutionResult);
+  const events = (source as AsyncIterable<{ id: string }>)[Symbol.asyncIterator]();
+  return mapAsyncIterator(events, (event) =>
+    shared.get(key, event.id, async () => masked(await execute({ ...args, rootValue: event }))),
+  );
+}
