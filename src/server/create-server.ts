@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { createContext, type GatewayServices } from '../resolvers/context.js';
 import { errorMasking } from './use-error-masking.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
+import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 
@@ -44,10 +45,10 @@ export function createGatewayServer({ schema, services, log, ws }: ServerOptions
     context: () => createContext(services),
     maskedErrors: masking,
     logging: false,
-    plugins: [useReadiness(services.cluster), useMetrics(services.live)],
+    plugins: [useReadiness(services.cluster), useMetrics(services.live), useInputErrorCodes()],
   });
   const server = createServer(yoga);
-  const maskError = (error: GraphQLError) => masking.maskError(error, 'Unexpected error.') as GraphQLError;
+  const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   const webSockets = useGraphQLWs(server, yoga as never, maskError, ws);
   return { server, stopWebSockets: () => webSockets.stop() };
 }

@@ -1,0 +1,51 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+const VARIABLE = /^Variable "\$([^"]+)" got invalid value/;
+const AT_PATH = / at "([^"]+)"/;
+const MISSING_FIELD = /Field "([^"]+)" of required type "[^"]+" was not provided/;
+
+/** Where in the request a variable error points: `input.events[0].type` and the like. */
+function fieldOf(message: string, variable: string): string {
+  const base = AT_PATH.exec(message)?.[1] ?? variable;
+  const missing = MISSING_FIELD.exec(message)?.[1];
+  return missing ? `${base}.${missing}` : base;
+}
+
+/**
+ * graphql-js refuses a variable that does not fit its type (a missing
+ * required field, a null where none is allowed, a wrong scalar) before any
+ * resolver runs, with no code. Such an error is the client's bad input:
+ * give it BAD_USER_INPUT and name the field, as the resolvers' own checks do.
+ */
+export function withInputErrorCode(error: GraphQLError): GraphQLError {
+  const variable = VARIABLE.exec(error.message)?.[1];
+  if (variable === undefined || error.extensions.code !== undefined) return error;
+  const field = fieldOf(error.message, variable);
+  return new GraphQLError(`${field}: ${error.message}`, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field },
+  });
+}
+
+function tagged(result: ExecutionResult): ExecutionResult {
+  return result.errors ? { ...result, errors: result.errors.map(withInputErrorCode) } : result;
+}
+
+export function useInputErrorCodes(): Plugin {
+  return {
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(tagged(result));
+      },
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(tagged(result));
+      },
+    }),
+  };
+}
