@@ -70,7 +70,8 @@ export function useGraphQLWs(
         return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError);
       },
       onSubscribe: async (ctx, _id, params) => {
-        if (Object.keys(ctx.subscriptions).length >= maxSubscriptionsPerConnection) {
+        // graphql-ws has already counted the operation being subscribed.
+        if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [
             new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once`, {
               extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },

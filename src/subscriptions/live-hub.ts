@@ -29,6 +29,7 @@ export class LiveHub {
   private readonly index = new FanOutIndex();
   private readonly tailer: Tailer;
   private readonly counts = new Map<SelectionKind, number>(SELECTION_KINDS.map((kind) => [kind, 0]));
+  private joining = 0;
 
   constructor(private readonly options: LiveHubOptions) {
     this.tailer = new Tailer({
@@ -50,18 +51,26 @@ export class LiveHub {
 
   async subscribe(selection: Selection, start: StartPoint): Promise<Subscriber> {
     const { store, subscriberCapacity = 256, log } = this.options;
-    const subscriber = new Subscriber({
-      selection,
-      startAfter: await this.startKey(selection, start),
-      history: historyReader(store, selection),
-      capacity: subscriberCapacity,
-      onClose: (closed) => this.release(closed),
-      onError: (error) => log(`subscription to store ${store.id} failed: ${(error as Error).message}`),
-    });
-    this.index.add(subscriber);
-    this.counts.set(selection.kind, this.counts.get(selection.kind)! + 1);
-    if (!this.tailer.isRunning) await this.tailer.start();
-    return subscriber;
+    this.joining++;
+    try {
+      // The tailer's head must be read before this subscriber's history, or
+      // events committed between the two would reach neither.
+      await this.tailer.start();
+      const subscriber = new Subscriber({
+        selection,
+        startAfter: await this.startKey(selection, start),
+        history: historyReader(store, selection),
+        capacity: subscriberCapacity,
+        onClose: (closed) => this.release(closed),
+        onError: (error) => log(`subscription to store ${store.id} failed: ${(error as Error).message}`),
+      });
+      this.index.add(subscriber);
+      this.counts.set(selection.kind, this.counts.get(selection.kind)! + 1);
+      return subscriber;
+    } finally {
+      this.joining--;
+      this.stopTailerIfIdle();
+    }
   }
 
   async stop(): Promise<void> {
@@ -71,7 +80,12 @@ export class LiveHub {
   private release(subscriber: Subscriber): void {
     this.index.remove(subscriber);
     this.counts.set(subscriber.selection.kind, this.counts.get(subscriber.selection.kind)! - 1);
-    if (this.index.size === 0) void this.tailer.stop();
+    this.stopTailerIfIdle();
+  }
+
+  /** Subscribers still joining count too: the tailer they started must not stop under them. */
+  private stopTailerIfIdle(): void {
+    if (this.index.size === 0 && this.joining === 0) void this.tailer.stop();
   }
 
   /** The key just before the first event to deliver: the start point, or the log's end right now. */

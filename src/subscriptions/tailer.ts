@@ -27,6 +27,7 @@ export class Tailer {
   private listener: pg.Client | undefined;
   private poll: NodeJS.Timeout | undefined;
   private running = false;
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly options: TailerOptions) {}
 
@@ -34,8 +35,17 @@ export class Tailer {
     return this.running;
   }
 
-  async start(): Promise<void> {
-    if (this.running) return;
+  /**
+   * Starts reading after the current head. Whoever awaits this may then read
+   * history up to any point: every event committed after the head it saw will
+   * be dispatched. Concurrent callers share one start.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.begin();
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
     this.running = true;
     this.position = (await this.options.store.stats({ fromLeader: true })).headPosition;
     this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 500);
@@ -44,6 +54,7 @@ export class Tailer {
   }
 
   async stop(): Promise<void> {
+    this.starting = undefined;
     this.running = false;
     clearInterval(this.poll);
     const listener = this.listener;
