@@ -1,7 +1,7 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-const VARIABLE = /^Variable "\$([^"]+)" got invalid value/;
+const VARIABLE = /^Variable "\$([^"]+)" (?:got invalid value|of required type|of non-null type)/;
 const AT_PATH = / at "([^"]+)"/;
 const MISSING_FIELD = /Field "([^"]+)" of required type "[^"]+" was not provided/;
 

@@ -30,6 +30,14 @@ describe('a variable that does not fit its GraphQL type', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it.each([
+    ['missing', {}],
+    ['null', { input: null }],
+  ])('names the variable itself when a required variable is %s', async (_what, variables) => {
+    const response = await gw.gql(APPEND, variables);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
+  });
+
   it('names the variable itself when the whole variable is wrong', async () => {
     const response = await gw.gql(`query Page($size: Int) { events(first: $size) { edges { cursor } } }`, { size: 'ten' });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'size' });
