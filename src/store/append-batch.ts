@@ -2,24 +2,43 @@ import type pg from 'pg';
 import type { StoreTables } from './tables.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
 import { planAppends, success, type AppendPlan, type AppendState, type PlannedEvent } from './append-plan.js';
+import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendOutcome, AppendRequest, RecordedEvent } from './types.js';
 
 /** Another gateway changing the same streams between read and write makes a batch replan; this bounds that. */
 const MAX_ATTEMPTS = 20;
 
 /**
- * Appends many independent requests in one transaction (group commit): read
- * the state the batch depends on, plan it in memory, then write it with one
- * statement that takes the store's advisory lock, verifies the state still
- * holds and assigns positions under the lock (gapless, in commit order
- * across every gateway). Two round trips per batch, whatever its size.
+ * Appends many independent requests in one transaction (group commit). The
+ * batch is planned in memory, then written by one statement that takes the
+ * store's advisory lock, verifies that the state the plan assumed still
+ * holds, and assigns positions under the lock (gapless, in commit order
+ * across every gateway).
+ *
+ * The first plan is optimistic: stream versions come from the cache, and
+ * client-given ids are assumed new. Most batches then cost one round trip.
+ * When that plan fails a request, or the write finds it stale, the batch is
+ * planned again from what the database holds.
  */
-export async function appendBatch(db: pg.Pool, tables: StoreTables, requests: AppendRequest[]): Promise<AppendOutcome[]> {
+export async function appendBatch(
+  db: pg.Pool,
+  tables: StoreTables,
+  requests: AppendRequest[],
+  cache: StreamVersionCache,
+): Promise<AppendOutcome[]> {
   for (let attempt = 1; ; attempt++) {
-    const plan = planAppends(requests, await readAppendState(db, tables, requests));
-    if (plan.events.length === 0) return plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable()));
-    const written = await writePlan(db, tables, plan);
-    if (written) return outcomesOf(plan, written);
+    const optimistic = attempt === 1;
+    const plan = planAppends(requests, await readAppendState(db, tables, requests, optimistic ? cache : undefined));
+    const refused = plan.results.some((result) => result.kind === 'done');
+    if (!(optimistic && refused)) {
+      if (plan.events.length === 0) return plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable()));
+      const written = await writePlan(db, tables, plan);
+      if (written) {
+        for (const [streamId, version] of versionsAfter(plan)) cache.remember(streamId, version);
+        return outcomesOf(plan, written);
+      }
+      cache.forget(plan.assumedVersions.keys());
+    }
     if (attempt === MAX_ATTEMPTS) throw new Error(`append batch kept conflicting with concurrent writers after ${attempt} attempts`);
   }
 }
@@ -28,22 +47,40 @@ function unreachable(): never {
   throw new Error('a batch with nothing to write planned a write');
 }
 
-async function readAppendState(db: pg.Pool, tables: StoreTables, requests: AppendRequest[]): Promise<AppendState> {
-  const streamIds = [...new Set(requests.map((request) => request.streamId))];
-  const clientIds = requests.flatMap((request) => request.events.filter((e) => !e.idGenerated).map((e) => e.id));
-  const [versions, stored] = await Promise.all([
-    db.query<{ stream_id: string; version: number }>(
-      `SELECT stream_id, version FROM ${tables.streams} WHERE stream_id = ANY($1::text[])`,
-      [streamIds],
-    ),
+function versionsAfter(plan: AppendPlan): Map<string, number> {
+  const versions = new Map<string, number>();
+  for (const event of plan.events) versions.set(event.streamId, Math.max(event.version, versions.get(event.streamId) ?? -1));
+  return versions;
+}
+
+/** With a cache: only the streams it does not know are read, and stored ids are not looked for. */
+async function readAppendState(
+  db: pg.Pool,
+  tables: StoreTables,
+  requests: AppendRequest[],
+  cache: StreamVersionCache | undefined,
+): Promise<AppendState> {
+  const versions = new Map<string, number>();
+  const unknown: string[] = [];
+  for (const streamId of new Set(requests.map((request) => request.streamId))) {
+    const cached = cache?.get(streamId);
+    if (cached === undefined) unknown.push(streamId);
+    else versions.set(streamId, cached);
+  }
+  const clientIds = cache ? [] : requests.flatMap((request) => request.events.filter((e) => !e.idGenerated).map((e) => e.id));
+  const [read, stored] = await Promise.all([
+    unknown.length === 0
+      ? { rows: [] }
+      : db.query<{ stream_id: string; version: number }>(
+          `SELECT stream_id, version FROM ${tables.streams} WHERE stream_id = ANY($1::text[])`,
+          [unknown],
+        ),
     clientIds.length === 0
-      ? Promise.resolve({ rows: [] as EventRow[] })
+      ? { rows: [] as EventRow[] }
       : db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${tables.events} WHERE event_id = ANY($1::uuid[])`, [clientIds]),
   ]);
-  return {
-    versions: new Map(versions.rows.map((row) => [row.stream_id, row.version])),
-    stored: new Map(stored.rows.map((row) => [row.event_id, toRecordedEvent(row)])),
-  };
+  for (const row of read.rows) versions.set(row.stream_id, row.version);
+  return { versions, stored: new Map(stored.rows.map((row) => [row.event_id, toRecordedEvent(row)])) };
 }
 
 interface Written {

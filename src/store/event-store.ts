@@ -4,6 +4,7 @@ import { deleteSnapshot } from './delete-snapshot.js';
 import { eventsById } from './events-by-id.js';
 import { firstVersionFrom } from './first-version-from.js';
 import { GroupCommitter } from './group-commit.js';
+import { StreamVersionCache } from './stream-version-cache.js';
 import { listSnapshots, type ListSnapshotsOptions } from './list-snapshots.js';
 import { listStreams, type ListStreamsOptions } from './list-streams.js';
 import { migrate } from './migrate.js';
@@ -34,6 +35,7 @@ const MAX_BATCH_EVENTS = 5_000;
 export class EventStore {
   readonly tables: StoreTables;
   private readonly committer: GroupCommitter<AppendRequest, AppendOutcome>;
+  private readonly versionCache = new StreamVersionCache();
 
   constructor(
     readonly id: string,
@@ -85,7 +87,7 @@ export class EventStore {
   }
 
   private commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {
-    return appendBatch(this.cluster.leader(), this.tables, requests);
+    return appendBatch(this.cluster.leader(), this.tables, requests, this.versionCache);
   }
 
   recordSnapshot(snapshot: NewSnapshot): Promise<RecordedSnapshot> {
