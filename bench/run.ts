@@ -8,17 +8,18 @@ import { startGatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOutScenarios, runFanOut, type FanOutResult } from './fan-out.js';
+import { persistentScenario, persistentSummary, runPersistent } from './persistent.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…]
- * Appends over HTTP against raw INSERTs, side by side on one PostgreSQL.
+ * Appends over HTTP against raw INSERTs, side by side on one PostgreSQL; live fan-out; persistent-subscription acks.
  */
 const { values: options } = parseArgs({
   options: {
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
-    suite: { type: 'string', default: 'append,fanout' },
+    suite: { type: 'string', default: 'append,fanout,persistent' },
   },
 });
 const suites = new Set(options.suite.split(','));
@@ -98,6 +99,20 @@ async function fanOutSuite(adminUrl: string) {
   return results;
 }
 
+async function persistentSuite(adminUrl: string, appendRows: readonly Row[]) {
+  const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_persistent')).split('|') as [string, string];
+  const gateway = await startGatewayProcess(databaseUrl);
+  try {
+    const result = await runPersistent(gateway.url, persistentScenario(durationMs));
+    console.log(`\npersistent subscription over graphql-ws, ${durationMs / 1000}s of acks`);
+    console.table([result]);
+    console.log(persistentSummary(result, appendRows));
+    return result;
+  } finally {
+    await gateway.stop();
+  }
+}
+
 async function main(): Promise<void> {
   let dataDir: string | undefined;
   let stopNode = async () => undefined as void;
@@ -118,6 +133,9 @@ async function main(): Promise<void> {
     };
     if (suites.has('append')) report.append = await appendSuite(adminUrl, !options['database-url']);
     if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl);
+    if (suites.has('persistent')) {
+      report.persistent = await persistentSuite(adminUrl, (report.append as { rows: Row[] } | undefined)?.rows ?? []);
+    }
     const resultsDir = path.join(import.meta.dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });
     const file = path.join(resultsDir, `bench-${String(report.when).replace(/[:.]/g, '-')}.json`);

@@ -11,6 +11,24 @@ export interface Limits {
   defaultPageSize: number;
 }
 
+/** How the cluster watches its nodes. */
+export interface HealthSettings {
+  /** Time between probes of each node. Default 1000 ms (`GATER_PROBE_INTERVAL_MS`). */
+  probeIntervalMs: number;
+  /** A probe answering later fails; also bounds each new connection. Default 1000 ms (`GATER_PROBE_TIMEOUT_MS`). */
+  probeTimeoutMs: number;
+  /** Failed probes in a row that make a node DOWN. Default 3 (`GATER_DOWN_AFTER_FAILURES`). */
+  downAfterFailures: number;
+  /** Replicas lagging more serve no reads. Default 5000 ms (`GATER_MAX_REPLICA_LAG_MS`). */
+  maxReplicaLagMs: number;
+}
+
+/** A gateway's gossip address. */
+export interface GossipSeed {
+  host: string;
+  port: number;
+}
+
 export interface Config {
   /** Interface to bind. Default `127.0.0.1` (`HOST`). */
   host: string;
@@ -30,6 +48,9 @@ export interface Config {
   clusterPort: number;
   /** Gossip multicast group. Default 239.255.0.1 (`EX_ESDB_GOSSIP_MULTICAST_ADDR`). */
   gossipMulticastAddr: string;
+  /** Gateways to gossip with instead of multicast (`GATER_GOSSIP_SEEDS`, comma-separated host:port). Default none: multicast. */
+  gossipSeeds: GossipSeed[];
+  health: HealthSettings;
   limits: Limits;
   /** Most operations one WebSocket connection may run at once. Default 100 (`GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION`). */
   maxSubscriptionsPerConnection: number;
@@ -75,14 +96,42 @@ function nodeUrls(env: Env): string[] {
     try {
       parsed = new URL(url);
     } catch {
-      throw new ConfigError(variable, `"${url}" is not a URL`);
+      throw new ConfigError(variable, `"${url}" is not a URL (or its port is not between 1 and 65535)`);
     }
     if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
       throw new ConfigError(variable, `"${url}" must start with postgres://`);
     }
     if (!parsed.hostname) throw new ConfigError(variable, `"${url}" names no host`);
+    if (parsed.port === '0') throw new ConfigError(variable, `"${url}" has port 0; a port is between 1 and 65535`);
   }
+  const nodeIds = urls.map((url) => {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}`;
+  });
+  const twice = nodeIds.find((id, index) => nodeIds.indexOf(id) !== index);
+  if (twice) throw new ConfigError(variable, `lists the node ${twice} twice`);
   return urls;
+}
+
+function gossipSeeds(env: Env): GossipSeed[] {
+  const name = 'GATER_GOSSIP_SEEDS';
+  return list(text(env, name)).map((seed) => {
+    // Gossip runs over IPv4, so a host is a name or an IPv4 address.
+    const match = /^([^:\s[\]]+):(\d+)$/.exec(seed);
+    if (!match) throw new ConfigError(name, `"${seed}" is not host:port (a host name or IPv4 address, then the gossip port)`);
+    const port = Number(match[2]);
+    if (port < 1 || port > 65535) throw new ConfigError(name, `"${seed}" has port ${port}; a port is between 1 and 65535`);
+    return { host: match[1]!, port };
+  });
+}
+
+function healthSettings(env: Env): HealthSettings {
+  return {
+    probeIntervalMs: integer(env, 'GATER_PROBE_INTERVAL_MS', 1_000, 1, 3_600_000),
+    probeTimeoutMs: integer(env, 'GATER_PROBE_TIMEOUT_MS', 1_000, 1, 600_000),
+    downAfterFailures: integer(env, 'GATER_DOWN_AFTER_FAILURES', 3, 1, 1_000),
+    maxReplicaLagMs: integer(env, 'GATER_MAX_REPLICA_LAG_MS', 5_000, 0, 86_400_000),
+  };
 }
 
 function storeIds(env: Env): string[] {
@@ -120,6 +169,8 @@ export function loadConfig(env: Env = process.env): Config {
     pubSub: text(env, 'EX_ESDB_PUB_SUB') ?? 'ex_esdb_pubsub',
     clusterPort: integer(env, 'EX_ESDB_CLUSTER_PORT', 45892, 1, 65535),
     gossipMulticastAddr: multicastAddress(env),
+    gossipSeeds: gossipSeeds(env),
+    health: healthSettings(env),
     maxSubscriptionsPerConnection: integer(env, 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
     subscriberBuffer: integer(env, 'GATER_SUBSCRIBER_BUFFER', 256, 2, 1_000_000),
     limits: {

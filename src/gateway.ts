@@ -1,12 +1,17 @@
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { startEmbeddedNode, type EmbeddedNode } from './cluster/embedded-node.js';
+import type { Gossip } from './cluster/gossip/gossip.js';
+import { startClusterGossip } from './cluster/gossip/start-cluster-gossip.js';
 import type { Config } from './config.js';
 import { consoleLogger, type Logger } from './log.js';
+import { subscriptionNotFound } from './resolvers/errors.js';
 import { buildSchema } from './schema/index.js';
 import { createGatewayServer } from './server/create-server.js';
 import { StoreRegistry } from './store/store-registry.js';
 import { LiveSubscriptions } from './subscriptions/live-subscriptions.js';
+import { PersistentSubscriptions } from './subscriptions/persistent/persistent-subscriptions.js';
 
 export interface Gateway {
   /** http://host:port/graphql */
@@ -15,6 +20,9 @@ export interface Gateway {
   stores: StoreRegistry;
   cluster: Cluster;
   live: LiveSubscriptions;
+  persistent: PersistentSubscriptions;
+  /** Absent when gossip is off (no cluster secret). */
+  gossip: Gossip | undefined;
   stop(): Promise<void>;
 }
 
@@ -47,8 +55,9 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       urls = [embedded.url];
       log.info(`embedded PostgreSQL node started on port ${embedded.port} (GATER_DATA_DIR=${config.dataDir})`);
     }
-    const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info });
+    const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info, ...config.health });
     stops.push(() => cluster.stop());
+    await cluster.probed;
 
     const stores = new StoreRegistry(config.stores, cluster);
     await stores.migrateAll();
@@ -61,9 +70,18 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     });
     stops.push(() => live.stop());
 
+    const persistent = new PersistentSubscriptions({
+      stores: stores.all(),
+      connect: () => cluster.connectToLeader(),
+      removedError: subscriptionNotFound,
+      log: log.info,
+    });
+    // Runs after the sockets closed (stops run in reverse): what their consumers held goes back before the pools close.
+    stops.push(() => persistent.stop());
+
     const { server, stopWebSockets } = createGatewayServer({
       schema: buildSchema(),
-      services: { stores, cluster, live, limits: config.limits },
+      services: { stores, cluster, live, persistent, limits: config.limits },
       log,
       ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection },
     });
@@ -83,9 +101,18 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}/graphql`;
     log.info(`serving ${url} (stores: ${config.stores.join(', ')})`);
-    return { url, port, stores, cluster, live, stop: stopAll };
+    cluster.gateways.address = `http://${advertisedHost(config.host)}:${port}/graphql`;
+    const gossip = await startClusterGossip(config, cluster.gateways, log.info);
+    if (gossip) stops.push(() => gossip.stop());
+    return { url, port, stores, cluster, live, persistent, gossip, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** Other gateways cannot reach "every interface"; they get this machine's name instead. */
+function advertisedHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return os.hostname();
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,17 +1,57 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { openNode, type ClusterNode } from './node.js';
+import { classifyStoreError } from '../store/errors.js';
+import { ClusterUnavailableError } from './cluster-errors.js';
+import { claimsLeadership, clusterStatus, hasOneHealthyLeader } from './cluster-status.js';
+import { changeKey, nodeView, type ClusterSnapshot } from './cluster-view.js';
+import { GatewayDirectory } from './gateway-directory.js';
+import { HealthMonitor, type ProbeResult } from './health-monitor.js';
+import { openNode, type ClusterNode, type PostgresNode } from './node.js';
+import type { NodeState } from './node-health.js';
+import { chooseLeader, chooseReader } from './node-selection.js';
+import { changeFeed } from './snapshot-feed.js';
+
+export { ClusterUnavailableError } from './cluster-errors.js';
+
+/** `leader`: read-your-writes, served by the leader. `any`: a random healthy node. */
+export type ReadConsistency = 'any' | 'leader';
+
+export interface ReadOptions {
+  /** Default `any`. */
+  consistency?: ReadConsistency;
+}
+
+export interface WriteOptions {
+  /**
+   * Makes a write whose connection was lost before the answer retryable, once,
+   * on the leader a fresh probe finds. It is called before the retry and must
+   * make running the write again harmless. Default: no retry on a lost connection.
+   */
+  prepareRetry?: () => void;
+}
 
 /** Where requests go: writes to the leader, reads to a healthy node. */
 export interface Cluster {
   readonly nodes: readonly ClusterNode[];
-  /** The pool of the node that takes writes. */
+  /** This gateway and the others gossip has found. */
+  readonly gateways: GatewayDirectory;
+  /** Settles once every node has been probed once. */
+  readonly probed: Promise<void>;
+  /** The pool of the node that takes writes; throws ClusterUnavailableError when there is no one leader. */
   leader(): pg.Pool;
-  /** The pool of a node that can serve reads. */
-  reader(): pg.Pool;
-  /** A dedicated session on the leader, for LISTEN. */
+  /** The pool of a node that can serve reads; throws ClusterUnavailableError when there is none. */
+  reader(options?: ReadOptions): pg.Pool;
+  /** Runs a read on a reader; one that fails on a lost connection runs again on another node. */
+  read<T>(run: (db: pg.Pool) => Promise<T>, options?: ReadOptions): Promise<T>;
+  /** Runs a write on the leader (see WriteOptions for retries). */
+  write<T>(run: (db: pg.Pool) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /** A dedicated session on the leader, for LISTEN; cut when that node stops being the leader. */
   connectToLeader(): Promise<pg.Client>;
-  /** True when the leader answers and accepts writes. */
+  /** True when exactly one node leads and answers a probe made now. */
   ready(): Promise<boolean>;
+  snapshot(): ClusterSnapshot;
+  /** The snapshot now, then again on every change of status, role, health or gateways. */
+  watch(): AsyncIterableIterator<ClusterSnapshot>;
   stop(): Promise<void>;
 }
 
@@ -20,28 +60,197 @@ export interface ClusterOptions {
   /** True when the single node is the gateway's own embedded server. */
   embedded: boolean;
   log: (message: string) => void;
+  /** Time between probes of each node. Default 1000 ms. */
+  probeIntervalMs?: number;
+  /** A probe answering later fails; it also bounds every new connection. Default 1000 ms. */
+  probeTimeoutMs?: number;
+  /** Failed probes in a row that make a node DOWN. Default 3. */
+  downAfterFailures?: number;
+  /** Replicas whose replay lags more than this serve no reads. Default 5000 ms. */
+  maxReplicaLagMs?: number;
+  /** This gateway's id in the cluster query and in gossip. Default a random UUID. */
+  gatewayId?: string;
 }
 
-/** A cluster of the configured nodes. Today it is one node that both leads and serves reads. */
-export function createCluster({ urls, embedded, log }: ClusterOptions): Cluster {
-  if (urls.length !== 1) throw new Error(`one PostgreSQL node is supported, got ${urls.length}`);
-  const nodes = urls.map((url) => openNode({ url, embedded, log }));
-  const only = nodes[0]!;
-  return {
-    nodes,
-    leader: () => only.pool,
-    reader: () => only.pool,
-    connectToLeader: () => only.connect(),
-    async ready() {
-      try {
-        const { rows } = await only.pool.query<{ replica: boolean }>('SELECT pg_is_in_recovery() AS replica');
-        return rows[0]?.replica === false;
-      } catch {
-        return false;
+export function createCluster(options: ClusterOptions): Cluster {
+  return new PostgresCluster(options);
+}
+
+class PostgresCluster implements Cluster {
+  readonly nodes: readonly PostgresNode[];
+  readonly gateways: GatewayDirectory;
+  readonly probed: Promise<void>;
+  private readonly monitor: HealthMonitor;
+  private readonly maxReplicaLagMs: number;
+  private readonly log: (message: string) => void;
+  private readonly listeners = new Set<(snapshot: ClusterSnapshot) => void>();
+  private snapshots = 0;
+  private soleLeader: PostgresNode | undefined;
+  private lastKey: string;
+
+  constructor({ urls, embedded, log, ...options }: ClusterOptions) {
+    if (urls.length === 0) throw new Error('a cluster needs at least one PostgreSQL node');
+    const { probeIntervalMs = 1_000, probeTimeoutMs = 1_000, downAfterFailures = 3, maxReplicaLagMs = 5_000 } = options;
+    this.log = log;
+    this.maxReplicaLagMs = maxReplicaLagMs;
+    this.nodes = urls.map((url) => openNode({ url, embedded, timeoutMs: probeTimeoutMs, log }));
+    this.gateways = new GatewayDirectory({
+      id: options.gatewayId ?? randomUUID(),
+      startedAt: new Date(),
+      nodes: () => this.nodes.map(nodeView),
+    });
+    this.gateways.onChange(() => this.notifyIfChanged());
+    this.lastKey = changeKey(this.snapshot());
+    this.monitor = new HealthMonitor({
+      nodes: this.nodes,
+      intervalMs: probeIntervalMs,
+      downAfterFailures,
+      onRound: (results) => this.afterRound(results),
+    });
+    this.probed = this.monitor.start();
+  }
+
+  leader(): pg.Pool {
+    return chooseLeader(this.nodes).pool;
+  }
+
+  reader({ consistency = 'any' }: ReadOptions = {}): pg.Pool {
+    if (consistency === 'leader') return this.leader();
+    return chooseReader(this.nodes, { maxReplicaLagMs: this.maxReplicaLagMs }).pool;
+  }
+
+  async read<T>(run: (db: pg.Pool) => Promise<T>, { consistency = 'any' }: ReadOptions = {}): Promise<T> {
+    // A read changes nothing: running it again is always harmless.
+    if (consistency === 'leader') return this.onLeader(run, () => {});
+    const first = chooseReader(this.nodes, { maxReplicaLagMs: this.maxReplicaLagMs });
+    try {
+      return await run(first.pool);
+    } catch (error) {
+      if (classifyFailure(error) !== 'lost_connection') throw error;
+      void this.monitor.probeNow();
+      const other = this.otherReader(first);
+      if (!other) throw error;
+      return run(other.pool);
+    }
+  }
+
+  write<T>(run: (db: pg.Pool) => Promise<T>, { prepareRetry }: WriteOptions = {}): Promise<T> {
+    return this.onLeader(run, prepareRetry);
+  }
+
+  connectToLeader(): Promise<pg.Client> {
+    return chooseLeader(this.nodes).connect();
+  }
+
+  /** Probes first: a readiness check is asked rarely, and must not answer from a state up to a probe interval old. */
+  async ready(): Promise<boolean> {
+    await this.monitor.probeNow();
+    return hasOneHealthyLeader(this.states());
+  }
+
+  /** Runs on the leader; on a lost connection, retried once on the leader a fresh probe finds when `prepareRetry` is given. */
+  private async onLeader<T>(run: (db: pg.Pool) => Promise<T>, prepareRetry: (() => void) | undefined): Promise<T> {
+    const leader = chooseLeader(this.nodes);
+    try {
+      return await run(leader.pool);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      // A node that refused a write as read-only wrote nothing: it stepped down, and the new leader may take it.
+      const retrySafe = failure === 'read_only' || (failure === 'lost_connection' && prepareRetry !== undefined);
+      if (!retrySafe) {
+        if (failure !== null) void this.monitor.probeNow();
+        throw error;
       }
-    },
-    async stop() {
-      await Promise.all(nodes.map((node) => node.pool.end()));
-    },
-  };
+      if (failure === 'lost_connection') prepareRetry?.();
+      await this.monitor.probeNow();
+      return run(chooseLeader(this.nodes, { healthyOnly: true }).pool);
+    }
+  }
+
+  snapshot(): ClusterSnapshot {
+    const states = this.states();
+    const leaders = this.nodes.filter((node) => claimsLeadership(node.state));
+    this.snapshots += 1;
+    return {
+      id: `${this.gateways.id}/${this.snapshots}`,
+      status: clusterStatus(states),
+      leader: leaders.length === 1 ? nodeView(leaders[0]!) : null,
+      nodes: this.nodes.map(nodeView),
+      gateways: this.gateways.list(),
+    };
+  }
+
+  watch(): AsyncIterableIterator<ClusterSnapshot> {
+    return changeFeed(
+      () => this.snapshot(),
+      (changed) => {
+        this.listeners.add(changed);
+        return () => this.listeners.delete(changed);
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.monitor.stop();
+    await Promise.all(this.nodes.map((node) => node.close()));
+  }
+
+  private states(): NodeState[] {
+    return this.nodes.map((node) => node.state);
+  }
+
+  private otherReader(failed: PostgresNode): PostgresNode | undefined {
+    try {
+      return chooseReader(this.nodes, { maxReplicaLagMs: this.maxReplicaLagMs, exclude: [failed] });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private afterRound(results: ProbeResult[]): void {
+    const statusBefore = clusterStatus(results.map((result) => result.before));
+    for (const { node, before, after } of results) {
+      if (before.role !== after.role || before.health !== after.health) {
+        const why = after.lastError && after.health !== 'HEALTHY' ? ` (${after.lastError})` : '';
+        this.log(`node ${node.id}: ${after.role} ${after.health}${why}`);
+      }
+      if (after.health === 'DOWN' && before.health !== 'DOWN') node.cutAll();
+    }
+    this.followLeader();
+    const statusAfter = clusterStatus(this.states());
+    if (statusAfter !== statusBefore) this.log(`cluster status: ${statusAfter}`);
+    this.notifyIfChanged();
+  }
+
+  /** LISTEN sessions on a node that no longer alone leads are cut, so their owners reconnect to the leader there is now. */
+  private followLeader(): void {
+    const leaders = this.nodes.filter((node) => claimsLeadership(node.state));
+    const current = leaders.length === 1 ? leaders[0] : undefined;
+    if (current === this.soleLeader) return;
+    this.soleLeader?.cutSessions();
+    this.soleLeader = current;
+  }
+
+  /** One snapshot per change, the same for every watcher. */
+  private notifyIfChanged(): void {
+    const snapshot = this.snapshot();
+    const key = changeKey(snapshot);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    for (const listener of this.listeners) listener(snapshot);
+  }
+}
+
+type Failure = 'lost_connection' | 'read_only' | null;
+
+function classifyFailure(error: unknown): Failure {
+  if (error instanceof ClusterUnavailableError) return null;
+  switch (classifyStoreError(error)) {
+    case 'unavailable':
+      return 'lost_connection';
+    case 'read_only':
+      return 'read_only';
+    default:
+      return null;
+  }
 }

@@ -7,8 +7,10 @@ import { initialiseIfNeeded } from './embedded/initdb.js';
 import { postgresIdentity } from './embedded/postgres-user.js';
 import { launchServer } from './embedded/postmaster.js';
 import { stopStaleServer } from './embedded/stale-server.js';
+import { cloneDataDir, standbySettings, writeStandbySignal, type StandbySource } from './embedded/standby.js';
 
 export { EmbeddedNodeError } from './embedded/errors.js';
+export type { StandbySource } from './embedded/standby.js';
 
 export interface EmbeddedNodeOptions {
   /**
@@ -23,6 +25,16 @@ export interface EmbeddedNodeOptions {
   durable?: boolean;
   /** Receives the server's log lines. Default: drop them. */
   log?: (line: string) => void;
+  /**
+   * Extra server settings, passed as `-c name=value` after (and so over) the gateway's own,
+   * such as `synchronous_standby_names` on a primary. Default none.
+   */
+  settings?: Record<string, string>;
+  /**
+   * Start as a hot standby streaming from this primary. The data folder must hold a copy of
+   * the primary's (see `cloneNodeData`). Default: start as a primary.
+   */
+  standby?: StandbySource;
 }
 
 export interface EmbeddedNode {
@@ -31,7 +43,11 @@ export interface EmbeddedNode {
   /** URL of the maintenance database `postgres` (for tests that create databases). */
   adminUrl: string;
   port: number;
+  /** The PostgreSQL data folder the server runs on. */
+  pgdata: string;
   stop(): Promise<void>;
+  /** Stops the server at once, as a crash would: no checkpoint, crash recovery on the next start. */
+  kill(): Promise<void>;
 }
 
 export async function startEmbeddedNode(options: EmbeddedNodeOptions): Promise<EmbeddedNode> {
@@ -44,7 +60,9 @@ export async function startEmbeddedNode(options: EmbeddedNodeOptions): Promise<E
   const credentials = await readOrCreateCredentials(dataDir, pgdata);
   await initialiseIfNeeded({ pgdata, binaries, identity, credentials, durable, log });
   await stopStaleServer(pgdata, log);
-  const server = await launchServer({ pgdata, binaries, identity, credentials, port: options.port ?? 0, durable, log });
+  if (options.standby) await writeStandbySignal(pgdata, identity);
+  const settings = { ...options.settings, ...(options.standby ? standbySettings(options.standby) : {}) };
+  const server = await launchServer({ pgdata, binaries, identity, credentials, port: options.port ?? 0, durable, settings, log });
   try {
     await ensureDatabase(connectionUrl(credentials, server.port, MAINTENANCE_DATABASE), DATABASE);
   } catch (error) {
@@ -55,6 +73,16 @@ export async function startEmbeddedNode(options: EmbeddedNodeOptions): Promise<E
     url: connectionUrl(credentials, server.port, DATABASE),
     adminUrl: connectionUrl(credentials, server.port, MAINTENANCE_DATABASE),
     port: server.port,
+    pgdata,
     stop: server.stop,
+    kill: server.kill,
   };
+}
+
+/**
+ * Copies the data folder of a stopped embedded node into an empty one, so that a node
+ * started there with `standby` streams from the original.
+ */
+export async function cloneNodeData(fromDataDir: string, toDataDir: string, log: (line: string) => void = () => {}): Promise<void> {
+  await cloneDataDir(fromDataDir, toDataDir, postgresIdentity(), log);
 }

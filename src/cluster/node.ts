@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { cutConnection } from './connection.js';
+import { afterProbe, UNPROBED, type NodeState } from './node-health.js';
+import { NodeProbe } from './probe.js';
 
 /** One PostgreSQL server of the cluster, with its own connection pool. */
 export interface ClusterNode {
@@ -10,6 +13,8 @@ export interface ClusterNode {
   pool: pg.Pool;
   /** A connection of its own, outside the pool, for a session that lives long (LISTEN). */
   connect(): Promise<pg.Client>;
+  /** What the probes last found. */
+  readonly state: NodeState;
 }
 
 export interface NodeOptions {
@@ -17,25 +22,94 @@ export interface NodeOptions {
   embedded: boolean;
   /** Connections kept per node. Default 20. */
   maxConnections?: number;
+  /** Longest wait for a new connection, and for a probe's answer. Default 5000 ms. */
+  timeoutMs?: number;
   log: (message: string) => void;
 }
 
-export function openNode({ url, embedded, maxConnections = 20, log }: NodeOptions): ClusterNode {
-  const parsed = new URL(url);
-  const id = `${parsed.hostname}:${parsed.port || '5432'}`;
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: maxConnections,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    application_name: 'gater',
-  });
-  // An idle client losing its server emits here; without a listener the process would crash.
-  pool.on('error', (error) => log(`node ${id}: idle connection lost: ${error.message}`));
-  const connect = async () => {
-    const client = new pg.Client({ connectionString: url, application_name: 'gater-listener', connectionTimeoutMillis: 5_000 });
-    await client.connect();
+/** A node as the cluster runs it: pool, probe, and the sessions it handed out, which it can cut when the node fails. */
+export class PostgresNode implements ClusterNode {
+  readonly id: string;
+  readonly address: string;
+  readonly embedded: boolean;
+  readonly pool: pg.Pool;
+  state: NodeState = UNPROBED;
+  private readonly url: string;
+  private readonly timeoutMs: number;
+  private readonly prober: NodeProbe;
+  private readonly pooled = new Set<pg.Client>();
+  private readonly sessions = new Set<pg.Client>();
+
+  constructor({ url, embedded, maxConnections = 20, timeoutMs = 5_000, log }: NodeOptions) {
+    const parsed = new URL(url);
+    this.id = `${parsed.hostname}:${parsed.port || '5432'}`;
+    this.address = `postgres://${this.id}${parsed.pathname}`;
+    this.embedded = embedded;
+    this.url = url;
+    this.timeoutMs = timeoutMs;
+    this.prober = new NodeProbe(url, timeoutMs);
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: maxConnections,
+      connectionTimeoutMillis: timeoutMs,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: 'gater',
+    });
+    // An idle client losing its server emits here; without a listener the process would crash.
+    // Once the node is DOWN the cluster cut them itself, and the news is already out.
+    this.pool.on('error', (error) => {
+      if (this.state.health !== 'DOWN') log(`node ${this.id}: idle connection lost: ${error.message}`);
+    });
+    this.pool.on('connect', (client) => this.pooled.add(client));
+    this.pool.on('remove', (client) => this.pooled.delete(client));
+  }
+
+  async connect(): Promise<pg.Client> {
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: 'gater-listener',
+      connectionTimeoutMillis: this.timeoutMs,
+      keepAlive: true,
+    });
+    client.once('end', () => this.sessions.delete(client));
+    this.sessions.add(client);
+    try {
+      await client.connect();
+    } catch (error) {
+      this.sessions.delete(client);
+      throw error;
+    }
     return client;
-  };
-  return { id, address: `postgres://${id}${parsed.pathname}`, embedded, pool, connect };
+  }
+
+  /** Probes the node and records what it found; answers the state before and after. */
+  async probe(downAfterFailures: number): Promise<{ before: NodeState; after: NodeState }> {
+    const before = this.state;
+    this.state = afterProbe(before, await this.prober.probe(), downAfterFailures);
+    return { before, after: this.state };
+  }
+
+  /**
+   * Cuts the long sessions handed out by `connect`: their owners see an
+   * error and connect again, to whichever node leads by then.
+   */
+  cutSessions(): void {
+    for (const client of this.sessions) cutConnection(client);
+  }
+
+  /** Cuts every connection to a node found DOWN, so that no query waits on a dead socket. */
+  cutAll(): void {
+    for (const client of this.pooled) cutConnection(client);
+    this.cutSessions();
+  }
+
+  async close(): Promise<void> {
+    this.prober.close();
+    await this.pool.end();
+  }
+}
+
+export function openNode(options: NodeOptions): PostgresNode {
+  return new PostgresNode(options);
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ClusterUnavailableError } from '../cluster/cluster-errors.js';
 import { classifyStoreError } from '../store/errors.js';
 
 /** An invalid argument; `field` is its path in the request, such as `input.events[2].type`. */
@@ -10,6 +11,12 @@ export function storeNotFound(storeId: string): GraphQLError {
   return new GraphQLError(`store "${storeId}" does not exist`, { extensions: { code: 'STORE_NOT_FOUND', store: storeId } });
 }
 
+export function subscriptionNotFound(name: string): GraphQLError {
+  return new GraphQLError(`persistent subscription "${name}" does not exist`, {
+    extensions: { code: 'SUBSCRIPTION_NOT_FOUND', subscription: name },
+  });
+}
+
 export function clusterUnavailable(detail: string): GraphQLError {
   return new GraphQLError(`no healthy node can serve this request: ${detail}`, {
     extensions: { code: 'CLUSTER_UNAVAILABLE' },
@@ -18,6 +25,7 @@ export function clusterUnavailable(detail: string): GraphQLError {
 
 /** Turns a store failure that a client can act on into its GraphQL error; anything else stays a (masked) bug. */
 export function toGraphQLError(error: unknown): unknown {
+  if (error instanceof ClusterUnavailableError) return clusterUnavailable(error.message);
   switch (classifyStoreError(error)) {
     case 'unavailable':
       return clusterUnavailable('the database connection failed');

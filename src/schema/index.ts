@@ -7,6 +7,8 @@ import './store.js';
 import './append.js';
 import './snapshot.js';
 import './live.js';
+import './persistent.js';
+import './cluster.js';
 
 /** The gateway's schema, sorted so that its printed form is stable. */
 export function buildSchema(): GraphQLSchema {

@@ -42,7 +42,7 @@ export function createGatewayServer({ schema, services, log, ws }: ServerOptions
     },
     // GraphiQL bundled into the page, so it works on machines with no route to a CDN.
     renderGraphiQL,
-    context: () => createContext(services),
+    context: (initial) => createContext(services, initial),
     maskedErrors: masking,
     logging: false,
     plugins: [useReadiness(services.cluster), useMetrics(services.live), useInputErrorCodes()],

@@ -1,3 +1,5 @@
+import { ClusterUnavailableError } from '../cluster/cluster-errors.js';
+
 /** Why a store call failed, when the failure is one a client can act on. */
 export type StoreFailure = 'unavailable' | 'read_only';
 
@@ -11,6 +13,7 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
  */
 export function classifyStoreError(error: unknown): StoreFailure | null {
   if (!(error instanceof Error)) return null;
+  if (error instanceof ClusterUnavailableError) return 'unavailable';
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     // 3D000: the database itself is gone, which no retry of the request can fix either.

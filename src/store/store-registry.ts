@@ -4,12 +4,21 @@ import { EventStore } from './event-store.js';
 /** The configured stores by id; the first one is the default. */
 export class StoreRegistry {
   private readonly stores: Map<string, EventStore>;
+  private leaderView: StoreRegistry | undefined;
 
   constructor(
     ids: readonly string[],
     cluster: Cluster,
   ) {
     this.stores = new Map(ids.map((id) => [id, new EventStore(id, cluster)]));
+  }
+
+  /** The same stores, each serving its reads from the leader (see EventStore.readingFromLeader). */
+  readingFromLeader(): StoreRegistry {
+    this.leaderView ??= Object.create(this, {
+      stores: { value: new Map([...this.stores].map(([id, store]) => [id, store.readingFromLeader()])) },
+    }) as StoreRegistry;
+    return this.leaderView;
   }
 
   get defaultId(): string {

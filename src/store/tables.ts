@@ -8,12 +8,23 @@ export interface StoreTables {
   streams: string;
   head: string;
   snapshots: string;
+  /** Persistent subscriptions: settings and read cursor, one row each. */
+  subscriptions: string;
+  /** Events of a persistent subscription delivered (or due for delivery) and not yet done: the leases. */
+  inFlight: string;
+  /** Events a persistent subscription gave up on, until replayed. */
+  parked: string;
+  /** Consumers connected to a persistent subscription, on any gateway. */
+  consumers: string;
   /** The function that writes one planned append batch. */
   appendFunction: string;
   migrations: string;
   /** LISTEN/NOTIFY channel told of each committed append batch, as a value (pg_notify) and as an identifier (LISTEN). */
   channel: string;
   channelIdentifier: string;
+  /** LISTEN/NOTIFY channel told of persistent-subscription changes (acks of another gateway's leases, redeliveries due, removals). */
+  persistentChannel: string;
+  persistentChannelIdentifier: string;
   /** Key of the transaction-scoped advisory lock held while positions are assigned. */
   lockKey: string;
 }
@@ -28,10 +39,16 @@ export function storeTables(storeId: string): StoreTables {
     streams: `${schema}.streams`,
     head: `${schema}.head`,
     snapshots: `${schema}.snapshots`,
+    subscriptions: `${schema}.persistent_subscriptions`,
+    inFlight: `${schema}.persistent_in_flight`,
+    parked: `${schema}.persistent_parked`,
+    consumers: `${schema}.persistent_consumers`,
     appendFunction: `${schema}.append_batch`,
     migrations: `${schema}.migrations`,
     channel: `${schemaName}_events`,
     channelIdentifier: escapeIdentifier(`${schemaName}_events`),
+    persistentChannel: `${schemaName}_persistent`,
+    persistentChannelIdentifier: escapeIdentifier(`${schemaName}_persistent`),
     lockKey: schemaName,
   };
 }

@@ -32,13 +32,18 @@ function sqlPrefilter(pattern: Record<string, unknown>) {
   };
 }
 
-/** Reads what a selection wants from the database, after a key: replay, and catch-up after a slow consumer. */
+/**
+ * Reads what a selection wants from the database, after a key: replay, and catch-up after a slow consumer.
+ * From the leader, as the tailer: a replica's history may end short of where the live feed
+ * begins, and the subscriber would join live across a gap.
+ */
 export function historyReader(store: EventStore, selection: Selection): HistoryReader {
   const exact = compileFilter(selection);
+  const fromLeader = { fromLeader: true };
   return async (afterKey, limit) => {
     const page =
       selection.kind === 'stream'
-        ? await store.readStream({ streamId: selection.streamId, direction: 'forward', fromVersion: afterKey + 1, limit })
+        ? await store.readStream({ streamId: selection.streamId, direction: 'forward', fromVersion: afterKey + 1, limit }, fromLeader)
         : await store.readAll({
             direction: 'forward',
             fromPosition: afterKey + 1,
@@ -47,7 +52,7 @@ export function historyReader(store: EventStore, selection: Selection): HistoryR
             ...(selection.kind === 'pattern' ? sqlPrefilter(selection.pattern) : {}),
             ...(selection.kind === 'payload' ? { dataContains: selection.payload } : {}),
             limit,
-          });
+          }, fromLeader);
     const last = page.items[page.items.length - 1];
     return {
       events: exact ? page.items.filter(exact) : page.items,

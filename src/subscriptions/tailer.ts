@@ -28,6 +28,8 @@ export class Tailer {
   private poll: NodeJS.Timeout | undefined;
   private running = false;
   private starting: Promise<void> | undefined;
+  /** The trouble last logged, per kind: an outage (a failover) is told once, not on every poll. */
+  private readonly troubles: { read?: string; listen?: string } = {};
 
   constructor(private readonly options: TailerOptions) {}
 
@@ -92,11 +94,18 @@ export class Tailer {
           this.position = event.position;
           index.dispatch(event);
         }
-        if (!page.hasMore) return;
+        if (!page.hasMore) break;
       }
+      this.troubles.read = undefined;
     } catch (error) {
-      this.options.log(`tailer of store ${store.id}: read failed, retrying on the next poll: ${(error as Error).message}`);
+      this.report('read', `tailer of store ${store.id}: read failed, retrying on the next poll: ${(error as Error).message}`);
     }
+  }
+
+  private report(kind: 'read' | 'listen', trouble: string): void {
+    if (this.troubles[kind] === trouble) return;
+    this.troubles[kind] = trouble;
+    this.options.log(trouble);
   }
 
   private async listen(): Promise<void> {
@@ -114,10 +123,11 @@ export class Tailer {
         this.relisten(listener);
       });
       await listener.query(`LISTEN ${store.tables.channelIdentifier}`);
+      this.troubles.listen = undefined;
       // Anything committed between start and LISTEN is caught by this read.
       this.wake();
     } catch (error) {
-      log(`tailer of store ${store.id}: cannot LISTEN (${(error as Error).message}); polling until it can`);
+      this.report('listen', `tailer of store ${store.id}: cannot LISTEN (${(error as Error).message}); polling until it can`);
       this.relistenLater();
     }
   }

@@ -66,12 +66,20 @@ export class Collector<T> implements Collected<T> {
   readonly errors: GraphQLErrorBody[] = [];
   done = false;
 
-  constructor(readonly unsubscribe: () => void) {}
+  constructor(
+    readonly unsubscribe: () => void,
+    /** Called with each event as it arrives. */
+    private readonly onEvent?: (event: T) => void,
+  ) {}
 
   /** One `next` result: an event, or errors. */
   result(result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }): void {
     if (result.errors?.length) this.errors.push(...(result.errors as GraphQLErrorBody[]));
-    else if (result.data) this.events.push(Object.values(result.data)[0] as T);
+    else if (result.data) {
+      const event = Object.values(result.data)[0] as T;
+      this.events.push(event);
+      this.onEvent?.(event);
+    }
   }
 
   fail(errors: GraphQLErrorBody[]): void {
@@ -102,7 +110,7 @@ export interface WsConnection {
   /** Close events the client saw. */
   readonly closes: { code: number; reason: string }[];
   /** Starts an operation and collects its results. */
-  subscribe<T>(query: string, variables?: Record<string, unknown>): Collected<T>;
+  subscribe<T>(query: string, variables?: Record<string, unknown>, onEvent?: (event: T) => void): Collected<T>;
   /** Starts a live subscription and waits until the gateway runs it (see `startActive`). */
   subscribeActive<T>(query: string, variables?: Record<string, unknown>): Promise<Collected<T>>;
   /** Stops every operation started on this connection that is still running. */
@@ -152,12 +160,12 @@ export async function connectWs(gw: Pick<TestGateway, 'url' | 'gateway'>): Promi
   await connecting;
   const running = new Set<Collected<unknown>>();
 
-  function subscribe<T>(query: string, variables?: Record<string, unknown>): Collected<T> {
+  function subscribe<T>(query: string, variables?: Record<string, unknown>, onEvent?: (event: T) => void): Collected<T> {
     let stop: () => void = () => undefined;
     const collector = new Collector<T>(() => {
       running.delete(collector);
       stop();
-    });
+    }, onEvent);
     running.add(collector);
     stop = client.subscribe<Record<string, unknown>>(
       { query, variables },

@@ -25,6 +25,8 @@ describe('loadConfig with an empty environment', () => {
       pubSub: 'ex_esdb_pubsub',
       clusterPort: 45892,
       gossipMulticastAddr: '239.255.0.1',
+      gossipSeeds: [],
+      health: { probeIntervalMs: 1000, probeTimeoutMs: 1000, downAfterFailures: 3, maxReplicaLagMs: 5000 },
       limits: { maxEventBytes: 1024 * 1024, maxEventsPerAppend: 1000, maxPageSize: 1000, defaultPageSize: 100 },
       maxSubscriptionsPerConnection: 100,
       subscriberBuffer: 256,
@@ -111,6 +113,18 @@ describe('each variable is read', () => {
     expect(loadConfig({ EX_ESDB_GOSSIP_MULTICAST_ADDR: '239.1.2.3' }).gossipMulticastAddr).toBe('239.1.2.3');
   });
 
+  it('GATER_GOSSIP_SEEDS, a comma list of host:port', () => {
+    expect(loadConfig({ GATER_GOSSIP_SEEDS: '10.0.0.2:45892, gateway-b:46000 ,' }).gossipSeeds).toEqual([
+      { host: '10.0.0.2', port: 45892 },
+      { host: 'gateway-b', port: 46000 },
+    ]);
+  });
+
+  it('GATER_PROBE_INTERVAL_MS, GATER_PROBE_TIMEOUT_MS, GATER_DOWN_AFTER_FAILURES, GATER_MAX_REPLICA_LAG_MS', () => {
+    const env = { GATER_PROBE_INTERVAL_MS: '250', GATER_PROBE_TIMEOUT_MS: '400', GATER_DOWN_AFTER_FAILURES: '1', GATER_MAX_REPLICA_LAG_MS: '0' };
+    expect(loadConfig(env).health).toEqual({ probeIntervalMs: 250, probeTimeoutMs: 400, downAfterFailures: 1, maxReplicaLagMs: 0 });
+  });
+
   it('GATER_MAX_EVENT_BYTES', () => {
     expect(loadConfig({ GATER_MAX_EVENT_BYTES: '1024' }).limits.maxEventBytes).toBe(1024);
   });
@@ -132,6 +146,9 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_NODES', { GATER_NODES: 'http://host/db' }],
     ['GATER_NODES', { GATER_NODES: 'postgres:///db' }],
     ['GATER_NODES', { GATER_NODES: 'postgres://good/db,bad' }],
+    ['GATER_NODES', { GATER_NODES: 'postgres://host:70000/db' }],
+    ['GATER_NODES', { GATER_NODES: 'postgres://host:0/db' }],
+    ['GATER_NODES', { GATER_NODES: 'postgres://a/db,postgres://u@a:5432/other' }],
     ['DATABASE_URL', { DATABASE_URL: 'localhost:5432' }],
     ['GATER_STORES', { GATER_STORES: 'Orders' }],
     ['GATER_STORES', { GATER_STORES: '1orders' }],
@@ -146,6 +163,19 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['EX_ESDB_GOSSIP_MULTICAST_ADDR', { EX_ESDB_GOSSIP_MULTICAST_ADDR: '239.1.2' }],
     ['EX_ESDB_GOSSIP_MULTICAST_ADDR', { EX_ESDB_GOSSIP_MULTICAST_ADDR: 'multicast' }],
     ['EX_ESDB_GOSSIP_MULTICAST_ADDR', { EX_ESDB_GOSSIP_MULTICAST_ADDR: '10.0.0.1' }],
+    ['GATER_GOSSIP_SEEDS', { GATER_GOSSIP_SEEDS: 'gateway-b' }],
+    ['GATER_GOSSIP_SEEDS', { GATER_GOSSIP_SEEDS: 'gateway-b:0' }],
+    ['GATER_GOSSIP_SEEDS', { GATER_GOSSIP_SEEDS: 'gateway-b:65536' }],
+    ['GATER_GOSSIP_SEEDS', { GATER_GOSSIP_SEEDS: '10.0.0.2:45892,:45892' }],
+    ['GATER_GOSSIP_SEEDS', { GATER_GOSSIP_SEEDS: '[::1]:45892' }],
+    ['GATER_PROBE_INTERVAL_MS', { GATER_PROBE_INTERVAL_MS: '0' }],
+    ['GATER_PROBE_INTERVAL_MS', { GATER_PROBE_INTERVAL_MS: '1s' }],
+    ['GATER_PROBE_TIMEOUT_MS', { GATER_PROBE_TIMEOUT_MS: '0' }],
+    ['GATER_PROBE_TIMEOUT_MS', { GATER_PROBE_TIMEOUT_MS: '-5' }],
+    ['GATER_DOWN_AFTER_FAILURES', { GATER_DOWN_AFTER_FAILURES: '0' }],
+    ['GATER_DOWN_AFTER_FAILURES', { GATER_DOWN_AFTER_FAILURES: 'three' }],
+    ['GATER_MAX_REPLICA_LAG_MS', { GATER_MAX_REPLICA_LAG_MS: '-1' }],
+    ['GATER_MAX_REPLICA_LAG_MS', { GATER_MAX_REPLICA_LAG_MS: '5 s' }],
     ['GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }],
     ['GATER_SUBSCRIBER_BUFFER', { GATER_SUBSCRIBER_BUFFER: 'many' }],
     ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: '0' }],

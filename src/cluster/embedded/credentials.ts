@@ -5,6 +5,8 @@ import path from 'node:path';
 import { EmbeddedNodeError, errorCode, isCode } from './errors.js';
 
 const SUPERUSER = 'postgres';
+/** The file in the data folder (not PGDATA) that holds the superuser's password. */
+export const CREDENTIALS_FILE = 'credentials';
 
 export interface Credentials {
   user: string;
@@ -13,7 +15,7 @@ export interface Credentials {
 
 /** The superuser's password lives in `${dataDir}/credentials`, made on first start. */
 export async function readOrCreateCredentials(dataDir: string, pgdata: string): Promise<Credentials> {
-  const file = path.join(dataDir, 'credentials');
+  const file = path.join(dataDir, CREDENTIALS_FILE);
   try {
     const stored = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Credentials>;
     if (typeof stored.password === 'string' && stored.password) return { user: SUPERUSER, password: stored.password };

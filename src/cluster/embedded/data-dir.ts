@@ -113,7 +113,7 @@ export async function handOver(pgdata: string, identity: Owner): Promise<void> {
   await chownTree(pgdata, identity);
 }
 
-async function chownTree(target: string, identity: Owner): Promise<void> {
+export async function chownTree(target: string, identity: Owner): Promise<void> {
   await fs.lchown(target, identity.uid, identity.gid);
   const stats = await fs.lstat(target);
   if (!stats.isDirectory()) return;

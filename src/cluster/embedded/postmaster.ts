@@ -22,12 +22,16 @@ export interface LaunchInput {
   /** 0 picks a free one. */
   port: number;
   durable: boolean;
+  /** Extra `-c name=value` settings, applied after (and so over) the defaults. */
+  settings?: Record<string, string>;
   log: (line: string) => void;
 }
 
 export interface RunningServer {
   port: number;
   stop(): Promise<void>;
+  /** Immediate shutdown, as after a crash: no checkpoint, recovery on the next start. */
+  kill(): Promise<void>;
 }
 
 interface Exit {
@@ -61,8 +65,9 @@ function findFreePort(): Promise<number> {
 }
 
 async function startPostmaster(input: LaunchInput, port: number): Promise<RunningServer> {
-  const { pgdata, binaries, identity, credentials, durable, log } = input;
-  const child = spawn(binaries.postgres, postmasterArgs(pgdata, port, durable), childOptions(binaries.postgres, identity));
+  const { pgdata, binaries, identity, credentials, durable, settings, log } = input;
+  const args = postmasterArgs(pgdata, port, durable, settings);
+  const child = spawn(binaries.postgres, args, childOptions(binaries.postgres, identity));
   const tail: string[] = [];
   collectLines(child, (line) => {
     tail.push(line);
@@ -73,7 +78,11 @@ async function startPostmaster(input: LaunchInput, port: number): Promise<Runnin
   let stopRequested = false;
   const stop = once(() => {
     stopRequested = true;
-    return shutdown(child, exited);
+    return shutdown(child, exited, 'SIGINT');
+  });
+  const kill = once(() => {
+    stopRequested = true;
+    return shutdown(child, exited, 'SIGQUIT');
   });
   try {
     await waitUntilReady({ url: connectionUrl(credentials, port, MAINTENANCE_DATABASE), pgdata, port, exited, tail });
@@ -84,16 +93,17 @@ async function startPostmaster(input: LaunchInput, port: number): Promise<Runnin
   void exited.then((exit) => {
     if (!stopRequested) log(`embedded node: PostgreSQL exited unexpectedly (${describeExit(exit)})`);
   });
-  return { port, stop };
+  return { port, stop, kill };
 }
 
-function postmasterArgs(pgdata: string, port: number, durable: boolean): string[] {
+function postmasterArgs(pgdata: string, port: number, durable: boolean, extra: Record<string, string> = {}): string[] {
   const settings = [
     'listen_addresses=127.0.0.1',
     // No unix socket: the default folder (/var/run/postgresql) is often missing or closed.
     'unix_socket_directories=',
     'max_connections=200',
     ...(durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+    ...Object.entries(extra).map(([name, value]) => `${name}=${value}`),
   ];
   return ['-D', pgdata, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])];
 }
@@ -142,10 +152,13 @@ async function servedDataDirectory(url: string): Promise<string | undefined> {
   }
 }
 
-/** SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit. */
-async function shutdown(child: ChildProcess, exited: Promise<Exit>): Promise<void> {
+/**
+ * SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
+ * SIGQUIT is its immediate shutdown: every process exits at once, as in a crash.
+ */
+async function shutdown(child: ChildProcess, exited: Promise<Exit>, signal: 'SIGINT' | 'SIGQUIT'): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGINT');
+    child.kill(signal);
     if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
       child.kill('SIGKILL');
       await exited;

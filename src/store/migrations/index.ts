@@ -1,6 +1,7 @@
 import type { StoreTables } from '../tables.js';
 import { eventLog } from './001-event-log.js';
 import { snapshots } from './002-snapshots.js';
+import { persistentSubscriptions } from './003-persistent-subscriptions.js';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'event log', sql: eventLog },
   { version: 2, name: 'snapshots', sql: snapshots },
+  { version: 3, name: 'persistent subscriptions', sql: persistentSubscriptions },
 ];

@@ -1,0 +1,184 @@
+import { createClient, type Client } from 'graphql-ws';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
+import { postJson } from './http-post.js';
+import { now, percentile } from './ws-subscribers.js';
+
+const WARM_UP_MS = 2_000;
+
+const SAVE = `mutation Save($input: SaveSubscriptionInput!) { saveSubscription(input: $input) { name } }`;
+const APPEND = `mutation Append($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
+const CONSUME = `subscription Consume($subscription: String!) { persistent(subscription: $subscription) { retryCount event { id data } } }`;
+const ACK = `mutation Ack($subscription: String!, $eventId: ID!) { ackEvent(subscription: $subscription, eventId: $eventId) }`;
+
+export interface PersistentScenario {
+  consumers: number;
+  /** maxInFlight of the subscription: deliveries each consumer may hold unacknowledged. */
+  maxInFlight: number;
+  eventsPerAppend: number;
+  /** The appender keeps at most this many events appended and not yet acked. */
+  maxBacklog: number;
+  durationMs: number;
+}
+
+export interface PersistentResult {
+  consumers: number;
+  maxInFlight: number;
+  acked: number;
+  seconds: number;
+  ackedPerSecond: number;
+  /** Appended over the same window, by the appender that keeps the consumers busy. */
+  appendedPerSecond: number;
+  /** Deliveries that were redeliveries, and acks answered false: both 0 when nothing timed out. */
+  redeliveries: number;
+  acksAnsweredFalse: number;
+  /** From the append request being sent to the ack being answered true. */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+interface Delivery {
+  retryCount: number;
+  event: { id: string; data: { sentAt?: number } };
+}
+
+/** One consumer on its own socket, acking each delivery as it arrives, on the same socket. */
+class AckingConsumer {
+  private readonly client: Client;
+  acked = 0;
+  ackedFalse = 0;
+  redeliveries = 0;
+  latencies: number[] = [];
+  private failure: unknown;
+
+  constructor(wsUrl: string, subscription: string) {
+    this.client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+    this.client.subscribe<{ persistent: Delivery }>(
+      { query: CONSUME, variables: { subscription } },
+      {
+        next: (result) => {
+          const delivery = result.data?.persistent;
+          if (!delivery) this.failure = result.errors;
+          else this.ack(subscription, delivery);
+        },
+        error: (error) => (this.failure = error),
+        complete: () => undefined,
+      },
+    );
+  }
+
+  get failed(): unknown {
+    return this.failure;
+  }
+
+  reset(): void {
+    this.acked = 0;
+    this.ackedFalse = 0;
+    this.redeliveries = 0;
+    this.latencies = [];
+  }
+
+  private ack(subscription: string, delivery: Delivery): void {
+    if (delivery.retryCount > 0) this.redeliveries++;
+    this.client.subscribe<{ ackEvent: boolean }>(
+      { query: ACK, variables: { subscription, eventId: delivery.event.id } },
+      {
+        next: (result) => {
+          if (result.data?.ackEvent !== true) {
+            this.ackedFalse++;
+            return;
+          }
+          this.acked++;
+          const sentAt = delivery.event.data.sentAt;
+          if (typeof sentAt === 'number') this.latencies.push(now() - sentAt);
+        },
+        error: (error) => (this.failure = error),
+        complete: () => undefined,
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+}
+
+async function graphql(url: URL, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const body = JSON.parse(await postJson(url, JSON.stringify({ query, variables }))) as { data?: Record<string, unknown>; errors?: unknown };
+  if (body.errors) throw new Error(`request failed: ${JSON.stringify(body.errors)}`);
+  return body.data!;
+}
+
+/**
+ * Acked events per second end to end: an appender over HTTP keeps a bounded
+ * backlog of new events, a persistent subscription on $all delivers them to
+ * `consumers` graphql-ws consumers, and each acks every event as it arrives.
+ */
+export async function runPersistent(graphqlUrl: string, scenario: PersistentScenario): Promise<PersistentResult> {
+  const url = new URL(graphqlUrl);
+  const subscription = 'bench';
+  await graphql(url, SAVE, {
+    input: { name: subscription, type: 'BY_STREAM', selector: '$all', maxInFlight: scenario.maxInFlight, ackTimeoutMs: 60_000 },
+  });
+  const consumers = Array.from({ length: scenario.consumers }, () => new AckingConsumer(graphqlUrl.replace(/^http/, 'ws'), subscription));
+  const acked = () => consumers.reduce((sum, consumer) => sum + consumer.acked, 0);
+  let appended = 0;
+  let ackedBefore = 0;
+  let running = true;
+  const appender = (async () => {
+    for (let call = 0; running; call++) {
+      if (appended - (ackedBefore + acked()) >= scenario.maxBacklog) {
+        await sleep(1);
+        continue;
+      }
+      const events = Array.from({ length: scenario.eventsPerAppend }, (_, index) => ({ type: 'Ticked', data: { sentAt: now(), index } }));
+      appended += scenario.eventsPerAppend;
+      await graphql(url, APPEND, { input: { streamId: `persistent-${call % 16}`, events } });
+    }
+  })();
+  try {
+    await sleep(WARM_UP_MS);
+    ackedBefore += acked();
+    consumers.forEach((consumer) => consumer.reset());
+    const appendedAtStart = appended;
+    const started = performance.now();
+    await sleep(scenario.durationMs);
+    const seconds = (performance.now() - started) / 1000;
+    const total = acked();
+    const appendedInWindow = appended - appendedAtStart;
+    const failure = consumers.find((consumer) => consumer.failed !== undefined)?.failed;
+    if (failure) throw new Error(`a consumer failed: ${JSON.stringify(failure)}`);
+    const latencies = consumers.flatMap((consumer) => consumer.latencies);
+    return {
+      consumers: scenario.consumers,
+      maxInFlight: scenario.maxInFlight,
+      acked: total,
+      seconds: Number(seconds.toFixed(2)),
+      ackedPerSecond: Math.round(total / seconds),
+      appendedPerSecond: Math.round(appendedInWindow / seconds),
+      redeliveries: consumers.reduce((sum, consumer) => sum + consumer.redeliveries, 0),
+      acksAnsweredFalse: consumers.reduce((sum, consumer) => sum + consumer.ackedFalse, 0),
+      p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+      p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+    };
+  } finally {
+    running = false;
+    await appender;
+    await Promise.all(consumers.map((consumer) => consumer.close()));
+  }
+}
+
+/** The benchmark's scenario: 4 consumers, each acking every event as it arrives. */
+export function persistentScenario(durationMs: number): PersistentScenario {
+  // maxInFlight stays below graphql-ws's default of 100 operations per connection: each ack in flight is one.
+  return { consumers: 4, maxInFlight: 50, eventsPerAppend: 100, maxBacklog: 1_000, durationMs };
+}
+
+/** One line that puts the acked rate next to the append rates measured in the same run. */
+export function persistentSummary(result: PersistentResult, appendRows: readonly { scenario: string; eventsPerCall: number; eventsPerSecond: number }[]): string {
+  const appends = appendRows
+    .filter((row) => row.scenario.startsWith('appendEvents'))
+    .map((row) => `${row.eventsPerSecond} events/s with ${row.eventsPerCall} per call`);
+  const beside = appends.length > 0 ? `; appendEvents over HTTP in this run: ${appends.join(', ')}` : '';
+  return `persistent subscription: ${result.ackedPerSecond} acked events/s end to end (${result.consumers} consumers, maxInFlight ${result.maxInFlight})${beside}`;
+}

@@ -1,0 +1,109 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NodeView } from '../cluster-view.js';
+import type { GatewayInfo } from '../gateway-directory.js';
+
+/**
+ * A gossip datagram is three lines:
+ *
+ *   gater-gossip/1
+ *   <HMAC-SHA256 of the third line under the cluster secret, hex>
+ *   {"ts":<ms since epoch>,"nonce":"<16 random bytes, hex>","gateway":{id, address, startedAt, nodes}}
+ *
+ * The signature covers the timestamp and the nonce, so a packet can be
+ * neither forged nor altered, and a captured one can only be replayed whole,
+ * which the receiver's replay guard catches.
+ */
+const MAGIC = 'gater-gossip/1';
+const SIGNATURE_HEX_LENGTH = 64;
+/** Well under the largest UDP payload; a gateway's view of a handful of nodes is a few hundred bytes. */
+export const MAX_PACKET_BYTES = 60_000;
+
+export interface Packet {
+  ts: number;
+  nonce: string;
+  gateway: GatewayInfo;
+}
+
+export type Opened = { ok: true; packet: Packet } | { ok: false; reason: 'malformed' | 'forged' };
+
+export function seal(gateway: GatewayInfo, secret: string, now = Date.now()): Buffer {
+  const payload = JSON.stringify({
+    ts: now,
+    nonce: randomBytes(16).toString('hex'),
+    gateway: { ...gateway, startedAt: gateway.startedAt.getTime() },
+  });
+  return Buffer.from(`${MAGIC}\n${sign(payload, secret)}\n${payload}`, 'utf8');
+}
+
+/** Checks the signature before looking at anything else in the packet. */
+export function open(datagram: Buffer, secret: string): Opened {
+  if (datagram.length > MAX_PACKET_BYTES) return { ok: false, reason: 'malformed' };
+  const text = datagram.toString('utf8');
+  const firstBreak = text.indexOf('\n');
+  const secondBreak = text.indexOf('\n', firstBreak + 1);
+  if (firstBreak < 0 || secondBreak < 0 || text.slice(0, firstBreak) !== MAGIC) return { ok: false, reason: 'malformed' };
+  const signature = text.slice(firstBreak + 1, secondBreak);
+  const payload = text.slice(secondBreak + 1);
+  if (!/^[0-9a-f]+$/.test(signature) || signature.length !== SIGNATURE_HEX_LENGTH) return { ok: false, reason: 'malformed' };
+  if (!timingSafeEqual(Buffer.from(signature, 'hex'), Buffer.from(sign(payload, secret), 'hex'))) return { ok: false, reason: 'forged' };
+  const packet = parsePacket(payload);
+  return packet ? { ok: true, packet } : { ok: false, reason: 'malformed' };
+}
+
+function sign(payload: string, secret: string): string {
+  return createHmac('sha256', secret).update(payload, 'utf8').digest('hex');
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 1_000;
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isNumberOrNull = (value: unknown): value is number | null => value === null || (typeof value === 'number' && Number.isFinite(value));
+
+/** A signed packet comes from a holder of the secret, but its shape is still checked: that holder may run another version. */
+function parsePacket(payload: string): Packet | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(raw) || !isTime(raw.ts) || !isText(raw.nonce) || !isObject(raw.gateway)) return undefined;
+  const { id, address, startedAt, nodes } = raw.gateway;
+  if (!isText(id) || !isText(address) || !isTime(startedAt) || !Array.isArray(nodes)) return undefined;
+  const views = nodes.map(parseNode);
+  if (views.some((view) => view === undefined)) return undefined;
+  return { ts: raw.ts, nonce: raw.nonce, gateway: { id, address, startedAt: new Date(startedAt), nodes: views as NodeView[] } };
+}
+
+const ROLES = new Set(['LEADER', 'REPLICA', 'UNKNOWN']);
+const HEALTHS = new Set(['HEALTHY', 'SUSPECT', 'DOWN']);
+
+function parseNode(raw: unknown): NodeView | undefined {
+  if (!isObject(raw)) return undefined;
+  const { id, address, role, health, latencyMs, replicationLagMs, lastSeen, embedded } = raw;
+  const valid =
+    isText(id) &&
+    isText(address) &&
+    ROLES.has(role as string) &&
+    HEALTHS.has(health as string) &&
+    isNumberOrNull(latencyMs) &&
+    isNumberOrNull(replicationLagMs) &&
+    (lastSeen === null || (typeof lastSeen === 'string' && !Number.isNaN(Date.parse(lastSeen)))) &&
+    typeof embedded === 'boolean';
+  if (!valid) return undefined;
+  return {
+    id,
+    address,
+    role: role as NodeView['role'],
+    health: health as NodeView['health'],
+    latencyMs,
+    replicationLagMs,
+    lastSeen: lastSeen === null ? null : new Date(lastSeen as string),
+    embedded,
+  };
+}

@@ -1,0 +1,77 @@
+import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
+import { clusterNodes, clusterState, watchCluster } from '../resolvers/cluster.js';
+import { builder } from './builder.js';
+
+const NodeRole = builder.enumType('NodeRole', {
+  description: 'What a node said it is at its last successful probe (pg_is_in_recovery()); UNKNOWN until it has answered once.',
+  values: ['LEADER', 'REPLICA', 'UNKNOWN'] as const,
+});
+
+const NodeHealth = builder.enumType('NodeHealth', {
+  description: 'HEALTHY: its last probe succeeded. SUSPECT: its last probe failed. DOWN: several probes in a row failed.',
+  values: ['HEALTHY', 'SUSPECT', 'DOWN'] as const,
+});
+
+const ClusterStatus = builder.enumType('ClusterStatus', {
+  description:
+    'HEALTHY: one leader, every node healthy. DEGRADED: one leader, some node not healthy. ' +
+    'UNAVAILABLE: no leader, writes fail. SPLIT_BRAIN: more than one node claims to lead, writes are refused.',
+  values: ['HEALTHY', 'DEGRADED', 'UNAVAILABLE', 'SPLIT_BRAIN'] as const,
+});
+
+const ClusterNodeType = builder.objectRef<NodeView>('ClusterNode').implement({
+  description: 'A PostgreSQL server of the cluster, as this gateway probes it.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'host:port.' }),
+    address: t.exposeString('address', { description: 'Its URL, without credentials.' }),
+    role: t.field({ type: NodeRole, resolve: (node) => node.role }),
+    health: t.field({ type: NodeHealth, resolve: (node) => node.health }),
+    latencyMs: t.exposeFloat('latencyMs', { nullable: true, description: 'Round trip of the last successful probe.' }),
+    replicationLagMs: t.exposeFloat('replicationLagMs', {
+      nullable: true,
+      description: 'For a replica, how far its replay trails what it received; null for a leader.',
+    }),
+    lastSeen: t.field({ type: 'DateTime', nullable: true, description: 'When a probe last succeeded.', resolve: (node) => node.lastSeen }),
+    embedded: t.exposeBoolean('embedded', { description: "True for the gateway's own embedded server." }),
+  }),
+});
+
+const GatewayType = builder.objectRef<GatewayView>('Gateway').implement({
+  description: 'A gateway of the cluster: this one, or one found by gossip.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    address: t.exposeString('address', { description: 'Its GraphQL endpoint.' }),
+    startedAt: t.field({ type: 'DateTime', resolve: (gateway) => gateway.startedAt }),
+    lastSeen: t.field({ type: 'DateTime', description: 'When it was last heard from (now, for this one).', resolve: (gateway) => gateway.lastSeen }),
+    self: t.exposeBoolean('self', { description: 'True for the gateway answering this request.' }),
+    nodes: t.field({ type: [ClusterNodeType], description: 'The nodes as that gateway sees them.', resolve: (gateway) => gateway.nodes }),
+  }),
+});
+
+const ClusterType = builder.objectRef<ClusterSnapshot>('Cluster').implement({
+  fields: (t) => ({
+    status: t.field({ type: ClusterStatus, resolve: (cluster) => cluster.status }),
+    leader: t.field({
+      type: ClusterNodeType,
+      nullable: true,
+      description: 'The node that takes writes; null when there is none, or more than one.',
+      resolve: (cluster) => cluster.leader,
+    }),
+    nodes: t.field({ type: [ClusterNodeType], resolve: (cluster) => cluster.nodes }),
+    gateways: t.field({ type: [GatewayType], description: 'This gateway first, then the others.', resolve: (cluster) => cluster.gateways }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  cluster: t.field({ type: ClusterType, resolve: (_root, _args, ctx) => clusterState(ctx) }),
+  clusterNodes: t.field({ type: [ClusterNodeType], resolve: (_root, _args, ctx) => clusterNodes(ctx) }),
+}));
+
+builder.subscriptionFields((t) => ({
+  clusterStatus: t.field({
+    type: ClusterType,
+    description: 'The cluster now, then again on every change of status, of a node\'s role or health, or of the gateways.',
+    subscribe: (_root, _args, ctx) => watchCluster(ctx),
+    resolve: (cluster: ClusterSnapshot) => cluster,
+  }),
+}));

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordedEvent } from '../../store/types.js';
+
+/** One delivery of a persistent subscription. */
+export interface PersistentDelivery {
+  /**
+   * Names what this delivery shows (the event and its retry count), so that
+   * a layer that shares results between identical deliveries keeps
+   * redeliveries apart.
+   */
+  id: string;
+  event: RecordedEvent;
+  /** Deliveries of this event before this one. */
+  retryCount: number;
+}
+
+/**
+ * One consumer of a persistent subscription (one GraphQL operation): an
+ * async iterator of its deliveries, and the leases it holds, each with the
+ * moment (on this process's monotonic clock) it runs out. Ending the
+ * iterator (unsubscribe, socket gone) hands its leases back.
+ */
+export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
+  readonly id = randomUUID();
+  /** Event id → when its lease runs out, in `performance.now()` milliseconds. */
+  readonly held = new Map<string, number>();
+  private readonly queue: PersistentDelivery[] = [];
+  private closed = false;
+  private failure: unknown;
+  private wakeReader: (() => void) | undefined;
+
+  constructor(private readonly onReturn: (consumer: Consumer) => Promise<void>) {}
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** How many more deliveries it may take; leases that ran out no longer count. */
+  room(maxInFlight: number, now: number): number {
+    for (const [eventId, deadline] of this.held) if (deadline <= now) this.held.delete(eventId);
+    return Math.max(0, maxInFlight - this.held.size);
+  }
+
+  /** The earliest moment one of its leases runs out, if it holds any. */
+  earliestDeadline(): number | undefined {
+    let earliest: number | undefined;
+    for (const deadline of this.held.values()) if (earliest === undefined || deadline < earliest) earliest = deadline;
+    return earliest;
+  }
+
+  deliver(event: RecordedEvent, retryCount: number, deadline: number): void {
+    if (this.closed) return;
+    this.held.set(event.id, deadline);
+    this.queue.push({ id: `${event.id}/${retryCount}`, event, retryCount });
+    const wake = this.wakeReader;
+    this.wakeReader = undefined;
+    wake?.();
+  }
+
+  async next(): Promise<IteratorResult<PersistentDelivery>> {
+    for (;;) {
+      const delivery = this.queue.shift();
+      if (delivery) return { value: delivery, done: false };
+      if (this.failure !== undefined) throw this.failure;
+      if (this.closed) return { value: undefined, done: true };
+      await new Promise<void>((resolve) => (this.wakeReader = resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<PersistentDelivery>> {
+    if (!this.closed) {
+      this.end();
+      await this.onReturn(this);
+    }
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Ends it from the server's side: with `failure`, its reader gets that error, else it completes. */
+  end(failure?: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.failure = failure;
+    this.queue.length = 0;
+    this.held.clear();
+    this.wakeReader?.();
+  }
+}

@@ -1,0 +1,226 @@
+import type { EventStore } from '../../store/event-store.js';
+import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent-types.js';
+import { historyReader } from '../history.js';
+import type { Consumer } from './consumer.js';
+import { deliverySlots } from './delivery-slots.js';
+import { LogReadAhead } from './log-read-ahead.js';
+import { selectionOf } from './selection-of.js';
+
+/** Events read from the log per query, ahead of the claims. */
+const READ_AHEAD = 500;
+
+export interface DispatcherOptions {
+  store: EventStore;
+  /** The subscription as it was when its first consumer here connected. */
+  subscription: StoredSubscription;
+  gatewayId: string;
+  /** Its consumers are ended with this when the subscription is removed. */
+  removedError: () => Error;
+  /** Called when its last consumer is gone. */
+  onIdle: (dispatcher: Dispatcher) => void;
+  log: (message: string) => void;
+}
+
+/**
+ * One subscription's deliveries to its consumers on this gateway. Each time
+ * it is woken (a consumer came or acked, events were appended, leases ran
+ * out, another gateway changed something) it claims as many deliveries as
+ * its consumers have room for, in one transaction, and hands them out round
+ * robin. Its work runs one step at a time, so claims, releases and the
+ * bookkeeping of leases never interleave.
+ */
+export class Dispatcher {
+  readonly name: string;
+  private readonly consumers: Consumer[] = [];
+  private settings: SubscriptionSettings;
+  private readonly readAhead: LogReadAhead;
+  private rotation = 0;
+  private running: Promise<void> | undefined;
+  private runAgain = false;
+  private resyncWanted = false;
+  /** False only while nothing but appends woke it: then a claim with no new candidates from the log would find nothing. */
+  private dueMaybe = true;
+  private releases: { consumer: Consumer; done: () => void }[] = [];
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: DispatcherOptions) {
+    const { subscription, store } = options;
+    this.name = subscription.name;
+    this.settings = subscription;
+    this.readAhead = new LogReadAhead(historyReader(store, selectionOf(subscription)), subscription.readPosition);
+  }
+
+  get consumerCount(): number {
+    return this.consumers.length;
+  }
+
+  add(consumer: Consumer): void {
+    this.consumers.push(consumer);
+    this.wake();
+  }
+
+  /** Takes a consumer out and hands its leases back; resolves once they are back. */
+  remove(consumer: Consumer): Promise<void> {
+    const index = this.consumers.indexOf(consumer);
+    if (index === -1) return Promise.resolve();
+    this.consumers.splice(index, 1);
+    const released = new Promise<void>((done) => this.releases.push({ consumer, done }));
+    this.wake();
+    return released;
+  }
+
+  /** An ack or nack ended a lease held by one of its consumers. */
+  leaseEnded(consumerId: string, eventId: string): void {
+    const consumer = this.consumers.find((candidate) => candidate.id === consumerId);
+    // Room for new events; nothing became due.
+    if (consumer?.held.delete(eventId)) this.schedule();
+  }
+
+  /** Another gateway ended leases of this gateway: look at what the database says its consumers hold. */
+  resync(): void {
+    this.resyncWanted = true;
+    this.wake();
+  }
+
+  /** Something may be due or there may be room: work now, or right after the work under way. */
+  wake(): void {
+    this.dueMaybe = true;
+    this.schedule();
+  }
+
+  /** Events were appended: worth a claim only if it selects some of them. */
+  wakeForAppends(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.runAgain = true;
+      return;
+    }
+    this.running = this.work().finally(() => {
+      this.running = undefined;
+      if (this.runAgain) this.schedule();
+    });
+  }
+
+  /** Ends every consumer (they complete) and waits for the work under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.deadlineTimer);
+    for (const consumer of this.consumers.splice(0)) consumer.end();
+    await this.running;
+    for (const { done } of this.releases.splice(0)) done();
+  }
+
+  private async work(): Promise<void> {
+    try {
+      do {
+        this.runAgain = false;
+        await this.releasePending();
+        if (this.resyncWanted) await this.resyncLeases();
+        while (!this.stopped && (await this.claim()));
+      } while (this.runAgain && !this.stopped);
+    } catch (error) {
+      this.options.log(`persistent subscription "${this.name}" in store ${this.options.store.id}: ${(error as Error).message}; trying again on the next poll`);
+    }
+    this.scheduleDeadline();
+  }
+
+  private async releasePending(): Promise<void> {
+    for (const { consumer, done } of this.releases.splice(0)) {
+      try {
+        await this.options.store.releaseConsumer(this.name, consumer.id);
+      } catch (error) {
+        // Its leases run out in ackTimeoutMs all the same; a consumer that left need not wait for the database.
+        this.options.log(`persistent subscription "${this.name}": cannot hand back the events of a consumer that left (${(error as Error).message})`);
+      }
+      done();
+    }
+    if (this.consumers.length === 0 && !this.stopped) this.options.onIdle(this);
+  }
+
+  private async resyncLeases(): Promise<void> {
+    this.resyncWanted = false;
+    const leases = await this.options.store.gatewayLeases(this.name, this.options.gatewayId);
+    const stillHeld = new Set(leases.map((lease) => `${lease.consumerId}/${lease.eventId}`));
+    // Only removals: every lease this gateway gains comes from its own claims, which cannot run meanwhile.
+    for (const consumer of this.consumers) {
+      for (const eventId of consumer.held.keys()) if (!stillHeld.has(`${consumer.id}/${eventId}`)) consumer.held.delete(eventId);
+    }
+  }
+
+  /**
+   * One claim, the due events first (when any may be due), then new ones
+   * from the log; true when another claim may find more to deliver.
+   */
+  private async claim(): Promise<boolean> {
+    const now = performance.now();
+    const rooms = this.consumers.map((consumer) => ({ id: consumer.id, room: consumer.room(this.settings.maxInFlight, now) }));
+    let slots = deliverySlots(rooms, this.rotation++);
+    if (slots.length === 0) return false;
+    const { store, gatewayId } = this.options;
+    if (this.dueMaybe) {
+      this.dueMaybe = false;
+      const due = await store.claimDue({ subscription: this.name, gatewayId, slots });
+      if (!due) {
+        this.removed();
+        return false;
+      }
+      this.settings = due.settings;
+      this.readAhead.moveTo(due.readPosition);
+      this.deliver(due.deliveries, due.settings.ackTimeoutMs);
+      if (due.deliveries.length === slots.length) {
+        // Room ran out before what was due did: more may be due once there is room again.
+        this.dueMaybe = true;
+        return true;
+      }
+      slots = slots.slice(due.deliveries.length);
+    }
+    await this.readAhead.fill(Math.max(READ_AHEAD, slots.length));
+    const from = this.readAhead.cursor;
+    const { events, readPosition } = this.readAhead.take(slots.length);
+    if (readPosition === from) return false;
+    const consumerIds = slots.slice(0, events.length);
+    const { ackTimeoutMs } = this.settings;
+    const claimed = await store.claimFresh({ subscription: this.name, gatewayId, from, to: readPosition, events, consumerIds, ackTimeoutMs });
+    if (!claimed) {
+      // Another gateway moved the cursor first: the next claim learns where it is now.
+      this.dueMaybe = true;
+      return true;
+    }
+    this.readAhead.moveTo(readPosition);
+    this.deliver(events.map((event, index) => ({ consumerId: consumerIds[index]!, event, retryCount: 0 })), ackTimeoutMs);
+    return events.length === slots.length || this.readAhead.mayHaveMore;
+  }
+
+  /** Hands claimed deliveries to their consumers; each lease runs out `ackTimeoutMs` from now. */
+  private deliver(deliveries: readonly ClaimedDelivery[], ackTimeoutMs: number): void {
+    const deadline = performance.now() + ackTimeoutMs;
+    for (const { consumerId, event, retryCount } of deliveries) {
+      // A consumer that left during the claim is being released: its leases from this claim go back with the rest.
+      this.consumers.find((consumer) => consumer.id === consumerId)?.deliver(event, retryCount, deadline);
+    }
+  }
+
+  private removed(): void {
+    for (const consumer of this.consumers.splice(0)) consumer.end(this.options.removedError());
+    this.options.onIdle(this);
+  }
+
+  /** Wakes when the first lease held here runs out, so that its event is redelivered on time. */
+  private scheduleDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    if (this.stopped) return;
+    let earliest: number | undefined;
+    for (const consumer of this.consumers) {
+      const deadline = consumer.earliestDeadline();
+      if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
+    }
+    if (earliest === undefined) return;
+    this.deadlineTimer = setTimeout(() => this.wake(), Math.max(0, earliest - performance.now()) + 1);
+    this.deadlineTimer.unref();
+  }
+}

@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import type { EventStore } from '../../store/event-store.js';
+import { GroupCommitter } from '../../store/group-commit.js';
+import { parseNotice } from '../../store/persistent-notify.js';
+import type { AckRequest, SettleOutcome, SubscriptionStatus } from '../../store/persistent-types.js';
+import { ChannelListener } from './channel-listener.js';
+import { Consumer } from './consumer.js';
+import { Dispatcher } from './dispatcher.js';
+
+/** Most acks applied by one statement. */
+const MAX_ACK_BATCH = 1_000;
+
+export interface PersistentHubOptions {
+  store: EventStore;
+  gatewayId: string;
+  /** A dedicated session on the leader, for LISTEN. */
+  connect: () => Promise<pg.Client>;
+  /** Every dispatcher also looks for work this often (leases of a gateway that is gone, a lost notification). */
+  pollIntervalMs: number;
+  /** How often this gateway marks its consumers as still connected. */
+  heartbeatMs: number;
+  /** The error a consumer ends with when its subscription is removed under it. */
+  removedError: (name: string) => Error;
+  log: (message: string) => void;
+}
+
+export type NackAction = 'retry' | 'park' | 'skip';
+
+/**
+ * The persistent subscriptions of one store in this gateway: a dispatcher
+ * per subscription with consumers here, one LISTEN session for the store's
+ * event and persistent channels while any dispatcher runs, a poll, and the
+ * ack batcher: acks that arrive while a batch is being written go together
+ * in the next one, a single statement, and each is answered from its result
+ * once it committed.
+ */
+export class PersistentHub {
+  private readonly dispatchers = new Map<string, Dispatcher>();
+  private readonly listener: ChannelListener;
+  private readonly acks: GroupCommitter<AckRequest, SettleOutcome>;
+  private readonly settling = new Set<Promise<unknown>>();
+  private poll: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: PersistentHubOptions) {
+    const { store, gatewayId, connect, log } = options;
+    this.acks = new GroupCommitter({
+      commit: (requests) => store.ackEvents(gatewayId, requests),
+      sizeOf: () => 1,
+      maxBatchSize: MAX_ACK_BATCH,
+    });
+    this.listener = new ChannelListener({
+      connect,
+      channels: [store.tables.channelIdentifier, store.tables.persistentChannelIdentifier],
+      onNotification: (notification) => this.heard(notification),
+      onListening: () => this.wakeAll(),
+      name: `persistent subscriptions of store ${store.id}`,
+      log,
+    });
+  }
+
+  /** Consumers connected here, over all subscriptions. */
+  get consumerCount(): number {
+    let count = 0;
+    for (const dispatcher of this.dispatchers.values()) count += dispatcher.consumerCount;
+    return count;
+  }
+
+  /** A new consumer of a subscription; null when there is no such subscription. */
+  async consume(name: string): Promise<Consumer | null> {
+    const { store, gatewayId } = this.options;
+    let owner: Dispatcher | undefined;
+    const consumer = new Consumer((gone) => owner?.remove(gone) ?? Promise.resolve());
+    const subscription = await store.registerConsumer(name, consumer.id, gatewayId);
+    if (!subscription) return null;
+    let dispatcher = this.dispatchers.get(name);
+    if (!dispatcher) {
+      dispatcher = new Dispatcher({
+        store,
+        subscription,
+        gatewayId,
+        removedError: () => this.options.removedError(name),
+        onIdle: (idle) => this.forget(idle),
+        log: this.options.log,
+      });
+      this.dispatchers.set(name, dispatcher);
+      this.startServing();
+    }
+    owner = dispatcher;
+    dispatcher.add(consumer);
+    return consumer;
+  }
+
+  /** Acks (or skips) an event: done for good. */
+  ack(subscription: string, eventId: string): Promise<SettleOutcome> {
+    return this.settle(subscription, eventId, this.acks.submit({ subscription, eventId }));
+  }
+
+  /** retry: delivered again (to any consumer); park: set aside with `reason`; skip: done, as if acked. */
+  async nack(subscription: string, eventId: string, action: NackAction, reason: string | null): Promise<SettleOutcome> {
+    if (action === 'skip') return this.ack(subscription, eventId);
+    const { store, gatewayId } = this.options;
+    const outcome = await this.settle(subscription, eventId, store.nackEvent(gatewayId, { subscription, eventId, action, reason }));
+    // A retried event is due now: a consumer here may take it without waiting for the notification.
+    if (action === 'retry' && outcome.kind === 'settled') this.dispatchers.get(subscription)?.wake();
+    return outcome;
+  }
+
+  /** The store's subscriptions (or the one named) with their counts; consumers whose gateway stopped marking them are not counted. */
+  list(options: { name?: string } = {}): Promise<SubscriptionStatus[]> {
+    return this.options.store.listSubscriptions({ ...options, consumerStaleMs: this.options.heartbeatMs * 3 });
+  }
+
+  /** Ends the consumers here and hands what they held back to the other gateways. */
+  async stop(): Promise<void> {
+    this.stopServing();
+    const dispatchers = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));
+    await Promise.allSettled(this.settling);
+    if (dispatchers.length > 0) await this.options.store.releaseGateway(this.options.gatewayId);
+  }
+
+  /** Once the database has the ack or nack, frees the room its consumer here had taken. */
+  private async settle(subscription: string, eventId: string, settled: Promise<SettleOutcome>): Promise<SettleOutcome> {
+    this.settling.add(settled);
+    try {
+      const outcome = await settled;
+      if (outcome.kind === 'settled' && outcome.lease.gatewayId === this.options.gatewayId && outcome.lease.consumerId) {
+        this.dispatchers.get(subscription)?.leaseEnded(outcome.lease.consumerId, eventId);
+      }
+      return outcome;
+    } finally {
+      this.settling.delete(settled);
+    }
+  }
+
+  private heard(notification: pg.Notification): void {
+    if (notification.channel !== this.options.store.tables.persistentChannel) {
+      for (const dispatcher of this.dispatchers.values()) dispatcher.wakeForAppends();
+      return;
+    }
+    const notice = parseNotice(notification.payload);
+    const dispatcher = notice && this.dispatchers.get(notice.subscription);
+    if (!dispatcher) return;
+    if (notice.gateway === this.options.gatewayId) dispatcher.resync();
+    else dispatcher.wake();
+  }
+
+  private wakeAll(): void {
+    for (const dispatcher of this.dispatchers.values()) dispatcher.wake();
+  }
+
+  private forget(dispatcher: Dispatcher): void {
+    if (this.dispatchers.get(dispatcher.name) === dispatcher) this.dispatchers.delete(dispatcher.name);
+    if (this.dispatchers.size === 0) this.stopServing();
+  }
+
+  private startServing(): void {
+    if (this.poll) return;
+    const { store, gatewayId, pollIntervalMs, heartbeatMs, log } = this.options;
+    this.listener.start();
+    this.poll = setInterval(() => this.wakeAll(), pollIntervalMs);
+    this.poll.unref();
+    this.heartbeat = setInterval(() => {
+      store.heartbeatConsumers(gatewayId, heartbeatMs * 12).catch((error: Error) => log(`persistent consumers of store ${store.id}: heartbeat failed (${error.message})`));
+    }, heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private stopServing(): void {
+    clearInterval(this.poll);
+    clearInterval(this.heartbeat);
+    this.poll = undefined;
+    this.heartbeat = undefined;
+    void this.listener.stop();
+  }
+}
