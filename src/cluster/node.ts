@@ -3,6 +3,23 @@ import { cutConnection } from './connection.js';
 import { afterProbe, UNPROBED, type NodeState } from './node-health.js';
 import { NodeProbe } from './probe.js';
 
+/**
+ * How long a query may wait for a pooled connection. pg-pool uses one
+ * setting for that wait and for opening a connection; they are told apart
+ * here, so that a burst of queries (thousands of subscriptions starting at
+ * once) waits its turn, while opening a connection to a dead node still
+ * gives up after the probe timeout.
+ */
+const POOL_WAIT_MS = 30_000;
+
+function clientWithConnectTimeout(connectTimeoutMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: connectTimeoutMs });
+    }
+  };
+}
+
 /** One PostgreSQL server of the cluster, with its own connection pool. */
 export interface ClusterNode {
   /** host:port, stable for the node's life. */
@@ -22,7 +39,7 @@ export interface NodeOptions {
   embedded: boolean;
   /** Connections kept per node. Default 20. */
   maxConnections?: number;
-  /** Longest wait for a new connection, and for a probe's answer. Default 5000 ms. */
+  /** Longest wait to open a connection, and for a probe's answer. Default 5000 ms. */
   timeoutMs?: number;
   log: (message: string) => void;
 }
@@ -51,7 +68,8 @@ export class PostgresNode implements ClusterNode {
     this.pool = new pg.Pool({
       connectionString: url,
       max: maxConnections,
-      connectionTimeoutMillis: timeoutMs,
+      Client: clientWithConnectTimeout(timeoutMs),
+      connectionTimeoutMillis: POOL_WAIT_MS,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: 'gater',
