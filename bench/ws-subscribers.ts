@@ -13,6 +13,7 @@ export class SubscriberFleet {
   private readonly disposers: (() => void)[] = [];
   latencies: number[] = [];
   delivered = 0;
+  private since = 0;
 
   constructor(
     private readonly wsUrl: string,
@@ -42,14 +43,17 @@ export class SubscriberFleet {
 
   private record(result: { data?: { byStream?: { data?: { sentAt?: number } } } }): void {
     const sentAt = result.data?.byStream?.data?.sentAt;
+    // Events appended before the last reset (the warm-up) may still be arriving: they do not count.
+    if (typeof sentAt !== 'number' || sentAt < this.since) return;
     this.delivered++;
-    if (typeof sentAt === 'number') this.latencies.push(now() - sentAt);
+    this.latencies.push(now() - sentAt);
   }
 
-  /** Forgets what was delivered so far (after a warm-up). */
+  /** Forgets what was delivered so far, and counts only events appended from now on (after a warm-up). */
   reset(): void {
     this.latencies = [];
     this.delivered = 0;
+    this.since = now();
   }
 
   async close(): Promise<void> {

@@ -32,7 +32,17 @@ const CONSISTENCY_HEADER = 'x-gater-consistency';
 export function createContext(services: GatewayServices, source: RequestSource = {}): GatewayContext {
   const consistency = readConsistency(source);
   const stores = consistency === 'leader' ? services.stores.readingFromLeader() : services.stores;
-  return { ...services, stores, consistency, loaders: createLoaders() };
+  let loaders: Loaders | undefined;
+  return {
+    ...services,
+    stores,
+    consistency,
+    // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
+    get loaders() {
+      loaders ??= createLoaders();
+      return loaders;
+    },
+  };
 }
 
 /** Only `leader` changes anything; any other value, like none, leaves reads to any healthy node. */
