@@ -32,4 +32,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 
 # node itself, not npm, so that SIGTERM reaches the gateway and it stops its PostgreSQL node cleanly.
 # Run with `docker run --init` so that a reaper sits at PID 1 above it.
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/main.js"]
