@@ -4,6 +4,7 @@ import { postJson } from './http-post.js';
 import { now, percentile, SubscriberFleet } from './ws-subscribers.js';
 
 const WARM_UP_MS = 2_000;
+const IDLE_SETTLE_MS = 15_000;
 
 const APPEND = `mutation Append($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
 
@@ -31,11 +32,18 @@ export interface FanOutResult {
   p50Ms: number;
   p99Ms: number;
   idleRssKiBPerSubscription: number;
+  /** The JavaScript heap's share of it (the rest is V8's reserve, buffers and sockets). */
+  idleHeapKiBPerSubscription: number;
 }
 
 function rssKiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? Number.NaN);
+}
+
+async function heapUsedBytes(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  return Number(/^nodejs_heap_used_bytes (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
 }
 
 async function activeSubscriptions(origin: string): Promise<number> {
@@ -77,11 +85,13 @@ export async function runFanOut(graphqlUrl: string, gatewayPid: number, scenario
   const fleet = new SubscriberFleet(graphqlUrl.replace(/^http/, 'ws'), scenario.sockets);
   try {
     const rssBefore = rssKiB(gatewayPid);
+    const heapBefore = await heapUsedBytes(origin);
     fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
     await waitForActive(origin, scenario.subscriptions);
-    // Idle for a while: what setting up subscriptions left behind is collected before RSS is read.
-    await sleep(3_000);
+    // Idle long enough for V8's memory reducer to collect what setting up the subscriptions left behind.
+    await sleep(IDLE_SETTLE_MS);
     const idleRss = (rssKiB(gatewayPid) - rssBefore) / scenario.subscriptions;
+    const idleHeap = (await heapUsedBytes(origin)) - heapBefore;
 
     // Warm up (connections, JIT, first batches) before anything is measured.
     await appendSteadily(graphqlUrl, { ...scenario, durationMs: WARM_UP_MS });
@@ -105,6 +115,7 @@ export async function runFanOut(graphqlUrl: string, gatewayPid: number, scenario
       p50Ms: Number(percentile(fleet.latencies, 50).toFixed(1)),
       p99Ms: Number(percentile(fleet.latencies, 99).toFixed(1)),
       idleRssKiBPerSubscription: Number(idleRss.toFixed(1)),
+      idleHeapKiBPerSubscription: Number((idleHeap / 1024 / scenario.subscriptions).toFixed(1)),
     };
   } finally {
     await fleet.close();

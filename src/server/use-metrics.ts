@@ -1,6 +1,18 @@
 import type { Plugin } from 'graphql-yoga';
 import type { LiveSubscriptions } from '../subscriptions/live-subscriptions.js';
 
+function processMemory(): string[] {
+  const { rss, heapUsed } = process.memoryUsage();
+  return [
+    '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+    '# TYPE process_resident_memory_bytes gauge',
+    `process_resident_memory_bytes ${rss}`,
+    '# HELP nodejs_heap_used_bytes JavaScript heap in use, in bytes.',
+    '# TYPE nodejs_heap_used_bytes gauge',
+    `nodejs_heap_used_bytes ${heapUsed}`,
+  ];
+}
+
 /** GET /metrics: the gateway's gauges in Prometheus' text format. */
 export function useMetrics(live: LiveSubscriptions): Plugin {
   return {
@@ -14,6 +26,7 @@ export function useMetrics(live: LiveSubscriptions): Plugin {
         '# HELP gater_tailers Stores whose new events this gateway is reading for live subscribers.',
         '# TYPE gater_tailers gauge',
         `gater_tailers ${tailers}`,
+        ...processMemory(),
       ];
       endResponse(new fetchAPI.Response(`${lines.join('\n')}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4' } }));
     },
