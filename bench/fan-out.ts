@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { GatewayProcess } from './gateway-process.js';
 import { postJson } from './http-post.js';
 import { now, percentile, SubscriberFleet } from './ws-subscribers.js';
 
 const WARM_UP_MS = 2_000;
-const IDLE_SETTLE_MS = 15_000;
 
 const APPEND = `mutation Append($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
 
@@ -32,7 +32,6 @@ export interface FanOutResult {
   p50Ms: number;
   p99Ms: number;
   idleRssKiBPerSubscription: number;
-  /** The JavaScript heap's share of it (the rest is V8's reserve, buffers and sockets). */
   idleHeapKiBPerSubscription: number;
 }
 
@@ -79,19 +78,43 @@ async function appendSteadily(graphqlUrl: string, scenario: FanOutScenario): Pro
   return sent * scenario.eventsPerAppend;
 }
 
-/** Subscribers on their own sockets, steady appends, deliveries counted and timed in this process. */
-export async function runFanOut(graphqlUrl: string, gatewayPid: number, scenario: FanOutScenario): Promise<FanOutResult> {
-  const origin = new URL(graphqlUrl).origin;
-  const fleet = new SubscriberFleet(graphqlUrl.replace(/^http/, 'ws'), scenario.sockets);
+export interface IdleMemory {
+  idleRssKiBPerSubscription: number;
+  /** The JavaScript heap's share of it (the rest is V8's reserve, buffers and sockets). */
+  idleHeapKiBPerSubscription: number;
+}
+
+/**
+ * Memory held per idle subscription, read after a full collection on both
+ * sides, so that what setting up the subscriptions allocated and let go of
+ * is not counted. Needs a gateway started with its inspector.
+ */
+export async function measureIdleMemory(gateway: GatewayProcess, scenario: FanOutScenario): Promise<IdleMemory> {
+  const origin = new URL(gateway.url).origin;
+  const fleet = new SubscriberFleet(gateway.url.replace(/^http/, 'ws'), scenario.sockets);
   try {
-    const rssBefore = rssKiB(gatewayPid);
+    await gateway.collectGarbage();
+    const rssBefore = rssKiB(gateway.pid);
     const heapBefore = await heapUsedBytes(origin);
     fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
     await waitForActive(origin, scenario.subscriptions);
-    // Idle long enough for V8's memory reducer to collect what setting up the subscriptions left behind.
-    await sleep(IDLE_SETTLE_MS);
-    const idleRss = (rssKiB(gatewayPid) - rssBefore) / scenario.subscriptions;
-    const idleHeap = (await heapUsedBytes(origin)) - heapBefore;
+    await gateway.collectGarbage();
+    return {
+      idleRssKiBPerSubscription: Number(((rssKiB(gateway.pid) - rssBefore) / scenario.subscriptions).toFixed(1)),
+      idleHeapKiBPerSubscription: Number((((await heapUsedBytes(origin)) - heapBefore) / 1024 / scenario.subscriptions).toFixed(1)),
+    };
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** Subscribers on their own sockets, steady appends, deliveries counted and timed in this process. */
+export async function runFanOut(graphqlUrl: string, scenario: FanOutScenario): Promise<Omit<FanOutResult, keyof IdleMemory>> {
+  const origin = new URL(graphqlUrl).origin;
+  const fleet = new SubscriberFleet(graphqlUrl.replace(/^http/, 'ws'), scenario.sockets);
+  try {
+    fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
+    await waitForActive(origin, scenario.subscriptions);
 
     // Warm up (connections, JIT, first batches) before anything is measured.
     await appendSteadily(graphqlUrl, { ...scenario, durationMs: WARM_UP_MS });
@@ -114,8 +137,6 @@ export async function runFanOut(graphqlUrl: string, gatewayPid: number, scenario
       deliveriesPerSecond: Math.round(fleet.delivered / seconds),
       p50Ms: Number(percentile(fleet.latencies, 50).toFixed(1)),
       p99Ms: Number(percentile(fleet.latencies, 99).toFixed(1)),
-      idleRssKiBPerSubscription: Number(idleRss.toFixed(1)),
-      idleHeapKiBPerSubscription: Number((idleHeap / 1024 / scenario.subscriptions).toFixed(1)),
     };
   } finally {
     await fleet.close();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -10,11 +11,34 @@ const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
 export interface GatewayProcess {
   url: string;
   pid: number;
+  /** Runs a full garbage collection in the gateway (through its inspector), so memory read next is what is live. */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startGatewayProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'src/main.ts'], {
+/** Sends one Chrome DevTools Protocol command and waits for its answer. */
+function devtoolsCommand(inspectorUrl: string, method: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(inspectorUrl);
+    socket.once('open', () => socket.send(JSON.stringify({ id: 1, method })));
+    socket.on('message', (message) => {
+      if ((JSON.parse(message.toString()) as { id?: number }).id !== 1) return;
+      socket.close();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+export interface GatewayProcessOptions {
+  env?: Record<string, string>;
+  /** Opens the inspector on loopback, only so that memory can be read after a collection; never while timing. */
+  inspect?: boolean;
+}
+
+export async function startGatewayProcess(databaseUrl: string, { env = {}, inspect = false }: GatewayProcessOptions = {}): Promise<GatewayProcess> {
+  const inspectFlags = inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...inspectFlags, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, ...env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,15 +48,20 @@ export async function startGatewayProcess(databaseUrl: string, env: Record<strin
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /serving (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
+      if (match && (!inspect || /Debugger listening on ws:/.test(output))) resolve(match[1]!);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
   });
+  const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
   return {
     url,
     pid: child.pid!,
+    collectGarbage: () =>
+      inspectorUrl
+        ? devtoolsCommand(inspectorUrl, 'HeapProfiler.collectGarbage')
+        : Promise.reject(new Error('start the gateway with inspect: true to collect its garbage')),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

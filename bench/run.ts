@@ -7,7 +7,7 @@ import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
 import { startGatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
-import { fanOutScenarios, runFanOut, type FanOutResult } from './fan-out.js';
+import { fanOutScenarios, measureIdleMemory, runFanOut, type FanOutResult } from './fan-out.js';
 import { persistentScenario, persistentSummary, runPersistent } from './persistent.js';
 
 /**
@@ -86,10 +86,14 @@ async function appendSuite(adminUrl: string, embedded: boolean) {
 async function fanOutSuite(adminUrl: string) {
   const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_fanout')).split('|') as [string, string];
   const results: FanOutResult[] = [];
+  const env = { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '1000' };
   for (const scenario of fanOutScenarios(durationMs)) {
-    const gateway = await startGatewayProcess(databaseUrl, { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '1000' });
+    // Memory on one gateway (with its inspector, to collect garbage), timings on a fresh one without.
+    const inspected = await startGatewayProcess(databaseUrl, { env, inspect: true });
+    const memory = await measureIdleMemory(inspected, scenario).finally(() => inspected.stop());
+    const gateway = await startGatewayProcess(databaseUrl, { env });
     try {
-      results.push(await runFanOut(gateway.url, gateway.pid, scenario));
+      results.push({ ...(await runFanOut(gateway.url, scenario)), ...memory });
     } finally {
       await gateway.stop();
     }
