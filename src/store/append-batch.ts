@@ -34,7 +34,7 @@ export async function appendBatch(
       if (plan.events.length === 0) return plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable()));
       const written = await writePlan(db, tables, plan);
       if (written) {
-        for (const [streamId, version] of versionsAfter(plan)) cache.remember(streamId, version);
+        for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
         return outcomesOf(plan, written);
       }
       cache.forget(plan.assumedVersions.keys());
@@ -45,12 +45,6 @@ export async function appendBatch(
 
 function unreachable(): never {
   throw new Error('a batch with nothing to write planned a write');
-}
-
-function versionsAfter(plan: AppendPlan): Map<string, number> {
-  const versions = new Map<string, number>();
-  for (const event of plan.events) versions.set(event.streamId, Math.max(event.version, versions.get(event.streamId) ?? -1));
-  return versions;
 }
 
 /** With a cache: only the streams it does not know are read, and stored ids are not looked for. */
@@ -91,7 +85,7 @@ interface Written {
 /** Null when the state the plan assumed changed before the lock was taken. */
 async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<Written | null> {
   const { events } = plan;
-  const streams = [...plan.assumedVersions.keys()].filter((id) => events.some((event) => event.streamId === id));
+  const streams = [...plan.versionsAfter.keys()];
   const { rows } = await db.query<{ first_position: string | null; created_epoch: string | null }>(
     `SELECT first_position, created_epoch FROM ${tables.appendFunction}(
        $1::text[], $2::int[], $3::uuid[],

@@ -25,6 +25,8 @@ export interface AppendPlan {
   events: PlannedEvent[];
   /** The version each touched stream must still have when the batch is written. */
   assumedVersions: Map<string, number>;
+  /** The version each stream the batch writes to will have once it is written. */
+  versionsAfter: Map<string, number>;
   /** Client-given ids that must still be absent when the batch is written. */
   freshIds: string[];
 }
@@ -45,6 +47,7 @@ export function planAppends(requests: AppendRequest[], state: AppendState): Appe
   const versions = new Map(state.versions);
   const known = new Map<string, KnownEvent>(state.stored);
   const assumedVersions = new Map<string, number>();
+  const versionsAfter = new Map<string, number>();
   const events: PlannedEvent[] = [];
   const freshIds: string[] = [];
 
@@ -68,10 +71,11 @@ export function planAppends(requests: AppendRequest[], state: AppendState): Appe
       if (!event.idGenerated) freshIds.push(event.id);
     }
     versions.set(request.streamId, current + planned.length);
+    versionsAfter.set(request.streamId, current + planned.length);
     events.push(...planned);
     return { kind: 'write', events: planned };
   });
-  return { results, events, assumedVersions, freshIds };
+  return { results, events, assumedVersions, versionsAfter, freshIds };
 }
 
 /**
