@@ -28,6 +28,8 @@ export class Tailer {
   private poll: NodeJS.Timeout | undefined;
   private running = false;
   private starting: Promise<void> | undefined;
+  /** Counts starts and stops: work begun in an earlier run sees the number moved on and stops. */
+  private generation = 0;
   /** The trouble last logged, per kind: an outage (a failover) is told once, not on every poll. */
   private readonly troubles: { read?: string; listen?: string } = {};
 
@@ -48,14 +50,18 @@ export class Tailer {
   }
 
   private async begin(): Promise<void> {
+    const generation = ++this.generation;
     this.running = true;
-    this.position = (await this.options.store.stats({ fromLeader: true })).headPosition;
+    const position = (await this.options.store.stats({ fromLeader: true })).headPosition;
+    if (generation !== this.generation) return;
+    this.position = position;
     this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 500);
     this.poll.unref();
-    void this.listen();
+    void this.listen(generation);
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     this.starting = undefined;
     this.running = false;
     clearInterval(this.poll);
@@ -72,7 +78,7 @@ export class Tailer {
       this.readAgain = true;
       return;
     }
-    this.reading = this.readNew().finally(() => {
+    this.reading = this.readNew(this.generation).finally(() => {
       this.reading = undefined;
       if (this.readAgain) {
         this.readAgain = false;
@@ -81,7 +87,7 @@ export class Tailer {
     });
   }
 
-  private async readNew(): Promise<void> {
+  private async readNew(generation: number): Promise<void> {
     const { store, index, batchSize = 500 } = this.options;
     try {
       for (;;) {
@@ -90,7 +96,7 @@ export class Tailer {
           { fromLeader: true },
         );
         for (const event of page.items) {
-          if (!this.running) return;
+          if (generation !== this.generation) return;
           this.position = event.position;
           index.dispatch(event);
         }
@@ -108,11 +114,11 @@ export class Tailer {
     this.options.log(trouble);
   }
 
-  private async listen(): Promise<void> {
+  private async listen(generation: number): Promise<void> {
     const { store, connect, log } = this.options;
     try {
       const listener = await connect();
-      if (!this.running) {
+      if (generation !== this.generation) {
         await listener.end();
         return;
       }
@@ -120,7 +126,7 @@ export class Tailer {
       listener.on('notification', () => this.wake());
       listener.on('error', (error) => {
         log(`tailer of store ${store.id}: LISTEN connection lost (${error.message}); polling until it is back`);
-        this.relisten(listener);
+        this.relisten(listener, generation);
       });
       await listener.query(`LISTEN ${store.tables.channelIdentifier}`);
       this.troubles.listen = undefined;
@@ -128,19 +134,21 @@ export class Tailer {
       this.wake();
     } catch (error) {
       this.report('listen', `tailer of store ${store.id}: cannot LISTEN (${(error as Error).message}); polling until it can`);
-      this.relistenLater();
+      this.relistenLater(generation);
     }
   }
 
-  private relisten(lost: pg.Client): void {
+  private relisten(lost: pg.Client, generation: number): void {
     if (this.listener !== lost) return;
     this.listener = undefined;
     void lost.end().catch(() => undefined);
-    this.relistenLater();
+    this.relistenLater(generation);
   }
 
-  private relistenLater(): void {
-    if (!this.running) return;
-    setTimeout(() => void this.listen(), 1_000).unref();
+  private relistenLater(generation: number): void {
+    if (generation !== this.generation) return;
+    setTimeout(() => {
+      if (generation === this.generation) void this.listen(generation);
+    }, 1_000).unref();
   }
 }
