@@ -1,4 +1,5 @@
 import type { StoreTables } from '../tables.js';
+import { sqlLiteral } from './sql-literal.js';
 
 /**
  * The event log. `stream_id` uses the "C" collation so that prefix scans and
@@ -57,7 +58,7 @@ function appendFunction(t: StoreTables): string {
       head_position bigint;
       new_streams int;
     BEGIN
-      PERFORM pg_advisory_xact_lock(hashtext(${literal(t.lockKey)}));
+      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
       IF EXISTS (
         SELECT 1 FROM unnest(stream_ids, assumed_versions) AS assumed(stream_id, version)
         LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
@@ -80,16 +81,11 @@ function appendFunction(t: StoreTables): string {
 
       UPDATE ${t.head}
       SET position = head_position + cardinality(event_ids), stream_count = stream_count + new_streams;
-      PERFORM pg_notify(${literal(t.channel)}, (head_position + cardinality(event_ids))::text);
+      PERFORM pg_notify(${sqlLiteral(t.channel)}, (head_position + cardinality(event_ids))::text);
 
       first_position := head_position + 1;
       created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
     END
     $fn$;
   `;
-}
-
-/** Names from tables.ts are fixed identifiers, never user input; quoted as SQL literals for the function body. */
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

@@ -2,6 +2,7 @@ import type { StoreTables } from '../tables.js';
 import { eventLog } from './001-event-log.js';
 import { snapshots } from './002-snapshots.js';
 import { persistentSubscriptions } from './003-persistent-subscriptions.js';
+import { appendWithoutScans } from './004-append-without-scans.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   { version: 1, name: 'event log', sql: eventLog },
   { version: 2, name: 'snapshots', sql: snapshots },
   { version: 3, name: 'persistent subscriptions', sql: persistentSubscriptions },
+  { version: 4, name: 'append without table scans', sql: appendWithoutScans },
 ];

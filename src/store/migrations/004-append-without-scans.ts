@@ -1,0 +1,60 @@
+import type { StoreTables } from '../tables.js';
+import { sqlLiteral } from './sql-literal.js';
+
+/**
+ * Replaces the append function of 001. PL/pgSQL keeps a generic plan per
+ * statement for the life of a connection, made from the table's size when the
+ * plan was first cached: on a store that was empty then, "is any fresh id
+ * already stored?" became a sequential scan of the whole event log on every
+ * batch, slower as the log grew. Planning each statement for its own
+ * arguments keeps every lookup on its index; the planning costs far less than
+ * one such scan. The function's signature and answers are unchanged.
+ *
+ * Also: the head row needs no row lock (the advisory lock already serializes
+ * writers), and an append of generated ids skips the lookup altogether.
+ */
+export function appendWithoutScans(t: StoreTables): string {
+  return `
+    CREATE OR REPLACE FUNCTION ${t.appendFunction}(
+      stream_ids text[], assumed_versions int[], fresh_ids uuid[],
+      event_ids uuid[], event_streams text[], event_versions int[],
+      event_types text[], event_data jsonb[], event_metadata jsonb[], event_content_types text[],
+      OUT first_position bigint, OUT created_epoch bigint)
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan
+    AS $fn$
+    DECLARE
+      head_position bigint;
+      new_streams int;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+      IF EXISTS (
+        SELECT 1 FROM unnest(stream_ids, assumed_versions) AS assumed(stream_id, version)
+        LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
+        WHERE coalesce(s.version, -1) <> assumed.version
+      ) OR (cardinality(fresh_ids) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY(fresh_ids))) THEN
+        RETURN;
+      END IF;
+
+      SELECT position INTO head_position FROM ${t.head};
+      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
+      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.content_type
+      FROM unnest(event_ids, event_streams, event_versions, event_types, event_data, event_metadata, event_content_types)
+        WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);
+
+      SELECT count(*) INTO new_streams FROM unnest(assumed_versions) AS v WHERE v = -1;
+      INSERT INTO ${t.streams} (stream_id, version)
+      SELECT e.stream_id, max(e.version) FROM unnest(event_streams, event_versions) AS e(stream_id, version)
+      GROUP BY e.stream_id
+      ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, updated = now();
+
+      UPDATE ${t.head}
+      SET position = head_position + cardinality(event_ids), stream_count = stream_count + new_streams;
+      PERFORM pg_notify(${sqlLiteral(t.channel)}, (head_position + cardinality(event_ids))::text);
+
+      first_position := head_position + 1;
+      created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
+    END
+    $fn$;
+  `;
+}
