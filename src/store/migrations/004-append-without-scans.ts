@@ -20,19 +20,23 @@ export function appendWithoutScans(t: StoreTables): string {
       event_ids uuid[], event_streams text[], event_versions int[],
       event_types text[], event_data jsonb[], event_metadata jsonb[], event_content_types text[],
       OUT first_position bigint, OUT created_epoch bigint)
-    LANGUAGE plpgsql
-    SET plan_cache_mode = force_custom_plan
-    AS $fn$
+    LANGUAGE plpgsql AS $fn$
     DECLARE
       head_position bigint;
       new_streams int;
+      stale boolean;
     BEGIN
       PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
-      IF EXISTS (
-        SELECT 1 FROM unnest(stream_ids, assumed_versions) AS assumed(stream_id, version)
-        LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
-        WHERE coalesce(s.version, -1) <> assumed.version
-      ) OR (cardinality(fresh_ids) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY(fresh_ids))) THEN
+      -- Planned for these arguments on every call (EXECUTE), so each lookup keeps to its index.
+      EXECUTE $check$
+        SELECT EXISTS (
+          SELECT 1 FROM unnest($1::text[], $2::int[]) AS assumed(stream_id, version)
+          LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
+          WHERE coalesce(s.version, -1) <> assumed.version
+        ) OR (cardinality($3::uuid[]) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY($3::uuid[])))
+      $check$
+      INTO stale USING stream_ids, assumed_versions, fresh_ids;
+      IF stale THEN
         RETURN;
       END IF;
 
