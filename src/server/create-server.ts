@@ -4,6 +4,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { Logger } from '../log.js';
 import { createContext, type GatewayServices } from '../resolvers/context.js';
+import { graphqlPostListener } from './graphql-post.js';
 import { errorMasking } from './use-error-masking.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
@@ -47,8 +48,8 @@ export function createGatewayServer({ schema, services, log, ws }: ServerOptions
     logging: false,
     plugins: [useReadiness(services.cluster), useMetrics(services.live), useInputErrorCodes()],
   });
-  const server = createServer(yoga);
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
+  const server = createServer(graphqlPostListener(yoga as never, maskError, log));
   const webSockets = useGraphQLWs(server, yoga as never, maskError, ws);
   return { server, stopWebSockets: () => webSockets.stop() };
 }

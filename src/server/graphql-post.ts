@@ -1,0 +1,164 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
+import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+import { sendNodeResponse } from '@whatwg-node/server';
+import type { Logger } from '../log.js';
+import type { MaskError } from './use-graphql-ws.js';
+
+type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const MAX_BODY_BYTES = 25_000_000;
+
+/** What yoga's result processor answers for this Accept header when the result is a single one, or undefined when it would not answer JSON. */
+function jsonMediaTypeFor(accept: string | undefined): string | undefined {
+  const asked = (accept || '*/*')
+    .replace(/\s/g, '')
+    .toLowerCase()
+    .split(',')
+    .filter((part) => (part.split(';').find((param) => param.includes('charset=')) ?? 'charset=utf-8') === 'charset=utf-8')
+    .map((part) => part.split(';')[0]!)
+    .reverse();
+  let chosen: string | undefined;
+  for (const mediaType of asked) {
+    const [askedType, askedSubtype] = mediaType.split('/');
+    for (const offered of ['application/graphql-response+json', 'application/json']) {
+      const subtype = offered.slice('application/'.length);
+      if ((askedType === '*' || askedType === 'application') && (askedSubtype === '*' || askedSubtype === subtype)) chosen = offered;
+    }
+  }
+  return chosen;
+}
+
+function isJsonContentType(contentType: string | undefined): boolean {
+  const first = contentType?.split(',')[0];
+  return !!first && ['application/json', 'application/graphql+json'].some((type) => first === type || first.startsWith(`${type};`));
+}
+
+interface Params {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+  extensions?: Record<string, unknown> | null;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Only the plain shape; anything else (batches, extra keys, wrong types) goes to yoga, which explains what is wrong. */
+function plainParams(body: unknown): Params | undefined {
+  if (!isObject(body)) return undefined;
+  for (const key of Object.keys(body)) if (!['query', 'variables', 'operationName', 'extensions'].includes(key)) return undefined;
+  const { query, variables, operationName, extensions } = body;
+  if (typeof query !== 'string' || query.length === 0) return undefined;
+  if (variables != null && !isObject(variables)) return undefined;
+  if (operationName != null && typeof operationName !== 'string') return undefined;
+  if (extensions != null && !isObject(extensions)) return undefined;
+  return body as unknown as Params;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A body of a stated length that yoga would read (its default maxRequestBodySize); chunked or larger ones are yoga's to handle. */
+function hasReadableLength(contentLength: string | undefined): boolean {
+  return contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) <= MAX_BODY_BYTES;
+}
+
+/**
+ * POST /graphql with a JSON body, as services and codegen clients send it,
+ * answered straight from node:http instead of through yoga's Fetch API layer
+ * (Request and Response objects, body streams, abort signals), which cost
+ * more CPU per request than the operation itself. It runs the same envelop
+ * (plugins, parse and validation caches, context, masking) and answers what
+ * yoga would, byte for byte. Only a valid query or mutation that yoga would
+ * answer as JSON, from a client that needs no CORS, is executed here;
+ * everything else (GraphiQL, browsers, SSE, malformed or invalid requests)
+ * is handed to yoga, with the body already read.
+ */
+export function graphqlPostListener(yoga: YogaServerInstance<object, object>, maskError: MaskError, log: Logger): NodeListener {
+  const endpoint = yoga.graphqlEndpoint;
+
+  const handToYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const headers = new yoga.fetchAPI.Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+    }
+    const request = new yoga.fetchAPI.Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: 'POST', headers, body: body.toString('utf8') });
+    sendNodeResponse(await yoga.fetch(request, { req, res }), res, req, true);
+  };
+
+  const answer = (res: ServerResponse, req: IncomingMessage, result: ExecutionResult, mediaType: string) => {
+    if (result.errors === undefined && result.extensions === undefined) {
+      const json = JSON.stringify(result);
+      res.writeHead(200, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) });
+      res.end(json);
+      return;
+    }
+    // Errors change the status code with the media type; yoga's own processor decides, as it would.
+    sendNodeResponse(processRegularResult(result as never, yoga.fetchAPI, mediaType) as Response, res, req, true);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, mediaType: string) => {
+    const body = await readBody(req);
+    let params: Params | undefined;
+    try {
+      params = plainParams(JSON.parse(body.toString('utf8')));
+    } catch {
+      params = undefined;
+    }
+    if (!params) return handToYoga(req, res, body);
+
+    const context = { req, res, params };
+    const enveloped = yoga.getEnveloped(context);
+    let document: DocumentNode;
+    try {
+      document = enveloped.parse(params.query);
+    } catch {
+      return handToYoga(req, res, body);
+    }
+    const operation = getOperationAST(document, params.operationName);
+    if (!operation || operation.operation === 'subscription' || enveloped.validate(enveloped.schema, document).length > 0) {
+      return handToYoga(req, res, body);
+    }
+
+    let result: ExecutionResult;
+    try {
+      const contextValue = await enveloped.contextFactory();
+      result = (await enveloped.execute({
+        schema: enveloped.schema,
+        document,
+        contextValue,
+        variableValues: params.variables,
+        operationName: params.operationName,
+      })) as ExecutionResult;
+    } catch (error) {
+      const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
+      result = { errors: [maskError(graphqlError)] };
+    }
+    answer(res, req, result, mediaType);
+  };
+
+  return (req, res) => {
+    const { headers } = req;
+    const plain =
+      req.method === 'POST' &&
+      req.url === endpoint &&
+      isJsonContentType(headers['content-type']) &&
+      hasReadableLength(headers['content-length']) &&
+      headers.origin === undefined &&
+      headers['content-encoding'] === undefined;
+    const mediaType = plain ? jsonMediaTypeFor(headers.accept) : undefined;
+    const handled = mediaType ? handle(req, res, mediaType) : yoga(req, res);
+    void Promise.resolve(handled).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+      log.error('POST /graphql failed', error);
+    });
+  };
+}
