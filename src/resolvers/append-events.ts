@@ -8,7 +8,8 @@ import { checkJsonSize, checkName, checkStreamId, checkUuid } from './validate.j
 export type StreamStateArg = 'ANY' | 'NO_STREAM' | 'STREAM_EXISTS';
 
 export interface NewEventInput {
-  id?: string | null;
+  /** An ID argument: graphql-js hands over a string, or a number when the client sent an integer. */
+  id?: string | number | null;
   type: string;
   data?: unknown;
   metadata?: unknown;
@@ -51,7 +52,7 @@ function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): N
   const field = `input.events[${index}]`;
   const given = event.id !== null && event.id !== undefined;
   return {
-    id: given ? checkUuid(`${field}.id`, event.id!) : randomUUID(),
+    id: given ? checkUuid(`${field}.id`, String(event.id)) : randomUUID(),
     idGenerated: !given,
     type: checkName(`${field}.type`, 'an event type', event.type),
     data: event.data ?? null,

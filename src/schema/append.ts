@@ -62,10 +62,6 @@ builder.mutationFields((t) => ({
     type: AppendEventsResult,
     args: { input: t.arg({ type: AppendEventsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      appendEvents(ctx, {
-        ...input,
-        store: input.store?.toString(),
-        events: input.events.map((event) => ({ ...event, id: event.id?.toString() })),
-      }) as Promise<Success | WrongVersion>,
+      appendEvents(ctx, { ...input, store: input.store?.toString() }) as Promise<Success | WrongVersion>,
   }),
 }));

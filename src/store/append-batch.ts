@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { StoreTables } from './tables.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row.js';
-import { planAppends, success, type AppendPlan, type AppendState, type PlannedEvent } from './append-plan.js';
+import { planAppends, type AppendPlan, type AppendState, type PlannedEvent } from './append-plan.js';
 import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendOutcome, AppendRequest, RecordedEvent } from './types.js';
 
@@ -82,32 +82,44 @@ interface Written {
   createdEpoch: number;
 }
 
-/** Null when the state the plan assumed changed before the lock was taken. */
-async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<Written | null> {
+/** The batch as the append function takes it: one array per column. */
+function columnsOf(plan: AppendPlan): unknown[] {
   const { events } = plan;
   const streams = [...plan.versionsAfter.keys()];
+  const ids: string[] = [];
+  const streamIds: string[] = [];
+  const versions: number[] = [];
+  const types: string[] = [];
+  const data: string[] = [];
+  const metadata: string[] = [];
+  const contentTypes: string[] = [];
+  for (const event of events) {
+    ids.push(event.id);
+    streamIds.push(event.streamId);
+    versions.push(event.version);
+    types.push(event.type);
+    data.push(event.dataJson);
+    metadata.push(event.metadataJson);
+    contentTypes.push(event.contentType);
+  }
+  const assumed = streams.map((id) => plan.assumedVersions.get(id)!);
+  return [streams, assumed, plan.freshIds, ids, streamIds, versions, types, data, metadata, contentTypes];
+}
+
+/** Null when the state the plan assumed changed before the lock was taken. */
+async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<Written | null> {
   const { rows } = await db.query<{ first_position: string | null; created_epoch: string | null }>(
     `SELECT first_position, created_epoch FROM ${tables.appendFunction}(
        $1::text[], $2::int[], $3::uuid[],
        $4::uuid[], $5::text[], $6::int[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])`,
-    [
-      streams,
-      streams.map((id) => plan.assumedVersions.get(id)!),
-      plan.freshIds,
-      events.map((event) => event.id),
-      events.map((event) => event.streamId),
-      events.map((event) => event.version),
-      events.map((event) => event.type),
-      events.map((event) => event.dataJson),
-      events.map((event) => event.metadataJson),
-      events.map((event) => event.contentType),
-    ],
+    columnsOf(plan),
   );
   const row = rows[0];
   if (!row || row.first_position === null) return null;
   return { firstPosition: Number(row.first_position), createdEpoch: Number(row.created_epoch) };
 }
 
+/** The recorded events of a success are built only if the client asks for them; most appends ask for the version alone. */
 function outcomesOf(plan: AppendPlan, written: Written): AppendOutcome[] {
   const recorded = (event: PlannedEvent): RecordedEvent => ({
     id: event.id,
@@ -120,7 +132,19 @@ function outcomesOf(plan: AppendPlan, written: Written): AppendOutcome[] {
     contentType: event.contentType,
     createdEpoch: written.createdEpoch,
   });
-  return plan.results.map((result) =>
-    result.kind === 'done' ? result.outcome : success(result.events[0]!.streamId, result.events.map(recorded)),
-  );
+  return plan.results.map((result) => {
+    if (result.kind === 'done') return result.outcome;
+    const last = result.events[result.events.length - 1]!;
+    let events: RecordedEvent[] | undefined;
+    return {
+      ok: true,
+      streamId: last.streamId,
+      version: last.version,
+      position: written.firstPosition + last.ordinal,
+      get events() {
+        events ??= result.events.map(recorded);
+        return events;
+      },
+    };
+  });
 }

@@ -60,15 +60,25 @@ export function planAppends(requests: AppendRequest[], state: AppendState): Appe
     const wrong = checkExpected(request.streamId, request.expected, current);
     if (wrong) return { kind: 'done', outcome: wrong };
 
-    const planned = request.events.map((event, index) => ({
-      ...event,
-      streamId: request.streamId,
-      version: current + 1 + index,
-      ordinal: events.length + index,
-    }));
+    const planned = request.events.map(
+      (event, index): PlannedEvent => ({
+        id: event.id,
+        idGenerated: event.idGenerated,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+        dataJson: event.dataJson,
+        metadataJson: event.metadataJson,
+        contentType: event.contentType,
+        streamId: request.streamId,
+        version: current + 1 + index,
+        ordinal: events.length + index,
+      }),
+    );
     for (const event of planned) {
+      if (event.idGenerated) continue;
       known.set(event.id, event);
-      if (!event.idGenerated) freshIds.push(event.id);
+      freshIds.push(event.id);
     }
     versions.set(request.streamId, current + planned.length);
     versionsAfter.set(request.streamId, current + planned.length);
@@ -84,6 +94,8 @@ export function planAppends(requests: AppendRequest[], state: AppendState): Appe
  * conflict; none known is a fresh append.
  */
 function matchRetry(request: AppendRequest, known: Map<string, KnownEvent>): KnownEvent[] | 'conflict' | null {
+  // Ids the gateway made are new and unique: only client-given ones can repeat.
+  if (request.events.every((event) => event.idGenerated)) return null;
   const seenInRequest = new Set<string>();
   const found: KnownEvent[] = [];
   for (const event of request.events) {
