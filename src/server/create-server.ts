@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { createContext, type GatewayServices } from '../resolvers/context.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { errorMasking } from './use-error-masking.js';
+import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
 import { useMetrics } from './use-metrics.js';
@@ -46,7 +47,7 @@ export function createGatewayServer({ schema, services, log, ws }: ServerOptions
     context: (initial) => createContext(services, initial),
     maskedErrors: masking,
     logging: false,
-    plugins: [useReadiness(services.cluster), useMetrics(services.live), useInputErrorCodes()],
+    plugins: [useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics(services.live), useInputErrorCodes()],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   const server = createServer(graphqlPostListener(yoga as never, maskError, log));
