@@ -9,19 +9,27 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * depend only on the document, the variables and the event (no resolver of
  * a subscription's selection reads the context); if one ever does, the key
  * must include what it reads.
+ *
+ * Kept per event id, so that subscribers reading the same events from the
+ * database (catching up) share them too; the same document and variables
+ * mean the same store. The oldest events' results are dropped first.
  */
 export class SharedResults {
-  private readonly results = new Map<string, Result>();
+  private readonly byEvent = new Map<string, Map<string, Result>>();
 
   constructor(private readonly capacity = 10_000) {}
 
   get(documentKey: string, eventId: string, execute: () => Result): Result {
-    const key = `${documentKey}\u0000${eventId}`;
-    let result = this.results.get(key);
+    let results = this.byEvent.get(eventId);
+    if (results === undefined) {
+      results = new Map();
+      this.byEvent.set(eventId, results);
+      if (this.byEvent.size > this.capacity) this.byEvent.delete(this.byEvent.keys().next().value!);
+    }
+    let result = results.get(documentKey);
     if (result === undefined) {
       result = execute();
-      this.results.set(key, result);
-      if (this.results.size > this.capacity) this.results.delete(this.results.keys().next().value!);
+      results.set(documentKey, result);
     }
     return result;
   }
@@ -70,7 +78,5 @@ export async function subscribeWithSharedResults(
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return masked(source as ExecutionResult);
   const events = (source as AsyncIterable<{ id: string }>)[Symbol.asyncIterator]();
-  return mapAsyncIterator(events, (event) =>
-    shared.get(key, event.id, async () => masked(await execute({ ...args, rootValue: event }))),
-  );
+  return mapAsyncIterator(events, (event) => shared.get(key, event.id, async () => masked(await execute({ ...args, rootValue: event }))));
 }

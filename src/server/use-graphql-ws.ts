@@ -4,6 +4,7 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { SerializedPayloads } from './serialized-payloads.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -26,15 +27,15 @@ interface EnvelopedRoot {
 
 /**
  * Holds a socket's writes until the event loop turns, so the messages one
- * event fans out to many subscriptions on that socket leave in one write.
+ * event fans out to many subscriptions on that socket leave in one write;
+ * and puts back the payloads serialised once for many subscribers.
  */
-function batchWritesPerTurn(socket: WebSocket): void {
+function prepareSocket(socket: WebSocket, payloads: SerializedPayloads): void {
   const raw = (socket as unknown as { _socket?: Socket })._socket;
-  if (!raw) return;
   const send = socket.send.bind(socket);
   let corked = false;
-  socket.send = ((...args: Parameters<WebSocket['send']>) => {
-    if (!corked) {
+  socket.send = ((data: Parameters<WebSocket['send']>[0], ...rest: unknown[]) => {
+    if (raw && !corked) {
       corked = true;
       raw.cork();
       setImmediate(() => {
@@ -42,7 +43,7 @@ function batchWritesPerTurn(socket: WebSocket): void {
         raw.uncork();
       });
     }
-    return send(...args);
+    return (send as (...args: unknown[]) => void)(typeof data === 'string' ? payloads.fill(socket, data) : data, ...rest);
   }) as WebSocket['send'];
 }
 
@@ -59,8 +60,9 @@ export function useGraphQLWs(
 ) {
   const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000 } = options;
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  wsServer.on('connection', batchWritesPerTurn);
   const shared = new SharedResults();
+  const payloads = new SerializedPayloads();
+  wsServer.on('connection', (socket) => prepareSocket(socket, payloads));
   const disposable = useServer(
     {
       connectionInitWaitTimeout: connectionInitWaitTimeoutMs,
@@ -69,6 +71,7 @@ export function useGraphQLWs(
         const root = args.rootValue as EnvelopedRoot;
         return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError);
       },
+      onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
       onSubscribe: async (ctx, _id, params) => {
         // graphql-ws has already counted the operation being subscribed.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
