@@ -54,7 +54,7 @@ export interface Config {
   limits: Limits;
   /** Most operations one WebSocket connection may run at once. Default 100 (`GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION`). */
   maxSubscriptionsPerConnection: number;
-  /** Events held per live subscriber before it falls back to reading the database. Default 256 (`GATER_SUBSCRIBER_BUFFER`). */
+  /** Events held per live subscriber before it falls back to reading the database. Default 1024 (`GATER_SUBSCRIBER_BUFFER`). */
   subscriberBuffer: number;
 }
 
@@ -172,7 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     gossipSeeds: gossipSeeds(env),
     health: healthSettings(env),
     maxSubscriptionsPerConnection: integer(env, 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
-    subscriberBuffer: integer(env, 'GATER_SUBSCRIBER_BUFFER', 256, 2, 1_000_000),
+    subscriberBuffer: integer(env, 'GATER_SUBSCRIBER_BUFFER', 1024, 2, 1_000_000),
     limits: {
       maxEventBytes: integer(env, 'GATER_MAX_EVENT_BYTES', 1024 * 1024, 1, 256 * 1024 * 1024),
       maxEventsPerAppend: integer(env, 'GATER_MAX_APPEND_EVENTS', 1000, 1, 100_000),

@@ -15,7 +15,7 @@ export interface StartPoint {
 export interface LiveHubOptions {
   store: EventStore;
   connect: () => Promise<pg.Client>;
-  /** Most events held per subscriber before it falls back to reading the database. Default 256. */
+  /** Most events held per subscriber before it falls back to reading the database. Default 1024. */
   subscriberCapacity?: number;
   pollIntervalMs?: number;
   log: (message: string) => void;
@@ -50,7 +50,7 @@ export class LiveHub {
   }
 
   async subscribe(selection: Selection, start: StartPoint): Promise<Subscriber> {
-    const { store, subscriberCapacity = 256, log } = this.options;
+    const { store, subscriberCapacity = 1024, log } = this.options;
     this.joining++;
     try {
       // The tailer's head must be read before this subscriber's history, or

@@ -29,7 +29,7 @@ describe('loadConfig with an empty environment', () => {
       health: { probeIntervalMs: 1000, probeTimeoutMs: 1000, downAfterFailures: 3, maxReplicaLagMs: 5000 },
       limits: { maxEventBytes: 1024 * 1024, maxEventsPerAppend: 1000, maxPageSize: 1000, defaultPageSize: 100 },
       maxSubscriptionsPerConnection: 100,
-      subscriberBuffer: 256,
+      subscriberBuffer: 1024,
     });
   });
 
