@@ -14,6 +14,8 @@ export interface GatewayProcess {
   pid: number;
   /** Runs a full garbage collection in the gateway (through its inspector), so memory read next is what is live. */
   collectGarbage(): Promise<void>;
+  /** What the gateway has printed so far, to explain a failed scenario. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startGatewayProcess(databaseUrl: string, { env = {}, inspe
       inspectorUrl
         ? devtoolsCommand(inspectorUrl, 'HeapProfiler.collectGarbage')
         : Promise.reject(new Error('start the gateway with inspect: true to collect its garbage')),
+    output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

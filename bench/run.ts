@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
-import { startGatewayProcess } from './gateway-process.js';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOutScenarios, measureIdleMemory, runFanOut, type FanOutResult } from './fan-out.js';
@@ -65,7 +65,7 @@ async function appendSuite(adminUrl: string, embedded: boolean) {
   try {
     for (const eventsPerCall of [1, 100]) {
       rows.push(row('raw INSERT (pg)', eventsPerCall, await rawInsert(databaseUrl, workers, eventsPerCall, durationMs)));
-      rows.push(row('appendEvents (HTTP)', eventsPerCall, await httpAppend(gateway.url, workers, eventsPerCall, durationMs)));
+      rows.push(row('appendEvents (HTTP)', eventsPerCall, await explained(gateway, () => httpAppend(gateway.url, workers, eventsPerCall, durationMs))));
     }
   } finally {
     await gateway.stop();
@@ -83,6 +83,15 @@ async function appendSuite(adminUrl: string, embedded: boolean) {
   return { postgres: { version: serverVersion, embedded }, workers, rows, ratios };
 }
 
+/** A failed scenario reports what its gateway printed, which is where the cause usually is. */
+async function explained<T>(gateway: GatewayProcess, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- the gateway printed:\n${gateway.output().slice(-8000)}`, { cause: error });
+  }
+}
+
 async function fanOutSuite(adminUrl: string) {
   const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_fanout')).split('|') as [string, string];
   const results: FanOutResult[] = [];
@@ -90,10 +99,10 @@ async function fanOutSuite(adminUrl: string) {
   for (const scenario of fanOutScenarios(durationMs)) {
     // Memory on one gateway (with its inspector, to collect garbage), timings on a fresh one without.
     const inspected = await startGatewayProcess(databaseUrl, { env, inspect: true });
-    const memory = await measureIdleMemory(inspected, scenario).finally(() => inspected.stop());
+    const memory = await explained(inspected, () => measureIdleMemory(inspected, scenario)).finally(() => inspected.stop());
     const gateway = await startGatewayProcess(databaseUrl, { env });
     try {
-      results.push({ ...(await runFanOut(gateway.url, scenario)), ...memory });
+      results.push({ ...(await explained(gateway, () => runFanOut(gateway.url, scenario))), ...memory });
     } finally {
       await gateway.stop();
     }
@@ -107,7 +116,7 @@ async function persistentSuite(adminUrl: string, appendRows: readonly Row[]) {
   const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_persistent')).split('|') as [string, string];
   const gateway = await startGatewayProcess(databaseUrl);
   try {
-    const result = await runPersistent(gateway.url, persistentScenario(durationMs));
+    const result = await explained(gateway, () => runPersistent(gateway.url, persistentScenario(durationMs)));
     console.log(`\npersistent subscription over graphql-ws, ${durationMs / 1000}s of acks`);
     console.table([result]);
     console.log(persistentSummary(result, appendRows));
