@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
 import { FanOutIndex } from './fan-out-index.js';
@@ -30,6 +31,22 @@ export class LiveHub {
   private readonly tailer: Tailer;
   private readonly counts = new Map<SelectionKind, number>(SELECTION_KINDS.map((kind) => [kind, 0]));
   private joining = 0;
+  /**
+   * Subscriptions that start in the same tick (a client opening thousands at
+   * once) read where they start in one query, not one each. Each read is sent
+   * after every caller in its batch arrived, so none starts before its request.
+   */
+  private readonly streamVersions = new DataLoader<string, number>(
+    (streamIds) => this.options.store.streamVersions(streamIds, { fromLeader: true }),
+    { cache: false, maxBatchSize: 1_000 },
+  );
+  private readonly headPositions = new DataLoader<'head', number>(
+    async (keys) => {
+      const { headPosition } = await this.options.store.stats({ fromLeader: true });
+      return keys.map(() => headPosition);
+    },
+    { cache: false },
+  );
 
   constructor(private readonly options: LiveHubOptions) {
     this.tailer = new Tailer({
@@ -93,12 +110,12 @@ export class LiveHub {
     const { store } = this.options;
     if (selection.kind !== 'stream') {
       if (fromPosition !== undefined) return fromPosition - 1;
-      return (await store.stats({ fromLeader: true })).headPosition;
+      return this.headPositions.load('head');
     }
     if (fromVersion !== undefined) return fromVersion - 1;
-    const [current] = await store.streamVersions([selection.streamId], { fromLeader: true });
-    if (fromPosition === undefined) return current!;
+    const current = await this.streamVersions.load(selection.streamId);
+    if (fromPosition === undefined) return current;
     const first = await store.firstVersionFrom(selection.streamId, fromPosition);
-    return first === null ? current! : first - 1;
+    return first === null ? current : first - 1;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BY_STREAM, type EventView } from '../support/queries.js';
 import { appendSuccess, newEvents, readAll, readStream } from '../support/test-gateway.js';
-import { expectExactly, useLiveGateway } from '../support/ws-client.js';
+import { activeSubscriptions, expectExactly, useLiveGateway, waitUntil } from '../support/ws-client.js';
 
 // Each test's subscriptions end with it; the next one starts on a gateway with none.
 const live = useLiveGateway();
@@ -63,6 +63,26 @@ describe('byStream on one stream', () => {
     const sub = live.ws.subscribe<EventView>(BY_STREAM, { streamId: 'replay-p', fromPosition: from });
     const appended = await appendOneByOne('replay-p', 5);
     await expectExactly(marker('replay-p'), [sub, [...later.events, ...appended]]);
+  });
+});
+
+describe('many subscriptions started at once', () => {
+  it('each starts at the end of its own stream, or of the log, as if it had started alone', async () => {
+    const streams = Array.from({ length: 90 }, (_, index) => `burst-${index}`);
+    // Streams of different lengths: a start read for the wrong stream would replay or skip.
+    await Promise.all(streams.map((streamId, index) => (index % 4 === 0 ? null : appendSuccess(live.gw, { streamId, events: newEvents(index % 4) }))));
+
+    const byStream = streams.map((streamId) => live.ws.subscribe<EventView>(BY_STREAM, { streamId }));
+    const allStreams = Array.from({ length: 10 }, () => live.ws.subscribe<EventView>(BY_STREAM, { streamId: '$all' }));
+    await waitUntil(() => activeSubscriptions(live.gw.gateway) === 100, 'all 100 subscriptions to start');
+
+    const markers = await Promise.all(streams.map(async (streamId) => (await marker(streamId)())[0]!));
+    for (const [index, sub] of byStream.entries()) {
+      expect(await sub.waitForEvents(1)).toEqual([markers[index]]);
+      expect(markers[index]!.version).toBe(index % 4);
+    }
+    const inLogOrder = [...markers].sort((a, b) => Number(a.position) - Number(b.position));
+    for (const sub of allStreams) expect(await sub.waitForEvents(markers.length)).toEqual(inLogOrder);
   });
 });
 
