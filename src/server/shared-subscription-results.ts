@@ -1,4 +1,4 @@
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type GraphQLError } from 'graphql';
+import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -39,18 +39,37 @@ export function documentKey(query: string, operationName: string | null | undefi
   return `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
 }
 
-/** Maps an async iterator and, unlike an async generator, passes return() straight through to the source. */
-function mapAsyncIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+/**
+ * Maps an async iterator and, unlike an async generator, passes return()
+ * straight through to the source. A source that fails (its database reads
+ * failing, say) ends the subscription with one result carrying `failed(error)`,
+ * as yoga answers over SSE, rather than handing graphql-ws the raw error.
+ */
+export function mapAsyncIterator<T, U>(
+  source: AsyncIterator<T>,
+  map: (value: T) => U | Promise<U>,
+  failed: (error: unknown) => U,
+): AsyncIterableIterator<U> {
+  let ended = false;
   return {
     async next() {
-      const step = await source.next();
+      if (ended) return { value: undefined, done: true };
+      let step: IteratorResult<T>;
+      try {
+        step = await source.next();
+      } catch (error) {
+        ended = true;
+        return { value: failed(error), done: false };
+      }
       return step.done ? { value: undefined, done: true } : { value: await map(step.value), done: false };
     },
     async return() {
+      ended = true;
       await source.return?.();
       return { value: undefined, done: true };
     },
     async throw(error: unknown) {
+      ended = true;
       await source.return?.();
       throw error;
     },
@@ -78,5 +97,9 @@ export async function subscribeWithSharedResults(
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return masked(source as ExecutionResult);
   const events = (source as AsyncIterable<{ id: string }>)[Symbol.asyncIterator]();
-  return mapAsyncIterator(events, (event) => shared.get(key, event.id, async () => masked(await execute({ ...args, rootValue: event }))));
+  return mapAsyncIterator(
+    events,
+    (event) => shared.get(key, event.id, async () => masked(await execute({ ...args, rootValue: event }))),
+    (error) => masked({ errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] }),
+  );
 }
