@@ -1,19 +1,11 @@
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
-import { ConcurrencyLimit } from './concurrency-limit.js';
 import { FanOutIndex } from './fan-out-index.js';
-import { historyReader, type HistoryReader } from './history.js';
+import { historyReader } from './history.js';
 import { SELECTION_KINDS, type Selection, type SelectionKind } from './selection.js';
 import { Subscriber } from './subscriber.js';
 import { Tailer } from './tailer.js';
-
-/** Half of a node's pool (20 connections): the rest stays free for appends and the API. */
-const HISTORY_READS_AT_ONCE = 10;
-
-function limitedBy(limit: ConcurrencyLimit, read: HistoryReader): HistoryReader {
-  return (afterKey, count) => limit.run(() => read(afterKey, count));
-}
 
 /** Where a subscription starts; absent: with what is appended after it starts. */
 export interface StartPoint {
@@ -48,13 +40,6 @@ export class LiveHub {
     (streamIds) => this.options.store.streamVersions(streamIds, { fromLeader: true }),
     { cache: false, maxBatchSize: 1_000 },
   );
-  /**
-   * History reads (replays, catch-ups, and the first page of every new
-   * subscription) take turns here rather than in the connection pool: ten
-   * thousand at once would hold the pool long enough for appends, the tailer
-   * and each other to time out waiting for a connection.
-   */
-  private readonly historyReads = new ConcurrencyLimit(HISTORY_READS_AT_ONCE);
   private readonly headPositions = new DataLoader<'head', number>(
     async (keys) => {
       const { headPosition } = await this.options.store.stats({ fromLeader: true });
@@ -91,7 +76,7 @@ export class LiveHub {
       const subscriber = new Subscriber({
         selection,
         startAfter: await this.startKey(selection, start),
-        history: limitedBy(this.historyReads, historyReader(store, selection)),
+        history: historyReader(store, selection),
         capacity: subscriberCapacity,
         onClose: (closed) => this.release(closed),
         onError: (error) => log(`subscription to store ${store.id} failed: ${(error as Error).message}`),
