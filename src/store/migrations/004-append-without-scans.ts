@@ -1,5 +1,6 @@
 import type { StoreTables } from '../tables.js';
 import { sqlLiteral } from './sql-literal.js';
+import { writePlannedBatch } from './write-planned-batch.js';
 
 /**
  * Replaces the append function of 001. PL/pgSQL keeps a generic plan per
@@ -41,23 +42,7 @@ export function appendWithoutScans(t: StoreTables): string {
       END IF;
 
       SELECT position INTO head_position FROM ${t.head};
-      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
-      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.content_type
-      FROM unnest(event_ids, event_streams, event_versions, event_types, event_data, event_metadata, event_content_types)
-        WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);
-
-      SELECT count(*) INTO new_streams FROM unnest(assumed_versions) AS v WHERE v = -1;
-      INSERT INTO ${t.streams} (stream_id, version)
-      SELECT e.stream_id, max(e.version) FROM unnest(event_streams, event_versions) AS e(stream_id, version)
-      GROUP BY e.stream_id
-      ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, updated = now();
-
-      UPDATE ${t.head}
-      SET position = head_position + cardinality(event_ids), stream_count = stream_count + new_streams;
-      PERFORM pg_notify(${sqlLiteral(t.channel)}, (head_position + cardinality(event_ids))::text);
-
-      first_position := head_position + 1;
-      created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
+${writePlannedBatch(t)}
     END
     $fn$;
   `;
