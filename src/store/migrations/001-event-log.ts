@@ -1,6 +1,6 @@
 import type { StoreTables } from '../tables.js';
 import { sqlLiteral } from './sql-literal.js';
-import { writePlannedBatch } from './write-planned-batch.js';
+import { APPEND_FUNCTION_PARAMETERS, writePlannedBatch } from './append-function-parts.js';
 
 /**
  * The event log. `stream_id` uses the "C" collation so that prefix scans and
@@ -50,10 +50,7 @@ export function eventLog(t: StoreTables): string {
 function appendFunction(t: StoreTables): string {
   return `
     CREATE FUNCTION ${t.appendFunction}(
-      stream_ids text[], assumed_versions int[], fresh_ids uuid[],
-      event_ids uuid[], event_streams text[], event_versions int[],
-      event_types text[], event_data jsonb[], event_metadata jsonb[], event_content_types text[],
-      OUT first_position bigint, OUT created_epoch bigint)
+${APPEND_FUNCTION_PARAMETERS}
     LANGUAGE plpgsql AS $fn$
     DECLARE
       head_position bigint;

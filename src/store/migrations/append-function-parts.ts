@@ -2,6 +2,15 @@ import type { StoreTables } from '../tables.js';
 import { sqlLiteral } from './sql-literal.js';
 
 /**
+ * The append function's parameters and answers. Every version declares the
+ * same ones, so CREATE OR REPLACE replaces it instead of adding an overload.
+ */
+export const APPEND_FUNCTION_PARAMETERS = `      stream_ids text[], assumed_versions int[], fresh_ids uuid[],
+      event_ids uuid[], event_streams text[], event_versions int[],
+      event_types text[], event_data jsonb[], event_metadata jsonb[], event_content_types text[],
+      OUT first_position bigint, OUT created_epoch bigint)`;
+
+/**
  * The part of the append function that its versions share: with
  * `head_position` read under the lock, it inserts the batch's events at the
  * next positions, moves the streams and the head, notifies listeners, and
