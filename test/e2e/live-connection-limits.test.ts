@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BY_STREAM, type EventView } from '../support/queries.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
-import { useLiveGateway, type Collected } from '../support/ws-client.js';
+import { activeSubscriptions, useLiveGateway, waitUntil, type Collected, type WsConnection } from '../support/ws-client.js';
 
 const MAX_PER_CONNECTION = 3;
 
 const live = useLiveGateway({ env: { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: String(MAX_PER_CONNECTION) } });
+
+/** Starts one subscription per stream, each running on the gateway before the next, so that what is appended next is theirs. */
+async function subscribeEach(connection: WsConnection, streams: string[]): Promise<Collected<EventView>[]> {
+  const subs: Collected<EventView>[] = [];
+  for (const streamId of streams) subs.push(await connection.subscribeActive<EventView>(BY_STREAM, { streamId }));
+  return subs;
+}
 
 /** Appends one event to each stream and expects each subscription to get its stream's event next. */
 async function expectDelivering(subs: Collected<EventView>[], streams: string[]): Promise<void> {
@@ -21,7 +28,7 @@ describe(`GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION=${MAX_PER_CONNECTION}`, () => {
   it(`lets one connection run ${MAX_PER_CONNECTION} subscriptions; one more fails naming the limit, and the others keep delivering`, async () => {
     const connection = await live.connect();
     const streams = Array.from({ length: MAX_PER_CONNECTION }, (_, index) => `capped-${index}`);
-    const subs = streams.map((streamId) => connection.subscribe<EventView>(BY_STREAM, { streamId }));
+    const subs = await subscribeEach(connection, streams);
     const extra = connection.subscribe<EventView>(BY_STREAM, { streamId: 'one-too-many' });
 
     const [error] = await extra.waitForErrors();
@@ -34,13 +41,17 @@ describe(`GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION=${MAX_PER_CONNECTION}`, () => {
 
   it('counts per connection: another connection has its own allowance, and a freed place can be used again', async () => {
     const [first, second] = [await live.connect(), await live.connect()];
-    const firstSubs = Array.from({ length: MAX_PER_CONNECTION }, (_, index) => first.subscribe<EventView>(BY_STREAM, { streamId: `a-${index}` }));
-    const secondSubs = Array.from({ length: MAX_PER_CONNECTION }, (_, index) => second.subscribe<EventView>(BY_STREAM, { streamId: `b-${index}` }));
-    await expectDelivering(firstSubs, firstSubs.map((_, index) => `a-${index}`));
-    await expectDelivering(secondSubs, secondSubs.map((_, index) => `b-${index}`));
+    const firstStreams = Array.from({ length: MAX_PER_CONNECTION }, (_, index) => `a-${index}`);
+    const secondStreams = Array.from({ length: MAX_PER_CONNECTION }, (_, index) => `b-${index}`);
+    const firstSubs = await subscribeEach(first, firstStreams);
+    const secondSubs = await subscribeEach(second, secondStreams);
+    await expectDelivering(firstSubs, firstStreams);
+    await expectDelivering(secondSubs, secondStreams);
 
+    const running = activeSubscriptions(live.gw.gateway);
     firstSubs[0]!.unsubscribe();
-    const replacement = first.subscribe<EventView>(BY_STREAM, { streamId: 'a-new' });
+    await waitUntil(() => activeSubscriptions(live.gw.gateway) < running, 'the gateway to end the subscription');
+    const replacement = await first.subscribeActive<EventView>(BY_STREAM, { streamId: 'a-new' });
     await expectDelivering([replacement, firstSubs[1]!], ['a-new', 'a-1']);
   });
 });
