@@ -82,7 +82,7 @@ interface Written {
   createdEpoch: number;
 }
 
-/** The batch as the append function takes it: one array per column. */
+/** The batch as the append function takes it: one array per column, the payloads as JSON arrays. */
 function columnsOf(plan: AppendPlan): unknown[] {
   const { events } = plan;
   const streams = [...plan.versionsAfter.keys()];
@@ -103,17 +103,19 @@ function columnsOf(plan: AppendPlan): unknown[] {
     contentTypes.push(event.contentType);
   }
   const assumed = streams.map((id) => plan.assumedVersions.get(id)!);
-  return [streams, assumed, plan.freshIds, ids, streamIds, versions, types, data, metadata, contentTypes];
+  return [streams, assumed, plan.freshIds, ids, streamIds, versions, types, `[${data.join(',')}]`, `[${metadata.join(',')}]`, contentTypes];
+}
+
+/** The statement that writes a batch: the append function of migration 005, its parameters as `columnsOf` orders them. */
+export function appendCall(tables: StoreTables): string {
+  return `SELECT first_position, created_epoch FROM ${tables.appendFunction}(
+       $1::text[], $2::int[], $3::uuid[],
+       $4::uuid[], $5::text[], $6::int[], $7::text[], $8::json, $9::json, $10::text[])`;
 }
 
 /** Null when the state the plan assumed changed before the lock was taken. */
 async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<Written | null> {
-  const { rows } = await db.query<{ first_position: string | null; created_epoch: string | null }>(
-    `SELECT first_position, created_epoch FROM ${tables.appendFunction}(
-       $1::text[], $2::int[], $3::uuid[],
-       $4::uuid[], $5::text[], $6::int[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])`,
-    columnsOf(plan),
-  );
+  const { rows } = await db.query<{ first_position: string | null; created_epoch: string | null }>(appendCall(tables), columnsOf(plan));
   const row = rows[0];
   if (!row || row.first_position === null) return null;
   return { firstPosition: Number(row.first_position), createdEpoch: Number(row.created_epoch) };

@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migrate } from '../../src/store/migrate.js';
-import { storeTables } from '../../src/store/tables.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type pg from 'pg';
+import { expect, it } from 'vitest';
+import { appendCall } from '../../src/store/append-batch.js';
+import { useMigratedStore } from '../support/migrated-store.js';
 
-const tables = storeTables('plans');
-let database: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  await migrate(pool, tables);
-});
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
+const store = useMigratedStore('plans');
+const { tables } = store;
 
 interface Event {
   id: string;
@@ -27,10 +15,8 @@ interface Event {
 
 /** Calls the store's append function as the gateway does; every id is client-given, so it is looked for among stored events. */
 async function appendBatch(client: pg.ClientBase, assumed: Map<string, number>, events: Event[]): Promise<void> {
-  const { rows } = await client.query<{ first_position: string | null }>(
-    `SELECT first_position FROM ${tables.appendFunction}(
-       $1::text[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])`,
-    [
+  const emptyObjects = `[${events.map(() => '{}').join(',')}]`;
+  const { rows } = await client.query<{ first_position: string | null }>(appendCall(tables), [
       [...assumed.keys()],
       [...assumed.values()],
       events.map((e) => e.id),
@@ -38,8 +24,8 @@ async function appendBatch(client: pg.ClientBase, assumed: Map<string, number>, 
       events.map((e) => e.streamId),
       events.map((e) => e.version),
       events.map(() => 'Happened'),
-      events.map(() => '{}'),
-      events.map(() => '{}'),
+      emptyObjects,
+      emptyObjects,
       events.map(() => 'application/json'),
     ],
   );
@@ -49,7 +35,7 @@ async function appendBatch(client: pg.ClientBase, assumed: Map<string, number>, 
 const oneEvent = (streamId: string, version: number): Event => ({ id: randomUUID(), streamId, version });
 
 it('keeps every lookup of an append on an index, however much the log grew since the connection first appended', async () => {
-  const client = await pool.connect();
+  const client = await store.pool.connect();
   try {
     // A connection that appends to an empty store first: PostgreSQL caches its plans then.
     for (let version = 0; version < 10; version++) {

@@ -1,9 +1,16 @@
 import type { StoreTables } from '../tables.js';
 import { sqlLiteral } from './sql-literal.js';
 
+/*
+ * Pieces of the append function that its versions share. Released migrations
+ * are made from them, so their text must not change; a version that differs
+ * gets a piece of its own.
+ */
+
 /**
- * The append function's parameters and answers. Every version declares the
- * same ones, so CREATE OR REPLACE replaces it instead of adding an overload.
+ * The parameters and answers of the versions of 001 and 004, which take
+ * payloads as jsonb[]. Both declare the same list, so CREATE OR REPLACE
+ * replaces the function instead of adding an overload.
  */
 export const APPEND_FUNCTION_PARAMETERS = `      stream_ids text[], assumed_versions int[], fresh_ids uuid[],
       event_ids uuid[], event_streams text[], event_versions int[],
@@ -11,19 +18,42 @@ export const APPEND_FUNCTION_PARAMETERS = `      stream_ids text[], assumed_vers
       OUT first_position bigint, OUT created_epoch bigint)`;
 
 /**
- * The part of the append function that its versions share: with
- * `head_position` read under the lock, it inserts the batch's events at the
- * next positions, moves the streams and the head, notifies listeners, and
- * sets the function's answers. Released migrations are made from it, so its
- * text must not change; a version that writes differently gets its own.
+ * Takes the store's advisory lock and returns early (NULL answers) when the
+ * plan is stale: a touched stream no longer has the version the plan assumed,
+ * or a fresh event id got stored meanwhile. Each lookup is planned for its
+ * own arguments (EXECUTE): a cached generic plan, made while the tables were
+ * small, scans the whole event log.
  */
-export function writePlannedBatch(t: StoreTables): string {
+function lockAndCheckAssumptions(t: StoreTables): string {
+  return `      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+      -- Planned for these arguments on every call (EXECUTE), so each lookup keeps to its index.
+      EXECUTE $check$
+        SELECT EXISTS (
+          SELECT 1 FROM unnest($1::text[], $2::int[]) AS assumed(stream_id, version)
+          LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
+          WHERE coalesce(s.version, -1) <> assumed.version
+        ) OR (cardinality($3::uuid[]) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY($3::uuid[])))
+      $check$
+      INTO stale USING stream_ids, assumed_versions, fresh_ids;
+      IF stale THEN
+        RETURN;
+      END IF;`;
+}
+
+/** With `head_position` read under the lock: the batch's events, from one jsonb[] per payload column, at the next positions. */
+export function insertEventsFromArrays(t: StoreTables): string {
   return `      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
       SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.content_type
       FROM unnest(event_ids, event_streams, event_versions, event_types, event_data, event_metadata, event_content_types)
-        WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);
+        WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
+}
 
-      SELECT count(*) INTO new_streams FROM unnest(assumed_versions) AS v WHERE v = -1;
+/**
+ * After the events are inserted: moves the streams and the head, notifies
+ * listeners, and sets the function's answers.
+ */
+function moveStreamsAndHead(t: StoreTables): string {
+  return `      SELECT count(*) INTO new_streams FROM unnest(assumed_versions) AS v WHERE v = -1;
       INSERT INTO ${t.streams} (stream_id, version)
       SELECT e.stream_id, max(e.version) FROM unnest(event_streams, event_versions) AS e(stream_id, version)
       GROUP BY e.stream_id
@@ -35,4 +65,30 @@ export function writePlannedBatch(t: StoreTables): string {
 
       first_position := head_position + 1;
       created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;`;
+}
+
+/** The write step of the versions of 001 and 004. */
+export function writePlannedBatch(t: StoreTables): string {
+  return `${insertEventsFromArrays(t)}\n\n${moveStreamsAndHead(t)}`;
+}
+
+/**
+ * The body of the versions from 004 on, around their way of inserting the
+ * events: lock, check the plan, read the head, insert, move streams and head.
+ */
+export function plannedAppendBody(t: StoreTables, insertEvents: string): string {
+  return `    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      head_position bigint;
+      new_streams int;
+      stale boolean;
+    BEGIN
+${lockAndCheckAssumptions(t)}
+
+      SELECT position INTO head_position FROM ${t.head};
+${insertEvents}
+
+${moveStreamsAndHead(t)}
+    END
+    $fn$;`;
 }

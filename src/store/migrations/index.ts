@@ -3,6 +3,7 @@ import { eventLog } from './001-event-log.js';
 import { snapshots } from './002-snapshots.js';
 import { persistentSubscriptions } from './003-persistent-subscriptions.js';
 import { appendWithoutScans } from './004-append-without-scans.js';
+import { appendJsonPayloads } from './005-append-json-payloads.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   { version: 2, name: 'snapshots', sql: snapshots },
   { version: 3, name: 'persistent subscriptions', sql: persistentSubscriptions },
   { version: 4, name: 'append without table scans', sql: appendWithoutScans },
+  { version: 5, name: 'append with JSON payload documents', sql: appendJsonPayloads },
 ];

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { appendCall } from '../../src/store/append-batch.js';
+import { useMigratedStore } from '../support/migrated-store.js';
+
+const store = useMigratedStore('versions');
+const { tables } = store;
+
+/** Payloads whose JSON text needs escaping in an array literal, or is not an object at all. */
+const PAYLOADS: unknown[] = [
+  { text: 'quote " backslash \\ comma , braces {} newline \n tab \t', nested: [{ a: [1, 'two', null] }] },
+  { unicode: 'é 日本 🎉', empty: '', zero: 0, negative: -1.5e-7, big: 12345678901234567890 },
+  ['an', 'array', { at: 'top' }],
+  'just a string',
+  null,
+];
+
+interface Written {
+  streamId: string;
+  payloads: unknown[];
+}
+
+/** The columns of one new stream's batch; `payloads` as the version being called takes them. */
+function columns(streamId: string, payloads: unknown[], asPayloads: (texts: string[]) => unknown): unknown[] {
+  const texts = payloads.map((payload) => JSON.stringify(payload));
+  return [
+    [streamId],
+    [-1],
+    [],
+    payloads.map(() => randomUUID()),
+    payloads.map(() => streamId),
+    payloads.map((_, version) => version),
+    payloads.map(() => 'Written'),
+    asPayloads(texts),
+    asPayloads(texts.map((text) => `{"echo":${text}}`)),
+    payloads.map(() => 'application/json'),
+  ];
+}
+
+/** How the gateway calls the function since migration 005: payloads as JSON arrays. */
+async function appendAsThisRelease(streamId: string, payloads: unknown[]): Promise<Written> {
+  const { rows } = await store.pool.query<{ first_position: string | null }>(
+    appendCall(tables),
+    columns(streamId, payloads, (texts) => `[${texts.join(',')}]`),
+  );
+  expect(rows[0]!.first_position).not.toBeNull();
+  return { streamId, payloads };
+}
+
+/** How a gateway of an earlier release calls it, during a rolling upgrade: payloads as jsonb[]. */
+async function appendAsEarlierRelease(streamId: string, payloads: unknown[]): Promise<Written> {
+  const { rows } = await store.pool.query<{ first_position: string | null }>(
+    `SELECT first_position FROM ${tables.appendFunction}(
+       $1::text[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])`,
+    columns(streamId, payloads, (texts) => texts),
+  );
+  expect(rows[0]!.first_position).not.toBeNull();
+  return { streamId, payloads };
+}
+
+it('stores payloads as given, from gateways of this release and of the one before, in one gapless log', async () => {
+  const written = [
+    await appendAsThisRelease('this-1', PAYLOADS),
+    await appendAsEarlierRelease('earlier-1', PAYLOADS),
+    await appendAsThisRelease('this-2', [...PAYLOADS].reverse()),
+    await appendAsEarlierRelease('earlier-2', [PAYLOADS[0]]),
+  ];
+
+  const { rows } = await store.pool.query<{ position: string; stream_id: string; version: number; data: unknown; metadata: unknown }>(
+    `SELECT position, stream_id, version, data, metadata FROM ${tables.events} ORDER BY position`,
+  );
+  const expected = written.flatMap(({ streamId, payloads }) =>
+    payloads.map((payload, version) => ({ stream_id: streamId, version, data: payload, metadata: { echo: payload } })),
+  );
+  expect(rows.map(({ position: _position, ...row }) => row)).toEqual(expected);
+  expect(rows.map((row) => Number(row.position))).toEqual(expected.map((_, index) => index + 1));
+  const { rows: head } = await store.pool.query<{ position: string }>(`SELECT position FROM ${tables.head}`);
+  expect(Number(head[0]!.position)).toBe(expected.length);
+});
