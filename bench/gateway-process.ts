@@ -39,6 +39,22 @@ export interface GatewayProcessOptions {
   inspect?: boolean;
 }
 
+/** Gateways started and not yet stopped, so that an interrupted bench stops them too. */
+const running = new Set<ChildProcess>();
+
+/** Stops every gateway still running (SIGTERM, as an operator would). */
+export function stopRunningGateways(): Promise<void> {
+  return Promise.all([...running].map(stopChild)).then(() => undefined);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 export async function startGatewayProcess(databaseUrl: string, { env = {}, inspect = false }: GatewayProcessOptions = {}): Promise<GatewayProcess> {
   const inspectFlags = inspect ? ['--inspect=127.0.0.1:0'] : [];
   const child: ChildProcess = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...inspectFlags, '--import', 'tsx', 'src/main.ts'], {
@@ -46,6 +62,8 @@ export async function startGatewayProcess(databaseUrl: string, { env = {}, inspe
     env: { ...process.env, ...GATEWAY_ENV, ...env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -66,10 +84,6 @@ export async function startGatewayProcess(databaseUrl: string, { env = {}, inspe
         ? devtoolsCommand(inspectorUrl, 'HeapProfiler.collectGarbage')
         : Promise.reject(new Error('start the gateway with inspect: true to collect its garbage')),
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }

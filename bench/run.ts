@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
+import { startGatewayProcess, stopRunningGateways, type GatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOutScenarios, measureIdleMemory, runFanOut, type FanOutResult } from './fan-out.js';
@@ -145,6 +145,25 @@ async function persistentSuite(adminUrl: string, appendRows: readonly Row[]) {
   }
 }
 
+/**
+ * An interrupted bench (Ctrl-C, kill) stops its gateways and its PostgreSQL
+ * first: left running, they would load the machine under the next run.
+ */
+let interrupted = false;
+
+function stopEverythingOnSignal(stop: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the gateways and PostgreSQL of this run`);
+      // The scenario under way fails as its servers go; that is expected now, and must not end the process before they are stopped.
+      process.on('uncaughtException', () => undefined);
+      process.on('unhandledRejection', () => undefined);
+      interrupted = true;
+      void stop().finally(() => process.exit(130));
+    });
+  }
+}
+
 async function main(): Promise<void> {
   let dataDir: string | undefined;
   let stopNode = async () => undefined as void;
@@ -157,6 +176,11 @@ async function main(): Promise<void> {
     adminUrl = node.adminUrl;
     stopNode = node.stop;
   }
+  stopEverythingOnSignal(async () => {
+    await stopRunningGateways();
+    await stopNode();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
   try {
     const report: Record<string, unknown> = {
       when: new Date().toISOString(),
@@ -180,6 +204,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (interrupted) return;
   console.error(error);
   process.exit(1);
 });
