@@ -38,6 +38,7 @@ import { replayParked } from './replay-parked.js';
 import { saveSubscription } from './save-subscription.js';
 import { storeStats } from './store-stats.js';
 import { streamVersions } from './stream-versions.js';
+import { readStreamPages, type StreamPageRequest } from './read-stream-pages.js';
 import { storeTables, type StoreTables } from './tables.js';
 import type {
   AppendOutcome,
@@ -97,6 +98,11 @@ export class EventStore {
   /** `fromLeader` for readers that must see every commit at once (subscriptions), whatever replicas lag. */
   readStream(options: ReadStreamOptions, { fromLeader = false } = {}): Promise<Page<RecordedEvent>> {
     return this.onReader((db) => readStream(db, this.tables, options), fromLeader);
+  }
+
+  /** Forward pages of many streams in one query, in the order asked. */
+  readStreamPages(requests: readonly StreamPageRequest[], { fromLeader = false } = {}): Promise<Page<RecordedEvent>[]> {
+    return this.onReader((db) => readStreamPages(db, this.tables, requests), fromLeader);
   }
 
   /** `fromLeader` for readers that must see every commit at once (the tailer), whatever replicas lag. */

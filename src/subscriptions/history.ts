@@ -1,5 +1,7 @@
 import type { EventStore } from '../store/event-store.js';
-import type { RecordedEvent } from '../store/types.js';
+import type { ReadAllOptions } from '../store/read-all.js';
+import type { StreamPageRequest } from '../store/read-stream-pages.js';
+import type { Page, RecordedEvent } from '../store/types.js';
 import { compileFilter, type Selection } from './selection.js';
 
 /**
@@ -32,19 +34,35 @@ function sqlPrefilter(pattern: Record<string, unknown>) {
   };
 }
 
+/** Where history pages come from. */
+export interface PageSource {
+  /** Forward from `fromVersion` (inclusive) of one stream. */
+  streamPage(request: StreamPageRequest): Promise<Page<RecordedEvent>>;
+  /** Forward through the global log, filtered. */
+  logPage(options: ReadAllOptions): Promise<Page<RecordedEvent>>;
+}
+
 /**
- * Reads what a selection wants from the database, after a key: replay, and catch-up after a slow consumer.
- * From the leader, as the tailer: a replica's history may end short of where the live feed
- * begins, and the subscriber would join live across a gap.
+ * Pages read one query each, from the leader: a replica's history may end
+ * short of where the live feed begins, and a subscriber would join live
+ * across a gap.
  */
-export function historyReader(store: EventStore, selection: Selection): HistoryReader {
-  const exact = compileFilter(selection);
+export function leaderPages(store: EventStore): PageSource {
   const fromLeader = { fromLeader: true };
+  return {
+    streamPage: ({ streamId, fromVersion, limit }) => store.readStream({ streamId, direction: 'forward', fromVersion, limit }, fromLeader),
+    logPage: (options) => store.readAll(options, fromLeader),
+  };
+}
+
+/** Reads what a selection wants from the database, after a key: replay, and catch-up after a slow consumer. */
+export function historyReader(pages: PageSource, selection: Selection): HistoryReader {
+  const exact = compileFilter(selection);
   return async (afterKey, limit) => {
     const page =
       selection.kind === 'stream'
-        ? await store.readStream({ streamId: selection.streamId, direction: 'forward', fromVersion: afterKey + 1, limit }, fromLeader)
-        : await store.readAll({
+        ? await pages.streamPage({ streamId: selection.streamId, fromVersion: afterKey + 1, limit })
+        : await pages.logPage({
             direction: 'forward',
             fromPosition: afterKey + 1,
             eventTypes: selection.kind === 'type' ? [selection.eventType] : undefined,
@@ -52,7 +70,7 @@ export function historyReader(store: EventStore, selection: Selection): HistoryR
             ...(selection.kind === 'pattern' ? sqlPrefilter(selection.pattern) : {}),
             ...(selection.kind === 'payload' ? { dataContains: selection.payload } : {}),
             limit,
-          }, fromLeader);
+          });
     const last = page.items[page.items.length - 1];
     return {
       events: exact ? page.items.filter(exact) : page.items,

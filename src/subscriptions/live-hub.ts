@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
 import { FanOutIndex } from './fan-out-index.js';
-import { historyReader } from './history.js';
+import { batchedLeaderPages } from './batched-pages.js';
+import { historyReader, type PageSource } from './history.js';
 import { SELECTION_KINDS, type Selection, type SelectionKind } from './selection.js';
 import { Subscriber } from './subscriber.js';
 import { Tailer } from './tailer.js';
@@ -29,6 +30,7 @@ export interface LiveHubOptions {
 export class LiveHub {
   private readonly index = new FanOutIndex();
   private readonly tailer: Tailer;
+  private readonly pages: PageSource;
   private readonly counts = new Map<SelectionKind, number>(SELECTION_KINDS.map((kind) => [kind, 0]));
   private joining = 0;
   /**
@@ -49,6 +51,7 @@ export class LiveHub {
   );
 
   constructor(private readonly options: LiveHubOptions) {
+    this.pages = batchedLeaderPages(options.store);
     this.tailer = new Tailer({
       store: options.store,
       index: this.index,
@@ -76,7 +79,7 @@ export class LiveHub {
       const subscriber = new Subscriber({
         selection,
         startAfter: await this.startKey(selection, start),
-        history: historyReader(store, selection),
+        history: historyReader(this.pages, selection),
         capacity: subscriberCapacity,
         onClose: (closed) => this.release(closed),
         onError: (error) => log(`subscription to store ${store.id} failed: ${(error as Error).message}`),

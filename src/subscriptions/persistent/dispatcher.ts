@@ -1,6 +1,6 @@
 import type { EventStore } from '../../store/event-store.js';
 import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent-types.js';
-import { historyReader } from '../history.js';
+import { historyReader, leaderPages } from '../history.js';
 import type { Consumer } from './consumer.js';
 import { deliverySlots } from './delivery-slots.js';
 import { LogReadAhead } from './log-read-ahead.js';
@@ -48,7 +48,7 @@ export class Dispatcher {
     const { subscription, store } = options;
     this.name = subscription.name;
     this.settings = subscription;
-    this.readAhead = new LogReadAhead(historyReader(store, selectionOf(subscription)), subscription.readPosition);
+    this.readAhead = new LogReadAhead(historyReader(leaderPages(store), selectionOf(subscription)), subscription.readPosition);
   }
 
   get consumerCount(): number {
