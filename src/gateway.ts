@@ -79,9 +79,11 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     // Runs after the sockets closed (stops run in reverse): what their consumers held goes back before the pools close.
     stops.push(() => persistent.stop());
 
+    let gossip: Gossip | undefined;
     const { server, stopWebSockets } = createGatewayServer({
       schema: buildSchema(),
       services: { stores, cluster, live, persistent, limits: config.limits },
+      gossip: () => gossip,
       log,
       ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection },
     });
@@ -102,8 +104,9 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     const url = `http://${config.host}:${port}/graphql`;
     log.info(`serving ${url} (stores: ${config.stores.join(', ')})`);
     cluster.gateways.address = `http://${advertisedHost(config.host)}:${port}/graphql`;
-    const gossip = await startClusterGossip(config, cluster.gateways, log.info);
-    if (gossip) stops.push(() => gossip.stop());
+    gossip = await startClusterGossip(config, cluster.gateways, log.info);
+    const started = gossip;
+    if (started) stops.push(() => started.stop());
     return { url, port, stores, cluster, live, persistent, gossip, stop: stopAll };
   } catch (error) {
     await stopAll();

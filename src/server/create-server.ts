@@ -9,12 +9,15 @@ import { errorMasking } from './use-error-masking.js';
 import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
+import type { Gossip } from '../cluster/gossip/gossip.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 
 export interface ServerOptions {
   schema: GraphQLSchema;
   services: GatewayServices;
+  /** The gateway's gossip, once started (it starts after the server listens); for /metrics. */
+  gossip?: () => Gossip | undefined;
   log: Logger;
   ws?: GraphQLWsOptions;
 }
@@ -30,7 +33,7 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, log, ws }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, gossip = () => undefined, log, ws }: ServerOptions): GatewayServer {
   const masking = errorMasking(log);
   const yoga = createYoga({
     schema,
@@ -47,7 +50,7 @@ export function createGatewayServer({ schema, services, log, ws }: ServerOptions
     context: (initial) => createContext(services, initial),
     maskedErrors: masking,
     logging: false,
-    plugins: [useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics(services.live), useInputErrorCodes()],
+    plugins: [useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes()],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   const server = createServer(graphqlPostListener(yoga as never, maskError, log));

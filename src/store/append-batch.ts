@@ -5,6 +5,12 @@ import { planAppends, type AppendPlan, type AppendState, type PlannedEvent } fro
 import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendOutcome, AppendRequest, RecordedEvent } from './types.js';
 
+/** What this gateway committed to a store since it started; read by /metrics. */
+export interface AppendCounters {
+  events: number;
+  batches: number;
+}
+
 /** Another gateway changing the same streams between read and write makes a batch replan; this bounds that. */
 const MAX_ATTEMPTS = 20;
 
@@ -25,6 +31,7 @@ export async function appendBatch(
   tables: StoreTables,
   requests: AppendRequest[],
   cache: StreamVersionCache,
+  counters: AppendCounters,
 ): Promise<AppendOutcome[]> {
   for (let attempt = 1; ; attempt++) {
     const optimistic = attempt === 1;
@@ -35,6 +42,8 @@ export async function appendBatch(
       const written = await writePlan(db, tables, plan);
       if (written) {
         for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
+        counters.batches++;
+        counters.events += plan.events.length;
         return outcomesOf(plan, written);
       }
       cache.forget(plan.assumedVersions.keys());

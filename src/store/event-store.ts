@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Cluster, ReadConsistency } from '../cluster/cluster.js';
 import { ackEvents } from './ack-events.js';
-import { appendBatch } from './append-batch.js';
+import { appendBatch, type AppendCounters } from './append-batch.js';
 import { claimDue, type ClaimDueRequest, type DueClaim } from './claim-due.js';
 import { claimFresh, type ClaimFreshRequest } from './claim-fresh.js';
 import { deleteSnapshot } from './delete-snapshot.js';
@@ -62,6 +62,8 @@ export class EventStore {
   readonly tables: StoreTables;
   private readonly committer: GroupCommitter<AppendRequest, AppendOutcome>;
   private readonly versionCache = new StreamVersionCache();
+  /** Shared with every view of this store (readingFromLeader). */
+  readonly appended: AppendCounters = { events: 0, batches: 0 };
   private readonly consistency: ReadConsistency = 'any';
   private leaderReads: EventStore | undefined;
 
@@ -137,7 +139,7 @@ export class EventStore {
    * requests keep that check for any later attempt (the committer may resend them one by one).
    */
   private commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {
-    return this.cluster.write((db) => appendBatch(db, this.tables, requests, this.versionCache), {
+    return this.cluster.write((db) => appendBatch(db, this.tables, requests, this.versionCache, this.appended), {
       prepareRetry: () => {
         for (const event of requests.flatMap((request) => request.events)) event.idGenerated = false;
       },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterOf, waitForCluster } from '../support/cluster-queries.js';
 import { freeUdpPort } from '../support/free-udp-port.js';
+import { scrapeMetrics } from '../support/metrics.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 const SECRET = 'gossip-test-secret';
@@ -37,6 +38,17 @@ describe('gateways gossiping to each other over UDP', () => {
       expect(peer).toMatchObject({ id: other.gateway.cluster.gateways.id, address: other.url, self: false });
       expect(Date.parse(peer!.startedAt)).toBeLessThanOrEqual(Date.parse(peer!.lastSeen));
       expect(peer!.nodes.map((node) => node.role)).toEqual(['LEADER']);
+    }
+  });
+
+  it('count in /metrics the packets they sent and took, and none dropped', async () => {
+    for (const gw of [first, second]) {
+      const { samples } = await scrapeMetrics(gw.origin);
+      expect(samples.get('gater_gossip_packets_sent_total')).toBeGreaterThan(0);
+      expect(samples.get('gater_gossip_packets_accepted_total')).toBeGreaterThan(0);
+      for (const reason of ['malformed', 'forged', 'stale', 'replayed']) {
+        expect(samples.get(`gater_gossip_packets_dropped_total{reason="${reason}"}`)).toBe(0);
+      }
     }
   });
 
