@@ -5,30 +5,43 @@ import type { StreamPageRequest } from '../store/read-stream-pages.js';
 import type { Page, RecordedEvent } from '../store/types.js';
 import type { PageSource } from './history.js';
 
+/** Most events one batched query may answer with; a batch holds as many streams' pages as fit. */
+const MAX_EVENTS_PER_QUERY = 50_000;
+
+type PageOrError = Page<RecordedEvent> | Error;
+
 /**
  * History pages of a store's live subscriptions, gathered per tick. A client
  * opening thousands of subscriptions at once reads their first pages in a few
  * queries instead of queueing one query each for the connection pool, where
- * waits time out under load. Stream pages go in one query per batch; log
- * pages asked for alike (all of `$all` from the head, say) are read once.
- * From the leader, as `leaderPages`.
+ * waits time out under load. Stream pages go in shared queries; log pages
+ * asked for alike (all of `$all` from the head, say) are read once. From the
+ * leader, as `leaderPages`.
  */
-export function batchedLeaderPages(store: EventStore): PageSource {
+export function batchedLeaderPages(store: EventStore, pageSize: number): PageSource {
   const fromLeader = { fromLeader: true };
-  const streamPages = new DataLoader<StreamPageRequest, Page<RecordedEvent>>((requests) => store.readStreamPages(requests, fromLeader), {
-    cache: false,
-    // A page may hold a subscriber's whole buffer; this keeps one answer to a few hundred thousand events.
-    maxBatchSize: 200,
-  });
+  const streamPages = new DataLoader<StreamPageRequest, Page<RecordedEvent>>(
+    // A batch that fails as a whole is read again page by page, so that one bad read ends only its own subscription.
+    (requests) =>
+      store.readStreamPages(requests, fromLeader).catch(() =>
+        Promise.all(
+          requests.map(
+            ({ streamId, fromVersion, limit }): Promise<PageOrError> =>
+              store.readStream({ streamId, direction: 'forward', fromVersion, limit }, fromLeader).catch((error: Error) => error),
+          ),
+        ),
+      ),
+    { cache: false, maxBatchSize: Math.max(1, Math.min(1_000, Math.floor(MAX_EVENTS_PER_QUERY / (pageSize + 1)))) },
+  );
   const logPages = new DataLoader<ReadAllOptions, Page<RecordedEvent>>(
     (requests) => {
-      const reads = new Map<string, Promise<Page<RecordedEvent>>>();
+      const reads = new Map<string, Promise<PageOrError>>();
       return Promise.all(
         requests.map((options) => {
           const key = JSON.stringify(options);
           let read = reads.get(key);
-          if (!read) reads.set(key, (read = store.readAll(options, fromLeader)));
-          return read.catch((error: Error) => error);
+          if (!read) reads.set(key, (read = store.readAll(options, fromLeader).catch((error: Error) => error)));
+          return read;
         }),
       );
     },

@@ -14,6 +14,8 @@ export interface StartPoint {
   fromPosition?: number;
 }
 
+const DEFAULT_SUBSCRIBER_CAPACITY = 1024;
+
 export interface LiveHubOptions {
   store: EventStore;
   connect: () => Promise<pg.Client>;
@@ -51,7 +53,7 @@ export class LiveHub {
   );
 
   constructor(private readonly options: LiveHubOptions) {
-    this.pages = batchedLeaderPages(options.store);
+    this.pages = batchedLeaderPages(options.store, options.subscriberCapacity ?? DEFAULT_SUBSCRIBER_CAPACITY);
     this.tailer = new Tailer({
       store: options.store,
       index: this.index,
@@ -70,7 +72,7 @@ export class LiveHub {
   }
 
   async subscribe(selection: Selection, start: StartPoint): Promise<Subscriber> {
-    const { store, subscriberCapacity = 1024, log } = this.options;
+    const { store, subscriberCapacity = DEFAULT_SUBSCRIBER_CAPACITY, log } = this.options;
     this.joining++;
     try {
       // The tailer's head must be read before this subscriber's history, or
