@@ -41,21 +41,31 @@ export interface GatewayProcessOptions {
 
 /** Gateways started and not yet stopped, so that an interrupted bench stops them too. */
 const running = new Set<ChildProcess>();
+let stoppingAll = false;
+/** A gateway that has not exited this long after SIGTERM is killed. */
+const STOP_GRACE_MS = 10_000;
 
-/** Stops every gateway still running (SIGTERM, as an operator would). */
+/** Stops every gateway still running, and refuses to start more: the scenario under way may still try. */
 export function stopRunningGateways(): Promise<void> {
+  stoppingAll = true;
   return Promise.all([...running].map(stopChild)).then(() => undefined);
 }
 
+/** SIGTERM, as an operator would; SIGKILL if it is still there after the grace period. */
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
 
 export async function startGatewayProcess(databaseUrl: string, { env = {}, inspect = false }: GatewayProcessOptions = {}): Promise<GatewayProcess> {
+  if (stoppingAll) throw new Error('the bench is stopping: no gateway is started');
   const inspectFlags = inspect ? ['--inspect=127.0.0.1:0'] : [];
   const child: ChildProcess = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...inspectFlags, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,

@@ -145,12 +145,12 @@ async function persistentSuite(adminUrl: string, appendRows: readonly Row[]) {
   }
 }
 
+let interrupted = false;
+
 /**
  * An interrupted bench (Ctrl-C, kill) stops its gateways and its PostgreSQL
  * first: left running, they would load the machine under the next run.
  */
-let interrupted = false;
-
 function stopEverythingOnSignal(stop: () => Promise<void>): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -159,7 +159,9 @@ function stopEverythingOnSignal(stop: () => Promise<void>): void {
       process.on('uncaughtException', () => undefined);
       process.on('unhandledRejection', () => undefined);
       interrupted = true;
-      void stop().finally(() => process.exit(130));
+      stop()
+        .catch((error: Error) => console.error(`while stopping: ${error.message}`))
+        .finally(() => process.exit(130));
     });
   }
 }

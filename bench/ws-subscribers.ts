@@ -20,7 +20,9 @@ export class SubscriberFleet {
     sockets: number,
   ) {
     for (let i = 0; i < sockets; i++) {
-      this.clients.push(createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 }));
+      this.clients.push(
+        createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, onNonLazyError: (error) => this.failed(error) }),
+      );
     }
   }
 
@@ -33,12 +35,22 @@ export class SubscriberFleet {
           { query: SUBSCRIBE, variables: { streamId } },
           {
             next: (result) => this.record(result as { data?: { byStream?: { data?: { sentAt?: number } } } }),
-            error: (error) => console.error('subscription failed', error),
+            error: (error) => this.failed(error),
             complete: () => undefined,
           },
         ),
       );
     });
+  }
+
+  private readonly failures = new Map<string, number>();
+
+  /** Thousands of subscriptions fail alike when a socket goes: each kind of failure is printed once. */
+  private failed(error: unknown): void {
+    const why = describeFailure(error);
+    const seen = this.failures.get(why) ?? 0;
+    this.failures.set(why, seen + 1);
+    if (seen === 0) console.error(`subscription failed: ${why} (further failures like it are not printed)`);
   }
 
   private record(result: { data?: { byStream?: { data?: { sentAt?: number } } } }): void {
@@ -71,4 +83,13 @@ export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** graphql-ws fails a subscription with GraphQL errors, a CloseEvent, or an Error. */
+function describeFailure(error: unknown): string {
+  if (Array.isArray(error)) return error.map((each: { message?: string }) => each.message).join('; ');
+  if (error instanceof Error) return error.message;
+  const { code, reason } = error as { code?: number; reason?: string };
+  if (typeof code === 'number') return `the socket closed (${code}${reason ? ` ${reason}` : ''})`;
+  return String(error);
 }
