@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { appendCall } from '../../src/store/append-batch.js';
+import { EARLIER_RELEASES, THIS_RELEASE, type AppendFunctionCall } from '../support/append-function-calls.js';
 import { useMigratedStore } from '../support/migrated-store.js';
 
 const store = useMigratedStore('versions');
@@ -21,7 +21,7 @@ interface Written {
 }
 
 /** The columns of one new stream's batch; `payloads` as the version being called takes them. */
-function columns(streamId: string, payloads: unknown[], asPayloads: (texts: string[]) => unknown): unknown[] {
+function columns(streamId: string, payloads: unknown[], asPayloads: AppendFunctionCall['payloads']): unknown[] {
   const texts = payloads.map((payload) => JSON.stringify(payload));
   return [
     [streamId],
@@ -37,33 +37,19 @@ function columns(streamId: string, payloads: unknown[], asPayloads: (texts: stri
   ];
 }
 
-/** How the gateway calls the function since migration 005: payloads as JSON arrays. */
-async function appendAsThisRelease(streamId: string, payloads: unknown[]): Promise<Written> {
-  const { rows } = await store.pool.query<{ first_position: string | null }>(
-    appendCall(tables),
-    columns(streamId, payloads, (texts) => `[${texts.join(',')}]`),
-  );
-  expect(rows[0]!.first_position).not.toBeNull();
-  return { streamId, payloads };
-}
-
-/** How a gateway of an earlier release calls it, during a rolling upgrade: payloads as jsonb[]. */
-async function appendAsEarlierRelease(streamId: string, payloads: unknown[]): Promise<Written> {
-  const { rows } = await store.pool.query<{ first_position: string | null }>(
-    `SELECT first_position FROM ${tables.appendFunction}(
-       $1::text[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])`,
-    columns(streamId, payloads, (texts) => texts),
-  );
+/** Appends one new stream's events through one way of calling the function. */
+async function appendThrough(call: AppendFunctionCall, streamId: string, payloads: unknown[]): Promise<Written> {
+  const { rows } = await store.pool.query<{ first_position: string | null }>(call.sql(tables), columns(streamId, payloads, call.payloads));
   expect(rows[0]!.first_position).not.toBeNull();
   return { streamId, payloads };
 }
 
 it('stores payloads as given, from gateways of this release and of the one before, in one gapless log', async () => {
   const written = [
-    await appendAsThisRelease('this-1', PAYLOADS),
-    await appendAsEarlierRelease('earlier-1', PAYLOADS),
-    await appendAsThisRelease('this-2', [...PAYLOADS].reverse()),
-    await appendAsEarlierRelease('earlier-2', [PAYLOADS[0]]),
+    await appendThrough(THIS_RELEASE, 'this-1', PAYLOADS),
+    await appendThrough(EARLIER_RELEASES, 'earlier-1', PAYLOADS),
+    await appendThrough(THIS_RELEASE, 'this-2', [...PAYLOADS].reverse()),
+    await appendThrough(EARLIER_RELEASES, 'earlier-2', [PAYLOADS[0]]),
   ];
 
   const { rows } = await store.pool.query<{ position: string; stream_id: string; version: number; data: unknown; metadata: unknown }>(

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { migrations } from '../../src/store/migrations/index.js';
+import { storeTables } from '../../src/store/tables.js';
+
+/**
+ * The SQL of every released migration, as a digest, for a store named
+ * "pinned". A database that applied a migration never applies it again, so
+ * a changed text would make new stores differ from old ones: change the
+ * schema with a new migration instead, and pin its digest here once it ships.
+ */
+const RELEASED: Record<number, string> = {
+  1: 'b3ede39128a1bdbf47310189c99194802fbe12e031154d669925f13e78c251d6',
+  2: '0c78b21b0985cefcd6b7ee2b255fc5462139dbaf770f80fcb8c33d876221959a',
+  3: '80df227827ba51a435f151b3f89cbfadd4afea12160d4e9d09f425f21b2e439e',
+  4: '28cbc42daad2bdc379e510f2d36d71dc2daf87b2d49966bd6c803c8f653460c7',
+  5: '93727d22985ae1ea45d4409eceaa8afdc27cdfff3fa8554cdd01b46a539e513b',
+};
+
+it('leaves the SQL of every released migration as it shipped', () => {
+  const tables = storeTables('pinned');
+  const digests = Object.fromEntries(
+    migrations
+      .filter((migration) => migration.version in RELEASED)
+      .map((migration) => [migration.version, createHash('sha256').update(migration.sql(tables)).digest('hex')]),
+  );
+  expect(digests).toEqual(RELEASED);
+});
