@@ -90,6 +90,9 @@ export class PostgresNode implements ClusterNode {
       connectionTimeoutMillis: this.timeoutMs,
       keepAlive: true,
     });
+    // Until its caller listens for a loss (and after it lets go, while the session closes) a terminated
+    // session would emit 'error' to no one, which crashes the process.
+    client.on('error', () => undefined);
     client.once('end', () => this.sessions.delete(client));
     this.sessions.add(client);
     try {
