@@ -55,6 +55,19 @@ import type {
 
 /** Events per group-commit transaction; large enough to amortise, small enough to keep latency flat. */
 const MAX_BATCH_EVENTS = 5_000;
+/**
+ * Payload per group-commit transaction. A batch travels as one statement whose
+ * payloads are single strings; unbounded, large events would make them too
+ * long for the gateway to build (and the transaction heavy to hold).
+ */
+const MAX_BATCH_PAYLOAD_BYTES = 64 * 2 ** 20;
+
+/** Characters of JSON an append carries: bytes for ASCII, a bound close enough otherwise. */
+function payloadBytes(request: AppendRequest): number {
+  let bytes = 0;
+  for (const event of request.events) bytes += event.dataJson.length + event.metadataJson.length;
+  return bytes;
+}
 
 
 /** One store: its operations, bound to its tables and routed through the cluster. */
@@ -76,6 +89,8 @@ export class EventStore {
       commit: (requests) => this.commit(requests),
       sizeOf: (request) => request.events.length,
       maxBatchSize: MAX_BATCH_EVENTS,
+      bytesOf: payloadBytes,
+      maxBatchBytes: MAX_BATCH_PAYLOAD_BYTES,
     });
   }
 

@@ -1,6 +1,7 @@
 interface Pending<Request, Outcome> {
   request: Request;
   size: number;
+  bytes: number;
   resolve: (outcome: Outcome) => void;
   reject: (error: unknown) => void;
 }
@@ -12,6 +13,10 @@ export interface GroupCommitOptions<Request, Outcome> {
   sizeOf: (request: Request) => number;
   /** A batch closes once it holds this much. */
   maxBatchSize: number;
+  /** How many bytes one request carries (its payloads); with `maxBatchBytes`, a second bound. */
+  bytesOf?: (request: Request) => number;
+  /** A batch closes once it carries this many bytes, however few requests it holds. */
+  maxBatchBytes?: number;
 }
 
 /**
@@ -28,7 +33,7 @@ export class GroupCommitter<Request, Outcome> {
 
   submit(request: Request): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, size: this.options.sizeOf(request), resolve, reject });
+      this.queue.push({ request, size: this.options.sizeOf(request), bytes: this.options.bytesOf?.(request) ?? 0, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -42,12 +47,17 @@ export class GroupCommitter<Request, Outcome> {
     }
   }
 
+  /** The queue's first requests, as many as fit both bounds; the first one always, however large. */
   private takeBatch(): Pending<Request, Outcome>[] {
+    const { maxBatchSize, maxBatchBytes = Infinity } = this.options;
     let size = 0;
+    let bytes = 0;
     let count = 0;
-    while (count < this.queue.length && (count === 0 || size + this.queue[count]!.size <= this.options.maxBatchSize)) {
-      size += this.queue[count]!.size;
-      count++;
+    for (; count < this.queue.length; count++) {
+      const next = this.queue[count]!;
+      if (count > 0 && (size + next.size > maxBatchSize || bytes + next.bytes > maxBatchBytes)) break;
+      size += next.size;
+      bytes += next.bytes;
     }
     return this.queue.splice(0, count);
   }

@@ -4,6 +4,7 @@ import { GroupCommitter } from '../../src/store/group-commit.js';
 interface Request {
   name: string;
   size: number;
+  bytes?: number;
 }
 
 function deferred<T = void>() {
@@ -23,7 +24,7 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
  * A fake commit that records each batch and waits until the test releases it.
  * Outcomes are `${name}:ok`; a batch holding a request named `poison*` fails as a whole.
  */
-function controlledCommitter(maxBatchSize = 100) {
+function controlledCommitter(maxBatchSize = 100, maxBatchBytes?: number) {
   const batches: string[][] = [];
   const gates: ReturnType<typeof deferred<void>>[] = [];
   let inFlight = 0;
@@ -31,6 +32,8 @@ function controlledCommitter(maxBatchSize = 100) {
   const committer = new GroupCommitter<Request, string>({
     sizeOf: (request) => request.size,
     maxBatchSize,
+    bytesOf: (request) => request.bytes ?? 0,
+    maxBatchBytes,
     commit: async (requests) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -107,6 +110,17 @@ describe('GroupCommitter', () => {
     }
     await fake.releaseAll();
     expect(fake.batches).toEqual([['first'], ['a', 'b', 'c'], ['d'], ['e', 'f']]);
+    await Promise.all(outcomes);
+  });
+
+  it('also closes a batch before its payloads would exceed maxBatchBytes, and sends an oversized one alone', async () => {
+    const fake = controlledCommitter(100, 100);
+    const outcomes = [fake.committer.submit(req('first'))];
+    for (const [name, bytes] of [['a', 40], ['b', 40], ['c', 40], ['huge', 500], ['d', 10]] as const) {
+      outcomes.push(fake.committer.submit({ name, size: 1, bytes }));
+    }
+    await fake.releaseAll();
+    expect(fake.batches).toEqual([['first'], ['a', 'b'], ['c'], ['huge'], ['d']]);
     await Promise.all(outcomes);
   });
 
