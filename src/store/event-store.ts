@@ -29,6 +29,7 @@ import { readAll, type ReadAllOptions } from './read-all.js';
 import { readParked, type ReadParkedOptions } from './read-parked.js';
 import { readSnapshots } from './read-snapshots.js';
 import { readStream, type ReadStreamOptions } from './read-stream.js';
+import { readStreamPages, type StreamPageRequest } from './read-stream-pages.js';
 import { recordSnapshot } from './record-snapshot.js';
 import { registerConsumer } from './register-consumer.js';
 import { releaseConsumer } from './release-consumer.js';
@@ -38,7 +39,6 @@ import { replayParked } from './replay-parked.js';
 import { saveSubscription } from './save-subscription.js';
 import { storeStats } from './store-stats.js';
 import { streamVersions } from './stream-versions.js';
-import { readStreamPages, type StreamPageRequest } from './read-stream-pages.js';
 import { storeTables, type StoreTables } from './tables.js';
 import type {
   AppendOutcome,
