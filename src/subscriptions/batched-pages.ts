@@ -3,7 +3,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { ReadAllOptions } from '../store/read-all.js';
 import type { StreamPageRequest } from '../store/read-stream-pages.js';
 import type { Page, RecordedEvent } from '../store/types.js';
-import type { PageSource } from './history.js';
+import { leaderPages, type PageSource } from './history.js';
 
 /** Most events one batched query may answer with; a batch holds as many streams' pages as fit. */
 const MAX_EVENTS_PER_QUERY = 50_000;
@@ -19,18 +19,13 @@ type PageOrError = Page<RecordedEvent> | Error;
  * leader, as `leaderPages`.
  */
 export function batchedLeaderPages(store: EventStore, pageSize: number): PageSource {
-  const fromLeader = { fromLeader: true };
+  const alone = leaderPages(store);
   const streamPages = new DataLoader<StreamPageRequest, Page<RecordedEvent>>(
     // A batch that fails as a whole is read again page by page, so that one bad read ends only its own subscription.
     (requests) =>
-      store.readStreamPages(requests, fromLeader).catch(() =>
-        Promise.all(
-          requests.map(
-            ({ streamId, fromVersion, limit }): Promise<PageOrError> =>
-              store.readStream({ streamId, direction: 'forward', fromVersion, limit }, fromLeader).catch((error: Error) => error),
-          ),
-        ),
-      ),
+      store
+        .readStreamPages(requests, { fromLeader: true })
+        .catch(() => Promise.all(requests.map((request): Promise<PageOrError> => alone.streamPage(request).catch((error: Error) => error)))),
     { cache: false, maxBatchSize: Math.max(1, Math.min(1_000, Math.floor(MAX_EVENTS_PER_QUERY / (pageSize + 1)))) },
   );
   const logPages = new DataLoader<ReadAllOptions, Page<RecordedEvent>>(
@@ -40,7 +35,7 @@ export function batchedLeaderPages(store: EventStore, pageSize: number): PageSou
         requests.map((options) => {
           const key = JSON.stringify(options);
           let read = reads.get(key);
-          if (!read) reads.set(key, (read = store.readAll(options, fromLeader).catch((error: Error) => error)));
+          if (!read) reads.set(key, (read = alone.logPage(options).catch((error: Error) => error)));
           return read;
         }),
       );
