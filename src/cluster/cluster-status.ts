@@ -5,7 +5,8 @@ import type { NodeState } from './node-health.js';
  * not healthy. UNAVAILABLE: no leader. SPLIT_BRAIN: more than one node claims
  * to lead.
  */
-export type ClusterStatus = 'HEALTHY' | 'DEGRADED' | 'UNAVAILABLE' | 'SPLIT_BRAIN';
+export const CLUSTER_STATUSES = ['HEALTHY', 'DEGRADED', 'UNAVAILABLE', 'SPLIT_BRAIN'] as const;
+export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
 
 /** A node that said it leads and is not DOWN still counts as a leader: one failed probe does not depose it. */
 export function claimsLeadership(state: NodeState): boolean {

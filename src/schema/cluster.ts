@@ -1,3 +1,4 @@
+import { CLUSTER_STATUSES } from '../cluster/cluster-status.js';
 import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
 import { clusterNodes, clusterState, watchCluster } from '../resolvers/cluster.js';
 import { builder } from './builder.js';
@@ -16,7 +17,7 @@ const ClusterStatus = builder.enumType('ClusterStatus', {
   description:
     'HEALTHY: one leader, every node healthy. DEGRADED: one leader, some node not healthy. ' +
     'UNAVAILABLE: no leader, writes fail. SPLIT_BRAIN: more than one node claims to lead, writes are refused.',
-  values: ['HEALTHY', 'DEGRADED', 'UNAVAILABLE', 'SPLIT_BRAIN'] as const,
+  values: CLUSTER_STATUSES,
 });
 
 const ClusterNodeType = builder.objectRef<NodeView>('ClusterNode').implement({

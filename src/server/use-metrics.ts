@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Cluster } from '../cluster/cluster.js';
-import { clusterStatus, type ClusterStatus } from '../cluster/cluster-status.js';
+import { CLUSTER_STATUSES, clusterStatus } from '../cluster/cluster-status.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
 import type { EventStore } from '../store/event-store.js';
 import type { LiveSubscriptions } from '../subscriptions/live-subscriptions.js';
@@ -15,8 +15,6 @@ export interface MetricSources {
   /** Gossip starts after the server listens, and not at all without a cluster secret. */
   gossip: () => Gossip | undefined;
 }
-
-const CLUSTER_STATUSES: readonly ClusterStatus[] = ['HEALTHY', 'DEGRADED', 'UNAVAILABLE', 'SPLIT_BRAIN'];
 
 function appendFamilies(stores: readonly EventStore[]): MetricFamily[] {
   return [
