@@ -74,7 +74,7 @@ export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput
     throw badUserInput('input.events', `an append takes at most ${maxEventsPerAppend} events, got ${input.events.length}`);
   }
   const events = input.events.map((event, index) => newEventOf(ctx, event, index));
-  const outcome = await storeCall(() => store.append({ streamId, expected, events }));
+  const outcome = await storeCall(() => store.log.append({ streamId, expected, events }));
   if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
     const field = `input.events[${outcome.index}].id`;
     if (outcome.existingVersion < 0) throw badUserInput(field, `event id ${outcome.eventId} appears twice in this append`);

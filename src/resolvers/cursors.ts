@@ -1,4 +1,4 @@
-import type { SnapshotKey } from '../store/types.js';
+import type { SnapshotKey } from '../store/snapshots/types.js';
 import { badUserInput } from './errors.js';
 import { checkText } from './validate.js';
 

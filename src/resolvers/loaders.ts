@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EventStore } from '../store/event-store.js';
-import type { RecordedEvent, RecordedSnapshot, SnapshotQuery, StoreStats } from '../store/types.js';
+import type { RecordedSnapshot, SnapshotQuery } from '../store/snapshots/types.js';
+import type { RecordedEvent, StoreStats } from '../store/types.js';
 
 /** Per-request batching: one query for every stream version (or event, snapshot, or stats) a request asks of one store. */
 export interface Loaders {
@@ -25,12 +26,12 @@ function perStore<T>(make: (store: EventStore) => T): (store: EventStore) => T {
 
 export function createLoaders(): Loaders {
   return {
-    streamVersion: perStore((store) => new DataLoader((ids: readonly string[]) => store.streamVersions(ids))),
-    eventById: perStore((store) => new DataLoader((ids: readonly string[]) => store.eventsById(ids))),
-    stats: perStore((store) => store.stats()),
+    streamVersion: perStore((store) => new DataLoader((ids: readonly string[]) => store.log.streamVersions(ids))),
+    eventById: perStore((store) => new DataLoader((ids: readonly string[]) => store.log.eventsById(ids))),
+    stats: perStore((store) => store.log.stats()),
     snapshot: perStore(
       (store) =>
-        new DataLoader((queries: readonly SnapshotQuery[]) => store.readSnapshots(queries), {
+        new DataLoader((queries: readonly SnapshotQuery[]) => store.snapshots.read(queries), {
           cacheKeyFn: (query) => JSON.stringify([query.sourceUuid, query.streamUuid, query.version]),
         }),
     ),

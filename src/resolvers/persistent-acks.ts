@@ -1,4 +1,4 @@
-import type { SettleOutcome } from '../store/persistent-types.js';
+import type { SettleOutcome } from '../store/persistent/types.js';
 import type { NackAction } from '../subscriptions/persistent/persistent-hub.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput, storeCall, subscriptionNotFound } from './errors.js';

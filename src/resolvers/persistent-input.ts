@@ -4,7 +4,7 @@ import type {
   StoredSubscription,
   SubscriptionDefinition,
   SubscriptionType,
-} from '../store/persistent-types.js';
+} from '../store/persistent/types.js';
 import { ALL_STREAMS } from '../subscriptions/persistent/selection-of.js';
 import { badUserInput } from './errors.js';
 import { checkJsonSize, checkName, checkNonNegative, checkStreamId } from './validate.js';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../store/types.js';
-import type { SubscriptionStatus } from '../store/persistent-types.js';
+import type { SubscriptionStatus } from '../store/persistent/types.js';
 import type { GatewayContext } from './context.js';
 import { decodeNumberCursor, encodeCursor, toConnection, type Connection } from './cursors.js';
 import { badUserInput, storeCall, subscriptionNotFound } from './errors.js';
@@ -16,7 +16,7 @@ interface NameArgs {
 export async function saveSubscription(ctx: GatewayContext, input: SaveSubscriptionInput): Promise<SubscriptionStatus> {
   const store = findStore(ctx, input.store);
   const { definition, settings } = subscriptionOf(input, ctx.limits);
-  const outcome = await storeCall(() => store.saveSubscription(definition, settings));
+  const outcome = await storeCall(() => store.persistent.save(definition, settings));
   if (!outcome.ok) {
     const { field, problem } = differingField(definition, outcome.existing);
     throw badUserInput(field, problem);
@@ -30,7 +30,7 @@ export async function saveSubscription(ctx: GatewayContext, input: SaveSubscript
 export function removeSubscription(ctx: GatewayContext, args: { store?: string | null; name: string }): Promise<boolean> {
   const store = findStore(ctx, args.store);
   const name = checkSubscriptionName('name', args.name);
-  return storeCall(() => store.removeSubscription(name));
+  return storeCall(() => store.persistent.remove(name));
 }
 
 export function listSubscriptions(ctx: GatewayContext, args: { store?: string | null }): Promise<SubscriptionStatus[]> {
@@ -46,7 +46,7 @@ export async function parkedEvents(
   const subscription = checkSubscriptionName('subscription', args.subscription);
   const limit = checkPageSize('first', args.first, ctx.limits);
   const afterPosition = args.after ? decodeNumberCursor('after', 'position', args.after) : 0;
-  const page = await storeCall(() => store.readParked({ subscription, afterPosition, limit }));
+  const page = await storeCall(() => store.persistent.readParked({ subscription, afterPosition, limit }));
   if (!page) throw subscriptionNotFound(subscription);
   return toConnection(page.items, page.hasMore, (event) => encodeCursor('position', event.position));
 }
@@ -55,7 +55,7 @@ export async function parkedEvents(
 export async function replayParked(ctx: GatewayContext, args: NameArgs): Promise<number> {
   const store = findStore(ctx, args.store);
   const subscription = checkSubscriptionName('subscription', args.subscription);
-  const replayed = await storeCall(() => store.replayParked(subscription));
+  const replayed = await storeCall(() => store.persistent.replayParked(subscription));
   if (replayed === null) throw subscriptionNotFound(subscription);
   return replayed;
 }

@@ -45,7 +45,7 @@ export async function streamEvents(
   const limit = checkPageSize('first', args.first, ctx.limits);
   const fromVersion = startOf('after', 'version', direction, checkNonNegative('fromVersion', args.fromVersion), args.after);
   if (fromVersion === null) return emptyConnection();
-  const page = await storeCall(() => store.readStream({ streamId, direction, fromVersion, limit }));
+  const page = await storeCall(() => store.log.readStream({ streamId, direction, fromVersion, limit }));
   return toConnection(page.items, page.hasMore, (event) => encodeCursor('version', event.version));
 }
 
@@ -65,7 +65,7 @@ export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promi
   const prefix = args.filter?.streamPrefix;
   const streamPrefix = prefix === null || prefix === undefined ? undefined : checkText('filter.streamPrefix', prefix);
   if (eventTypes?.length === 0) return emptyConnection();
-  const page = await storeCall(() => store.readAll({ direction, fromPosition, eventTypes, streamPrefix, limit }));
+  const page = await storeCall(() => store.log.readAll({ direction, fromPosition, eventTypes, streamPrefix, limit }));
   return toConnection(page.items, page.hasMore, (event) => encodeCursor('position', event.position));
 }
 

@@ -1,4 +1,4 @@
-import type { RecordedSnapshot, SnapshotKey } from '../store/types.js';
+import type { RecordedSnapshot, SnapshotKey } from '../store/snapshots/types.js';
 import type { GatewayContext } from './context.js';
 import { decodeSnapshotCursor, encodeSnapshotCursor, toConnection, type Connection } from './cursors.js';
 import { badUserInput, storeCall } from './errors.js';
@@ -50,7 +50,7 @@ export async function recordSnapshot(ctx: GatewayContext, input: RecordSnapshotI
   if (input.data === null || input.data === undefined) throw badUserInput('input.data', 'a snapshot needs data');
   const dataJson = checkJsonSize('input.data', input.data, ctx.limits.maxEventBytes);
   const metadataJson = checkJsonSize('input.metadata', input.metadata, ctx.limits.maxEventBytes);
-  return storeCall(() => store.recordSnapshot({ ...key, sourceType, dataJson, metadataJson }));
+  return storeCall(() => store.snapshots.record({ ...key, sourceType, dataJson, metadataJson }));
 }
 
 /** One snapshot, through the request's loader; without a version, the highest one. */
@@ -76,7 +76,7 @@ export async function listSnapshots(
   const after = args.after ? decodeSnapshotCursor('after', args.after) : undefined;
   const sourceUuid = ifGiven(args.sourceUuid, (uuid) => checkSourceUuid('sourceUuid', uuid));
   const streamUuid = ifGiven(args.streamUuid, (uuid) => checkStreamUuid('streamUuid', uuid));
-  const page = await storeCall(() => store.listSnapshots({ sourceUuid, streamUuid, after, limit }));
+  const page = await storeCall(() => store.snapshots.list({ sourceUuid, streamUuid, after, limit }));
   return toConnection(page.items, page.hasMore, encodeSnapshotCursor);
 }
 
@@ -84,5 +84,5 @@ export async function listSnapshots(
 export function deleteSnapshot(ctx: GatewayContext, args: KeyArgs & { store?: string | null }): Promise<boolean> {
   const store = findStore(ctx, args.store);
   const key = keyOf('', args);
-  return storeCall(() => store.deleteSnapshot(key));
+  return storeCall(() => store.snapshots.delete(key));
 }

@@ -28,7 +28,7 @@ export async function listStreams(
   const limit = checkPageSize('first', args.first, ctx.limits);
   const after = args.after ? checkText('after', decodeCursor('after', 'stream', args.after)) : undefined;
   const prefix = args.prefix === null || args.prefix === undefined ? undefined : checkText('prefix', args.prefix);
-  const page = await storeCall(() => store.listStreams({ prefix, after, limit }));
+  const page = await storeCall(() => store.log.listStreams({ prefix, after, limit }));
   // The page already knows each version: prime the loader so Stream.version costs no query.
   const versions = ctx.loaders.streamVersion(store);
   page.items.forEach((summary: StreamSummary) => versions.prime(summary.id, summary.version));

@@ -1,4 +1,4 @@
-import type { SubscriptionStatus } from '../store/persistent-types.js';
+import type { SubscriptionStatus } from '../store/persistent/types.js';
 import type { PersistentDelivery } from '../subscriptions/persistent/consumer.js';
 import { ackEvent, nackEvent } from '../resolvers/persistent-acks.js';
 import { consumePersistent } from '../resolvers/persistent-consumers.js';
@@ -10,7 +10,7 @@ import {
   replayParked,
   saveSubscription,
 } from '../resolvers/persistent-subscriptions.js';
-import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../store/persistent-types.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../store/persistent/types.js';
 import { builder } from './builder.js';
 import { EventConnection, EventType } from './event.js';
 

@@ -1,4 +1,4 @@
-import type { RecordedSnapshot } from '../store/types.js';
+import type { RecordedSnapshot } from '../store/snapshots/types.js';
 import { deleteSnapshot, listSnapshots, recordSnapshot, snapshot } from '../resolvers/snapshots.js';
 import { builder } from './builder.js';
 import { isoWithMicroseconds } from './scalars.js';

@@ -22,13 +22,13 @@ function appendFamilies(stores: readonly EventStore[]): MetricFamily[] {
       name: 'gater_appended_events_total',
       type: 'counter',
       help: 'Events this gateway committed, by store.',
-      samples: stores.map((store) => ({ labels: { store: store.id }, value: store.appended.events })),
+      samples: stores.map((store) => ({ labels: { store: store.id }, value: store.log.appended.events })),
     },
     {
       name: 'gater_append_batches_total',
       type: 'counter',
       help: 'Group-commit transactions this gateway committed, by store; events over batches is the mean batch size.',
-      samples: stores.map((store) => ({ labels: { store: store.id }, value: store.appended.batches })),
+      samples: stores.map((store) => ({ labels: { store: store.id }, value: store.log.appended.batches })),
     },
   ];
 }

@@ -10,7 +10,7 @@ export class StoreRegistry {
     ids: readonly string[],
     cluster: Cluster,
   ) {
-    this.stores = new Map(ids.map((id) => [id, new EventStore(id, cluster)]));
+    this.stores = new Map(ids.map((id) => [id, EventStore.open(id, cluster)]));
   }
 
   /** The same stores, each serving its reads from the leader (see EventStore.readingFromLeader). */

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { EventStore } from '../store/event-store.js';
-import type { ReadAllOptions } from '../store/read-all.js';
-import type { StreamPageRequest } from '../store/read-stream-pages.js';
+import type { EventLog } from '../store/log/event-log.js';
+import type { ReadAllOptions } from '../store/log/read-all.js';
+import type { StreamPageRequest } from '../store/log/read-stream-pages.js';
 import type { Page, RecordedEvent } from '../store/types.js';
 import { leaderPages, type PageSource } from './history.js';
 
@@ -18,12 +18,12 @@ type PageOrError = Page<RecordedEvent> | Error;
  * asked for alike (all of `$all` from the head, say) are read once. From the
  * leader, as `leaderPages`.
  */
-export function batchedLeaderPages(store: EventStore, pageSize: number): PageSource {
-  const alone = leaderPages(store);
+export function batchedLeaderPages(log: EventLog, pageSize: number): PageSource {
+  const alone = leaderPages(log);
   const streamPages = new DataLoader<StreamPageRequest, Page<RecordedEvent>>(
     // A batch that fails as a whole is read again page by page, so that one bad read ends only its own subscription.
     (requests) =>
-      store
+      log
         .readStreamPages(requests, { fromLeader: true })
         .catch(() => Promise.all(requests.map((request): Promise<PageOrError> => alone.streamPage(request).catch((error: Error) => error)))),
     { cache: false, maxBatchSize: Math.max(1, Math.min(1_000, Math.floor(MAX_EVENTS_PER_QUERY / (pageSize + 1)))) },

@@ -1,6 +1,6 @@
-import type { EventStore } from '../store/event-store.js';
-import type { ReadAllOptions } from '../store/read-all.js';
-import type { StreamPageRequest } from '../store/read-stream-pages.js';
+import type { EventLog } from '../store/log/event-log.js';
+import type { ReadAllOptions } from '../store/log/read-all.js';
+import type { StreamPageRequest } from '../store/log/read-stream-pages.js';
 import type { Page, RecordedEvent } from '../store/types.js';
 import { compileFilter, type Selection } from './selection.js';
 
@@ -47,11 +47,11 @@ export interface PageSource {
  * short of where the live feed begins, and a subscriber would join live
  * across a gap.
  */
-export function leaderPages(store: EventStore): PageSource {
+export function leaderPages(log: EventLog): PageSource {
   const fromLeader = { fromLeader: true };
   return {
-    streamPage: ({ streamId, fromVersion, limit }) => store.readStream({ streamId, direction: 'forward', fromVersion, limit }, fromLeader),
-    logPage: (options) => store.readAll(options, fromLeader),
+    streamPage: ({ streamId, fromVersion, limit }) => log.readStream({ streamId, direction: 'forward', fromVersion, limit }, fromLeader),
+    logPage: (options) => log.readAll(options, fromLeader),
   };
 }
 

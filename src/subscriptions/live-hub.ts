@@ -41,19 +41,19 @@ export class LiveHub {
    * after every caller in its batch arrived, so none starts before its request.
    */
   private readonly streamVersions = new DataLoader<string, number>(
-    (streamIds) => this.options.store.streamVersions(streamIds, { fromLeader: true }),
+    (streamIds) => this.options.store.log.streamVersions(streamIds, { fromLeader: true }),
     { cache: false, maxBatchSize: 1_000 },
   );
   private readonly headPositions = new DataLoader<'head', number>(
     async (keys) => {
-      const { headPosition } = await this.options.store.stats({ fromLeader: true });
+      const { headPosition } = await this.options.store.log.stats({ fromLeader: true });
       return keys.map(() => headPosition);
     },
     { cache: false },
   );
 
   constructor(private readonly options: LiveHubOptions) {
-    this.pages = batchedLeaderPages(options.store, options.subscriberCapacity ?? DEFAULT_SUBSCRIBER_CAPACITY);
+    this.pages = batchedLeaderPages(options.store.log, options.subscriberCapacity ?? DEFAULT_SUBSCRIBER_CAPACITY);
     this.tailer = new Tailer({
       store: options.store,
       index: this.index,
@@ -120,7 +120,7 @@ export class LiveHub {
     if (fromVersion !== undefined) return fromVersion - 1;
     const current = await this.streamVersions.load(selection.streamId);
     if (fromPosition === undefined) return current;
-    const first = await store.firstVersionFrom(selection.streamId, fromPosition);
+    const first = await store.log.firstVersionFrom(selection.streamId, fromPosition);
     return first === null ? current : first - 1;
   }
 }

@@ -52,7 +52,7 @@ export class Tailer {
   private async begin(): Promise<void> {
     const generation = ++this.generation;
     this.running = true;
-    const position = (await this.options.store.stats({ fromLeader: true })).headPosition;
+    const position = (await this.options.store.log.stats({ fromLeader: true })).headPosition;
     if (generation !== this.generation) return;
     this.position = position;
     this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 500);
@@ -91,7 +91,7 @@ export class Tailer {
     const { store, index, batchSize = 500 } = this.options;
     try {
       for (;;) {
-        const page = await store.readAll(
+        const page = await store.log.readAll(
           { direction: 'forward', fromPosition: this.position + 1, eventTypes: undefined, streamPrefix: undefined, limit: batchSize },
           { fromLeader: true },
         );

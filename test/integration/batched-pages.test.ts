@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { EventStore } from '../../src/store/event-store.js';
-import type { ReadAllOptions } from '../../src/store/read-all.js';
+import type { ReadAllOptions } from '../../src/store/log/read-all.js';
 import { batchedLeaderPages } from '../../src/subscriptions/batched-pages.js';
 import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -22,8 +22,8 @@ afterAll(async () => {
 const fromStart: ReadAllOptions = { direction: 'forward', fromPosition: 1, eventTypes: undefined, streamPrefix: undefined, limit: PAGE_SIZE };
 
 it('reads the stream pages asked for in one tick in one query, each as if read alone', async () => {
-  const pages = batchedLeaderPages(store, PAGE_SIZE);
-  const batched = vi.spyOn(store, 'readStreamPages');
+  const pages = batchedLeaderPages(store.log, PAGE_SIZE);
+  const batched = vi.spyOn(store.log, 'readStreamPages');
   const requests = [
     { streamId: 'p-2', fromVersion: 0, limit: PAGE_SIZE },
     { streamId: 'p-0', fromVersion: 1, limit: PAGE_SIZE },
@@ -34,7 +34,7 @@ it('reads the stream pages asked for in one tick in one query, each as if read a
   const answers = await Promise.all(requests.map((request) => pages.streamPage(request)));
   expect(batched).toHaveBeenCalledTimes(1);
   batched.mockRestore();
-  const alone = await Promise.all(requests.map((request) => store.readStream({ ...request, direction: 'forward' }, { fromLeader: true })));
+  const alone = await Promise.all(requests.map((request) => store.log.readStream({ ...request, direction: 'forward' }, { fromLeader: true })));
   expect(answers).toEqual(alone);
   expect(answers.map((page) => [page.items.map((event) => event.version), page.hasMore])).toEqual([
     [[0, 1, 2, 3], true],
@@ -46,8 +46,8 @@ it('reads the stream pages asked for in one tick in one query, each as if read a
 });
 
 it('reads a log page that several subscriptions ask for in one tick once', async () => {
-  const pages = batchedLeaderPages(store, PAGE_SIZE);
-  const reads = vi.spyOn(store, 'readAll');
+  const pages = batchedLeaderPages(store.log, PAGE_SIZE);
+  const reads = vi.spyOn(store.log, 'readAll');
   const later = { ...fromStart, fromPosition: 3 };
   const [first, second, third, other] = await Promise.all([
     pages.logPage(fromStart),
@@ -64,7 +64,7 @@ it('reads a log page that several subscriptions ask for in one tick once', async
 });
 
 it('fails only the read that fails, when it shares a batch with others', async () => {
-  const pages = batchedLeaderPages(store, PAGE_SIZE);
+  const pages = batchedLeaderPages(store.log, PAGE_SIZE);
   // A version beyond PostgreSQL's int fails the shared query, then that page alone.
   const [good, bad, alsoGood] = await Promise.allSettled([
     pages.streamPage({ streamId: 'p-1', fromVersion: 0, limit: PAGE_SIZE }),

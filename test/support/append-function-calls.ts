@@ -1,4 +1,4 @@
-import { appendCall } from '../../src/store/append-batch.js';
+import { appendCall } from '../../src/store/log/append-batch.js';
 import type { StoreTables } from '../../src/store/tables.js';
 
 /** One way of calling the store's append function: the statement, and how it takes the events' payloads. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommitter } from '../../src/store/group-commit.js';
+import { GroupCommitter } from '../../src/store/log/group-commit.js';
 
 interface Request {
   name: string;

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createLoaders } from '../../src/resolvers/loaders.js';
 import type { EventStore } from '../../src/store/event-store.js';
-import type { RecordedSnapshot, SnapshotQuery } from '../../src/store/types.js';
+import type { RecordedSnapshot, SnapshotQuery } from '../../src/store/snapshots/types.js';
 
 /** Only the store's batch read, recording each batch it is asked: the loader's keying is what is under test. */
 function fakeStore(id: string) {
   const batches: SnapshotQuery[][] = [];
   const store = {
     id,
-    readSnapshots: async (queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> => {
-      batches.push([...queries]);
-      return queries.map((query) =>
-        query.streamUuid === 'missing'
-          ? null
-          : { ...query, version: query.version ?? 99, sourceType: null, data: {}, metadata: null, createdEpoch: 0 },
-      );
+    snapshots: {
+      read: async (queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> => {
+        batches.push([...queries]);
+        return queries.map((query) =>
+          query.streamUuid === 'missing'
+            ? null
+            : { ...query, version: query.version ?? 99, sourceType: null, data: {}, metadata: null, createdEpoch: 0 },
+        );
+      },
     },
   };
   return { store: store as unknown as EventStore, batches };

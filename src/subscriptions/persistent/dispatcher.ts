@@ -1,5 +1,5 @@
 import type { EventStore } from '../../store/event-store.js';
-import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent-types.js';
+import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent/types.js';
 import { historyReader, leaderPages } from '../history.js';
 import type { Consumer } from './consumer.js';
 import { deliverySlots } from './delivery-slots.js';
@@ -48,7 +48,7 @@ export class Dispatcher {
     const { subscription, store } = options;
     this.name = subscription.name;
     this.settings = subscription;
-    this.readAhead = new LogReadAhead(historyReader(leaderPages(store), selectionOf(subscription)), subscription.readPosition);
+    this.readAhead = new LogReadAhead(historyReader(leaderPages(store.log), selectionOf(subscription)), subscription.readPosition);
   }
 
   get consumerCount(): number {
@@ -132,7 +132,7 @@ export class Dispatcher {
   private async releasePending(): Promise<void> {
     for (const { consumer, done } of this.releases.splice(0)) {
       try {
-        await this.options.store.releaseConsumer(this.name, consumer.id);
+        await this.options.store.persistent.releaseConsumer(this.name, consumer.id);
       } catch (error) {
         // Its leases run out in ackTimeoutMs all the same; a consumer that left need not wait for the database.
         this.options.log(`persistent subscription "${this.name}": cannot hand back the events of a consumer that left (${(error as Error).message})`);
@@ -144,7 +144,7 @@ export class Dispatcher {
 
   private async resyncLeases(): Promise<void> {
     this.resyncWanted = false;
-    const leases = await this.options.store.gatewayLeases(this.name, this.options.gatewayId);
+    const leases = await this.options.store.persistent.gatewayLeases(this.name, this.options.gatewayId);
     const stillHeld = new Set(leases.map((lease) => `${lease.consumerId}/${lease.eventId}`));
     // Only removals: every lease this gateway gains comes from its own claims, which cannot run meanwhile.
     for (const consumer of this.consumers) {
@@ -164,7 +164,7 @@ export class Dispatcher {
     const { store, gatewayId } = this.options;
     if (this.dueMaybe) {
       this.dueMaybe = false;
-      const due = await store.claimDue({ subscription: this.name, gatewayId, slots });
+      const due = await store.persistent.claimDue({ subscription: this.name, gatewayId, slots });
       if (!due) {
         this.removed();
         return false;
@@ -185,7 +185,7 @@ export class Dispatcher {
     if (readPosition === from) return false;
     const consumerIds = slots.slice(0, events.length);
     const { ackTimeoutMs } = this.settings;
-    const claimed = await store.claimFresh({ subscription: this.name, gatewayId, from, to: readPosition, events, consumerIds, ackTimeoutMs });
+    const claimed = await store.persistent.claimFresh({ subscription: this.name, gatewayId, from, to: readPosition, events, consumerIds, ackTimeoutMs });
     if (!claimed) {
       // Another gateway moved the cursor first: the next claim learns where it is now.
       this.dueMaybe = true;

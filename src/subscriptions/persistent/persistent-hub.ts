@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { EventStore } from '../../store/event-store.js';
-import { GroupCommitter } from '../../store/group-commit.js';
-import { parseNotice } from '../../store/persistent-notify.js';
-import type { AckRequest, SettleOutcome, SubscriptionStatus } from '../../store/persistent-types.js';
+import { GroupCommitter } from '../../store/log/group-commit.js';
+import { parseNotice } from '../../store/persistent/notices.js';
+import type { AckRequest, SettleOutcome, SubscriptionStatus } from '../../store/persistent/types.js';
 import { ChannelListener } from './channel-listener.js';
 import { Consumer } from './consumer.js';
 import { Dispatcher } from './dispatcher.js';
@@ -45,7 +45,7 @@ export class PersistentHub {
   constructor(private readonly options: PersistentHubOptions) {
     const { store, gatewayId, connect, log } = options;
     this.acks = new GroupCommitter({
-      commit: (requests) => store.ackEvents(gatewayId, requests),
+      commit: (requests) => store.persistent.ackEvents(gatewayId, requests),
       sizeOf: () => 1,
       maxBatchSize: MAX_ACK_BATCH,
     });
@@ -71,7 +71,7 @@ export class PersistentHub {
     const { store, gatewayId } = this.options;
     let owner: Dispatcher | undefined;
     const consumer = new Consumer((gone) => owner?.remove(gone) ?? Promise.resolve());
-    const subscription = await store.registerConsumer(name, consumer.id, gatewayId);
+    const subscription = await store.persistent.registerConsumer(name, consumer.id, gatewayId);
     if (!subscription) return null;
     let dispatcher = this.dispatchers.get(name);
     if (!dispatcher) {
@@ -100,7 +100,7 @@ export class PersistentHub {
   async nack(subscription: string, eventId: string, action: NackAction, reason: string | null): Promise<SettleOutcome> {
     if (action === 'skip') return this.ack(subscription, eventId);
     const { store, gatewayId } = this.options;
-    const outcome = await this.settle(subscription, eventId, store.nackEvent(gatewayId, { subscription, eventId, action, reason }));
+    const outcome = await this.settle(subscription, eventId, store.persistent.nackEvent(gatewayId, { subscription, eventId, action, reason }));
     // A retried event is due now: a consumer here may take it without waiting for the notification.
     if (action === 'retry' && outcome.kind === 'settled') this.dispatchers.get(subscription)?.wake();
     return outcome;
@@ -108,7 +108,7 @@ export class PersistentHub {
 
   /** The store's subscriptions (or the one named) with their counts; consumers whose gateway stopped marking them are not counted. */
   list(options: { name?: string } = {}): Promise<SubscriptionStatus[]> {
-    return this.options.store.listSubscriptions({ ...options, consumerStaleMs: this.options.heartbeatMs * 3 });
+    return this.options.store.persistent.list({ ...options, consumerStaleMs: this.options.heartbeatMs * 3 });
   }
 
   /** Ends the consumers here and hands what they held back to the other gateways. */
@@ -118,7 +118,7 @@ export class PersistentHub {
     this.dispatchers.clear();
     await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));
     await Promise.allSettled(this.settling);
-    if (dispatchers.length > 0) await this.options.store.releaseGateway(this.options.gatewayId);
+    if (dispatchers.length > 0) await this.options.store.persistent.releaseGateway(this.options.gatewayId);
   }
 
   /** Once the database has the ack or nack, frees the room its consumer here had taken. */
@@ -163,7 +163,7 @@ export class PersistentHub {
     this.poll = setInterval(() => this.wakeAll(), pollIntervalMs);
     this.poll.unref();
     this.heartbeat = setInterval(() => {
-      store.heartbeatConsumers(gatewayId, heartbeatMs * 12).catch((error: Error) => log(`persistent consumers of store ${store.id}: heartbeat failed (${error.message})`));
+      store.persistent.heartbeatConsumers(gatewayId, heartbeatMs * 12).catch((error: Error) => log(`persistent consumers of store ${store.id}: heartbeat failed (${error.message})`));
     }, heartbeatMs);
     this.heartbeat.unref();
   }

@@ -1,4 +1,4 @@
-import type { SubscriptionDefinition } from '../../store/persistent-types.js';
+import type { SubscriptionDefinition } from '../../store/persistent/types.js';
 import type { Selection } from '../selection.js';
 
 /** by_stream's selector for "every stream". */

@@ -1,0 +1,56 @@
+import type pg from 'pg';
+import type { StoreTables } from '../tables.js';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
+import type { Direction, Page, RecordedEvent } from '../types.js';
+
+export interface ReadAllOptions {
+  direction: Direction;
+  /** Inclusive start; absent means the first (forward) or last (backward) event. */
+  fromPosition: number | undefined;
+  eventTypes: string[] | undefined;
+  streamPrefix: string | undefined;
+  /** Only this stream. */
+  streamId?: string;
+  /** Only events whose data (or metadata) contains this JSON, as jsonb's `@>` has it. */
+  dataContains?: unknown;
+  metadataContains?: unknown;
+  limit: number;
+}
+
+/** One page of the store's global log in position order, a keyset scan over position. */
+export async function readAll(
+  db: pg.Pool,
+  tables: StoreTables,
+  { direction, fromPosition, eventTypes, streamPrefix, streamId, dataContains, metadataContains, limit }: ReadAllOptions,
+): Promise<Page<RecordedEvent>> {
+  const forward = direction === 'forward';
+  const params: unknown[] = [fromPosition ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), limit + 1];
+  const conditions = [`position ${forward ? '>=' : '<='} $1`];
+  if (eventTypes !== undefined) {
+    params.push(eventTypes);
+    conditions.push(`type = ANY($${params.length}::text[])`);
+  }
+  if (streamPrefix !== undefined) {
+    params.push(streamPrefix);
+    conditions.push(`starts_with(stream_id, $${params.length})`);
+  }
+  if (streamId !== undefined) {
+    params.push(streamId);
+    conditions.push(`stream_id = $${params.length}`);
+  }
+  if (dataContains !== undefined) {
+    params.push(JSON.stringify(dataContains));
+    conditions.push(`data @> $${params.length}::jsonb`);
+  }
+  if (metadataContains !== undefined) {
+    params.push(JSON.stringify(metadataContains));
+    conditions.push(`metadata @> $${params.length}::jsonb`);
+  }
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${tables.events}
+     WHERE ${conditions.join(' AND ')}
+     ORDER BY position ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
+    params,
+  );
+  return { items: rows.slice(0, limit).map(toRecordedEvent), hasMore: rows.length > limit };
+}
