@@ -6,7 +6,6 @@ import type { Gossip } from './cluster/gossip/gossip.js';
 import { startClusterGossip } from './cluster/gossip/start-cluster-gossip.js';
 import type { Config } from './config.js';
 import { consoleLogger, type Logger } from './log.js';
-import { subscriptionNotFound } from './resolvers/errors.js';
 import { buildSchema } from './schema/index.js';
 import { createGatewayServer } from './server/create-server.js';
 import { StoreRegistry } from './store/store-registry.js';
@@ -73,7 +72,6 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     const persistent = new PersistentSubscriptions({
       stores: stores.all(),
       connect: () => cluster.connectToLeader(),
-      removedError: subscriptionNotFound,
       log: log.info,
     });
     // Runs after the sockets closed (stops run in reverse): what their consumers held goes back before the pools close.

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { EmbeddedNodeError } from './cluster/embedded-node.js';
 import { startGateway } from './gateway.js';
 import { consoleLogger } from './log.js';
-import { classifyStoreError } from './store/errors.js';
+import { classifyDatabaseError } from './cluster/database-errors.js';
 
 const log = consoleLogger();
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EmbeddedNodeError) {
     console.error(`gater: ${error.message}`);
-  } else if (classifyStoreError(error) === 'unavailable') {
+  } else if (classifyDatabaseError(error) === 'unavailable') {
     console.error(`gater: cannot reach PostgreSQL (${(error as Error).message}); check GATER_NODES or DATABASE_URL`);
   } else {
     log.error('start-up failed', error);

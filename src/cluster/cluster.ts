@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { classifyStoreError } from '../store/errors.js';
+import { classifyDatabaseError } from './database-errors.js';
 import { ClusterUnavailableError } from './cluster-errors.js';
 import { claimsLeadership, clusterStatus, hasOneHealthyLeader } from './cluster-status.js';
 import { changeKey, nodeView, type ClusterSnapshot } from './cluster-view.js';
@@ -245,7 +245,7 @@ type Failure = 'lost_connection' | 'read_only' | null;
 
 function classifyFailure(error: unknown): Failure {
   if (error instanceof ClusterUnavailableError) return null;
-  switch (classifyStoreError(error)) {
+  switch (classifyDatabaseError(error)) {
     case 'unavailable':
       return 'lost_connection';
     case 'read_only':

@@ -1,28 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendOutcome, ExpectedVersion, NewEventData } from '../store/types.js';
+import type { AppendEventsInputShape as AppendEventsInput, NewEventShape as NewEventInput } from '../schema/append-input.js';
 import type { GatewayContext } from './context.js';
-import { badUserInput, storeCall } from './errors.js';
-import { findStore } from './stores.js';
+import { badUserInput } from './errors.js';
 import { checkJsonSize, checkName, checkStreamId, checkUuid } from './validate.js';
-
-export type StreamStateArg = 'ANY' | 'NO_STREAM' | 'STREAM_EXISTS';
-
-export interface NewEventInput {
-  /** An ID argument: graphql-js hands over a string, or a number when the client sent an integer. */
-  id?: string | number | null;
-  type: string;
-  data?: unknown;
-  metadata?: unknown;
-  contentType?: string | null;
-}
-
-export interface AppendEventsInput {
-  store?: string | null;
-  streamId: string;
-  expectedVersion?: number | null;
-  expectedState?: StreamStateArg | null;
-  events: NewEventInput[];
-}
 
 const DEFAULT_CONTENT_TYPE = 'application/json';
 
@@ -65,7 +46,7 @@ function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): N
 
 /** Validates the whole request before anything is written, then appends through the store's group commit. */
 export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput): Promise<AppendOutcome> {
-  const store = findStore(ctx, input.store);
+  const store = ctx.door.open(input.store);
   const streamId = checkStreamId('input.streamId', input.streamId);
   const expected = expectedOf(input);
   const { maxEventsPerAppend } = ctx.limits;
@@ -74,7 +55,7 @@ export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput
     throw badUserInput('input.events', `an append takes at most ${maxEventsPerAppend} events, got ${input.events.length}`);
   }
   const events = input.events.map((event, index) => newEventOf(ctx, event, index));
-  const outcome = await storeCall(() => store.log.append({ streamId, expected, events }));
+  const outcome = await store.log.append({ streamId, expected, events });
   if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
     const field = `input.events[${outcome.index}].id`;
     if (outcome.existingVersion < 0) throw badUserInput(field, `event id ${outcome.eventId} appears twice in this append`);

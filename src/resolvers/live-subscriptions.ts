@@ -2,15 +2,15 @@ import type { RecordedEvent } from '../store/types.js';
 import type { StartPoint } from '../subscriptions/live-hub.js';
 import type { Selection } from '../subscriptions/selection.js';
 import type { GatewayContext } from './context.js';
-import { badUserInput, storeCall } from './errors.js';
-import { findStore } from './stores.js';
+import { badUserInput } from './errors.js';
+import type { StoreArg } from './store-door.js';
 import { checkName, checkNonNegative, checkStreamId } from './validate.js';
 
 /** byStream's name for "every stream". */
 export const ALL_STREAMS = '$all';
 
 interface StartArgs {
-  store?: string | null;
+  store?: StoreArg;
   fromPosition?: number | null;
 }
 
@@ -29,8 +29,8 @@ function jsonObject(field: string, value: unknown): Record<string, unknown> {
 }
 
 function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, start: StartPoint): Promise<AsyncIterable<RecordedEvent>> {
-  const store = findStore(ctx, args.store);
-  return storeCall(() => ctx.live.hub(store).subscribe(selection, start));
+  const store = ctx.door.open(args.store);
+  return ctx.live.hub(store).subscribe(selection, start);
 }
 
 export function byStream(ctx: GatewayContext, args: StartArgs & { streamId: string; fromVersion?: number | null }) {

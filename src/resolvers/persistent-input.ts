@@ -1,36 +1,20 @@
 import type { Limits } from '../config.js';
-import type {
-  SettingsChange,
-  StoredSubscription,
-  SubscriptionDefinition,
-  SubscriptionType,
+import {
+  type SettingsChange,
+  type StoredSubscription,
+  type SubscriptionDefinition,
+  type SubscriptionType,
+  MAX_IN_FLIGHT_LIMIT,
 } from '../store/persistent/types.js';
 import { ALL_STREAMS } from '../subscriptions/persistent/selection-of.js';
+import type { SaveSubscriptionInputShape as SaveSubscriptionInput } from '../schema/persistent-inputs.js';
 import { badUserInput } from './errors.js';
 import { checkJsonSize, checkName, checkNonNegative, checkStreamId } from './validate.js';
 
-/** Most deliveries one consumer may hold unacknowledged: bounds what a gateway keeps per consumer. */
-export const MAX_IN_FLIGHT_LIMIT = 10_000;
-
-export interface SaveSubscriptionInput {
-  store?: string | null;
-  name: string;
-  type: SubscriptionType;
-  selector?: string | null;
-  pattern?: unknown;
-  startFrom?: number | null;
-  maxRetries?: number | null;
-  ackTimeoutMs?: number | null;
-  maxInFlight?: number | null;
+/** The GraphQL name of a type, for messages: BY_STREAM for by_stream. */
+function typeName(type: SubscriptionType): string {
+  return type.toUpperCase();
 }
-
-/** The GraphQL name of each type, for messages. */
-export const TYPE_NAMES: Record<SubscriptionType, string> = {
-  by_stream: 'BY_STREAM',
-  by_event_type: 'BY_EVENT_TYPE',
-  by_event_pattern: 'BY_EVENT_PATTERN',
-  by_event_payload: 'BY_EVENT_PAYLOAD',
-};
 
 export function checkSubscriptionName(field: string, name: string): string {
   return checkName(field, 'a subscription name', name);
@@ -44,7 +28,7 @@ function selectorOf(input: SaveSubscriptionInput): string | null {
   const { type, selector } = input;
   const field = 'input.selector';
   if (type === 'by_event_pattern' || type === 'by_event_payload') {
-    if (given(selector)) throw badUserInput(field, `${TYPE_NAMES[type]} selects with pattern, not selector`);
+    if (given(selector)) throw badUserInput(field, `${typeName(type)} selects with pattern, not selector`);
     return null;
   }
   if (!given(selector)) {
@@ -58,11 +42,11 @@ function patternOf(input: SaveSubscriptionInput, limits: Limits): Record<string,
   const { type, pattern } = input;
   const field = 'input.pattern';
   if (type === 'by_stream' || type === 'by_event_type') {
-    if (given(pattern)) throw badUserInput(field, `${TYPE_NAMES[type]} selects with selector, not pattern`);
+    if (given(pattern)) throw badUserInput(field, `${typeName(type)} selects with selector, not pattern`);
     return null;
   }
   if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) {
-    throw badUserInput(field, `${TYPE_NAMES[type]} needs a pattern that is a JSON object`);
+    throw badUserInput(field, `${typeName(type)} needs a pattern that is a JSON object`);
   }
   checkJsonSize(field, pattern, limits.maxEventBytes);
   return pattern as Record<string, unknown>;
@@ -97,7 +81,7 @@ export function subscriptionOf(input: SaveSubscriptionInput, limits: Limits): { 
 export function differingField(definition: SubscriptionDefinition, existing: StoredSubscription): { field: string; problem: string } {
   const problem = (what: string) =>
     `persistent subscription "${existing.name}" already exists with ${what}; what it selects cannot change (remove it and save it again)`;
-  if (definition.type !== existing.type) return { field: 'input.type', problem: problem(`type ${TYPE_NAMES[existing.type]}`) };
+  if (definition.type !== existing.type) return { field: 'input.type', problem: problem(`type ${typeName(existing.type)}`) };
   if (definition.selector !== existing.selector) return { field: 'input.selector', problem: problem(`selector ${JSON.stringify(existing.selector)}`) };
   if (definition.startFrom !== null && definition.startFrom !== existing.startFrom) {
     return { field: 'input.startFrom', problem: problem(existing.startFrom === null ? 'no startFrom' : `startFrom ${existing.startFrom}`) };

@@ -1,18 +1,10 @@
 import type { EventStore } from '../store/event-store.js';
 import type { Direction, RecordedEvent } from '../store/types.js';
+import type { AllEventsArgs, EventPageArgs, StreamEventsArgs } from '../schema/event-inputs.js';
 import type { GatewayContext } from './context.js';
 import { CURSOR_MAX, decodeNumberCursor, emptyConnection, encodeCursor, toConnection, type Connection } from './cursors.js';
-import { storeCall } from './errors.js';
+import type { StoreArg } from './store-door.js';
 import { checkName, checkNonNegative, checkPageSize, checkText, checkUuid } from './validate.js';
-import { findStore } from './stores.js';
-
-export type DirectionArg = 'FORWARD' | 'BACKWARD';
-
-export interface PageArgs {
-  direction?: DirectionArg | null;
-  first?: number | null;
-  after?: string | null;
-}
 
 /**
  * Where a page starts: after the cursor when there is one (exclusive),
@@ -31,7 +23,7 @@ function startOf(
   return next < 0 || next > CURSOR_MAX[kind] ? null : next;
 }
 
-function directionOf(arg: DirectionArg | null | undefined): Direction {
+function directionOf(arg: EventPageArgs['direction']): Direction {
   return arg === 'BACKWARD' ? 'backward' : 'forward';
 }
 
@@ -39,24 +31,18 @@ export async function streamEvents(
   ctx: GatewayContext,
   store: EventStore,
   streamId: string,
-  args: PageArgs & { fromVersion?: number | null },
+  args: StreamEventsArgs,
 ): Promise<Connection<RecordedEvent>> {
   const direction = directionOf(args.direction);
   const limit = checkPageSize('first', args.first, ctx.limits);
   const fromVersion = startOf('after', 'version', direction, checkNonNegative('fromVersion', args.fromVersion), args.after);
   if (fromVersion === null) return emptyConnection();
-  const page = await storeCall(() => store.log.readStream({ streamId, direction, fromVersion, limit }));
+  const page = await store.log.readStream({ streamId, direction, fromVersion, limit });
   return toConnection(page.items, page.hasMore, (event) => encodeCursor('version', event.version));
 }
 
-export interface AllEventsArgs extends PageArgs {
-  store?: string | null;
-  fromPosition?: number | null;
-  filter?: { eventTypes?: string[] | null; streamPrefix?: string | null } | null;
-}
-
 export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promise<Connection<RecordedEvent>> {
-  const store = findStore(ctx, args.store);
+  const store = ctx.door.open(args.store);
   const direction = directionOf(args.direction);
   const limit = checkPageSize('first', args.first, ctx.limits);
   const fromPosition = startOf('after', 'position', direction, checkNonNegative('fromPosition', args.fromPosition), args.after);
@@ -65,13 +51,13 @@ export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promi
   const prefix = args.filter?.streamPrefix;
   const streamPrefix = prefix === null || prefix === undefined ? undefined : checkText('filter.streamPrefix', prefix);
   if (eventTypes?.length === 0) return emptyConnection();
-  const page = await storeCall(() => store.log.readAll({ direction, fromPosition, eventTypes, streamPrefix, limit }));
+  const page = await store.log.readAll({ direction, fromPosition, eventTypes, streamPrefix, limit });
   return toConnection(page.items, page.hasMore, (event) => encodeCursor('position', event.position));
 }
 
-export async function eventById(ctx: GatewayContext, storeId: string | null | undefined, id: string): Promise<RecordedEvent | null> {
-  const store = findStore(ctx, storeId);
+export async function eventById(ctx: GatewayContext, storeArg: StoreArg, id: string): Promise<RecordedEvent | null> {
+  const store = ctx.door.open(storeArg);
   const uuid = checkUuid('id', id);
-  return storeCall(() => ctx.loaders.eventById(store).load(uuid));
+  return ctx.loaders.eventById(store).load(uuid);
 }
 

@@ -1,21 +1,15 @@
 import type { RecordedSnapshot, SnapshotKey } from '../store/snapshots/types.js';
+import type { RecordSnapshotInputShape } from '../schema/snapshot-input.js';
 import type { GatewayContext } from './context.js';
 import { decodeSnapshotCursor, encodeSnapshotCursor, toConnection, type Connection } from './cursors.js';
-import { badUserInput, storeCall } from './errors.js';
-import { findStore } from './stores.js';
+import { badUserInput } from './errors.js';
+import type { StoreArg } from './store-door.js';
 import { checkJsonSize, checkName, checkNonNegative, checkPageSize } from './validate.js';
 
 interface KeyArgs {
   sourceUuid: string;
   streamUuid: string;
   version: number;
-}
-
-export interface RecordSnapshotInput extends KeyArgs {
-  store?: string | null;
-  sourceType?: string | null;
-  data?: unknown;
-  metadata?: unknown;
 }
 
 /** The uuids are free strings (the contract types them String), 1 to 255 characters, like stream ids. */
@@ -42,47 +36,47 @@ function keyOf(prefix: string, args: KeyArgs): SnapshotKey {
 }
 
 /** Records a snapshot, replacing the one under the same key. */
-export async function recordSnapshot(ctx: GatewayContext, input: RecordSnapshotInput): Promise<RecordedSnapshot> {
-  const store = findStore(ctx, input.store);
+export async function recordSnapshot(ctx: GatewayContext, input: RecordSnapshotInputShape): Promise<RecordedSnapshot> {
+  const store = ctx.door.open(input.store);
   const key = keyOf('input.', input);
   const sourceType = ifGiven(input.sourceType, (type) => checkName('input.sourceType', 'a source type', type)) ?? null;
   // GraphQL itself refuses a missing data (the schema says JSON!); the JSON scalar's type says nothing of it, so the rule stays here too.
   if (input.data === null || input.data === undefined) throw badUserInput('input.data', 'a snapshot needs data');
   const dataJson = checkJsonSize('input.data', input.data, ctx.limits.maxEventBytes);
   const metadataJson = checkJsonSize('input.metadata', input.metadata, ctx.limits.maxEventBytes);
-  return storeCall(() => store.snapshots.record({ ...key, sourceType, dataJson, metadataJson }));
+  return store.snapshots.record({ ...key, sourceType, dataJson, metadataJson });
 }
 
 /** One snapshot, through the request's loader; without a version, the highest one. */
 export function snapshot(
   ctx: GatewayContext,
-  args: { store?: string | null; sourceUuid: string; streamUuid: string; version?: number | null },
+  args: { store?: StoreArg; sourceUuid: string; streamUuid: string; version?: number | null },
 ): Promise<RecordedSnapshot | null> {
-  const store = findStore(ctx, args.store);
+  const store = ctx.door.open(args.store);
   const query = {
     sourceUuid: checkSourceUuid('sourceUuid', args.sourceUuid),
     streamUuid: checkStreamUuid('streamUuid', args.streamUuid),
     version: checkNonNegative('version', args.version) ?? null,
   };
-  return storeCall(() => ctx.loaders.snapshot(store).load(query));
+  return ctx.loaders.snapshot(store).load(query);
 }
 
 export async function listSnapshots(
   ctx: GatewayContext,
-  args: { store?: string | null; sourceUuid?: string | null; streamUuid?: string | null; first?: number | null; after?: string | null },
+  args: { store?: StoreArg; sourceUuid?: string | null; streamUuid?: string | null; first?: number | null; after?: string | null },
 ): Promise<Connection<RecordedSnapshot>> {
-  const store = findStore(ctx, args.store);
+  const store = ctx.door.open(args.store);
   const limit = checkPageSize('first', args.first, ctx.limits);
   const after = args.after ? decodeSnapshotCursor('after', args.after) : undefined;
   const sourceUuid = ifGiven(args.sourceUuid, (uuid) => checkSourceUuid('sourceUuid', uuid));
   const streamUuid = ifGiven(args.streamUuid, (uuid) => checkStreamUuid('streamUuid', uuid));
-  const page = await storeCall(() => store.snapshots.list({ sourceUuid, streamUuid, after, limit }));
+  const page = await store.snapshots.list({ sourceUuid, streamUuid, after, limit });
   return toConnection(page.items, page.hasMore, encodeSnapshotCursor);
 }
 
 /** Answers whether there was such a snapshot. */
-export function deleteSnapshot(ctx: GatewayContext, args: KeyArgs & { store?: string | null }): Promise<boolean> {
-  const store = findStore(ctx, args.store);
+export function deleteSnapshot(ctx: GatewayContext, args: KeyArgs & { store?: StoreArg }): Promise<boolean> {
+  const store = ctx.door.open(args.store);
   const key = keyOf('', args);
-  return storeCall(() => store.snapshots.delete(key));
+  return store.snapshots.delete(key);
 }

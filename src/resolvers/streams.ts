@@ -2,8 +2,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { StreamSummary } from '../store/types.js';
 import type { GatewayContext } from './context.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from './cursors.js';
-import { storeCall } from './errors.js';
-import { findStore } from './stores.js';
+import type { StoreArg } from './store-door.js';
 import { checkPageSize, checkStreamId, checkText } from './validate.js';
 
 /** A stream as the schema sees it: a name in a store; its version is loaded when asked for. */
@@ -12,23 +11,23 @@ export interface StreamRef {
   id: string;
 }
 
-export function streamRef(ctx: GatewayContext, storeId: string | null | undefined, streamId: string, field: string): StreamRef {
-  return { store: findStore(ctx, storeId), id: checkStreamId(field, streamId) };
+export function streamRef(ctx: GatewayContext, storeArg: StoreArg, streamId: string, field: string): StreamRef {
+  return { store: ctx.door.open(storeArg), id: checkStreamId(field, streamId) };
 }
 
 export function streamVersion(ctx: GatewayContext, stream: StreamRef): Promise<number> {
-  return storeCall(() => ctx.loaders.streamVersion(stream.store).load(stream.id));
+  return ctx.loaders.streamVersion(stream.store).load(stream.id);
 }
 
 export async function listStreams(
   ctx: GatewayContext,
-  args: { store?: string | null; prefix?: string | null; first?: number | null; after?: string | null },
+  args: { store?: StoreArg; prefix?: string | null; first?: number | null; after?: string | null },
 ): Promise<Connection<StreamRef>> {
-  const store = findStore(ctx, args.store);
+  const store = ctx.door.open(args.store);
   const limit = checkPageSize('first', args.first, ctx.limits);
   const after = args.after ? checkText('after', decodeCursor('after', 'stream', args.after)) : undefined;
   const prefix = args.prefix === null || args.prefix === undefined ? undefined : checkText('prefix', args.prefix);
-  const page = await storeCall(() => store.log.listStreams({ prefix, after, limit }));
+  const page = await store.log.listStreams({ prefix, after, limit });
   // The page already knows each version: prime the loader so Stream.version costs no query.
   const versions = ctx.loaders.streamVersion(store);
   page.items.forEach((summary: StreamSummary) => versions.prime(summary.id, summary.version));

@@ -1,35 +1,11 @@
 import { appendEvents } from '../resolvers/append-events.js';
 import type { AppendOutcome } from '../store/types.js';
+import { AppendEventsInput } from './append-input.js';
 import { builder } from './builder.js';
 import { EventType } from './event.js';
 
 type Success = Extract<AppendOutcome, { ok: true }>;
 type WrongVersion = Extract<AppendOutcome, { reason: 'wrong_expected_version' }>;
-
-const StreamState = builder.enumType('StreamState', {
-  description: 'What the stream must be before the append; ANY when neither this nor expectedVersion is given.',
-  values: ['ANY', 'NO_STREAM', 'STREAM_EXISTS'] as const,
-});
-
-const NewEvent = builder.inputType('NewEvent', {
-  fields: (t) => ({
-    id: t.id({ description: 'UUID; give one to make a retried append safe. Made by the gateway when absent.' }),
-    type: t.string({ required: true }),
-    data: t.field({ type: 'JSON' }),
-    metadata: t.field({ type: 'JSON' }),
-    contentType: t.string({ description: 'Default application/json.' }),
-  }),
-});
-
-const AppendEventsInput = builder.inputType('AppendEventsInput', {
-  fields: (t) => ({
-    store: t.id(),
-    streamId: t.string({ required: true }),
-    expectedVersion: t.int({ description: '-1: the stream must not exist; N: its version must be N.' }),
-    expectedState: t.field({ type: StreamState }),
-    events: t.field({ type: [NewEvent], required: true }),
-  }),
-});
 
 const AppendEventsSuccess = builder.objectRef<Success>('AppendEventsSuccess').implement({
   fields: (t) => ({
@@ -62,6 +38,6 @@ builder.mutationFields((t) => ({
     type: AppendEventsResult,
     args: { input: t.arg({ type: AppendEventsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      appendEvents(ctx, { ...input, store: input.store?.toString() }) as Promise<Success | WrongVersion>,
+      appendEvents(ctx, input) as Promise<Success | WrongVersion>,
   }),
 }));

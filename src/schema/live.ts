@@ -15,7 +15,7 @@ builder.subscriptionFields((t) => ({
       fromVersion: t.arg.int({ description: 'Replay from this version of the stream (inclusive), then go live.' }),
       fromPosition: t.arg({ type: 'Long', description: FROM_POSITION }),
     },
-    subscribe: (_root, args, ctx) => byStream(ctx, { ...args, store: args.store?.toString() }),
+    subscribe: (_root, args, ctx) => byStream(ctx, args),
     resolve: (event: RecordedEvent) => event,
   }),
   byEventType: t.field({
@@ -26,7 +26,7 @@ builder.subscriptionFields((t) => ({
       eventType: t.arg.string({ required: true }),
       fromPosition: t.arg({ type: 'Long', description: FROM_POSITION }),
     },
-    subscribe: (_root, args, ctx) => byEventType(ctx, { ...args, store: args.store?.toString() }),
+    subscribe: (_root, args, ctx) => byEventType(ctx, args),
     resolve: (event: RecordedEvent) => event,
   }),
   byEventPattern: t.field({
@@ -37,7 +37,7 @@ builder.subscriptionFields((t) => ({
       pattern: t.arg({ type: 'JSON', required: true }),
       fromPosition: t.arg({ type: 'Long', description: FROM_POSITION }),
     },
-    subscribe: (_root, args, ctx) => byEventPattern(ctx, { ...args, pattern: args.pattern, store: args.store?.toString() }),
+    subscribe: (_root, args, ctx) => byEventPattern(ctx, args),
     resolve: (event: RecordedEvent) => event,
   }),
   byEventPayload: t.field({
@@ -48,7 +48,7 @@ builder.subscriptionFields((t) => ({
       payload: t.arg({ type: 'JSON', required: true }),
       fromPosition: t.arg({ type: 'Long', description: FROM_POSITION }),
     },
-    subscribe: (_root, args, ctx) => byEventPayload(ctx, { ...args, payload: args.payload, store: args.store?.toString() }),
+    subscribe: (_root, args, ctx) => byEventPayload(ctx, args),
     resolve: (event: RecordedEvent) => event,
   }),
 }));

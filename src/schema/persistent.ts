@@ -2,7 +2,6 @@ import type { SubscriptionStatus } from '../store/persistent/types.js';
 import type { PersistentDelivery } from '../subscriptions/persistent/consumer.js';
 import { ackEvent, nackEvent } from '../resolvers/persistent-acks.js';
 import { consumePersistent } from '../resolvers/persistent-consumers.js';
-import { MAX_IN_FLIGHT_LIMIT } from '../resolvers/persistent-input.js';
 import {
   listSubscriptions,
   parkedEvents,
@@ -10,31 +9,9 @@ import {
   replayParked,
   saveSubscription,
 } from '../resolvers/persistent-subscriptions.js';
-import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../store/persistent/types.js';
 import { builder } from './builder.js';
 import { EventConnection, EventType } from './event.js';
-
-const SubscriptionTypeEnum = builder.enumType('SubscriptionType', {
-  description: 'What a persistent subscription selects.',
-  values: {
-    BY_STREAM: { value: 'by_stream', description: 'The events of one stream (selector: its id), or of every stream (selector: "$all").' },
-    BY_EVENT_TYPE: { value: 'by_event_type', description: 'The events of one type (selector), from every stream.' },
-    BY_EVENT_PATTERN: {
-      value: 'by_event_pattern',
-      description: 'Events matching pattern, a JSON object, as a deep subset of { streamId, type, data, metadata }.',
-    },
-    BY_EVENT_PAYLOAD: { value: 'by_event_payload', description: 'Events whose data contains pattern, a JSON object, as a deep subset.' },
-  } as const,
-});
-
-const NackActionEnum = builder.enumType('NackAction', {
-  description: 'What becomes of a delivery its consumer could not handle.',
-  values: {
-    RETRY: { value: 'retry', description: 'Deliver it again (to any consumer), with retryCount + 1; past maxRetries it is parked.' },
-    PARK: { value: 'park', description: 'Set it aside with the parked events, until replayParked.' },
-    SKIP: { value: 'skip', description: 'Treat it as done, like an ack.' },
-  } as const,
-});
+import { NackActionEnum, SaveSubscriptionInput, SubscriptionTypeEnum } from './persistent-inputs.js';
 
 const PersistentSubscriptionType = builder.objectRef<SubscriptionStatus>('PersistentSubscription').implement({
   description: 'A durable subscription whose events are shared among its consumers and acknowledged one by one.',
@@ -69,35 +46,12 @@ const PersistentDeliveryType = builder.objectRef<PersistentDelivery>('Persistent
   }),
 });
 
-const SaveSubscriptionInput = builder.inputType('SaveSubscriptionInput', {
-  fields: (t) => ({
-    store: t.id(),
-    name: t.string({ required: true, description: '1 to 255 characters.' }),
-    type: t.field({ type: SubscriptionTypeEnum, required: true }),
-    selector: t.string({ description: 'BY_STREAM: a stream id, or "$all"; BY_EVENT_TYPE: an event type.' }),
-    pattern: t.field({ type: 'JSON', description: 'BY_EVENT_PATTERN and BY_EVENT_PAYLOAD: a JSON object.' }),
-    startFrom: t.field({
-      type: 'Long',
-      description: 'Deliver from this position (inclusive); default: only events appended after it is created. Fixed once created.',
-    }),
-    maxRetries: t.int({
-      description: `Redeliveries before an event is parked; default ${DEFAULT_SUBSCRIPTION_SETTINGS.maxRetries}. On an update, absent keeps the value.`,
-    }),
-    ackTimeoutMs: t.int({
-      description: `Time to ack a delivery before it is redelivered, in ms (1 or more); default ${DEFAULT_SUBSCRIPTION_SETTINGS.ackTimeoutMs}. On an update, absent keeps the value.`,
-    }),
-    maxInFlight: t.int({
-      description: `Most unacknowledged deliveries per consumer, 1 to ${MAX_IN_FLIGHT_LIMIT}; default ${DEFAULT_SUBSCRIPTION_SETTINGS.maxInFlight}. On an update, absent keeps the value.`,
-    }),
-  }),
-});
-
 builder.queryFields((t) => ({
   persistentSubscriptions: t.field({
     type: [PersistentSubscriptionType],
     description: 'The persistent subscriptions of a store, by name, with their checkpoint and counts.',
     args: { store: t.arg.id() },
-    resolve: (_root, args, ctx) => listSubscriptions(ctx, { store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => listSubscriptions(ctx, args),
   }),
   parkedEvents: t.field({
     type: EventConnection,
@@ -108,7 +62,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: 'Page size, 1 to 1000; default 100.' }),
       after: t.arg.string(),
     },
-    resolve: (_root, args, ctx) => parkedEvents(ctx, { ...args, store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => parkedEvents(ctx, args),
   }),
 }));
 
@@ -117,17 +71,17 @@ builder.mutationFields((t) => ({
     type: PersistentSubscriptionType,
     description: 'Creates a persistent subscription, or changes the settings of the one of that name (what it selects cannot change).',
     args: { input: t.arg({ type: SaveSubscriptionInput, required: true }) },
-    resolve: (_root, { input }, ctx) => saveSubscription(ctx, { ...input, store: input.store?.toString() }),
+    resolve: (_root, { input }, ctx) => saveSubscription(ctx, input),
   }),
   removeSubscription: t.boolean({
     description: 'Removes a persistent subscription with its in-flight and parked events; false when there was none.',
     args: { store: t.arg.id(), name: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => removeSubscription(ctx, { ...args, store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => removeSubscription(ctx, args),
   }),
   ackEvent: t.boolean({
     description: 'The event is done for good. False when it was not in flight (already acked, or never delivered).',
     args: { store: t.arg.id(), subscription: t.arg.string({ required: true }), eventId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ackEvent(ctx, { ...args, store: args.store?.toString(), eventId: args.eventId.toString() }),
+    resolve: (_root, args, ctx) => ackEvent(ctx, { ...args, eventId: args.eventId.toString() }),
   }),
   nackEvent: t.boolean({
     description: 'The consumer could not handle the event. False when it was not in flight.',
@@ -138,12 +92,12 @@ builder.mutationFields((t) => ({
       action: t.arg({ type: NackActionEnum, defaultValue: 'retry' }),
       reason: t.arg.string({ description: 'Kept with a parked event.' }),
     },
-    resolve: (_root, args, ctx) => nackEvent(ctx, { ...args, store: args.store?.toString(), eventId: args.eventId.toString() }),
+    resolve: (_root, args, ctx) => nackEvent(ctx, { ...args, eventId: args.eventId.toString() }),
   }),
   replayParked: t.int({
     description: 'Sends the parked events back to delivery, their retry count starting again from 0; answers how many.',
     args: { store: t.arg.id(), subscription: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => replayParked(ctx, { ...args, store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => replayParked(ctx, args),
   }),
 }));
 
@@ -154,7 +108,7 @@ builder.subscriptionFields((t) => ({
       'Consumes a persistent subscription: its events, in position order, shared among all its consumers on every gateway, ' +
       'at most maxInFlight unacknowledged at a time. Ending it hands the unacknowledged ones back for redelivery.',
     args: { store: t.arg.id(), subscription: t.arg.string({ required: true }) },
-    subscribe: (_root, args, ctx) => consumePersistent(ctx, { ...args, store: args.store?.toString() }),
+    subscribe: (_root, args, ctx) => consumePersistent(ctx, args),
     resolve: (delivery: PersistentDelivery) => delivery,
   }),
 }));

@@ -1,6 +1,7 @@
 import type { RecordedSnapshot } from '../store/snapshots/types.js';
 import { deleteSnapshot, listSnapshots, recordSnapshot, snapshot } from '../resolvers/snapshots.js';
 import { builder } from './builder.js';
+import { RecordSnapshotInput } from './snapshot-input.js';
 import { isoWithMicroseconds } from './scalars.js';
 
 export const SnapshotType = builder.objectRef<RecordedSnapshot>('Snapshot').implement({
@@ -23,18 +24,6 @@ export const SnapshotType = builder.objectRef<RecordedSnapshot>('Snapshot').impl
 
 export const SnapshotConnection = builder.connectionObject({ type: SnapshotType, name: 'SnapshotConnection' });
 
-const RecordSnapshotInput = builder.inputType('RecordSnapshotInput', {
-  fields: (t) => ({
-    store: t.id(),
-    sourceUuid: t.string({ required: true, description: '1 to 255 characters.' }),
-    streamUuid: t.string({ required: true, description: '1 to 255 characters.' }),
-    version: t.int({ required: true, description: '0 or more.' }),
-    sourceType: t.string(),
-    data: t.field({ type: 'JSON', required: true }),
-    metadata: t.field({ type: 'JSON' }),
-  }),
-});
-
 builder.queryFields((t) => ({
   snapshot: t.field({
     type: SnapshotType,
@@ -46,7 +35,7 @@ builder.queryFields((t) => ({
       streamUuid: t.arg.string({ required: true }),
       version: t.arg.int(),
     },
-    resolve: (_root, args, ctx) => snapshot(ctx, { ...args, store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => snapshot(ctx, args),
   }),
   snapshots: t.field({
     type: SnapshotConnection,
@@ -58,7 +47,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: 'Page size, 1 to 1000; default 100.' }),
       after: t.arg.string(),
     },
-    resolve: (_root, args, ctx) => listSnapshots(ctx, { ...args, store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => listSnapshots(ctx, args),
   }),
 }));
 
@@ -67,7 +56,7 @@ builder.mutationFields((t) => ({
     type: SnapshotType,
     description: 'Records a snapshot; one already recorded under the same sourceUuid, streamUuid and version is replaced.',
     args: { input: t.arg({ type: RecordSnapshotInput, required: true }) },
-    resolve: (_root, { input }, ctx) => recordSnapshot(ctx, { ...input, store: input.store?.toString() }),
+    resolve: (_root, { input }, ctx) => recordSnapshot(ctx, input),
   }),
   deleteSnapshot: t.boolean({
     description: 'Deletes one snapshot; false when there was none.',
@@ -77,6 +66,6 @@ builder.mutationFields((t) => ({
       streamUuid: t.arg.string({ required: true }),
       version: t.arg.int({ required: true }),
     },
-    resolve: (_root, args, ctx) => deleteSnapshot(ctx, { ...args, store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => deleteSnapshot(ctx, args),
   }),
 }));

@@ -15,5 +15,5 @@ export const StoreType = builder.objectRef<EventStore>('Store').implement({
 });
 
 builder.queryFields((t) => ({
-  stores: t.field({ type: [StoreType], resolve: (_root, _args, ctx) => ctx.stores.all() }),
+  stores: t.field({ type: [StoreType], resolve: (_root, _args, ctx) => ctx.door.all() }),
 }));

@@ -1,7 +1,8 @@
 import { streamEvents } from '../resolvers/read-events.js';
 import { listStreams, streamRef, streamVersion, type StreamRef } from '../resolvers/streams.js';
 import { builder } from './builder.js';
-import { DirectionEnum, EventConnection } from './event.js';
+import { EventConnection } from './event.js';
+import { streamEventsArgs } from './event-inputs.js';
 
 export const StreamType = builder.objectRef<StreamRef>('Stream').implement({
   fields: (t) => ({
@@ -13,12 +14,7 @@ export const StreamType = builder.objectRef<StreamRef>('Stream').implement({
     exists: t.boolean({ resolve: async (stream, _args, ctx) => (await streamVersion(ctx, stream)) >= 0 }),
     events: t.field({
       type: EventConnection,
-      args: {
-        fromVersion: t.arg.int({ description: 'Inclusive start; absent: the first (or, backward, the last) event.' }),
-        direction: t.arg({ type: DirectionEnum, defaultValue: 'FORWARD' }),
-        first: t.arg.int({ description: 'Page size, 1 to 1000; default 100.' }),
-        after: t.arg.string(),
-      },
+      args: streamEventsArgs,
       resolve: (stream, args, ctx) => streamEvents(ctx, stream.store, stream.id, args),
     }),
   }),
@@ -30,16 +26,16 @@ builder.queryFields((t) => ({
   stream: t.field({
     type: StreamType,
     args: { store: t.arg.id(), id: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => streamRef(ctx, args.store?.toString(), args.id, 'id'),
+    resolve: (_root, args, ctx) => streamRef(ctx, args.store, args.id, 'id'),
   }),
   streamVersion: t.int({
     args: { store: t.arg.id(), streamId: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => streamVersion(ctx, streamRef(ctx, args.store?.toString(), args.streamId, 'streamId')),
+    resolve: (_root, args, ctx) => streamVersion(ctx, streamRef(ctx, args.store, args.streamId, 'streamId')),
   }),
   streams: t.field({
     type: StreamConnection,
     description: 'Streams in id order, optionally those whose id starts with a prefix.',
     args: { store: t.arg.id(), prefix: t.arg.string(), first: t.arg.int(), after: t.arg.string() },
-    resolve: (_root, args, ctx) => listStreams(ctx, { ...args, store: args.store?.toString() }),
+    resolve: (_root, args, ctx) => listStreams(ctx, args),
   }),
 }));

@@ -1,27 +1,15 @@
-import { ClusterUnavailableError } from '../cluster/cluster-errors.js';
-
-/** Why a store call failed, when the failure is one a client can act on. */
-export type StoreFailure = 'unavailable' | 'read_only';
-
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
-
-/**
- * Maps a PostgreSQL or socket error to a reason, or null when it is a bug.
- * Class 08 is a connection exception, 57P0x a server going away or still
- * starting, 3D000 a database that no longer exists, 25006 a write sent to a
- * read-only replica.
- */
-export function classifyStoreError(error: unknown): StoreFailure | null {
-  if (!(error instanceof Error)) return null;
-  if (error instanceof ClusterUnavailableError) return 'unavailable';
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    // 3D000: the database itself is gone, which no retry of the request can fix either.
-    if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code) || code === '3D000') return 'unavailable';
-    if (code === '25006') return 'read_only';
+/** The request named a store this gateway does not serve. */
+export class StoreNotFoundError extends Error {
+  constructor(readonly storeId: string) {
+    super(`store "${storeId}" does not exist`);
+    this.name = 'StoreNotFoundError';
   }
-  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
-    return 'unavailable';
+}
+
+/** The request named a persistent subscription that does not exist (or no longer does). */
+export class SubscriptionNotFoundError extends Error {
+  constructor(readonly subscription: string) {
+    super(`persistent subscription "${subscription}" does not exist`);
+    this.name = 'SubscriptionNotFoundError';
   }
-  return null;
 }

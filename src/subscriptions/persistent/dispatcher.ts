@@ -1,5 +1,6 @@
 import type { EventStore } from '../../store/event-store.js';
 import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent/types.js';
+import { SubscriptionNotFoundError } from '../../store/errors.js';
 import { historyReader, leaderPages } from '../history.js';
 import type { Consumer } from './consumer.js';
 import { deliverySlots } from './delivery-slots.js';
@@ -14,8 +15,6 @@ export interface DispatcherOptions {
   /** The subscription as it was when its first consumer here connected. */
   subscription: StoredSubscription;
   gatewayId: string;
-  /** Its consumers are ended with this when the subscription is removed. */
-  removedError: () => Error;
   /** Called when its last consumer is gone. */
   onIdle: (dispatcher: Dispatcher) => void;
   log: (message: string) => void;
@@ -206,7 +205,7 @@ export class Dispatcher {
   }
 
   private removed(): void {
-    for (const consumer of this.consumers.splice(0)) consumer.end(this.options.removedError());
+    for (const consumer of this.consumers.splice(0)) consumer.end(new SubscriptionNotFoundError(this.name));
     this.options.onIdle(this);
   }
 

@@ -19,8 +19,6 @@ export interface PersistentHubOptions {
   pollIntervalMs: number;
   /** How often this gateway marks its consumers as still connected. */
   heartbeatMs: number;
-  /** The error a consumer ends with when its subscription is removed under it. */
-  removedError: (name: string) => Error;
   log: (message: string) => void;
 }
 
@@ -79,7 +77,6 @@ export class PersistentHub {
         store,
         subscription,
         gatewayId,
-        removedError: () => this.options.removedError(name),
         onIdle: (idle) => this.forget(idle),
         log: this.options.log,
       });

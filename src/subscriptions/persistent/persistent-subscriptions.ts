@@ -11,8 +11,6 @@ export interface PersistentSubscriptionsOptions {
   pollIntervalMs?: number;
   /** How often this gateway marks its consumers as connected; a consumer not marked for three times this is not counted. Default 5,000 ms. */
   heartbeatMs?: number;
-  /** The error a consumer gets when its subscription is removed. */
-  removedError: (name: string) => Error;
   log: (message: string) => void;
 }
 

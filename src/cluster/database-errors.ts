@@ -1,0 +1,27 @@
+import { ClusterUnavailableError } from './cluster-errors.js';
+
+/** Why a database call failed, when the failure is one a client can act on. */
+export type DatabaseFailure = 'unavailable' | 'read_only';
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * Maps a PostgreSQL or socket error to a reason, or null when it is a bug.
+ * Class 08 is a connection exception, 57P0x a server going away or still
+ * starting, 3D000 a database that no longer exists, 25006 a write sent to a
+ * read-only replica.
+ */
+export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
+  if (!(error instanceof Error)) return null;
+  if (error instanceof ClusterUnavailableError) return 'unavailable';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // 3D000: the database itself is gone, which no retry of the request can fix either.
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code) || code === '3D000') return 'unavailable';
+    if (code === '25006') return 'read_only';
+  }
+  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
+    return 'unavailable';
+  }
+  return null;
+}

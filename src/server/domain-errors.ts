@@ -1,0 +1,45 @@
+import { GraphQLError } from 'graphql';
+import { ClusterUnavailableError } from '../cluster/cluster-errors.js';
+import { classifyDatabaseError } from '../cluster/database-errors.js';
+import { StoreNotFoundError, SubscriptionNotFoundError } from '../store/errors.js';
+
+interface ClientError {
+  message: string;
+  extensions: Record<string, unknown>;
+}
+
+function unavailable(detail: string): ClientError {
+  return { message: `no healthy node can serve this request: ${detail}`, extensions: { code: 'CLUSTER_UNAVAILABLE' } };
+}
+
+/**
+ * What a client may be told of a failure it can act on: a store or a
+ * subscription that does not exist, or no node able to serve. Null for
+ * anything else, which is a bug and stays masked.
+ */
+export function clientErrorOf(error: unknown): ClientError | null {
+  if (error instanceof StoreNotFoundError) {
+    return { message: error.message, extensions: { code: 'STORE_NOT_FOUND', store: error.storeId } };
+  }
+  if (error instanceof SubscriptionNotFoundError) {
+    return { message: error.message, extensions: { code: 'SUBSCRIPTION_NOT_FOUND', subscription: error.subscription } };
+  }
+  if (error instanceof ClusterUnavailableError) return unavailable(error.message);
+  switch (classifyDatabaseError(error)) {
+    case 'unavailable':
+      return unavailable('the database connection failed');
+    case 'read_only':
+      return unavailable('the node that was asked is read-only');
+    default:
+      return null;
+  }
+}
+
+/** The GraphQL error a client sees for a domain failure, at the place in the response where it happened. */
+export function toClientGraphQLError(located: GraphQLError | undefined, clientError: ClientError): GraphQLError {
+  return new GraphQLError(clientError.message, {
+    nodes: located?.nodes,
+    path: located?.path,
+    extensions: clientError.extensions,
+  });
+}
