@@ -5,7 +5,7 @@ import type {
   SubscriptionDefinition,
   SubscriptionType,
 } from '../store/persistent-types.js';
-import { ALL_STREAMS } from '../subscriptions/persistent/selection-of.js';
+import { ALL_STREAMS } from '../subscriptions/selection.js';
 import { badUserInput } from './errors.js';
 import { checkJsonSize, checkName, checkNonNegative, checkStreamId } from './validate.js';
 

@@ -1,6 +1,9 @@
 import type { RecordedEvent } from '../store/types.js';
 import { compileSubsetMatcher, type Matcher } from './matcher.js';
 
+/** The stream id that selects every stream: byStream's and BY_STREAM's name for the global log. */
+export const ALL_STREAMS = '$all';
+
 /** What a live subscription selects from its store's log. */
 export type Selection =
   | { kind: 'stream'; streamId: string }
