@@ -14,7 +14,14 @@ export type Selection =
 
 export type SelectionKind = Selection['kind'];
 
-export const SELECTION_KINDS: readonly SelectionKind[] = ['stream', 'all', 'type', 'pattern', 'payload'];
+/** Every kind once, in this order; a kind added to Selection and missing here fails to compile. */
+export const SELECTION_KINDS = Object.keys({
+  stream: true,
+  all: true,
+  type: true,
+  pattern: true,
+  payload: true,
+} satisfies Record<SelectionKind, true>) as readonly SelectionKind[];
 
 /** The fields a pattern is matched against. */
 export function patternView(event: RecordedEvent): Record<string, unknown> {
