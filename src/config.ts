@@ -42,8 +42,6 @@ export interface Config {
   stores: string[];
   /** Shared secret for gossip and cluster authentication (`EX_ESDB_CLUSTER_SECRET`, else `EX_ESDB_COOKIE`, else `RELEASE_COOKIE`). */
   clusterSecret: string | undefined;
-  /** Name of the internal pub/sub channel. Default `ex_esdb_pubsub` (`EX_ESDB_PUB_SUB`). */
-  pubSub: string;
   /** Gossip UDP port. Default 45892 (`EX_ESDB_CLUSTER_PORT`). */
   clusterPort: number;
   /** Gossip multicast group. Default 239.255.0.1 (`EX_ESDB_GOSSIP_MULTICAST_ADDR`). */
@@ -166,7 +164,6 @@ export function loadConfig(env: Env = process.env): Config {
     nodes: nodeUrls(env),
     stores: storeIds(env),
     clusterSecret: text(env, 'EX_ESDB_CLUSTER_SECRET') ?? text(env, 'EX_ESDB_COOKIE') ?? text(env, 'RELEASE_COOKIE'),
-    pubSub: text(env, 'EX_ESDB_PUB_SUB') ?? 'ex_esdb_pubsub',
     clusterPort: integer(env, 'EX_ESDB_CLUSTER_PORT', 45892, 1, 65535),
     gossipMulticastAddr: multicastAddress(env),
     gossipSeeds: gossipSeeds(env),

@@ -1,5 +1,7 @@
-export type NodeRole = 'LEADER' | 'REPLICA' | 'UNKNOWN';
-export type NodeHealth = 'HEALTHY' | 'SUSPECT' | 'DOWN';
+export const NODE_ROLES = ['LEADER', 'REPLICA', 'UNKNOWN'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+export const NODE_HEALTHS = ['HEALTHY', 'SUSPECT', 'DOWN'] as const;
+export type NodeHealth = (typeof NODE_HEALTHS)[number];
 
 /** What the probes have found out about a node. */
 export interface NodeState {

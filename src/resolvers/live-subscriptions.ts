@@ -1,13 +1,10 @@
 import type { RecordedEvent } from '../store/types.js';
 import type { StartPoint } from '../subscriptions/live-hub.js';
-import type { Selection } from '../subscriptions/selection.js';
+import { ALL_STREAMS, type Selection } from '../subscriptions/selection.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import type { StoreArg } from './store-door.js';
 import { checkName, checkNonNegative, checkStreamId } from './validate.js';
-
-/** byStream's name for "every stream". */
-export const ALL_STREAMS = '$all';
 
 interface StartArgs {
   store?: StoreArg;
@@ -36,7 +33,7 @@ function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, s
 export function byStream(ctx: GatewayContext, args: StartArgs & { streamId: string; fromVersion?: number | null }) {
   const start = startOf(args);
   if (args.streamId === ALL_STREAMS) {
-    if (start.fromVersion !== undefined) throw badUserInput('fromVersion', 'the $all stream has no versions: start it with fromPosition');
+    if (start.fromVersion !== undefined) throw badUserInput('fromVersion', `the ${ALL_STREAMS} stream has no versions: start it with fromPosition`);
     return subscribe(ctx, args, { kind: 'all' }, start);
   }
   if (start.fromVersion !== undefined && start.fromPosition !== undefined) {

@@ -6,7 +6,7 @@ import {
   type SubscriptionType,
   MAX_IN_FLIGHT_LIMIT,
 } from '../store/persistent/types.js';
-import { ALL_STREAMS } from '../subscriptions/persistent/selection-of.js';
+import { ALL_STREAMS } from '../subscriptions/selection.js';
 import type { SaveSubscriptionInputShape as SaveSubscriptionInput } from '../schema/persistent-inputs.js';
 import { badUserInput } from './errors.js';
 import { checkJsonSize, checkName, checkNonNegative, checkStreamId } from './validate.js';

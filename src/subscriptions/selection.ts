@@ -1,6 +1,9 @@
 import type { RecordedEvent } from '../store/types.js';
 import { compileSubsetMatcher, type Matcher } from './matcher.js';
 
+/** The stream id that selects every stream: byStream's and BY_STREAM's name for the global log. */
+export const ALL_STREAMS = '$all';
+
 /** What a live subscription selects from its store's log. */
 export type Selection =
   | { kind: 'stream'; streamId: string }
@@ -11,7 +14,14 @@ export type Selection =
 
 export type SelectionKind = Selection['kind'];
 
-export const SELECTION_KINDS: readonly SelectionKind[] = ['stream', 'all', 'type', 'pattern', 'payload'];
+/** Every kind once, in this order; a kind added to Selection and missing here fails to compile. */
+export const SELECTION_KINDS = Object.keys({
+  stream: true,
+  all: true,
+  type: true,
+  pattern: true,
+  payload: true,
+} satisfies Record<SelectionKind, true>) as readonly SelectionKind[];
 
 /** The fields a pattern is matched against. */
 export function patternView(event: RecordedEvent): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../store/types.js';
+import { AsyncQueue } from './async-queue.js';
 import type { Recipient } from './fan-out-index.js';
 import { keyOf, type HistoryReader } from './history.js';
 import { compileFilter, type Selection } from './selection.js';
@@ -26,15 +27,12 @@ export interface SubscriberOptions {
 export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEvent> {
   readonly selection: Selection;
   private readonly filter: ((event: RecordedEvent) => boolean) | null;
-  private readonly queue: RecordedEvent[] = [];
+  private readonly queue = new AsyncQueue<RecordedEvent>();
   /** Events offered while catching up, handed over when the catch-up ends. */
   private backlog: RecordedEvent[] = [];
   private backlogOverflowed = false;
   private lastQueuedKey: number;
   private mode: 'catching-up' | 'live' = 'catching-up';
-  private closed = false;
-  private failure: unknown;
-  private wakeConsumer: (() => void) | undefined;
   private wakeReader: (() => void) | undefined;
 
   constructor(private readonly options: SubscriberOptions) {
@@ -52,7 +50,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
       else this.backlogOverflowed = true;
       return;
     }
-    if (this.queue.length < this.options.capacity) {
+    if (this.queue.size < this.options.capacity) {
       this.enqueue(event);
       return;
     }
@@ -61,17 +59,10 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
     void this.catchUp();
   }
 
-  async next(): Promise<IteratorResult<RecordedEvent>> {
-    for (;;) {
-      const event = this.queue.shift();
-      if (event) {
-        if (this.queue.length <= this.options.capacity / 2) this.wakeReader?.();
-        return { value: event, done: false };
-      }
-      if (this.failure !== undefined) throw this.failure;
-      if (this.closed) return { value: undefined, done: true };
-      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
-    }
+  next(): Promise<IteratorResult<RecordedEvent>> {
+    const result = this.queue.next();
+    if (this.queue.size <= this.options.capacity / 2) this.wakeReader?.();
+    return result;
   }
 
   async return(): Promise<IteratorResult<RecordedEvent>> {
@@ -85,21 +76,19 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
 
   close(failure?: unknown): void {
     if (this.closed) return;
-    this.closed = true;
-    this.failure = failure;
-    this.queue.length = 0;
+    this.queue.end(failure);
     this.backlog = [];
-    this.wakeConsumer?.();
     this.wakeReader?.();
     this.options.onClose(this);
+  }
+
+  private get closed(): boolean {
+    return this.queue.isEnded;
   }
 
   private enqueue(event: RecordedEvent): void {
     this.queue.push(event);
     this.lastQueuedKey = keyOf(this.selection, event);
-    const wake = this.wakeConsumer;
-    this.wakeConsumer = undefined;
-    wake?.();
   }
 
   private async catchUp(): Promise<void> {
@@ -107,7 +96,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
       while (!this.closed) {
         await this.roomInQueue();
         if (this.closed) return;
-        const room = this.options.capacity - this.queue.length;
+        const room = this.options.capacity - this.queue.size;
         const page = await this.options.history(this.lastQueuedKey, room);
         if (this.closed) return;
         for (const event of page.events) this.enqueue(event);
@@ -139,7 +128,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
   }
 
   private async roomInQueue(): Promise<void> {
-    while (!this.closed && this.queue.length > this.options.capacity / 2) {
+    while (!this.closed && this.queue.size > this.options.capacity / 2) {
       await new Promise<void>((resolve) => (this.wakeReader = resolve));
     }
   }

@@ -1,12 +1,12 @@
-import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
+import { ChannelListener, type ListenSession } from './channel-listener.js';
 import type { FanOutIndex } from './fan-out-index.js';
 
 export interface TailerOptions {
   store: EventStore;
   index: FanOutIndex;
   /** A dedicated session on the leader to LISTEN on. */
-  connect: () => Promise<pg.Client>;
+  connect: () => Promise<ListenSession>;
   /** Reads also run this often, in case a notification is lost. Default 500 ms. */
   pollIntervalMs?: number;
   /** Events read per query. Default 500. */
@@ -24,16 +24,27 @@ export class Tailer {
   private position = 0;
   private reading: Promise<void> | undefined;
   private readAgain = false;
-  private listener: pg.Client | undefined;
+  private readonly listener: ChannelListener;
   private poll: NodeJS.Timeout | undefined;
   private running = false;
   private starting: Promise<void> | undefined;
   /** Counts starts and stops: work begun in an earlier run sees the number moved on and stops. */
   private generation = 0;
-  /** The trouble last logged, per kind: an outage (a failover) is told once, not on every poll. */
-  private readonly troubles: { read?: string; listen?: string } = {};
+  /** The read failure last logged: an outage (a failover) is told once, not on every poll. */
+  private readTrouble: string | undefined;
 
-  constructor(private readonly options: TailerOptions) {}
+  constructor(private readonly options: TailerOptions) {
+    const { store, connect, log } = options;
+    this.listener = new ChannelListener({
+      connect,
+      channels: [store.tables.channelIdentifier],
+      onNotification: () => this.wake(),
+      // Anything committed since the head was read, or while the session was lost, is caught by this read.
+      onListening: () => this.wake(),
+      name: `tailer of store ${store.id}`,
+      log,
+    });
+  }
 
   get isRunning(): boolean {
     return this.running;
@@ -57,7 +68,7 @@ export class Tailer {
     this.position = position;
     this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 500);
     this.poll.unref();
-    void this.listen(generation);
+    this.listener.start();
   }
 
   async stop(): Promise<void> {
@@ -65,9 +76,7 @@ export class Tailer {
     this.starting = undefined;
     this.running = false;
     clearInterval(this.poll);
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.listener.stop();
     await this.reading;
   }
 
@@ -102,53 +111,11 @@ export class Tailer {
         }
         if (!page.hasMore) break;
       }
-      this.troubles.read = undefined;
+      this.readTrouble = undefined;
     } catch (error) {
-      this.report('read', `tailer of store ${store.id}: read failed, retrying on the next poll: ${(error as Error).message}`);
+      const trouble = `tailer of store ${store.id}: read failed, retrying on the next poll: ${(error as Error).message}`;
+      if (trouble !== this.readTrouble) this.options.log(trouble);
+      this.readTrouble = trouble;
     }
-  }
-
-  private report(kind: 'read' | 'listen', trouble: string): void {
-    if (this.troubles[kind] === trouble) return;
-    this.troubles[kind] = trouble;
-    this.options.log(trouble);
-  }
-
-  private async listen(generation: number): Promise<void> {
-    const { store, connect, log } = this.options;
-    try {
-      const listener = await connect();
-      if (generation !== this.generation) {
-        await listener.end();
-        return;
-      }
-      this.listener = listener;
-      listener.on('notification', () => this.wake());
-      listener.on('error', (error) => {
-        log(`tailer of store ${store.id}: LISTEN connection lost (${error.message}); polling until it is back`);
-        this.relisten(listener, generation);
-      });
-      await listener.query(`LISTEN ${store.tables.channelIdentifier}`);
-      this.troubles.listen = undefined;
-      // Anything committed between start and LISTEN is caught by this read.
-      this.wake();
-    } catch (error) {
-      this.report('listen', `tailer of store ${store.id}: cannot LISTEN (${(error as Error).message}); polling until it can`);
-      this.relistenLater(generation);
-    }
-  }
-
-  private relisten(lost: pg.Client, generation: number): void {
-    if (this.listener !== lost) return;
-    this.listener = undefined;
-    void lost.end().catch(() => undefined);
-    this.relistenLater(generation);
-  }
-
-  private relistenLater(generation: number): void {
-    if (generation !== this.generation) return;
-    setTimeout(() => {
-      if (generation === this.generation) void this.listen(generation);
-    }, 1_000).unref();
   }
 }

@@ -22,7 +22,6 @@ describe('loadConfig with an empty environment', () => {
       nodes: [],
       stores: ['default'],
       clusterSecret: undefined,
-      pubSub: 'ex_esdb_pubsub',
       clusterPort: 45892,
       gossipMulticastAddr: '239.255.0.1',
       gossipSeeds: [],
@@ -97,10 +96,6 @@ describe('each variable is read', () => {
     expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 's', EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('s');
     expect(loadConfig({ EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('c');
     expect(loadConfig({ RELEASE_COOKIE: 'r' }).clusterSecret).toBe('r');
-  });
-
-  it('EX_ESDB_PUB_SUB', () => {
-    expect(loadConfig({ EX_ESDB_PUB_SUB: 'my_pubsub' }).pubSub).toBe('my_pubsub');
   });
 
   it('EX_ESDB_CLUSTER_PORT', () => {

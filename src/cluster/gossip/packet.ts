@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NodeView } from '../cluster-view.js';
 import type { GatewayInfo } from '../gateway-directory.js';
+import { NODE_HEALTHS, NODE_ROLES } from '../node-health.js';
 
 /**
  * A gossip datagram is three lines:
@@ -80,8 +81,8 @@ function parsePacket(payload: string): Packet | undefined {
   return { ts: raw.ts, nonce: raw.nonce, gateway: { id, address, startedAt: new Date(startedAt), nodes: views as NodeView[] } };
 }
 
-const ROLES = new Set(['LEADER', 'REPLICA', 'UNKNOWN']);
-const HEALTHS = new Set(['HEALTHY', 'SUSPECT', 'DOWN']);
+const ROLES = new Set<string>(NODE_ROLES);
+const HEALTHS = new Set<string>(NODE_HEALTHS);
 
 function parseNode(raw: unknown): NodeView | undefined {
   if (!isObject(raw)) return undefined;

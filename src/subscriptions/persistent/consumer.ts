@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../store/types.js';
+import { AsyncQueue } from '../async-queue.js';
 
 /** One delivery of a persistent subscription. */
 export interface PersistentDelivery {
@@ -24,15 +25,12 @@ export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
   readonly id = randomUUID();
   /** Event id → when its lease runs out, in `performance.now()` milliseconds. */
   readonly held = new Map<string, number>();
-  private readonly queue: PersistentDelivery[] = [];
-  private closed = false;
-  private failure: unknown;
-  private wakeReader: (() => void) | undefined;
+  private readonly queue = new AsyncQueue<PersistentDelivery>();
 
   constructor(private readonly onReturn: (consumer: Consumer) => Promise<void>) {}
 
   get isOpen(): boolean {
-    return !this.closed;
+    return !this.queue.isEnded;
   }
 
   /** How many more deliveries it may take; leases that ran out no longer count. */
@@ -49,26 +47,17 @@ export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
   }
 
   deliver(event: RecordedEvent, retryCount: number, deadline: number): void {
-    if (this.closed) return;
+    if (this.queue.isEnded) return;
     this.held.set(event.id, deadline);
     this.queue.push({ id: `${event.id}/${retryCount}`, event, retryCount });
-    const wake = this.wakeReader;
-    this.wakeReader = undefined;
-    wake?.();
   }
 
-  async next(): Promise<IteratorResult<PersistentDelivery>> {
-    for (;;) {
-      const delivery = this.queue.shift();
-      if (delivery) return { value: delivery, done: false };
-      if (this.failure !== undefined) throw this.failure;
-      if (this.closed) return { value: undefined, done: true };
-      await new Promise<void>((resolve) => (this.wakeReader = resolve));
-    }
+  next(): Promise<IteratorResult<PersistentDelivery>> {
+    return this.queue.next();
   }
 
   async return(): Promise<IteratorResult<PersistentDelivery>> {
-    if (!this.closed) {
+    if (!this.queue.isEnded) {
       this.end();
       await this.onReturn(this);
     }
@@ -81,11 +70,8 @@ export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
 
   /** Ends it from the server's side: with `failure`, its reader gets that error, else it completes. */
   end(failure?: unknown): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.failure = failure;
-    this.queue.length = 0;
+    if (this.queue.isEnded) return;
+    this.queue.end(failure);
     this.held.clear();
-    this.wakeReader?.();
   }
 }

@@ -3,7 +3,7 @@ import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
 import type { AckRequest, SettleOutcome, SubscriptionStatus } from '../../store/persistent/types.js';
-import { ChannelListener } from './channel-listener.js';
+import { ChannelListener } from '../channel-listener.js';
 import { Consumer } from './consumer.js';
 import { Dispatcher } from './dispatcher.js';
 

@@ -1,8 +1,5 @@
 import type { SubscriptionDefinition } from '../../store/persistent/types.js';
-import type { Selection } from '../selection.js';
-
-/** by_stream's selector for "every stream". */
-export const ALL_STREAMS = '$all';
+import { ALL_STREAMS, type Selection } from '../selection.js';
 
 /**
  * What a persistent subscription selects, as a live selection keyed by

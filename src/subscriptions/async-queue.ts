@@ -1,0 +1,63 @@
+interface Waiter<T> {
+  resolve: (result: IteratorResult<T>) => void;
+  reject: (failure: unknown) => void;
+}
+
+/**
+ * Values handed from a producer to an async-iterator reader, in order. A
+ * value pushed while the reader waits goes straight to it; otherwise it is
+ * buffered, and taking it costs no promise beyond the one `next` must answer.
+ * The buffer has no bound of its own: the producer decides from `size`.
+ */
+export class AsyncQueue<T> {
+  private readonly buffer: T[] = [];
+  private readonly waiting: Waiter<T>[] = [];
+  private ended = false;
+  private failure: unknown;
+
+  /** Values buffered and not yet taken. */
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Adds a value for the reader; ignored once the queue has ended. */
+  push(value: T): void {
+    if (this.ended) return;
+    if (this.waiting.length > 0) this.waiting.shift()!.resolve({ value, done: false });
+    else this.buffer.push(value);
+  }
+
+  /**
+   * The oldest value, or the next one pushed. Once ended: done, or a
+   * rejection with the failure it ended with, on this and every later call.
+   */
+  next(): Promise<IteratorResult<T>> {
+    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    if (this.ended) return this.finish();
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /**
+   * Ends the queue and drops what is buffered: the reader is told at once,
+   * not after the values it had yet to take. With `failure`, the reader gets
+   * that error; without, it completes.
+   */
+  end(failure?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = failure;
+    this.buffer.length = 0;
+    for (const waiter of this.waiting.splice(0)) {
+      if (failure === undefined) waiter.resolve({ value: undefined, done: true });
+      else waiter.reject(failure);
+    }
+  }
+
+  private finish(): Promise<IteratorResult<T>> {
+    return this.failure === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.failure);
+  }
+}
