@@ -1,5 +1,4 @@
-import type { SettleOutcome } from '../store/persistent/types.js';
-import type { NackAction } from '../subscriptions/persistent/persistent-hub.js';
+import type { NackAction, SettleOutcome } from '../store/persistent/types.js';
 import { SubscriptionNotFoundError } from '../store/errors.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';

@@ -1,16 +1,17 @@
 import { CLUSTER_STATUSES } from '../cluster/cluster-status.js';
+import { NODE_HEALTHS, NODE_ROLES } from '../cluster/node-health.js';
 import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
 import { clusterNodes, clusterState, watchCluster } from '../resolvers/cluster.js';
 import { builder } from './builder.js';
 
 const NodeRole = builder.enumType('NodeRole', {
   description: 'What a node said it is at its last successful probe (pg_is_in_recovery()); UNKNOWN until it has answered once.',
-  values: ['LEADER', 'REPLICA', 'UNKNOWN'] as const,
+  values: NODE_ROLES,
 });
 
 const NodeHealth = builder.enumType('NodeHealth', {
   description: 'HEALTHY: its last probe succeeded. SUSPECT: its last probe failed. DOWN: several probes in a row failed.',
-  values: ['HEALTHY', 'SUSPECT', 'DOWN'] as const,
+  values: NODE_HEALTHS,
 });
 
 const ClusterStatus = builder.enumType('ClusterStatus', {

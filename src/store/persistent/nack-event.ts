@@ -1,14 +1,15 @@
 import type pg from 'pg';
 import { existingSubscriptions } from './existing-subscriptions.js';
 import { notifySql } from './notices.js';
-import type { SettleOutcome } from './types.js';
+import type { NackAction, SettleOutcome } from './types.js';
 import type { StoreTables } from '../tables.js';
 
 export interface NackRequest {
   subscription: string;
   eventId: string;
   /** retry: due for redelivery now; park: moved to the parked events, with `reason`. */
-  action: 'retry' | 'park';
+  /** A skip is settled as an ack. */
+  action: Exclude<NackAction, 'skip'>;
   reason: string | null;
 }
 

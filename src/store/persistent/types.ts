@@ -3,6 +3,9 @@ import type { RecordedEvent } from '../types.js';
 /** What a persistent subscription selects, by the names ExESDB gives its subscription types. */
 export type SubscriptionType = 'by_stream' | 'by_event_type' | 'by_event_pattern' | 'by_event_payload';
 
+/** What becomes of a delivery its consumer could not handle: delivered again, set aside, or taken as done. */
+export type NackAction = 'retry' | 'park' | 'skip';
+
 /** Most deliveries one consumer may hold unacknowledged: bounds what a gateway keeps per consumer. */
 export const MAX_IN_FLIGHT_LIMIT = 10_000;
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
-import type { AckRequest, SettleOutcome, SubscriptionStatus } from '../../store/persistent/types.js';
+import type { AckRequest, NackAction, SettleOutcome, SubscriptionStatus } from '../../store/persistent/types.js';
 import { ChannelListener } from '../channel-listener.js';
 import { Consumer } from './consumer.js';
 import { Dispatcher } from './dispatcher.js';
@@ -21,8 +21,6 @@ export interface PersistentHubOptions {
   heartbeatMs: number;
   log: (message: string) => void;
 }
-
-export type NackAction = 'retry' | 'park' | 'skip';
 
 /**
  * The persistent subscriptions of one store in this gateway: a dispatcher
