@@ -42,12 +42,15 @@ export interface PageSource {
   logPage(options: ReadAllOptions): Promise<Page<RecordedEvent>>;
 }
 
+/** The log reads history pages are made of. */
+export type LogReads = Pick<EventLog, 'readStream' | 'readAll'>;
+
 /**
  * Pages read one query each, from the leader: a replica's history may end
  * short of where the live feed begins, and a subscriber would join live
  * across a gap.
  */
-export function leaderPages(log: EventLog): PageSource {
+export function leaderPages(log: LogReads): PageSource {
   const fromLeader = { fromLeader: true };
   return {
     streamPage: ({ streamId, fromVersion, limit }) => log.readStream({ streamId, direction: 'forward', fromVersion, limit }, fromLeader),

@@ -1,7 +1,7 @@
-import type { EventStore } from '../../store/event-store.js';
+import type { PersistentStore } from '../../store/persistent/persistent-store.js';
 import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent/types.js';
 import { SubscriptionNotFoundError } from '../../store/errors.js';
-import { historyReader, leaderPages } from '../history.js';
+import { historyReader, leaderPages, type LogReads } from '../history.js';
 import type { Consumer } from './consumer.js';
 import { deliverySlots } from './delivery-slots.js';
 import { LogReadAhead } from './log-read-ahead.js';
@@ -10,8 +10,15 @@ import { selectionOf } from './selection-of.js';
 /** Events read from the log per query, ahead of the claims. */
 const READ_AHEAD = 500;
 
+/** The part of a store a dispatcher uses: log reads ahead of its claims, and the claims and releases themselves. */
+export interface DispatcherStore {
+  readonly id: string;
+  readonly log: LogReads;
+  readonly persistent: Pick<PersistentStore, 'claimDue' | 'claimFresh' | 'releaseConsumer' | 'gatewayLeases'>;
+}
+
 export interface DispatcherOptions {
-  store: EventStore;
+  store: DispatcherStore;
   /** The subscription as it was when its first consumer here connected. */
   subscription: StoredSubscription;
   gatewayId: string;

@@ -1,0 +1,160 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { RecordedEvent } from '../../src/store/types.js';
+import type { HistoryReader } from '../../src/subscriptions/history.js';
+import type { Selection } from '../../src/subscriptions/selection.js';
+import { Subscriber } from '../../src/subscriptions/subscriber.js';
+import { Inbox, settled } from '../support/inbox.js';
+import { positionsOf, recordedEvent } from '../support/recorded-event.js';
+
+/**
+ * The global log as the history reader sees it. A read looks at `limit`
+ * events and answers those `selects` wants, as the SQL prefilter and the
+ * exact match do together. `duringRead` runs after a read has taken its
+ * snapshot and before it answers: what it appends then is committed too
+ * late for that read, as when the tailer sees an append that a concurrent
+ * history query does not.
+ */
+function fakeLog(selects: (event: RecordedEvent) => boolean = () => true) {
+  const events: RecordedEvent[] = [];
+  const limits: number[] = [];
+  let duringRead: (() => void) | undefined;
+  const history: HistoryReader = async (afterKey, limit) => {
+    // A subscriber that reads the same place over and over would never end the test.
+    if (limits.push(limit) > 100) throw new Error('read the log more than 100 times');
+    const rest = events.filter((event) => event.position > afterKey);
+    const scanned = rest.slice(0, limit);
+    const hook = duringRead;
+    duringRead = undefined;
+    hook?.();
+    return { events: scanned.filter(selects), scannedTo: scanned.at(-1)?.position ?? afterKey, exhausted: rest.length <= limit };
+  };
+  return {
+    history,
+    /** The `limit` of each read so far. */
+    limits,
+    append(count: number, fields: Partial<RecordedEvent> = {}): RecordedEvent[] {
+      return Array.from({ length: count }, () => {
+        const event = recordedEvent(events.length + 1, fields);
+        events.push(event);
+        return event;
+      });
+    },
+    onNextRead(hook: () => void) {
+      duringRead = hook;
+    },
+  };
+}
+
+function subscribe(log: ReturnType<typeof fakeLog>, options: { startAfter?: number; capacity?: number; selection?: Selection } = {}) {
+  const onClose = vi.fn();
+  const onError = vi.fn();
+  const subscriber = new Subscriber({
+    selection: options.selection ?? { kind: 'all' },
+    startAfter: options.startAfter ?? 0,
+    history: log.history,
+    capacity: options.capacity ?? 10,
+    onClose,
+    onError,
+  });
+  /** What the tailer does with each new event. */
+  const publish = (events: RecordedEvent[]) => events.forEach((event) => subscriber.offer(event));
+  return { subscriber, inbox: new Inbox(subscriber), publish, onClose, onError };
+}
+
+describe('Subscriber', () => {
+  it('replays what was committed after its start, then goes on with live events', async () => {
+    const log = fakeLog();
+    log.append(5);
+    const { inbox, publish } = subscribe(log, { startAfter: 2 });
+    expect(positionsOf(await inbox.take())).toEqual([3, 4, 5]);
+    publish(log.append(2));
+    expect(positionsOf(await inbox.take())).toEqual([6, 7]);
+  });
+
+  it('neither repeats nor skips an event the tailer offers while history is read, whether the read saw it or not', async () => {
+    const log = fakeLog();
+    log.append(3);
+    const { inbox, publish } = subscribe(log);
+    log.onNextRead(() => {
+      const late = log.append(2);
+      // The tailer is behind the read for event 3, and ahead of it for events 4 and 5.
+      publish([recordedEvent(3), ...late]);
+    });
+    expect(positionsOf(await inbox.take())).toEqual([1, 2, 3, 4, 5]);
+    publish(log.append(1));
+    expect(positionsOf(await inbox.take())).toEqual([6]);
+  });
+
+  it('ignores live events at or before where it starts', async () => {
+    const log = fakeLog();
+    const { inbox, publish } = subscribe(log, { startAfter: 2 });
+    await settled();
+    publish([recordedEvent(1), recordedEvent(2), recordedEvent(3)]);
+    expect(positionsOf(await inbox.take())).toEqual([3]);
+  });
+
+  it('loses nothing when its consumer falls behind: what did not fit is read from the database, then it is live again', async () => {
+    const log = fakeLog();
+    const { inbox, publish } = subscribe(log, { capacity: 4 });
+    await settled();
+    publish(log.append(10));
+    expect(positionsOf(await inbox.take())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    publish(log.append(1));
+    expect(positionsOf(await inbox.take())).toEqual([11]);
+    // Memory stays bounded: no read asks for more than fits.
+    expect(Math.max(...log.limits)).toBeLessThanOrEqual(4);
+  });
+
+  it('reads history again before going live when more was offered during the catch-up than it could hold', async () => {
+    const log = fakeLog();
+    const { inbox, publish } = subscribe(log, { capacity: 4 });
+    log.onNextRead(() => publish(log.append(10)));
+    expect(positionsOf(await inbox.take())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    publish(log.append(1));
+    expect(positionsOf(await inbox.take())).toEqual([11]);
+  });
+
+  it('reads on past history its selection does not want', async () => {
+    const wanted = { wanted: true };
+    const log = fakeLog((event) => event.data === wanted);
+    log.append(10);
+    log.append(1, { data: wanted });
+    const { inbox } = subscribe(log, { selection: { kind: 'payload', payload: wanted }, capacity: 4 });
+    expect(positionsOf(await inbox.take())).toEqual([11]);
+  });
+
+  it('passes on only the live events its payload selects', async () => {
+    const { inbox, publish } = subscribe(fakeLog(), { selection: { kind: 'payload', payload: { kind: 'wanted' } } });
+    await settled();
+    publish([recordedEvent(1, { data: { kind: 'wanted' } }), recordedEvent(2, { data: { kind: 'other' } }), recordedEvent(3, { data: { kind: 'wanted', n: 1 } })]);
+    expect(positionsOf(await inbox.take())).toEqual([1, 3]);
+  });
+
+  it('places a stream subscription by version, not by global position', async () => {
+    const { inbox, publish } = subscribe(fakeLog(), { selection: { kind: 'stream', streamId: 's' }, startAfter: 1 });
+    await settled();
+    publish([recordedEvent(10, { version: 1 }), recordedEvent(11, { version: 2 })]);
+    expect(positionsOf(await inbox.take())).toEqual([11]);
+  });
+
+  it('ends when its consumer returns: done, closed once, later events ignored', async () => {
+    const log = fakeLog();
+    const { subscriber, inbox, publish, onClose } = subscribe(log);
+    await settled();
+    await subscriber.return();
+    publish(log.append(1));
+    expect(await inbox.take()).toEqual([]);
+    expect(inbox.done).toBe(true);
+    subscriber.close();
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenCalledWith(subscriber);
+  });
+
+  it('ends with the error of a history read that failed', async () => {
+    const failure = new Error('connection lost');
+    const { inbox, onError, onClose } = subscribe({ ...fakeLog(), history: () => Promise.reject(failure) });
+    await expect(inbox.take()).rejects.toBe(failure);
+    expect(onError).toHaveBeenCalledWith(failure);
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});
