@@ -111,6 +111,30 @@ describe('an event id that is already stored elsewhere', () => {
     expect(await readStream(gw, other)).toEqual([]);
   });
 
+  it('all of them in another stream, at the same versions, is BAD_USER_INPUT, not a retry: both streams unchanged', async () => {
+    const events = newEvents(2);
+    const original = streamName();
+    await appendSuccess(gw, { streamId: original, events });
+    const stored = await readStream(gw, original);
+    const other = streamName();
+    await expectDuplicateRejected({ streamId: other, events }, 0);
+    expect(await readStream(gw, other)).toEqual([]);
+    expect(await readStream(gw, original)).toEqual(stored);
+  });
+
+  it('all of them in another stream that has events of its own is BAD_USER_INPUT: both streams unchanged', async () => {
+    const events = newEvents(2);
+    const original = streamName();
+    await appendSuccess(gw, { streamId: original, events });
+    const stored = await readStream(gw, original);
+    const other = streamName();
+    await appendSuccess(gw, { streamId: other, events: newEvents(3) });
+    const own = await readStream(gw, other);
+    await expectDuplicateRejected({ streamId: other, expectedVersion: 2, events }, 0);
+    expect(await readStream(gw, other)).toEqual(own);
+    expect(await readStream(gw, original)).toEqual(stored);
+  });
+
   it('in a different order is BAD_USER_INPUT, and nothing is written', async () => {
     const streamId = streamName();
     const events = newEvents(3);
