@@ -1,23 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPEND, type AppendData, type AppendInput } from '../support/queries.js';
-import {
-  append,
-  appendSuccess,
-  newEvents,
-  readStream,
-  startTestGateway,
-  storeView,
-  type TestGateway,
-} from '../support/test-gateway.js';
+import { append, appendSuccess, newEvents, readStream, storeView } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 const streamName = () => `payment-${randomUUID()}`;
 

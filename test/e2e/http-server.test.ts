@@ -1,16 +1,11 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log.js';
 import { STORES, type StoresData } from '../support/queries.js';
 import { dataOf, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 async function expectStillServing(gateway: TestGateway): Promise<void> {
   expect((await fetch(`${gateway.origin}/health`)).status).toBe(200);
