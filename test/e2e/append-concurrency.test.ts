@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { append, appendSuccess, newEvents, readStream, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { append, appendSuccess, newEvents, readStream } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 describe('concurrent appends to one stream', () => {
   it('with expectedState ANY: 20 requests get versions 0..19, each exactly once, and read back in order', async () => {

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPEND, STREAM_VERSION, type AppendData, type StreamVersionData } from '../support/queries.js';
-import { append, appendSuccess, dataOf, newEvents, readStream, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { append, appendSuccess, dataOf, newEvents, readStream } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 const streamName = () => `order-${randomUUID()}`;
 

@@ -1,23 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPEND, type AppendData, type AppendInput } from '../support/queries.js';
-import {
-  append,
-  appendSuccess,
-  newEvents,
-  readStream,
-  startTestGateway,
-  storeView,
-  type TestGateway,
-} from '../support/test-gateway.js';
+import { append, appendSuccess, newEvents, readStream, storeView } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 const streamName = () => `payment-${randomUUID()}`;
 
@@ -109,6 +96,30 @@ describe('an event id that is already stored elsewhere', () => {
     const other = streamName();
     await expectDuplicateRejected({ streamId: other, events: [...newEvents(1), events[1]!] }, 1);
     expect(await readStream(gw, other)).toEqual([]);
+  });
+
+  it('all of them in another stream, at the same versions, is BAD_USER_INPUT, not a retry: both streams unchanged', async () => {
+    const events = newEvents(2);
+    const original = streamName();
+    await appendSuccess(gw, { streamId: original, events });
+    const stored = await readStream(gw, original);
+    const other = streamName();
+    await expectDuplicateRejected({ streamId: other, events }, 0);
+    expect(await readStream(gw, other)).toEqual([]);
+    expect(await readStream(gw, original)).toEqual(stored);
+  });
+
+  it('all of them in another stream that has events of its own is BAD_USER_INPUT: both streams unchanged', async () => {
+    const events = newEvents(2);
+    const original = streamName();
+    await appendSuccess(gw, { streamId: original, events });
+    const stored = await readStream(gw, original);
+    const other = streamName();
+    await appendSuccess(gw, { streamId: other, events: newEvents(3) });
+    const own = await readStream(gw, other);
+    await expectDuplicateRejected({ streamId: other, expectedVersion: 2, events }, 0);
+    expect(await readStream(gw, other)).toEqual(own);
+    expect(await readStream(gw, original)).toEqual(stored);
   });
 
   it('in a different order is BAD_USER_INPUT, and nothing is written', async () => {

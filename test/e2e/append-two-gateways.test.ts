@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { append, appendSuccess, newEvents, readStream, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { append, appendSuccess, newEvents, readStream } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 /**
  * Each gateway remembers the versions of the streams it wrote, to plan the
  * next appends without reading them. Another gateway writing the same
  * stream makes that memory wrong; the answers must not be.
  */
-let first: TestGateway;
-let second: TestGateway;
-
-beforeAll(async () => {
-  first = await startTestGateway();
-  second = await startTestGateway({ databaseUrl: first.databaseUrl });
-});
-
-afterAll(async () => {
-  await second?.stop({ keepDatabase: true });
-  await first?.stop();
-});
+const first = useGateway();
+// On the first one's database, which the first one drops once both have stopped.
+const second = useGateway(() => ({ databaseUrl: first.databaseUrl }));
 
 const streamName = () => `shared-${randomUUID()}`;
 

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPEND, STORES } from '../support/queries.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 /**
  * Services post JSON with no Origin header; browsers send one and get CORS
  * headers. The two must get the same answer (status, media type, body) for
  * any request, good or bad, whatever media types the client accepts.
  */
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 interface Answer {
   status: number;
@@ -28,47 +22,121 @@ async function post(body: string, headers: Record<string, string>): Promise<Answ
 
 const json = (params: unknown) => JSON.stringify(params);
 
-const requests: Record<string, string> = {
-  'a query': json({ query: STORES }),
-  'one operation of several, chosen by name, with variables': json({
-    query: `query Stores { stores { id } } query Version($streamId: String!) { streamVersion(streamId: $streamId) }`,
-    operationName: 'Version',
-    variables: { streamId: 'no-such-stream' },
-  }),
-  'several operations and no name': json({ query: `query A { stores { id } } query B { stores { eventCount } }` }),
-  'a syntax error': json({ query: '{ stores { id }' }),
-  'an unknown field': json({ query: '{ stores { nope } }' }),
-  'a variable of the wrong shape': json({ query: APPEND, variables: { input: { streamId: 'orders-1', events: [{ data: {} }] } } }),
-  'a resolver error (unknown store)': json({ query: '{ streamVersion(store: "nope", streamId: "a") }' }),
-  'an append refused for its expected version': json({
-    query: APPEND,
-    variables: { input: { streamId: 'orders-2', expectedVersion: 5, events: [{ type: 'Placed', data: {} }] } },
-  }),
-  'a body that is not JSON': '{"query": ',
-  'a batch': json([{ query: STORES }]),
-  'a parameter GraphQL does not define': json({ query: STORES, extra: 1 }),
-  'no query': json({ variables: {} }),
+/** The status for each kind of media type answered, when they differ. */
+type Status = number | { json: number; graphqlResponse: number };
+
+interface Case {
+  body: string;
+  status: Status;
+  /** What the parsed body must hold (extra keys, such as error locations, aside). */
+  answer: Record<string, unknown>;
+}
+
+const badRequest = (message: string) => ({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+
+const requests: Record<string, Case> = {
+  'a query': {
+    body: json({ query: STORES }),
+    status: 200,
+    answer: { data: { stores: [{ id: 'default', streamCount: 0, eventCount: 0, headPosition: 0 }] } },
+  },
+  'one operation of several, chosen by name, with variables': {
+    body: json({
+      query: `query Stores { stores { id } } query Version($streamId: String!) { streamVersion(streamId: $streamId) }`,
+      operationName: 'Version',
+      variables: { streamId: 'no-such-stream' },
+    }),
+    status: 200,
+    answer: { data: { streamVersion: -1 } },
+  },
+  'several operations and no name': {
+    body: json({ query: `query A { stores { id } } query B { stores { eventCount } }` }),
+    status: 400,
+    answer: { errors: [{ message: 'Could not determine what operation to execute.', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] },
+  },
+  'a syntax error': {
+    body: json({ query: '{ stores { id }' }),
+    status: 200,
+    answer: { errors: [{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 16 }] }] },
+  },
+  'an unknown field': {
+    body: json({ query: '{ stores { nope } }' }),
+    status: { json: 200, graphqlResponse: 400 },
+    answer: { errors: [{ message: 'Cannot query field "nope" on type "Store".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] },
+  },
+  'a variable of the wrong shape': {
+    body: json({ query: APPEND, variables: { input: { streamId: 'orders-1', events: [{ data: {} }] } } }),
+    status: 200,
+    answer: {
+      errors: [
+        {
+          message: expect.stringMatching(/^input\.events\[0\]\.type: Variable "\$input" got invalid value/),
+          extensions: { code: 'BAD_USER_INPUT', field: 'input.events[0].type' },
+        },
+      ],
+    },
+  },
+  'a resolver error (unknown store)': {
+    body: json({ query: '{ streamVersion(store: "nope", streamId: "a") }' }),
+    status: 200,
+    answer: {
+      data: null,
+      errors: [{ message: 'store "nope" does not exist', path: ['streamVersion'], extensions: { code: 'STORE_NOT_FOUND', store: 'nope' } }],
+    },
+  },
+  'an append refused for its expected version': {
+    body: json({
+      query: APPEND,
+      variables: { input: { streamId: 'orders-2', expectedVersion: 5, events: [{ type: 'Placed', data: {} }] } },
+    }),
+    status: 200,
+    answer: {
+      data: {
+        appendEvents: {
+          __typename: 'WrongExpectedVersionError',
+          message: 'stream "orders-2" expected 5 but its version is -1',
+          streamId: 'orders-2',
+          expected: '5',
+          actualVersion: -1,
+        },
+      },
+    },
+  },
+  'a body that is not JSON': { body: '{"query": ', status: 400, answer: badRequest('POST body sent invalid JSON.') },
+  'a batch': { body: json([{ query: STORES }]), status: 400, answer: badRequest('Batching is not supported.') },
+  'a parameter GraphQL does not define': {
+    body: json({ query: STORES, extra: 1 }),
+    status: 400,
+    answer: badRequest('Unexpected parameter "extra" in the request body.'),
+  },
+  'no query': { body: json({ variables: {} }), status: { json: 200, graphqlResponse: 400 }, answer: badRequest('Must provide query string.') },
 };
 
-const accepts: Record<string, Record<string, string>> = {
-  'no Accept header': {},
-  'application/json': { accept: 'application/json' },
-  'application/graphql-response+json': { accept: 'application/graphql-response+json' },
-  "Apollo Client's Accept": { accept: 'application/graphql-response+json,application/json;q=0.9' },
-  "urql's Accept": { accept: 'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed' },
+type MediaType = 'application/json' | 'application/graphql-response+json';
+
+const accepts: Record<string, { headers: Record<string, string>; answered: MediaType }> = {
+  'no Accept header': { headers: {}, answered: 'application/json' },
+  'application/json': { headers: { accept: 'application/json' }, answered: 'application/json' },
+  'application/graphql-response+json': { headers: { accept: 'application/graphql-response+json' }, answered: 'application/graphql-response+json' },
+  "Apollo Client's Accept": { headers: { accept: 'application/graphql-response+json,application/json;q=0.9' }, answered: 'application/graphql-response+json' },
+  "urql's Accept": {
+    headers: { accept: 'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed' },
+    answered: 'application/graphql-response+json',
+  },
 };
 
-describe.each(Object.entries(accepts))('POST /graphql with %s', (_, acceptHeader) => {
-  it.each(Object.keys(requests))('answers %s the same with and without an Origin header', async (name) => {
-    const fromService = await post(requests[name]!, acceptHeader);
-    const fromBrowser = await post(requests[name]!, { ...acceptHeader, origin: 'http://app.example' });
+function statusFor(status: Status, mediaType: MediaType): number {
+  if (typeof status === 'number') return status;
+  return mediaType === 'application/json' ? status.json : status.graphqlResponse;
+}
+
+describe.each(Object.entries(accepts))('POST /graphql with %s', (_, { headers, answered }) => {
+  it.each(Object.keys(requests))('answers %s as expected, the same with and without an Origin header', async (name) => {
+    const { body, status, answer } = requests[name]!;
+    const fromService = await post(body, headers);
+    const fromBrowser = await post(body, { ...headers, origin: 'http://app.example' });
     expect(fromService).toEqual(fromBrowser);
+    expect([fromService.status, fromService.contentType]).toEqual([statusFor(status, answered), `${answered}; charset=utf-8`]);
+    expect(JSON.parse(fromService.body)).toMatchObject(answer);
   });
-});
-
-it('answers a plain query from a service as JSON with status 200', async () => {
-  const answer = await post(json({ query: STORES }), {});
-  expect(answer.status).toBe(200);
-  expect(answer.contentType).toBe('application/json; charset=utf-8');
-  expect(JSON.parse(answer.body)).toEqual({ data: { stores: [expect.objectContaining({ id: 'default' })] } });
 });

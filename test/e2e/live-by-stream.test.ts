@@ -66,6 +66,21 @@ describe('byStream on one stream', () => {
   });
 });
 
+describe('two subscriptions on the same stream', () => {
+  it('when one ends, the other still gets every event after', async () => {
+    const staying = await live.ws.subscribeActive<EventView>(BY_STREAM, { streamId: 'shared-key' });
+    const leaving = await live.ws.subscribeActive<EventView>(BY_STREAM, { streamId: 'shared-key' });
+    const before = (await appendSuccess(live.gw, { streamId: 'shared-key', events: newEvents(1) })).events;
+    expect(await leaving.waitForEvents(1)).toEqual(before);
+
+    leaving.unsubscribe();
+    await waitUntil(() => activeSubscriptions(live.gw.gateway) === 1, 'the gateway to end the subscription that left');
+    const after = (await appendSuccess(live.gw, { streamId: 'shared-key', events: newEvents(2) })).events;
+    await expectExactly(marker('shared-key'), [staying, [...before, ...after]]);
+    expect(leaving.events).toEqual(before);
+  });
+});
+
 describe('many subscriptions started at once', () => {
   it('each starts at the end of its own stream, or of the log, as if it had started alone', async () => {
     const streams = Array.from({ length: 90 }, (_, index) => `burst-${index}`);

@@ -1,7 +1,7 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BY_EVENT_PATTERN, BY_EVENT_PAYLOAD, BY_EVENT_TYPE, type EventView, type NewEventInput } from '../support/queries.js';
-import { appendSuccess } from '../support/test-gateway.js';
-import { expectExactly, useLiveGateway } from '../support/ws-client.js';
+import { appendSuccess, newEvents } from '../support/test-gateway.js';
+import { activeSubscriptions, expectExactly, useLiveGateway, waitUntil } from '../support/ws-client.js';
 
 const live = useLiveGateway();
 
@@ -52,6 +52,20 @@ describe('byEventType', () => {
       { streamId: 'payment-3', event: { type: 'PaymentReceivedLate', data: { n: 5 } }, selected: false },
       { streamId: 'other', event: { type: 'PaymentReceived', data: { n: 6 } }, selected: true },
     ]);
+  });
+
+  it('of two on the same type, the one that stays still gets every event after the other ends', async () => {
+    const appendOfType = async (count: number) => (await appendSuccess(live.gw, { streamId: 'shared-type', events: newEvents(count, 'SharedKey') })).events;
+    const staying = await live.ws.subscribeActive<EventView>(BY_EVENT_TYPE, { eventType: 'SharedKey' });
+    const leaving = await live.ws.subscribeActive<EventView>(BY_EVENT_TYPE, { eventType: 'SharedKey' });
+    const before = await appendOfType(1);
+    expect(await leaving.waitForEvents(1)).toEqual(before);
+
+    leaving.unsubscribe();
+    await waitUntil(() => activeSubscriptions(live.gw.gateway) === 1, 'the gateway to end the subscription that left');
+    const after = await appendOfType(2);
+    await expectExactly(() => appendOfType(1), [staying, [...before, ...after]]);
+    expect(leaving.events).toEqual(before);
   });
 });
 

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { EventView } from '../support/queries.js';
 import { consume, saveSubscription, subscriptionView, waitForConsumers, type DeliveryView } from '../support/persistent.js';
-import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { appendSuccess, newEvents } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 import { connectWs, waitUntil, type WsConnection } from '../support/ws-client.js';
 
-let gw: TestGateway;
 const connections: WsConnection[] = [];
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
+const gw = useGateway();
 afterAll(async () => {
   for (const connection of connections) await connection.dispose();
-  await gw?.stop();
 });
 
 async function connect(): Promise<WsConnection> {

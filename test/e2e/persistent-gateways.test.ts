@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess } from '../../bench/gateway-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { EventView } from '../support/queries.js';
 import {
   ackOverHttp,
@@ -12,17 +13,24 @@ import {
 import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { connectWs, waitUntil, type WsConnection } from '../support/ws-client.js';
 
+/** One database for the file; each test starts the gateways it needs on it, and they stop with the test. */
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
 const gateways: TestGateway[] = [];
 const connections: WsConnection[] = [];
-afterAll(async () => {
-  for (const connection of connections) await connection.dispose();
-  // The first gateway made the database; the others only borrowed it.
-  for (const gateway of [...gateways].reverse()) await gateway.stop({ keepDatabase: true });
-  await gateways[0]?.dropDatabase();
+afterEach(async () => {
+  for (const connection of connections.splice(0)) await connection.dispose();
+  for (const gateway of gateways.splice(0).reverse()) await gateway.stop();
 });
 
 async function gateway(): Promise<TestGateway> {
-  const started = await startTestGateway(gateways[0] ? { databaseUrl: gateways[0].databaseUrl } : {});
+  const started = await startTestGateway({ databaseUrl: database.url });
   gateways.push(started);
   return started;
 }
@@ -63,7 +71,7 @@ describe('two gateways on one database', () => {
   });
 
   it('take an ack at either gateway: acked over HTTP at the other one, the event is done and its consumer gets the next', async () => {
-    const [first, second] = gateways as [TestGateway, TestGateway];
+    const [first, second] = [await gateway(), await gateway()];
     await saveSubscription(first, { name: 'ack-anywhere', type: 'BY_STREAM', selector: 'ack-anywhere', maxInFlight: 1 });
     const sub = consume(await connect(first), 'ack-anywhere');
     await waitForConsumers(first, 1);
@@ -92,7 +100,7 @@ describe('a gateway restarted on the same database', () => {
     const [acked, unacked] = [written.events.filter((_, index) => index % 2 === 0), written.events.filter((_, index) => index % 2 === 1)];
     for (const event of acked) expect(await sub.ack(event.id)).toBe(true);
 
-    await before.stop({ keepDatabase: true });
+    await before.stop();
     const after = await gateway();
     expect(await subscriptionView(after, 'durable')).toMatchObject({
       inFlightCount: 3,
@@ -111,14 +119,14 @@ describe('a gateway restarted on the same database', () => {
   });
 
   it('that was killed redelivers what its consumers held once their leases run out, and never what they acked', async () => {
-    const databaseUrl = gateways[0]!.databaseUrl;
+    const writer = await gateway();
     // Its own process, so that it can die without handing anything back.
-    const doomed = await startGatewayProcess(databaseUrl);
-    const doomedGw = { url: doomed.url, gateway: gateways[0]!.gateway };
+    const doomed = await startGatewayProcess(database.url);
+    const doomedGw = { url: doomed.url, gateway: writer.gateway };
     try {
-      await saveSubscription(gateways[0]!, { name: 'crash', type: 'BY_STREAM', selector: 'crash', ackTimeoutMs: 1_000 });
+      await saveSubscription(writer, { name: 'crash', type: 'BY_STREAM', selector: 'crash', ackTimeoutMs: 1_000 });
       const sub = consume(await connectWs(doomedGw), 'crash');
-      const written = await appendSuccess(gateways[0]!, { streamId: 'crash', events: newEvents(4) });
+      const written = await appendSuccess(writer, { streamId: 'crash', events: newEvents(4) });
       await sub.waitForEvents(4);
       expect(await sub.ack(written.events[1]!.id)).toBe(true);
       expect(await sub.ack(written.events[2]!.id)).toBe(true);

@@ -16,18 +16,17 @@ import {
   type SaveSubscriptionInput,
   type SubscriptionView,
 } from '../support/persistent.js';
-import { appendSuccess, dataOf, newEvents, startTestGateway, type GraphQLResponse, type TestGateway } from '../support/test-gateway.js';
+import { appendSuccess, dataOf, newEvents, type GraphQLResponse } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 import { connectWs, type WsConnection } from '../support/ws-client.js';
 
-let gw: TestGateway;
 let ws: WsConnection;
+const gw = useGateway({ stores: ['main', 'side'] });
 beforeAll(async () => {
-  gw = await startTestGateway({ stores: ['main', 'side'] });
   ws = await connectWs(gw);
 });
 afterAll(async () => {
   await ws?.dispose();
-  await gw?.stop();
 });
 
 function codeAndField(response: GraphQLResponse<unknown>): [string | undefined, string | undefined][] {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_PAGE, STREAMS_PAGE, type EventView, type EventsPageData, type StreamsPageData } from '../support/queries.js';
-import { appendSuccess, dataOf, newEvents, readAll, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { appendSuccess, dataOf, newEvents, readAll } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
+const gw = useGateway();
 let all: EventView[];
 
 /** Streams whose ids hold LIKE's wildcards, beside ids those wildcards would match. */
@@ -19,7 +20,6 @@ const STREAMS: [string, string[]][] = [
 ];
 
 beforeAll(async () => {
-  gw = await startTestGateway();
   // Two rounds so that every stream's events are spread over the log.
   for (let round = 0; round < 2; round++) {
     for (const [streamId, types] of STREAMS) {
@@ -27,9 +27,6 @@ beforeAll(async () => {
     }
   }
   all = await readAll(gw);
-});
-afterAll(async () => {
-  await gw?.stop();
 });
 
 async function filtered(filter: { eventTypes?: string[]; streamPrefix?: string }, first = 1000): Promise<EventView[]> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EVENTS_PAGE,
   STREAM_PAGE,
@@ -8,19 +8,19 @@ import {
   type StreamPageData,
   type StreamsPageData,
 } from '../support/queries.js';
-import { appendSuccess, dataOf, newEvents, readAll, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { appendSuccess, dataOf, newEvents, readAll } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 /**
  * One database for this file, filled once: stream `paged` (25 events) written
  * in appends interleaved with `other` (10 events), `exact` (20 events), and
  * `big` (101 events). The global log is therefore known position by position.
  */
-let gw: TestGateway;
+const gw = useGateway();
 let paged: EventView[];
 let all: EventView[];
 
 beforeAll(async () => {
-  gw = await startTestGateway();
   for (let round = 0; round < 5; round++) {
     await appendSuccess(gw, { streamId: 'paged', events: newEvents(5, 'Paged') });
     await appendSuccess(gw, { streamId: 'other', events: newEvents(2, 'Other') });
@@ -29,9 +29,6 @@ beforeAll(async () => {
   await appendSuccess(gw, { streamId: 'big', events: newEvents(101, 'Big') });
   all = await readAll(gw);
   paged = all.filter((event) => event.streamId === 'paged');
-});
-afterAll(async () => {
-  await gw?.stop();
 });
 
 type StreamPageArgs = {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DELETE_SNAPSHOT,
   RECORD_SNAPSHOT,
@@ -14,7 +14,8 @@ import {
   type SnapshotsPageData,
   type StreamsPageData,
 } from '../support/queries.js';
-import { dataOf, startTestGateway, type GraphQLResponse, type TestGateway } from '../support/test-gateway.js';
+import { dataOf, type GraphQLResponse } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 const MAX_BYTES = 1024;
 
@@ -23,7 +24,7 @@ const MAX_BYTES = 1024;
  * source uuids), `listing` holding only the fixture below, and `other` for
  * isolation between stores.
  */
-let gw: TestGateway;
+const gw = useGateway({ stores: ['main', 'listing', 'other'], env: { GATER_MAX_EVENT_BYTES: String(MAX_BYTES) } });
 
 type Key = [sourceUuid: string, streamUuid: string, version: number];
 
@@ -43,13 +44,9 @@ function listingOrder(keys: Key[]): Key[] {
 }
 
 beforeAll(async () => {
-  gw = await startTestGateway({ stores: ['main', 'listing', 'other'], env: { GATER_MAX_EVENT_BYTES: String(MAX_BYTES) } });
   for (const [sourceUuid, streamUuid, version] of FIXTURE) {
     await record({ store: 'listing', sourceUuid, streamUuid, version, data: { at: version } });
   }
-});
-afterAll(async () => {
-  await gw?.stop();
 });
 
 async function record(input: RecordSnapshotInput): Promise<SnapshotView> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   APPEND,
   EVENT_BY_ID,
@@ -11,24 +11,10 @@ import {
   type StoresData,
   type StreamVersionData,
 } from '../support/queries.js';
-import {
-  appendSuccess,
-  dataOf,
-  newEvents,
-  readAll,
-  readStream,
-  startTestGateway,
-  storeView,
-  type TestGateway,
-} from '../support/test-gateway.js';
+import { appendSuccess, dataOf, newEvents, readAll, readStream, storeView } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({ stores: ['a', 'b'] });
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway({ stores: ['a', 'b'] });
 
 describe('stores', () => {
   it('lists the configured stores in order, empty at first', async () => {

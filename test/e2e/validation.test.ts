@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   APPEND,
   EVENT_BY_ID,
@@ -11,21 +11,18 @@ import {
   type NewEventInput,
   type StreamPageData,
 } from '../support/queries.js';
-import { appendSuccess, newEvents, readAll, startTestGateway, storeView, type GraphQLResponse, type TestGateway } from '../support/test-gateway.js';
+import { appendSuccess, newEvents, readAll, storeView, type GraphQLResponse } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 const MAX_EVENT_BYTES = 1024;
 const MAX_APPEND_EVENTS = 5;
 
-let gw: TestGateway;
+const gw = useGateway({
+  env: { GATER_MAX_EVENT_BYTES: String(MAX_EVENT_BYTES), GATER_MAX_APPEND_EVENTS: String(MAX_APPEND_EVENTS) },
+});
 beforeAll(async () => {
-  gw = await startTestGateway({
-    env: { GATER_MAX_EVENT_BYTES: String(MAX_EVENT_BYTES), GATER_MAX_APPEND_EVENTS: String(MAX_APPEND_EVENTS) },
-  });
   // Something in the store, so that "nothing written" is checked against a non-empty log.
   await appendSuccess(gw, { streamId: 'existing', events: newEvents(2) });
-});
-afterAll(async () => {
-  await gw?.stop();
 });
 
 function expectBadUserInput(response: GraphQLResponse<unknown>, field: string): void {

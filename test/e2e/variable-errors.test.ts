@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPEND, STORES, type StoresData } from '../support/queries.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
-let gw: TestGateway;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 async function eventCount(): Promise<number> {
   const { data } = await gw.gql<StoresData>(STORES);

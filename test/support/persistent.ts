@@ -1,7 +1,8 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { EVENT_FIELDS, type EventView } from './queries.js';
-import { dataOf, startTestGateway, type GraphQLResponse, type TestGateway } from './test-gateway.js';
+import { dataOf, type GraphQLResponse, type TestGateway } from './test-gateway.js';
+import { useGateway } from './use-gateway.js';
 import { connectWs, waitUntil, type Collected, type WsConnection } from './ws-client.js';
 
 /** The GraphQL documents and helpers of the persistent-subscription tests. */
@@ -176,9 +177,8 @@ export async function waitForConsumers(gw: Pick<TestGateway, 'gateway'>, count: 
  * file: each test's consumers on the connection end with the test.
  */
 export function gatewayForFile(): { readonly gw: TestGateway; readonly ws: WsConnection } {
-  const shared = {} as { gw: TestGateway; ws: WsConnection };
+  const shared = { gw: useGateway() } as { gw: TestGateway; ws: WsConnection };
   beforeAll(async () => {
-    shared.gw = await startTestGateway();
     shared.ws = await connectWs(shared.gw);
   });
   afterEach(async () => {
@@ -187,7 +187,6 @@ export function gatewayForFile(): { readonly gw: TestGateway; readonly ws: WsCon
   });
   afterAll(async () => {
     await shared.ws?.dispose();
-    await shared.gw?.stop();
   });
   return shared;
 }

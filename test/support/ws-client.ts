@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
 import type { EventView } from './queries.js';
-import { startTestGateway, type GraphQLErrorBody, type TestGateway, type TestGatewayOptions } from './test-gateway.js';
+import type { GraphQLErrorBody, TestGateway, TestGatewayOptions } from './test-gateway.js';
+import { useGateway } from './use-gateway.js';
 
 /** How long a test waits for something the server should do soon, before it fails. */
 export const WAIT_MS = 15_000;
@@ -231,35 +232,31 @@ export interface LiveGateway {
  * everything stopped after all.
  */
 export function useLiveGateway({ keepSubscriptions = false, ...options }: TestGatewayOptions & { keepSubscriptions?: boolean } = {}): LiveGateway {
-  let gw: TestGateway | undefined;
+  const gw = useGateway(options);
   let ws: WsConnection | undefined;
   const connections: WsConnection[] = [];
   const fixture: LiveGateway = {
-    get gw() {
-      return gw!;
-    },
+    gw,
     get ws() {
       return ws!;
     },
     async connect() {
-      const connection = await connectWs(gw!);
+      const connection = await connectWs(gw);
       connections.push(connection);
       return connection;
     },
   };
   beforeAll(async () => {
-    gw = await startTestGateway(options);
     ws = await fixture.connect();
   });
   if (!keepSubscriptions) {
     afterEach(async () => {
       for (const connection of connections) connection.unsubscribeAll();
-      await waitForNoLiveResources(gw!.gateway);
+      await waitForNoLiveResources(gw.gateway);
     });
   }
   afterAll(async () => {
     for (const connection of connections.splice(0)) await connection.dispose();
-    await gw?.stop();
   });
   return fixture;
 }

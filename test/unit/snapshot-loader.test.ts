@@ -48,12 +48,19 @@ describe('the snapshot loader', () => {
   it('keeps the latest apart from every exact version, and keys apart whatever characters they hold', async () => {
     const { store, batches } = fakeStore('a');
     const loader = createLoaders().snapshot(store);
-    await Promise.all([
-      loader.load({ sourceUuid: 'a,b', streamUuid: 'c', version: null }),
-      loader.load({ sourceUuid: 'a', streamUuid: 'b,c', version: null }),
-      loader.load({ sourceUuid: 'a', streamUuid: 'b,c', version: 0 }),
+    const asked: SnapshotQuery[] = [
+      { sourceUuid: 'a,b', streamUuid: 'c', version: null },
+      { sourceUuid: 'a', streamUuid: 'b,c', version: null },
+      { sourceUuid: 'a', streamUuid: 'b,c', version: 0 },
+    ];
+    const answers = await Promise.all(asked.map((query) => loader.load(query)));
+    expect(batches).toEqual([asked]);
+    // Each answer is the one read for its own key: the fake store answers the latest as version 99.
+    expect(answers.map((answer) => answer && [answer.sourceUuid, answer.streamUuid, answer.version])).toEqual([
+      ['a,b', 'c', 99],
+      ['a', 'b,c', 99],
+      ['a', 'b,c', 0],
     ]);
-    expect(batches[0]).toHaveLength(3);
   });
 
   it('batches per store', async () => {
