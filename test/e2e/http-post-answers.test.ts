@@ -3,13 +3,13 @@ import { APPEND, STORES } from '../support/queries.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 /**
- * Services post JSON with no Origin header; browsers send one and get CORS
- * headers. The two must get the same answer (status, media type, body) for
- * any request, good or bad, whatever media types the client accepts.
+ * Services post JSON with no Origin header; browsers of an allowed origin send
+ * one and get CORS headers. The two must get the same answer (status, media
+ * type, body) for any request, good or bad, whatever media types the client accepts.
  */
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway({ env: { GATER_CORS_ORIGINS: 'http://app.example' } });
 });
 afterAll(async () => {
   await gw?.stop();
