@@ -6,10 +6,10 @@ import type { CrossSitePolicy } from './cross-site-policy.js';
  * another origin could have made a browser send: see `CrossSitePolicy`.
  *
  * Not `@graphql-yoga/plugin-csrf-prevention`: it wants a custom header on
- * every request without a JSON content type, GETs included, which would
- * refuse GET queries and SSE from `EventSource` (which cannot set headers).
- * Here a GET stays a read (yoga refuses mutations over GET) and is refused
- * only when it comes from another origin.
+ * every request that has no content type or a form's, GETs included, which
+ * would refuse GET queries and SSE from `EventSource` (which cannot set
+ * headers). Here a GET stays a read (yoga refuses mutations over GET) and is
+ * refused only when another site's page sent it.
  */
 export function useCsrfPrevention(policy: CrossSitePolicy): Plugin {
   return {
