@@ -54,6 +54,8 @@ export interface Config {
   maxSubscriptionsPerConnection: number;
   /** Events held per live subscriber before it falls back to reading the database. Default 1024 (`GATER_SUBSCRIBER_BUFFER`). */
   subscriberBuffer: number;
+  /** Origins (`scheme://host[:port]`) whose pages may call the gateway from a browser: CORS and the WebSocket Origin check (`GATER_CORS_ORIGINS`, comma-separated). Default none. */
+  corsOrigins: string[];
 }
 
 /** A configuration problem, worded as the one line an operator needs. */
@@ -155,6 +157,22 @@ function multicastAddress(env: Env): string {
   return value;
 }
 
+function corsOrigins(env: Env): string[] {
+  const name = 'GATER_CORS_ORIGINS';
+  const origins = list(text(env, name)).map((value) => {
+    if (value === '*') throw new ConfigError(name, '"*" is not accepted: list the origins your front ends are served from');
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    const isOrigin =
+      url !== undefined &&
+      /^https?:\/\/[^/?#@]+\/?$/i.test(value) &&
+      (url.protocol === 'http:' || url.protocol === 'https:');
+    if (!isOrigin) throw new ConfigError(name, `"${value}" is not an origin: scheme://host[:port], like https://app.example.com`);
+    // As browsers send it: lowercase host, no default port, no trailing slash.
+    return url.origin;
+  });
+  return [...new Set(origins)];
+}
+
 /** Reads the whole configuration from the environment once; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
   return {
@@ -170,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     health: healthSettings(env),
     maxSubscriptionsPerConnection: integer(env, 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
     subscriberBuffer: integer(env, 'GATER_SUBSCRIBER_BUFFER', 1024, 2, 1_000_000),
+    corsOrigins: corsOrigins(env),
     limits: {
       maxEventBytes: integer(env, 'GATER_MAX_EVENT_BYTES', 1024 * 1024, 1, 256 * 1024 * 1024),
       maxEventsPerAppend: integer(env, 'GATER_MAX_APPEND_EVENTS', 1000, 1, 100_000),

@@ -84,6 +84,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       gossip: () => gossip,
       log,
       ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection },
+      corsOrigins: config.corsOrigins,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,12 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { Logger } from '../log.js';
 import type { GatewayServices } from '../resolvers/context.js';
 import { createContext } from './request-context.js';
+import { crossSitePolicy, type HeaderReader } from './cross-site-policy.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { errorMasking } from './use-error-masking.js';
+import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
@@ -21,6 +23,8 @@ export interface ServerOptions {
   gossip?: () => Gossip | undefined;
   log: Logger;
   ws?: GraphQLWsOptions;
+  /** Origins of other sites whose pages may call the gateway (CORS, WebSocket); `GATER_CORS_ORIGINS`. Default none. */
+  corsOrigins?: readonly string[];
 }
 
 export interface GatewayServer {
@@ -34,8 +38,9 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, gossip = () => undefined, log, ws }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, gossip = () => undefined, log, ws, corsOrigins }: ServerOptions): GatewayServer {
   const masking = errorMasking(log);
+  const crossSite = crossSitePolicy(corsOrigins);
   const yoga = createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -51,10 +56,19 @@ export function createGatewayServer({ schema, services, gossip = () => undefined
     context: (initial) => createContext(services, initial),
     maskedErrors: masking,
     logging: false,
-    plugins: [useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes()],
+    cors: crossSite.cors,
+    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes()],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
-  const server = createServer(graphqlPostListener(yoga as never, maskError, log));
-  const webSockets = useGraphQLWs(server, yoga as never, maskError, ws);
+  // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
+  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req))));
+  const webSockets = useGraphQLWs(server, yoga as never, maskError, { ...ws, upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)) });
   return { server, stopWebSockets: () => webSockets.stop() };
+}
+
+function nodeHeaders(req: IncomingMessage): HeaderReader {
+  return (name) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
 }

@@ -79,9 +79,15 @@ function hasReadableLength(contentLength: string | undefined): boolean {
  * yoga would, byte for byte. Only a valid query or mutation that yoga would
  * answer as JSON, from a client that needs no CORS, is executed here;
  * everything else (GraphiQL, browsers, SSE, malformed or invalid requests)
- * is handed to yoga, with the body already read.
+ * is handed to yoga, with the body already read. So is a request that
+ * `refused` names a reason for: yoga refuses it, with the same check.
  */
-export function graphqlPostListener(yoga: YogaServerInstance<object, object>, maskError: MaskError, log: Logger): NodeListener {
+export function graphqlPostListener(
+  yoga: YogaServerInstance<object, object>,
+  maskError: MaskError,
+  log: Logger,
+  refused: (req: IncomingMessage) => string | undefined = () => undefined,
+): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
 
   const handToYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
@@ -152,7 +158,8 @@ export function graphqlPostListener(yoga: YogaServerInstance<object, object>, ma
       isJsonContentType(headers['content-type']) &&
       hasReadableLength(headers['content-length']) &&
       headers.origin === undefined &&
-      headers['content-encoding'] === undefined;
+      headers['content-encoding'] === undefined &&
+      refused(req) === undefined;
     const mediaType = plain ? jsonMediaTypeFor(headers.accept) : undefined;
     const handled = mediaType ? handle(req, res, mediaType) : yoga(req, res);
     void Promise.resolve(handled).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -14,6 +14,8 @@ export interface GraphQLWsOptions {
   keepAliveMs?: number;
   /** A connection that sends no ConnectionInit within this is closed. Default 3 s. */
   connectionInitWaitTimeoutMs?: number;
+  /** Why an upgrade is refused (HTTP 403, before any graphql-ws message), or undefined to accept it. Default: every upgrade is accepted. */
+  upgradeRefusal?: (request: IncomingMessage) => string | undefined;
 }
 
 /** Hides unexpected errors from clients (and logs them); the same masking yoga applies over HTTP. */
@@ -58,8 +60,16 @@ export function useGraphQLWs(
   maskError: MaskError,
   options: GraphQLWsOptions = {},
 ) {
-  const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000 } = options;
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000, upgradeRefusal } = options;
+  const wsServer = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    verifyClient: ({ req }, accept) => {
+      const refused = upgradeRefusal?.(req);
+      if (refused === undefined) accept(true);
+      else accept(false, 403, refused);
+    },
+  });
   const shared = new SharedResults();
   const payloads = new SerializedPayloads();
   wsServer.on('connection', (socket) => prepareSocket(socket, payloads));

@@ -3,11 +3,11 @@ import { APPEND, STORES } from '../support/queries.js';
 import { useGateway } from '../support/use-gateway.js';
 
 /**
- * Services post JSON with no Origin header; browsers send one and get CORS
- * headers. The two must get the same answer (status, media type, body) for
- * any request, good or bad, whatever media types the client accepts.
+ * Services post JSON with no Origin header; browsers of an allowed origin send
+ * one and get CORS headers. The two must get the same answer (status, media
+ * type, body) for any request, good or bad, whatever media types the client accepts.
  */
-const gw = useGateway();
+const gw = useGateway({ env: { GATER_CORS_ORIGINS: 'http://app.example' } });
 
 interface Answer {
   status: number;

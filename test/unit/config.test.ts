@@ -29,6 +29,7 @@ describe('loadConfig with an empty environment', () => {
       limits: { maxEventBytes: 1024 * 1024, maxEventsPerAppend: 1000, maxPageSize: 1000, defaultPageSize: 100 },
       maxSubscriptionsPerConnection: 100,
       subscriberBuffer: 1024,
+      corsOrigins: [],
     });
   });
 
@@ -124,6 +125,14 @@ describe('each variable is read', () => {
     expect(loadConfig({ GATER_MAX_EVENT_BYTES: '1024' }).limits.maxEventBytes).toBe(1024);
   });
 
+  it('GATER_CORS_ORIGINS, a comma list of origins written as browsers send them', () => {
+    expect(loadConfig({ GATER_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ GATER_CORS_ORIGINS: 'HTTPS://App.Example.com:443/,https://app.example.com' }).corsOrigins).toEqual(['https://app.example.com']);
+  });
+
   it('GATER_MAX_APPEND_EVENTS', () => {
     expect(loadConfig({ GATER_MAX_APPEND_EVENTS: '5' }).limits.maxEventsPerAppend).toBe(5);
   });
@@ -179,6 +188,13 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '0' }],
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '100001' }],
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: 'many' }],
+    ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: '*' }],
+    ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'app.example.com' }],
+    ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://app.example.com/login' }],
+    ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://app.example.com?x=1' }],
+    ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://user@app.example.com' }],
+    ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'ftp://app.example.com' }],
+    ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://app.example.com,http://localhost:99999' }],
   ];
 
   it.each(cases)('%s in %j', (variable, env) => {
