@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { maskUrl } from './masked-url.js';
 
 /** Size and count limits that protect the store from oversized requests. */
 export interface Limits {
@@ -90,17 +91,18 @@ function nodeUrls(env: Env): string[] {
   const variable = text(env, 'GATER_NODES') !== undefined ? 'GATER_NODES' : 'DATABASE_URL';
   const urls = list(text(env, variable));
   for (const url of urls) {
+    const shown = maskUrl(url);
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw new ConfigError(variable, `"${url}" is not a URL (or its port is not between 1 and 65535)`);
+      throw new ConfigError(variable, `"${shown}" is not a URL (or its port is not between 1 and 65535)`);
     }
     if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-      throw new ConfigError(variable, `"${url}" must start with postgres://`);
+      throw new ConfigError(variable, `"${shown}" must start with postgres://`);
     }
-    if (!parsed.hostname) throw new ConfigError(variable, `"${url}" names no host`);
-    if (parsed.port === '0') throw new ConfigError(variable, `"${url}" has port 0; a port is between 1 and 65535`);
+    if (!parsed.hostname) throw new ConfigError(variable, `"${shown}" names no host`);
+    if (parsed.port === '0') throw new ConfigError(variable, `"${shown}" has port 0; a port is between 1 and 65535`);
   }
   const nodeIds = urls.map((url) => {
     const parsed = new URL(url);

@@ -93,9 +93,10 @@ describe('each variable is read', () => {
   });
 
   it('EX_ESDB_CLUSTER_SECRET, else EX_ESDB_COOKIE, else RELEASE_COOKIE', () => {
-    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 's', EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('s');
-    expect(loadConfig({ EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('c');
-    expect(loadConfig({ RELEASE_COOKIE: 'r' }).clusterSecret).toBe('r');
+    const [s, c, r] = ['s'.repeat(16), 'c'.repeat(16), 'r'.repeat(16)];
+    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: s, EX_ESDB_COOKIE: c, RELEASE_COOKIE: r }).clusterSecret).toBe(s);
+    expect(loadConfig({ EX_ESDB_COOKIE: c, RELEASE_COOKIE: r }).clusterSecret).toBe(c);
+    expect(loadConfig({ RELEASE_COOKIE: r }).clusterSecret).toBe(r);
   });
 
   it('EX_ESDB_CLUSTER_PORT', () => {
@@ -195,5 +196,19 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     expect(configError({ PORT: 'http' }).message).toContain('"http"');
     expect(configError({ GATER_STORES: 'ok,Bad' }).message).toContain('"Bad"');
     expect(configError({ GATER_NODES: 'mysql://host/db' }).message).toContain('mysql://host/db');
+  });
+
+  it('masks the password of a bad node URL', () => {
+    const envs: Record<string, string>[] = [
+      { GATER_NODES: 'postgres://gater:s3cret@db-host:70000/events' },
+      { GATER_NODES: 'mysql://gater:s3cret@db-host/events' },
+      { GATER_NODES: 'postgres://gater:s3cret@db-host:0/events' },
+      { DATABASE_URL: 'gater:s3cret@db-host:5432/events' },
+    ];
+    for (const env of envs) {
+      const message = configError(env).message;
+      expect(message).not.toContain('s3cret');
+      expect(message).toContain('gater:***@db-host');
+    }
   });
 });
