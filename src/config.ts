@@ -41,7 +41,10 @@ export interface Config {
   nodes: string[];
   /** Store ids; the first is the default store (`GATER_STORES`, else `EX_ESDB_STORE_ID`, else `default`). */
   stores: string[];
-  /** Shared secret for gossip and cluster authentication (`EX_ESDB_CLUSTER_SECRET`, else `EX_ESDB_COOKIE`, else `RELEASE_COOKIE`). */
+  /**
+   * Shared secret for gossip and cluster authentication (`EX_ESDB_CLUSTER_SECRET`, else `EX_ESDB_COOKIE`, else `RELEASE_COOKIE`);
+   * at least 16 bytes. Default none: gossip is off.
+   */
   clusterSecret: string | undefined;
   /** Gossip UDP port. Default 45892 (`EX_ESDB_CLUSTER_PORT`). */
   clusterPort: number;
@@ -146,6 +149,22 @@ function storeIds(env: Env): string[] {
   return ids;
 }
 
+/** A shorter secret (a word, a default) falls to offline guessing against one captured gossip packet. */
+export const MIN_CLUSTER_SECRET_BYTES = 16;
+
+function clusterSecret(env: Env): string | undefined {
+  for (const name of ['EX_ESDB_CLUSTER_SECRET', 'EX_ESDB_COOKIE', 'RELEASE_COOKIE']) {
+    const value = text(env, name);
+    if (value === undefined) continue;
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes < MIN_CLUSTER_SECRET_BYTES) {
+      throw new ConfigError(name, `must be at least ${MIN_CLUSTER_SECRET_BYTES} bytes long, got ${bytes}; use a long random value (openssl rand -hex 32)`);
+    }
+    return value;
+  }
+  return undefined;
+}
+
 function multicastAddress(env: Env): string {
   const name = 'EX_ESDB_GOSSIP_MULTICAST_ADDR';
   const value = text(env, name) ?? '239.255.0.1';
@@ -165,7 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text(env, 'GATER_DATA_DIR') ?? './data'),
     nodes: nodeUrls(env),
     stores: storeIds(env),
-    clusterSecret: text(env, 'EX_ESDB_CLUSTER_SECRET') ?? text(env, 'EX_ESDB_COOKIE') ?? text(env, 'RELEASE_COOKIE'),
+    clusterSecret: clusterSecret(env),
     clusterPort: integer(env, 'EX_ESDB_CLUSTER_PORT', 45892, 1, 65535),
     gossipMulticastAddr: multicastAddress(env),
     gossipSeeds: gossipSeeds(env),

@@ -180,6 +180,9 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '0' }],
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '100001' }],
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: 'many' }],
+    ['EX_ESDB_CLUSTER_SECRET', { EX_ESDB_CLUSTER_SECRET: 'fifteen-bytes!!' }],
+    ['EX_ESDB_COOKIE', { EX_ESDB_COOKIE: 'cookie' }],
+    ['RELEASE_COOKIE', { RELEASE_COOKIE: 'cookie' }],
   ];
 
   it.each(cases)('%s in %j', (variable, env) => {
@@ -210,5 +213,22 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
       expect(message).not.toContain('s3cret');
       expect(message).toContain('gater:***@db-host');
     }
+  });
+});
+
+describe('the cluster secret', () => {
+  it('is refused below 16 bytes, in a line naming the variable and the minimum but not the secret', () => {
+    const message = configError({ EX_ESDB_COOKIE: 'monster' }).message;
+    expect(message).toMatch(/^EX_ESDB_COOKIE: .*at least 16 bytes/);
+    expect(message).not.toContain('monster');
+  });
+
+  it('is counted in bytes: 8 two-byte characters are enough', () => {
+    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 'é'.repeat(8) }).clusterSecret).toBe('é'.repeat(8));
+    expect(configError({ EX_ESDB_CLUSTER_SECRET: 'é'.repeat(7) }).message).toMatch(/^EX_ESDB_CLUSTER_SECRET: /);
+  });
+
+  it('is checked in the variable that is used: a long secret hides a short cookie', () => {
+    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 'a-long-random-secret', RELEASE_COOKIE: 'short' }).clusterSecret).toBe('a-long-random-secret');
   });
 });
