@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { maskUrl } from './masked-url.js';
 
 /** Size and count limits that protect the store from oversized requests. */
 export interface Limits {
@@ -40,7 +41,10 @@ export interface Config {
   nodes: string[];
   /** Store ids; the first is the default store (`GATER_STORES`, else `EX_ESDB_STORE_ID`, else `default`). */
   stores: string[];
-  /** Shared secret for gossip and cluster authentication (`EX_ESDB_CLUSTER_SECRET`, else `EX_ESDB_COOKIE`, else `RELEASE_COOKIE`). */
+  /**
+   * Shared secret for gossip and cluster authentication (`EX_ESDB_CLUSTER_SECRET`, else `EX_ESDB_COOKIE`, else `RELEASE_COOKIE`);
+   * at least 16 bytes. Default none: gossip is off.
+   */
   clusterSecret: string | undefined;
   /** Gossip UDP port. Default 45892 (`EX_ESDB_CLUSTER_PORT`). */
   clusterPort: number;
@@ -92,17 +96,18 @@ function nodeUrls(env: Env): string[] {
   const variable = text(env, 'GATER_NODES') !== undefined ? 'GATER_NODES' : 'DATABASE_URL';
   const urls = list(text(env, variable));
   for (const url of urls) {
+    const shown = maskUrl(url);
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw new ConfigError(variable, `"${url}" is not a URL (or its port is not between 1 and 65535)`);
+      throw new ConfigError(variable, `"${shown}" is not a URL (or its port is not between 1 and 65535)`);
     }
     if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-      throw new ConfigError(variable, `"${url}" must start with postgres://`);
+      throw new ConfigError(variable, `"${shown}" must start with postgres://`);
     }
-    if (!parsed.hostname) throw new ConfigError(variable, `"${url}" names no host`);
-    if (parsed.port === '0') throw new ConfigError(variable, `"${url}" has port 0; a port is between 1 and 65535`);
+    if (!parsed.hostname) throw new ConfigError(variable, `"${shown}" names no host`);
+    if (parsed.port === '0') throw new ConfigError(variable, `"${shown}" has port 0; a port is between 1 and 65535`);
   }
   const nodeIds = urls.map((url) => {
     const parsed = new URL(url);
@@ -146,6 +151,22 @@ function storeIds(env: Env): string[] {
   return ids;
 }
 
+/** A shorter secret (a word, a default) falls to offline guessing against one captured gossip packet. */
+export const MIN_CLUSTER_SECRET_BYTES = 16;
+
+function clusterSecret(env: Env): string | undefined {
+  for (const name of ['EX_ESDB_CLUSTER_SECRET', 'EX_ESDB_COOKIE', 'RELEASE_COOKIE']) {
+    const value = text(env, name);
+    if (value === undefined) continue;
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes < MIN_CLUSTER_SECRET_BYTES) {
+      throw new ConfigError(name, `must be at least ${MIN_CLUSTER_SECRET_BYTES} bytes long, got ${bytes}; use a long random value (openssl rand -hex 32)`);
+    }
+    return value;
+  }
+  return undefined;
+}
+
 function multicastAddress(env: Env): string {
   const name = 'EX_ESDB_GOSSIP_MULTICAST_ADDR';
   const value = text(env, name) ?? '239.255.0.1';
@@ -181,7 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text(env, 'GATER_DATA_DIR') ?? './data'),
     nodes: nodeUrls(env),
     stores: storeIds(env),
-    clusterSecret: text(env, 'EX_ESDB_CLUSTER_SECRET') ?? text(env, 'EX_ESDB_COOKIE') ?? text(env, 'RELEASE_COOKIE'),
+    clusterSecret: clusterSecret(env),
     clusterPort: integer(env, 'EX_ESDB_CLUSTER_PORT', 45892, 1, 65535),
     gossipMulticastAddr: multicastAddress(env),
     gossipSeeds: gossipSeeds(env),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { prepareBinaries } from './embedded/binaries.js';
-import { connectionUrl, readOrCreateCredentials } from './embedded/credentials.js';
+import { ensureAppRole } from './embedded/app-role.js';
+import { connectionUrl, readOrCreateAppCredentials, readOrCreateCredentials } from './embedded/credentials.js';
 import { prepareDataDir } from './embedded/data-dir.js';
 import { DATABASE, ensureDatabase, MAINTENANCE_DATABASE } from './embedded/database.js';
 import { initialiseIfNeeded } from './embedded/initdb.js';
@@ -38,9 +39,12 @@ export interface EmbeddedNodeOptions {
 }
 
 export interface EmbeddedNode {
-  /** postgres://… URL of the database `gater` on this node (created on first start). */
+  /**
+   * postgres://… URL of the database `gater` on this node (created on first start), as the role `gater`:
+   * it owns the stores' schemas, and is no superuser.
+   */
   url: string;
-  /** URL of the maintenance database `postgres` (for tests that create databases). */
+  /** Superuser URL of the maintenance database `postgres`, for administration (tests that create databases, standbys). */
   adminUrl: string;
   port: number;
   /** The PostgreSQL data folder the server runs on. */
@@ -58,20 +62,23 @@ export async function startEmbeddedNode(options: EmbeddedNodeOptions): Promise<E
   const binaries = await prepareBinaries(identity);
   const pgdata = await prepareDataDir(dataDir, identity, log);
   const credentials = await readOrCreateCredentials(dataDir, pgdata);
+  const app = await readOrCreateAppCredentials(dataDir);
   await initialiseIfNeeded({ pgdata, binaries, identity, credentials, durable, log });
   await stopStaleServer(pgdata, log);
   if (options.standby) await writeStandbySignal(pgdata, identity);
   const settings = { ...options.settings, ...(options.standby ? standbySettings(options.standby) : {}) };
   const server = await launchServer({ pgdata, binaries, identity, credentials, port: options.port ?? 0, durable, settings, log });
+  const adminUrl = connectionUrl(credentials, server.port, MAINTENANCE_DATABASE);
   try {
-    await ensureDatabase(connectionUrl(credentials, server.port, MAINTENANCE_DATABASE), DATABASE);
+    await ensureDatabase(adminUrl, DATABASE);
+    await ensureAppRole({ adminUrl, databaseAdminUrl: connectionUrl(credentials, server.port, DATABASE), database: DATABASE, app, log });
   } catch (error) {
     await server.stop();
     throw error;
   }
   return {
-    url: connectionUrl(credentials, server.port, DATABASE),
-    adminUrl: connectionUrl(credentials, server.port, MAINTENANCE_DATABASE),
+    url: connectionUrl(app, server.port, DATABASE),
+    adminUrl,
     port: server.port,
     pgdata,
     stop: server.stop,

@@ -11,7 +11,10 @@ export async function migrate(pool: pg.Pool, tables: StoreTables): Promise<numbe
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${tables.lockKey}`]);
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
+      // CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database even when the schema exists, and an
+      // operator may have made the schema for a role that lacks it.
+      const { rows: found } = await client.query<{ exists: boolean }>('SELECT to_regnamespace($1) IS NOT NULL AS exists', [tables.schema]);
+      if (!found[0]?.exists) await client.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${tables.migrations} (
            version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`,

@@ -36,13 +36,13 @@ describe('startEmbeddedNode', () => {
 
     const [row] = await query<{ version: string }>(first.url, 'SELECT version()');
     expect(row?.version).toMatch(/^PostgreSQL 17\./);
-    await query(first.url, 'CREATE TABLE kept (note text)');
-    await query(first.url, "INSERT INTO kept VALUES ('before restart')");
+    await query(first.url, 'CREATE SCHEMA notes; CREATE TABLE notes.kept (note text)');
+    await query(first.url, "INSERT INTO notes.kept VALUES ('before restart')");
     await first.stop();
     await first.stop();
 
     const second = await start(dataDir);
-    expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'before restart' }]);
+    expect(await query(second.url, 'SELECT note FROM notes.kept')).toEqual([{ note: 'before restart' }]);
     expect(new URL(second.adminUrl).pathname).toBe('/postgres');
   });
 
@@ -50,8 +50,8 @@ describe('startEmbeddedNode', () => {
     const dataDir = await reachableTempFolder();
     const gateway = spawnGateway(dataDir);
     const { url } = await firstJsonLine<{ url: string }>(gateway);
-    await query(url, 'CREATE TABLE kept (note text)');
-    await query(url, "INSERT INTO kept VALUES ('before SIGKILL')");
+    await query(url, 'CREATE SCHEMA notes; CREATE TABLE notes.kept (note text)');
+    await query(url, "INSERT INTO notes.kept VALUES ('before SIGKILL')");
     const stalePid = postmasterPid(dataDir);
     orphanPids.push(stalePid);
 
@@ -64,7 +64,7 @@ describe('startEmbeddedNode', () => {
 
     expect(isAlive(stalePid)).toBe(false);
     expect(logLines.some((line) => line.includes(`pid ${stalePid}`))).toBe(true);
-    expect(await query(node.url, 'SELECT note FROM kept')).toEqual([{ note: 'before SIGKILL' }]);
+    expect(await query(node.url, 'SELECT note FROM notes.kept')).toEqual([{ note: 'before SIGKILL' }]);
   });
 
   // As root the server runs as the `postgres` user, who cannot pass a closed folder; as its owner, the server can.
@@ -84,12 +84,12 @@ describe('startEmbeddedNode', () => {
     expect(existsSync(path.join(pgdata, 'PG_VERSION'))).toBe(true);
     // The operator is told once where the data went, and only when it moved.
     expect(logLines.filter((line) => line.includes(pgdata) && line.includes(closedParent))).toHaveLength(isRoot ? 1 : 0);
-    await query(first.url, 'CREATE TABLE kept (note text)');
-    await query(first.url, "INSERT INTO kept VALUES ('before restart')");
+    await query(first.url, 'CREATE SCHEMA notes; CREATE TABLE notes.kept (note text)');
+    await query(first.url, "INSERT INTO notes.kept VALUES ('before restart')");
     await first.stop();
 
     const second = await start(dataDir);
-    expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'before restart' }]);
+    expect(await query(second.url, 'SELECT note FROM notes.kept')).toEqual([{ note: 'before restart' }]);
     if (isRoot) {
       expect(await readLocation(dataDir)).toBe(pgdata);
       expect(existsSync(path.join(dataDir, 'pg'))).toBe(false);

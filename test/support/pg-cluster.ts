@@ -29,6 +29,7 @@ export interface PgClusterNode {
   start(): Promise<void>;
   /** Makes a standby a primary and waits until it is one. */
   promote(): Promise<void>;
+  /** Runs `sql` on the `gater` database as the superuser. */
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
 }
 
@@ -132,7 +133,10 @@ class ManagedNode implements PgClusterNode {
   }
 
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.url });
+    // As the superuser: pg_promote, pg_wal_replay_pause and the standby's state in pg_stat_replication are its alone.
+    const url = new URL(this.adminUrl);
+    url.pathname = new URL(this.url).pathname;
+    const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     try {
       return (await client.query(sql)).rows as T[];

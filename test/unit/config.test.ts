@@ -94,9 +94,10 @@ describe('each variable is read', () => {
   });
 
   it('EX_ESDB_CLUSTER_SECRET, else EX_ESDB_COOKIE, else RELEASE_COOKIE', () => {
-    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 's', EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('s');
-    expect(loadConfig({ EX_ESDB_COOKIE: 'c', RELEASE_COOKIE: 'r' }).clusterSecret).toBe('c');
-    expect(loadConfig({ RELEASE_COOKIE: 'r' }).clusterSecret).toBe('r');
+    const [s, c, r] = ['s'.repeat(16), 'c'.repeat(16), 'r'.repeat(16)];
+    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: s, EX_ESDB_COOKIE: c, RELEASE_COOKIE: r }).clusterSecret).toBe(s);
+    expect(loadConfig({ EX_ESDB_COOKIE: c, RELEASE_COOKIE: r }).clusterSecret).toBe(c);
+    expect(loadConfig({ RELEASE_COOKIE: r }).clusterSecret).toBe(r);
   });
 
   it('EX_ESDB_CLUSTER_PORT', () => {
@@ -195,6 +196,9 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://user@app.example.com' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'ftp://app.example.com' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://app.example.com,http://localhost:99999' }],
+    ['EX_ESDB_CLUSTER_SECRET', { EX_ESDB_CLUSTER_SECRET: 'fifteen-bytes!!' }],
+    ['EX_ESDB_COOKIE', { EX_ESDB_COOKIE: 'cookie' }],
+    ['RELEASE_COOKIE', { RELEASE_COOKIE: 'cookie' }],
   ];
 
   it.each(cases)('%s in %j', (variable, env) => {
@@ -211,5 +215,36 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     expect(configError({ PORT: 'http' }).message).toContain('"http"');
     expect(configError({ GATER_STORES: 'ok,Bad' }).message).toContain('"Bad"');
     expect(configError({ GATER_NODES: 'mysql://host/db' }).message).toContain('mysql://host/db');
+  });
+
+  it('masks the password of a bad node URL', () => {
+    const envs: Record<string, string>[] = [
+      { GATER_NODES: 'postgres://gater:s3cret@db-host:70000/events' },
+      { GATER_NODES: 'mysql://gater:s3cret@db-host/events' },
+      { GATER_NODES: 'postgres://gater:s3cret@db-host:0/events' },
+      { DATABASE_URL: 'gater:s3cret@db-host:5432/events' },
+    ];
+    for (const env of envs) {
+      const message = configError(env).message;
+      expect(message).not.toContain('s3cret');
+      expect(message).toContain('gater:***@db-host');
+    }
+  });
+});
+
+describe('the cluster secret', () => {
+  it('is refused below 16 bytes, in a line naming the variable and the minimum but not the secret', () => {
+    const message = configError({ EX_ESDB_COOKIE: 'monster' }).message;
+    expect(message).toMatch(/^EX_ESDB_COOKIE: .*at least 16 bytes/);
+    expect(message).not.toContain('monster');
+  });
+
+  it('is counted in bytes: 8 two-byte characters are enough', () => {
+    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 'é'.repeat(8) }).clusterSecret).toBe('é'.repeat(8));
+    expect(configError({ EX_ESDB_CLUSTER_SECRET: 'é'.repeat(7) }).message).toMatch(/^EX_ESDB_CLUSTER_SECRET: /);
+  });
+
+  it('is checked in the variable that is used: a long secret hides a short cookie', () => {
+    expect(loadConfig({ EX_ESDB_CLUSTER_SECRET: 'a-long-random-secret', RELEASE_COOKIE: 'short' }).clusterSecret).toBe('a-long-random-secret');
   });
 });

@@ -43,6 +43,12 @@ describe('a gossip packet', () => {
     const wrongShape = seal({ ...gateway, nodes: [{ ...gateway.nodes[0]!, role: 'KING' as 'LEADER' }] }, 'secret');
     expect(open(wrongShape, 'secret')).toEqual({ ok: false, reason: 'malformed' });
   });
+
+  it('shows a node address with a password from a peer masked', () => {
+    const leaky = { ...gateway, nodes: [{ ...gateway.nodes[0]!, address: 'postgres://gater:s3cret@db1:5432/events' }] };
+    const opened = open(seal(leaky, 'secret'), 'secret');
+    expect(opened.ok && opened.packet.gateway.nodes[0]!.address).toBe('postgres://gater:***@db1:5432/events');
+  });
 });
 
 describe('the replay guard', () => {

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import type { GatewayDirectory } from '../gateway-directory.js';
+import { ALL_INTERFACES } from './bind-address.js';
 import { DropCounter, type DropReason } from './drop-counter.js';
 import { open, seal } from './packet.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -14,7 +15,10 @@ export interface GossipOptions {
   secret: string;
   /** UDP port this gateway listens on, and the port of the multicast group (EX_ESDB_CLUSTER_PORT). */
   port: number;
-  /** Interface to listen on when gossiping to seeds. Multicast listens on every interface, as group traffic needs. */
+  /**
+   * IPv4 address of the interface to listen and send on (from HOST, see `gossipBindAddress`); `0.0.0.0` means
+   * every interface. With multicast the group is joined on this interface only.
+   */
   host: string;
   /** Multicast group announcements go to when there are no seeds (EX_ESDB_GOSSIP_MULTICAST_ADDR). */
   multicastAddr: string;
@@ -41,6 +45,8 @@ export interface GossipStats {
 
 export interface Gossip {
   stats(): GossipStats;
+  /** The address and port the socket listens on. */
+  address(): { address: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -52,6 +58,7 @@ export interface Gossip {
 export async function startGossip(options: GossipOptions): Promise<Gossip> {
   const { secret, port, host, multicastAddr, seeds, directory, intervalMs = 1_000, maxClockSkewMs = 30_000, log } = options;
   const multicast = seeds.length === 0;
+  const everywhere = host === ALL_INTERFACES;
   const socket = dgram.createSocket({ type: 'udp4', reuseAddr: multicast });
   const guard = new ReplayGuard({ windowMs: maxClockSkewMs });
   const drops = new DropCounter(log);
@@ -77,12 +84,14 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
 
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind({ port, address: multicast ? undefined : host }, () => {
+    // A socket bound to a unicast address gets no group traffic; bound to the group's address it gets only that.
+    const address = multicast ? (everywhere ? undefined : multicastAddr) : host;
+    socket.bind({ port, address }, () => {
       socket.off('error', reject);
       resolve();
     });
   });
-  if (multicast) joinGroup(socket, multicastAddr, log);
+  if (multicast) joinGroup(socket, multicastAddr, everywhere ? undefined : host, log);
 
   const targets = (): GossipEndpoint[] => {
     if (multicast) return [{ host: multicastAddr, port }];
@@ -105,12 +114,13 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
   timer.unref();
   log(
     multicast
-      ? `gossip: announcing on multicast ${multicastAddr}:${port}`
+      ? `gossip: announcing on multicast ${multicastAddr}:${port}${everywhere ? '' : ` on the interface of ${host}`}`
       : `gossip: listening on ${host}:${port}, announcing to ${seeds.map((seed) => `${seed.host}:${seed.port}`).join(', ')}`,
   );
 
   return {
     stats: () => ({ sent, accepted, dropped: { ...drops.counts } }),
+    address: () => socket.address(),
     stop: async () => {
       clearInterval(timer);
       await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -118,9 +128,11 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
   };
 }
 
-function joinGroup(socket: dgram.Socket, group: string, log: (message: string) => void): void {
+/** Joins the group on `iface` (an interface's IPv4 address), or on the system's choice when undefined, and sends there too. */
+function joinGroup(socket: dgram.Socket, group: string, iface: string | undefined, log: (message: string) => void): void {
   try {
-    socket.addMembership(group);
+    socket.addMembership(group, iface);
+    if (iface) socket.setMulticastInterface(iface);
     socket.setMulticastLoopback(true);
     socket.setMulticastTTL(1);
   } catch (error) {

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NodeView } from '../cluster-view.js';
 import type { GatewayInfo } from '../gateway-directory.js';
 import { NODE_HEALTHS, NODE_ROLES } from '../node-health.js';
+import { maskUrl } from '../../masked-url.js';
 
 /**
  * A gossip datagram is three lines:
@@ -99,7 +100,8 @@ function parseNode(raw: unknown): NodeView | undefined {
   if (!valid) return undefined;
   return {
     id,
-    address,
+    // This gateway never sends a password in a node's address; a peer of another version is not trusted to.
+    address: maskUrl(address),
     role: role as NodeView['role'],
     health: health as NodeView['health'],
     latencyMs,

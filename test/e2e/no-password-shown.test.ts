@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterOf } from '../support/cluster-queries.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+/** A gateway whose GATER_NODES URL carries a password (the test server's superuser's). */
+describe('the password in GATER_NODES', () => {
+  let gw: TestGateway;
+  const lines: string[] = [];
+  let password: string;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ log: { info: (line) => lines.push(line), error: (line, cause) => lines.push(`${line} ${String(cause)}`) } });
+    password = decodeURIComponent(new URL(gw.databaseUrl).password);
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('is in no node address of the cluster query', async () => {
+    const cluster = await clusterOf(gw);
+    const addresses = [cluster.leader!, ...cluster.nodes].map((node) => node.address);
+    for (const address of addresses) expect(address).toMatch(/^postgres:\/\/[^@]+$/);
+    if (password) expect(JSON.stringify(cluster)).not.toContain(password);
+  });
+
+  it('is in no log line and no metric', async () => {
+    expect(lines.length).toBeGreaterThan(0);
+    const metrics = await (await fetch(new URL('/metrics', gw.origin))).text();
+    for (const text of [...lines, metrics]) {
+      expect(text).not.toMatch(/postgres(ql)?:\/\/[^\s"]*:[^\s"*]+@/);
+      if (password) expect(text).not.toContain(password);
+    }
+  });
+});
