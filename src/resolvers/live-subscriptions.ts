@@ -27,7 +27,7 @@ function jsonObject(field: string, value: unknown): Record<string, unknown> {
 
 function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, start: StartPoint): Promise<AsyncIterable<RecordedEvent>> {
   const store = ctx.door.open(args.store);
-  return ctx.live.hub(store).subscribe(selection, start);
+  return ctx.live.subscribe(store, selection, start);
 }
 
 export function byStream(ctx: GatewayContext, args: StartArgs & { streamId: string; fromVersion?: number | null }) {

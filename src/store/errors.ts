@@ -13,3 +13,11 @@ export class SubscriptionNotFoundError extends Error {
     this.name = 'SubscriptionNotFoundError';
   }
 }
+
+/** A write to a stream outside the caller's stream prefixes. */
+export class StreamOutOfScopeError extends Error {
+  constructor(readonly streamId: string) {
+    super(`stream "${streamId}" is outside the streams this credential may touch`);
+    this.name = 'StreamOutOfScopeError';
+  }
+}

@@ -4,6 +4,7 @@ import { migrate } from './migrate.js';
 import { PersistentStore } from './persistent/persistent-store.js';
 import { SnapshotStore } from './snapshots/snapshot-store.js';
 import { StoreRoute } from './store-route.js';
+import type { StreamScope } from './stream-scope.js';
 import { storeTables, type StoreTables } from './tables.js';
 
 /** One store: its event log, snapshots and persistent subscriptions, each routed through the cluster. */
@@ -34,8 +35,22 @@ export class EventStore {
   readingFromLeader(): EventStore {
     const leader = this.route.toLeader();
     if (leader === this.route) return this;
-    this.leaderReads ??= new EventStore(this.id, leader, this.log.readingFromLeader(), new SnapshotStore(leader), new PersistentStore(leader));
+    this.leaderReads ??= new EventStore(this.id, leader, this.log.readingFromLeader(), new SnapshotStore(leader, this.snapshots.scope), new PersistentStore(leader));
     return this.leaderReads;
+  }
+
+  /** The streams this view sees and may write: every stream, unless it came from `scopedTo`. */
+  get scope(): StreamScope {
+    return this.log.scope;
+  }
+
+  /**
+   * This store as a caller limited to `scope` sees it: its log and snapshots
+   * find nothing outside the scope and refuse to write there.
+   */
+  scopedTo(scope: StreamScope): EventStore {
+    if (scope.isEveryStream) return this;
+    return new EventStore(this.id, this.route, this.log.scopedTo(scope), this.snapshots.scopedTo(scope), this.persistent);
   }
 
   migrate(): Promise<number[]> {

@@ -1,6 +1,7 @@
 import type { EventLog } from '../store/log/event-log.js';
 import type { ReadAllOptions } from '../store/log/read-all.js';
 import type { StreamPageRequest } from '../store/log/read-stream-pages.js';
+import { StreamScope } from '../store/stream-scope.js';
 import type { Page, RecordedEvent } from '../store/types.js';
 import { compileFilter, type Selection } from './selection.js';
 
@@ -59,9 +60,11 @@ export function leaderPages(log: LogReads): PageSource {
 }
 
 /** Reads what a selection wants from the database, after a key: replay, and catch-up after a slow consumer. */
-export function historyReader(pages: PageSource, selection: Selection): HistoryReader {
+export function historyReader(pages: PageSource, selection: Selection, scope = StreamScope.EVERY_STREAM): HistoryReader {
   const exact = compileFilter(selection);
+  const streamPatterns = scope.likePatterns() ?? undefined;
   return async (afterKey, limit) => {
+    if (selection.kind === 'stream' && !scope.includes(selection.streamId)) return { events: [], scannedTo: afterKey, exhausted: true };
     const page =
       selection.kind === 'stream'
         ? await pages.streamPage({ streamId: selection.streamId, fromVersion: afterKey + 1, limit })
@@ -72,6 +75,7 @@ export function historyReader(pages: PageSource, selection: Selection): HistoryR
             streamPrefix: undefined,
             ...(selection.kind === 'pattern' ? sqlPrefilter(selection.pattern) : {}),
             ...(selection.kind === 'payload' ? { dataContains: selection.payload } : {}),
+            ...(streamPatterns ? { streamPatterns } : {}),
             limit,
           });
     const last = page.items[page.items.length - 1];

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
+import type { StreamScope } from '../store/stream-scope.js';
 import { FanOutIndex } from './fan-out-index.js';
 import { batchedLeaderPages } from './batched-pages.js';
 import { historyReader, type PageSource } from './history.js';
@@ -71,7 +72,8 @@ export class LiveHub {
     return this.counts;
   }
 
-  async subscribe(selection: Selection, start: StartPoint): Promise<Subscriber> {
+  /** Only events of streams in `scope` reach the subscriber, from history and live alike. */
+  async subscribe(selection: Selection, start: StartPoint, scope: StreamScope): Promise<Subscriber> {
     const { store, subscriberCapacity = DEFAULT_SUBSCRIBER_CAPACITY, log } = this.options;
     this.joining++;
     try {
@@ -81,7 +83,8 @@ export class LiveHub {
       const subscriber = new Subscriber({
         selection,
         startAfter: await this.startKey(selection, start),
-        history: historyReader(this.pages, selection),
+        scope,
+        history: historyReader(this.pages, selection, scope),
         capacity: subscriberCapacity,
         onClose: (closed) => this.release(closed),
         onError: (error) => log(`subscription to store ${store.id} failed: ${(error as Error).message}`),

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
-import { LiveHub } from './live-hub.js';
-import { SELECTION_KINDS, type SelectionKind } from './selection.js';
+import { LiveHub, type StartPoint } from './live-hub.js';
+import { SELECTION_KINDS, type Selection, type SelectionKind } from './selection.js';
+import type { Subscriber } from './subscriber.js';
 
 export interface LiveGauges {
   /** Active live subscriptions, by kind. */
@@ -26,8 +27,12 @@ export class LiveSubscriptions {
     this.hubs = new Map(options.stores.map((store) => [store.id, new LiveHub({ ...options, store })]));
   }
 
-  hub(store: EventStore): LiveHub {
-    return this.hubs.get(store.id)!;
+  /**
+   * A live subscription to a store, seen as the store is: a store scoped to
+   * some streams (EventStore.scopedTo) yields only their events, history and live.
+   */
+  subscribe(store: EventStore, selection: Selection, start: StartPoint): Promise<Subscriber> {
+    return this.hubs.get(store.id)!.subscribe(selection, start, store.scope);
   }
 
   gauges(): LiveGauges {

@@ -1,3 +1,4 @@
+import { StreamScope } from '../store/stream-scope.js';
 import type { RecordedEvent } from '../store/types.js';
 import { AsyncQueue } from './async-queue.js';
 import type { Recipient } from './fan-out-index.js';
@@ -9,6 +10,8 @@ export interface SubscriberOptions {
   /** Key of the last event the subscriber must not see: it starts just after. */
   startAfter: number;
   history: HistoryReader;
+  /** Only events of these streams are delivered; the history reader must keep to them too. Default: every stream. */
+  scope?: StreamScope;
   /** Most events held for this subscriber at once. */
   capacity: number;
   /** Called once when the subscriber ends, whatever the reason. */
@@ -37,7 +40,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
 
   constructor(private readonly options: SubscriberOptions) {
     this.selection = options.selection;
-    this.filter = compileFilter(options.selection);
+    this.filter = scopedFilter(compileFilter(options.selection), options.scope ?? StreamScope.EVERY_STREAM);
     this.lastQueuedKey = options.startAfter;
     void this.catchUp();
   }
@@ -132,4 +135,14 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
       await new Promise<void>((resolve) => (this.wakeReader = resolve));
     }
   }
+}
+
+/** The selection's own test, and the stream scope's when it leaves streams out. */
+function scopedFilter(
+  filter: ((event: RecordedEvent) => boolean) | null,
+  scope: StreamScope,
+): ((event: RecordedEvent) => boolean) | null {
+  if (scope.isEveryStream) return filter;
+  if (!filter) return (event) => scope.includes(event.streamId);
+  return (event) => scope.includes(event.streamId) && filter(event);
 }

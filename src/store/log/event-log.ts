@@ -1,4 +1,6 @@
+import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
+import { StreamScope } from '../stream-scope.js';
 import type { AppendOutcome, AppendRequest, Page, RecordedEvent, StoreStats, StreamSummary } from '../types.js';
 import { appendBatch, type AppendCounters } from './append-batch.js';
 import { eventsById } from './events-by-id.js';
@@ -8,6 +10,7 @@ import { listStreams, type ListStreamsOptions } from './list-streams.js';
 import { readAll, type ReadAllOptions } from './read-all.js';
 import { readStream, type ReadStreamOptions } from './read-stream.js';
 import { readStreamPages, type StreamPageRequest } from './read-stream-pages.js';
+import { scopedStats } from './scoped-stats.js';
 import { storeStats } from './store-stats.js';
 import { StreamVersionCache } from './stream-version-cache.js';
 import { streamVersions } from './stream-versions.js';
@@ -35,13 +38,20 @@ interface SharedAppendPath {
   appended: AppendCounters;
 }
 
-/** A store's event log: appends through the group commit, and every read of streams and of `$all`. */
+const EMPTY_PAGE: Page<RecordedEvent> = Object.freeze({ items: [], hasMore: false }) as Page<RecordedEvent>;
+
+/**
+ * A store's event log: appends through the group commit, and every read of
+ * streams and of `$all`. A log seen through a stream scope finds nothing
+ * outside it and refuses to append there.
+ */
 export class EventLog {
   private leaderReads: EventLog | undefined;
 
   private constructor(
     private readonly route: StoreRoute,
     private readonly shared: SharedAppendPath,
+    readonly scope: StreamScope = StreamScope.EVERY_STREAM,
   ) {}
 
   static open(route: StoreRoute): EventLog {
@@ -64,8 +74,18 @@ export class EventLog {
   readingFromLeader(): EventLog {
     const leader = this.route.toLeader();
     if (leader === this.route) return this;
-    this.leaderReads ??= new EventLog(leader, this.shared);
+    this.leaderReads ??= new EventLog(leader, this.shared, this.scope);
     return this.leaderReads;
+  }
+
+  /** This log as a caller limited to `scope` sees it; it shares the group committer too. */
+  scopedTo(scope: StreamScope): EventLog {
+    return scope.isEveryStream ? this : new EventLog(this.route, this.shared, scope);
+  }
+
+  /** LIKE patterns of the scope, for the SQL of reads; undefined when every stream is in it. */
+  private get streamPatterns(): string[] | undefined {
+    return this.scope.likePatterns() ?? undefined;
   }
 
   /** Events and group-commit batches appended through this gateway, for /metrics. */
@@ -74,39 +94,55 @@ export class EventLog {
   }
 
   append(request: AppendRequest): Promise<AppendOutcome> {
+    if (!this.scope.includes(request.streamId)) return Promise.reject(new StreamOutOfScopeError(request.streamId));
     return this.shared.committer.submit(request);
   }
 
   readStream(options: ReadStreamOptions, { fromLeader = false } = {}): Promise<Page<RecordedEvent>> {
+    if (!this.scope.includes(options.streamId)) return Promise.resolve(EMPTY_PAGE);
     return this.route.read((db, tables) => readStream(db, tables, options), fromLeader);
   }
 
   /** Forward pages of many streams in one query, in the order asked. */
-  readStreamPages(requests: readonly StreamPageRequest[], { fromLeader = false } = {}): Promise<Page<RecordedEvent>[]> {
-    return this.route.read((db, tables) => readStreamPages(db, tables, requests), fromLeader);
+  async readStreamPages(requests: readonly StreamPageRequest[], { fromLeader = false } = {}): Promise<Page<RecordedEvent>[]> {
+    const visible = requests.filter((request) => this.scope.includes(request.streamId));
+    const pages = visible.length === 0 ? [] : await this.route.read((db, tables) => readStreamPages(db, tables, visible), fromLeader);
+    if (visible.length === requests.length) return pages;
+    let next = 0;
+    return requests.map((request) => (this.scope.includes(request.streamId) ? pages[next++]! : EMPTY_PAGE));
   }
 
   readAll(options: ReadAllOptions, { fromLeader = false } = {}): Promise<Page<RecordedEvent>> {
-    return this.route.read((db, tables) => readAll(db, tables, options), fromLeader);
+    const scoped = this.streamPatterns ? { ...options, streamPatterns: this.streamPatterns } : options;
+    return this.route.read((db, tables) => readAll(db, tables, scoped), fromLeader);
   }
 
   listStreams(options: ListStreamsOptions): Promise<Page<StreamSummary>> {
-    return this.route.read((db, tables) => listStreams(db, tables, options));
+    const scoped = this.streamPatterns ? { ...options, streamPatterns: this.streamPatterns } : options;
+    return this.route.read((db, tables) => listStreams(db, tables, scoped));
   }
 
-  streamVersions(streamIds: readonly string[], { fromLeader = false } = {}): Promise<number[]> {
-    return this.route.read((db, tables) => streamVersions(db, tables, streamIds), fromLeader);
+  /** -1 for a stream that does not exist, or that the scope hides. */
+  async streamVersions(streamIds: readonly string[], { fromLeader = false } = {}): Promise<number[]> {
+    const versions = await this.route.read((db, tables) => streamVersions(db, tables, streamIds), fromLeader);
+    return this.scope.isEveryStream ? versions : versions.map((version, index) => (this.scope.includes(streamIds[index]!) ? version : -1));
   }
 
   firstVersionFrom(streamId: string, position: number): Promise<number | null> {
+    if (!this.scope.includes(streamId)) return Promise.resolve(null);
     return this.route.read((db, tables) => firstVersionFrom(db, tables, streamId, position), true);
   }
 
-  eventsById(ids: readonly string[]): Promise<(RecordedEvent | null)[]> {
-    return this.route.read((db, tables) => eventsById(db, tables, ids));
+  /** Null for an id that is not stored, or whose stream the scope hides. */
+  async eventsById(ids: readonly string[]): Promise<(RecordedEvent | null)[]> {
+    const events = await this.route.read((db, tables) => eventsById(db, tables, ids));
+    return this.scope.isEveryStream ? events : events.map((event) => (event && this.scope.includes(event.streamId) ? event : null));
   }
 
+  /** The counts of the streams in scope: the store's own when that is every stream. */
   stats({ fromLeader = false } = {}): Promise<StoreStats> {
+    const patterns = this.streamPatterns;
+    if (patterns) return this.route.read((db, tables) => scopedStats(db, tables, patterns), fromLeader);
     return this.route.read((db, tables) => storeStats(db, tables), fromLeader);
   }
 }

@@ -7,6 +7,8 @@ export interface ListStreamsOptions {
   /** Exclusive: the last stream id of the previous page. */
   after: string | undefined;
   limit: number;
+  /** LIKE patterns of the streams the reader may see (StreamScope.likePatterns); absent: every stream. */
+  streamPatterns?: readonly string[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ListStreamsOptions {
 export async function listStreams(
   db: pg.Pool,
   tables: StoreTables,
-  { prefix, after, limit }: ListStreamsOptions,
+  { prefix, after, limit, streamPatterns }: ListStreamsOptions,
 ): Promise<Page<StreamSummary>> {
   const params: unknown[] = [limit + 1];
   const conditions: string[] = [];
@@ -25,6 +27,10 @@ export async function listStreams(
     params.push(prefix);
     const p = `$${params.length}`;
     conditions.push(`stream_id >= ${p} AND stream_id <= ${p} || chr(1114111) AND starts_with(stream_id, ${p})`);
+  }
+  if (streamPatterns !== undefined) {
+    params.push(streamPatterns);
+    conditions.push(`stream_id LIKE ANY ($${params.length}::text[])`);
   }
   if (after !== undefined) {
     params.push(after);

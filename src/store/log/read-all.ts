@@ -9,6 +9,8 @@ export interface ReadAllOptions {
   fromPosition: number | undefined;
   eventTypes: string[] | undefined;
   streamPrefix: string | undefined;
+  /** LIKE patterns of the streams the reader may see (StreamScope.likePatterns); absent: every stream. */
+  streamPatterns?: readonly string[];
   /** Only this stream. */
   streamId?: string;
   /** Only events whose data (or metadata) contains this JSON, as jsonb's `@>` has it. */
@@ -21,7 +23,7 @@ export interface ReadAllOptions {
 export async function readAll(
   db: pg.Pool,
   tables: StoreTables,
-  { direction, fromPosition, eventTypes, streamPrefix, streamId, dataContains, metadataContains, limit }: ReadAllOptions,
+  { direction, fromPosition, eventTypes, streamPrefix, streamPatterns, streamId, dataContains, metadataContains, limit }: ReadAllOptions,
 ): Promise<Page<RecordedEvent>> {
   const forward = direction === 'forward';
   const params: unknown[] = [fromPosition ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), limit + 1];
@@ -33,6 +35,10 @@ export async function readAll(
   if (streamPrefix !== undefined) {
     params.push(streamPrefix);
     conditions.push(`starts_with(stream_id, $${params.length})`);
+  }
+  if (streamPatterns !== undefined) {
+    params.push(streamPatterns);
+    conditions.push(`stream_id LIKE ANY ($${params.length}::text[])`);
   }
   if (streamId !== undefined) {
     params.push(streamId);

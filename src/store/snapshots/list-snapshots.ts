@@ -12,6 +12,8 @@ export interface ListSnapshotsOptions {
   /** Exclusive: the key of the last snapshot of the previous page. */
   after: SnapshotKey | undefined;
   limit: number;
+  /** LIKE patterns of the streams the reader may see (StreamScope.likePatterns); absent: every stream. */
+  streamPatterns?: readonly string[];
 }
 
 const ORDER = 'source_uuid, stream_uuid, version DESC';
@@ -28,13 +30,14 @@ const ORDER = 'source_uuid, stream_uuid, version DESC';
 export async function listSnapshots(
   db: pg.Pool,
   tables: StoreTables,
-  { sourceUuid, streamUuid, after, limit }: ListSnapshotsOptions,
+  { sourceUuid, streamUuid, after, limit, streamPatterns }: ListSnapshotsOptions,
 ): Promise<Page<RecordedSnapshot>> {
   const params: unknown[] = [limit + 1];
   const param = (value: unknown): string => `$${params.push(value)}`;
   const filters: string[] = [];
   if (sourceUuid !== undefined) filters.push(`source_uuid = ${param(sourceUuid)}`);
   if (streamUuid !== undefined) filters.push(`stream_uuid = ${param(streamUuid)}`);
+  if (streamPatterns !== undefined) filters.push(`stream_uuid LIKE ANY (${param(streamPatterns)}::text[])`);
   const select = (conditions: string[]): string =>
     `SELECT ${SNAPSHOT_COLUMNS} FROM ${tables.snapshots}
      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}

@@ -1,4 +1,6 @@
+import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
+import { StreamScope } from '../stream-scope.js';
 import type { Page } from '../types.js';
 import { deleteSnapshot } from './delete-snapshot.js';
 import { listSnapshots, type ListSnapshotsOptions } from './list-snapshots.js';
@@ -6,25 +8,43 @@ import { readSnapshots } from './read-snapshots.js';
 import { recordSnapshot } from './record-snapshot.js';
 import type { NewSnapshot, RecordedSnapshot, SnapshotKey, SnapshotQuery } from './types.js';
 
-/** A store's snapshots. */
+/**
+ * A store's snapshots. Seen through a stream scope, the snapshots of streams
+ * (by streamUuid) outside it are not found, and cannot be recorded or deleted.
+ */
 export class SnapshotStore {
-  constructor(private readonly route: StoreRoute) {}
+  constructor(
+    private readonly route: StoreRoute,
+    readonly scope: StreamScope = StreamScope.EVERY_STREAM,
+  ) {}
+
+  scopedTo(scope: StreamScope): SnapshotStore {
+    return scope.isEveryStream ? this : new SnapshotStore(this.route, scope);
+  }
 
   record(snapshot: NewSnapshot): Promise<RecordedSnapshot> {
+    if (!this.scope.includes(snapshot.streamUuid)) return Promise.reject(new StreamOutOfScopeError(snapshot.streamUuid));
     return this.route.write((db, tables) => recordSnapshot(db, tables, snapshot));
   }
 
-  /** One answer per query, in the order asked; null where there is none. */
-  read(queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> {
-    return this.route.read((db, tables) => readSnapshots(db, tables, queries));
+  /** One answer per query, in the order asked; null where there is none, or where the scope hides it. */
+  async read(queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> {
+    const visible = queries.filter((query) => this.scope.includes(query.streamUuid));
+    const found = visible.length === 0 ? [] : await this.route.read((db, tables) => readSnapshots(db, tables, visible));
+    if (visible.length === queries.length) return found;
+    let next = 0;
+    return queries.map((query) => (this.scope.includes(query.streamUuid) ? found[next++]! : null));
   }
 
   list(options: ListSnapshotsOptions): Promise<Page<RecordedSnapshot>> {
-    return this.route.read((db, tables) => listSnapshots(db, tables, options));
+    const patterns = this.scope.likePatterns();
+    const scoped = patterns ? { ...options, streamPatterns: patterns } : options;
+    return this.route.read((db, tables) => listSnapshots(db, tables, scoped));
   }
 
   /** Whether there was such a snapshot. */
   delete(key: SnapshotKey): Promise<boolean> {
+    if (!this.scope.includes(key.streamUuid)) return Promise.reject(new StreamOutOfScopeError(key.streamUuid));
     return this.route.write((db, tables) => deleteSnapshot(db, tables, key));
   }
 }
