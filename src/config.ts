@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { loadAccessConfig, type AccessConfig } from './access-config.js';
+import { ConfigError } from './config-error.js';
 import { maskUrl } from './masked-url.js';
 
 /** Size and count limits that protect the store from oversized requests. */
@@ -60,15 +62,11 @@ export interface Config {
   subscriberBuffer: number;
   /** Origins (`scheme://host[:port]`) whose pages may call the gateway from a browser: CORS and the WebSocket Origin check (`GATER_CORS_ORIGINS`, comma-separated). Default none. */
   corsOrigins: string[];
+  /** Credentials, roles, and what anonymous requests may do. */
+  access: AccessConfig;
 }
 
-/** A configuration problem, worded as the one line an operator needs. */
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -196,8 +194,9 @@ function corsOrigins(env: Env): string[] {
 
 /** Reads the whole configuration from the environment once; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
+  const host = text(env, 'HOST') ?? '127.0.0.1';
   return {
-    host: text(env, 'HOST') ?? '127.0.0.1',
+    host,
     port: integer(env, 'PORT', 4000, 0, 65535),
     dataDir: path.resolve(text(env, 'GATER_DATA_DIR') ?? './data'),
     nodes: nodeUrls(env),
@@ -216,5 +215,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxPageSize: 1000,
       defaultPageSize: 100,
     },
+    access: loadAccessConfig(env, host),
   };
 }

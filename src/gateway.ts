@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { createAuthenticator } from './access/authenticator.js';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { startEmbeddedNode, type EmbeddedNode } from './cluster/embedded-node.js';
 import type { Gossip } from './cluster/gossip/gossip.js';
@@ -77,10 +78,15 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     // Runs after the sockets closed (stops run in reverse): what their consumers held goes back before the pools close.
     stops.push(() => persistent.stop());
 
+    const authenticator = createAuthenticator(config.access);
+    if (authenticator.open) {
+      log.info('no credential is configured: every request is served as admin, which only this machine can reach (see "Securing it" in the README)');
+    }
     let gossip: Gossip | undefined;
     const { server, stopWebSockets } = createGatewayServer({
       schema: buildSchema(),
       services: { stores, cluster, live, persistent, limits: config.limits },
+      access: { authenticator, config: config.access },
       gossip: () => gossip,
       log,
       ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection },

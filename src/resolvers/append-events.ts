@@ -46,7 +46,7 @@ function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): N
 
 /** Validates the whole request before anything is written, then appends through the store's group commit. */
 export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput): Promise<AppendOutcome> {
-  const store = ctx.door.open(input.store);
+  const store = ctx.door.open(input.store, 'write');
   const streamId = checkStreamId('input.streamId', input.streamId);
   const expected = expectedOf(input);
   const { maxEventsPerAppend } = ctx.limits;

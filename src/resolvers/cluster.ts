@@ -1,15 +1,36 @@
-import type { ClusterSnapshot, NodeView } from '../cluster/cluster-view.js';
+import { createHash } from 'node:crypto';
+import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
 import type { GatewayContext } from './context.js';
 
 export function clusterState(ctx: GatewayContext): ClusterSnapshot {
+  ctx.door.require('read');
   return ctx.cluster.snapshot();
 }
 
 export function clusterNodes(ctx: GatewayContext): NodeView[] {
+  ctx.door.require('read');
   return ctx.cluster.snapshot().nodes;
 }
 
 /** The cluster now, then again on every change. */
 export function watchCluster(ctx: GatewayContext): AsyncIterable<ClusterSnapshot> {
+  ctx.door.require('read');
   return ctx.cluster.watch();
+}
+
+/** host:port for admins; for other roles a stable name that does not give the address away. */
+export function nodeId(ctx: GatewayContext, node: NodeView): string {
+  if (ctx.door.may('admin')) return node.id;
+  return `node-${createHash('sha256').update(node.id).digest('hex').slice(0, 12)}`;
+}
+
+/** Internal addresses are for admins only: FORBIDDEN for other roles. */
+export function nodeAddress(ctx: GatewayContext, node: NodeView): string {
+  ctx.door.require('admin');
+  return node.address;
+}
+
+export function gatewayAddress(ctx: GatewayContext, gateway: GatewayView): string {
+  ctx.door.require('admin');
+  return gateway.address;
 }

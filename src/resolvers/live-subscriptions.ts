@@ -26,7 +26,7 @@ function jsonObject(field: string, value: unknown): Record<string, unknown> {
 }
 
 function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, start: StartPoint): Promise<AsyncIterable<RecordedEvent>> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.open(args.store, 'read');
   return ctx.live.subscribe(store, selection, start);
 }
 

@@ -22,7 +22,7 @@ function answer(subscription: string, outcome: SettleOutcome): boolean {
 
 function target(ctx: GatewayContext, args: SettleArgs) {
   return {
-    hub: ctx.persistent.hub(ctx.door.open(args.store)),
+    hub: ctx.persistent.hub(ctx.door.openForPersistent(args.store, 'consume')),
     subscription: checkSubscriptionName('subscription', args.subscription),
     eventId: checkUuid('eventId', args.eventId),
   };

@@ -9,7 +9,7 @@ export async function consumePersistent(
   ctx: GatewayContext,
   args: { store?: StoreArg; subscription: string },
 ): Promise<AsyncIterable<PersistentDelivery>> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.openForPersistent(args.store, 'consume');
   const subscription = checkSubscriptionName('subscription', args.subscription);
   const consumer = await ctx.persistent.hub(store).consume(subscription);
   if (!consumer) throw new SubscriptionNotFoundError(subscription);

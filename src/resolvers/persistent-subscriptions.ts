@@ -16,7 +16,7 @@ interface NameArgs {
 
 /** Creates a persistent subscription, or changes the settings of the one of that name. */
 export async function saveSubscription(ctx: GatewayContext, input: SaveSubscriptionInputShape): Promise<SubscriptionStatus> {
-  const store = ctx.door.open(input.store);
+  const store = ctx.door.openForPersistent(input.store, 'admin');
   const { definition, settings } = subscriptionOf(input, ctx.limits);
   const outcome = await store.persistent.save(definition, settings);
   if (!outcome.ok) {
@@ -30,13 +30,13 @@ export async function saveSubscription(ctx: GatewayContext, input: SaveSubscript
 
 /** Answers whether there was such a subscription. Its consumers end with SUBSCRIPTION_NOT_FOUND. */
 export function removeSubscription(ctx: GatewayContext, args: { store?: StoreArg; name: string }): Promise<boolean> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.openForPersistent(args.store, 'admin');
   const name = checkSubscriptionName('name', args.name);
   return store.persistent.remove(name);
 }
 
 export function listSubscriptions(ctx: GatewayContext, args: { store?: StoreArg }): Promise<SubscriptionStatus[]> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.openForPersistent(args.store, 'admin');
   return ctx.persistent.hub(store).list();
 }
 
@@ -44,7 +44,7 @@ export async function parkedEvents(
   ctx: GatewayContext,
   args: NameArgs & { first?: number | null; after?: string | null },
 ): Promise<Connection<RecordedEvent>> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.openForPersistent(args.store, 'admin');
   const subscription = checkSubscriptionName('subscription', args.subscription);
   const limit = checkPageSize('first', args.first, ctx.limits);
   const afterPosition = args.after ? decodeNumberCursor('after', 'position', args.after) : 0;
@@ -55,7 +55,7 @@ export async function parkedEvents(
 
 /** Sends the parked events back to delivery; answers how many. */
 export async function replayParked(ctx: GatewayContext, args: NameArgs): Promise<number> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.openForPersistent(args.store, 'admin');
   const subscription = checkSubscriptionName('subscription', args.subscription);
   const replayed = await store.persistent.replayParked(subscription);
   if (replayed === null) throw new SubscriptionNotFoundError(subscription);

@@ -42,7 +42,7 @@ export async function streamEvents(
 }
 
 export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promise<Connection<RecordedEvent>> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.open(args.store, 'read');
   const direction = directionOf(args.direction);
   const limit = checkPageSize('first', args.first, ctx.limits);
   const fromPosition = startOf('after', 'position', direction, checkNonNegative('fromPosition', args.fromPosition), args.after);
@@ -56,7 +56,7 @@ export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promi
 }
 
 export async function eventById(ctx: GatewayContext, storeArg: StoreArg, id: string): Promise<RecordedEvent | null> {
-  const store = ctx.door.open(storeArg);
+  const store = ctx.door.open(storeArg, 'read');
   const uuid = checkUuid('id', id);
   return ctx.loaders.eventById(store).load(uuid);
 }

@@ -37,7 +37,7 @@ function keyOf(prefix: string, args: KeyArgs): SnapshotKey {
 
 /** Records a snapshot, replacing the one under the same key. */
 export async function recordSnapshot(ctx: GatewayContext, input: RecordSnapshotInputShape): Promise<RecordedSnapshot> {
-  const store = ctx.door.open(input.store);
+  const store = ctx.door.open(input.store, 'write');
   const key = keyOf('input.', input);
   const sourceType = ifGiven(input.sourceType, (type) => checkName('input.sourceType', 'a source type', type)) ?? null;
   // GraphQL itself refuses a missing data (the schema says JSON!); the JSON scalar's type says nothing of it, so the rule stays here too.
@@ -52,7 +52,7 @@ export function snapshot(
   ctx: GatewayContext,
   args: { store?: StoreArg; sourceUuid: string; streamUuid: string; version?: number | null },
 ): Promise<RecordedSnapshot | null> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.open(args.store, 'read');
   const query = {
     sourceUuid: checkSourceUuid('sourceUuid', args.sourceUuid),
     streamUuid: checkStreamUuid('streamUuid', args.streamUuid),
@@ -65,7 +65,7 @@ export async function listSnapshots(
   ctx: GatewayContext,
   args: { store?: StoreArg; sourceUuid?: string | null; streamUuid?: string | null; first?: number | null; after?: string | null },
 ): Promise<Connection<RecordedSnapshot>> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.open(args.store, 'read');
   const limit = checkPageSize('first', args.first, ctx.limits);
   const after = args.after ? decodeSnapshotCursor('after', args.after) : undefined;
   const sourceUuid = ifGiven(args.sourceUuid, (uuid) => checkSourceUuid('sourceUuid', uuid));
@@ -76,7 +76,7 @@ export async function listSnapshots(
 
 /** Answers whether there was such a snapshot. */
 export function deleteSnapshot(ctx: GatewayContext, args: KeyArgs & { store?: StoreArg }): Promise<boolean> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.open(args.store, 'admin');
   const key = keyOf('', args);
   return store.snapshots.delete(key);
 }

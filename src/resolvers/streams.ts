@@ -12,7 +12,7 @@ export interface StreamRef {
 }
 
 export function streamRef(ctx: GatewayContext, storeArg: StoreArg, streamId: string, field: string): StreamRef {
-  return { store: ctx.door.open(storeArg), id: checkStreamId(field, streamId) };
+  return { store: ctx.door.open(storeArg, 'read'), id: checkStreamId(field, streamId) };
 }
 
 export function streamVersion(ctx: GatewayContext, stream: StreamRef): Promise<number> {
@@ -23,7 +23,7 @@ export async function listStreams(
   ctx: GatewayContext,
   args: { store?: StoreArg; prefix?: string | null; first?: number | null; after?: string | null },
 ): Promise<Connection<StreamRef>> {
-  const store = ctx.door.open(args.store);
+  const store = ctx.door.open(args.store, 'read');
   const limit = checkPageSize('first', args.first, ctx.limits);
   const after = args.after ? checkText('after', decodeCursor('after', 'stream', args.after)) : undefined;
   const prefix = args.prefix === null || args.prefix === undefined ? undefined : checkText('prefix', args.prefix);

@@ -1,7 +1,7 @@
 import { CLUSTER_STATUSES } from '../cluster/cluster-status.js';
 import { NODE_HEALTHS, NODE_ROLES } from '../cluster/node-health.js';
 import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
-import { clusterNodes, clusterState, watchCluster } from '../resolvers/cluster.js';
+import { clusterNodes, clusterState, gatewayAddress, nodeAddress, nodeId, watchCluster } from '../resolvers/cluster.js';
 import { builder } from './builder.js';
 
 const NodeRole = builder.enumType('NodeRole', {
@@ -24,8 +24,15 @@ const ClusterStatus = builder.enumType('ClusterStatus', {
 const ClusterNodeType = builder.objectRef<NodeView>('ClusterNode').implement({
   description: 'A PostgreSQL server of the cluster, as this gateway probes it.',
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'host:port.' }),
-    address: t.exposeString('address', { description: 'Its URL, without credentials.' }),
+    id: t.id({
+      description: 'host:port for admins; for other roles a stable name that does not give the address away.',
+      resolve: (node, _args, ctx) => nodeId(ctx, node),
+    }),
+    address: t.string({
+      nullable: true,
+      description: 'Its URL, without credentials. Admins only: null, with a FORBIDDEN error, for other roles.',
+      resolve: (node, _args, ctx) => nodeAddress(ctx, node),
+    }),
     role: t.field({ type: NodeRole, resolve: (node) => node.role }),
     health: t.field({ type: NodeHealth, resolve: (node) => node.health }),
     latencyMs: t.exposeFloat('latencyMs', { nullable: true, description: 'Round trip of the last successful probe.' }),
@@ -42,7 +49,11 @@ const GatewayType = builder.objectRef<GatewayView>('Gateway').implement({
   description: 'A gateway of the cluster: this one, or one found by gossip.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    address: t.exposeString('address', { description: 'Its GraphQL endpoint.' }),
+    address: t.string({
+      nullable: true,
+      description: 'Its GraphQL endpoint. Admins only: null, with a FORBIDDEN error, for other roles.',
+      resolve: (gateway, _args, ctx) => gatewayAddress(ctx, gateway),
+    }),
     startedAt: t.field({ type: 'DateTime', resolve: (gateway) => gateway.startedAt }),
     lastSeen: t.field({ type: 'DateTime', description: 'When it was last heard from (now, for this one).', resolve: (gateway) => gateway.lastSeen }),
     self: t.exposeBoolean('self', { description: 'True for the gateway answering this request.' }),

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
+import type { AccessConfig } from '../access-config.js';
+import type { Authenticator } from '../access/authenticator.js';
 import type { Logger } from '../log.js';
 import type { GatewayServices } from '../resolvers/context.js';
 import { createContext } from './request-context.js';
@@ -12,6 +14,7 @@ import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
+import { useIntrospectionAccess } from './use-introspection-access.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
@@ -19,6 +22,8 @@ import { useReadiness } from './use-readiness.js';
 export interface ServerOptions {
   schema: GraphQLSchema;
   services: GatewayServices;
+  /** Who may do what: the authenticator of every request, and what is open to whom. */
+  access: { authenticator: Authenticator; config: AccessConfig };
   /** The gateway's gossip, once started (it starts after the server listens); for /metrics. */
   gossip?: () => Gossip | undefined;
   log: Logger;
@@ -38,7 +43,7 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, gossip = () => undefined, log, ws, corsOrigins }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins }: ServerOptions): GatewayServer {
   const masking = errorMasking(log);
   const crossSite = crossSitePolicy(corsOrigins);
   const yoga = createYoga({
@@ -46,23 +51,23 @@ export function createGatewayServer({ schema, services, gossip = () => undefined
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: {
+    graphiql: access.config.graphiql && {
       title: 'Gater',
       defaultQuery: '{ stores { id eventCount headPosition } }',
       subscriptionsProtocol: 'WS',
     },
     // GraphiQL bundled into the page, so it works on machines with no route to a CDN.
     renderGraphiQL,
-    context: (initial) => createContext(services, initial),
+    context: (initial) => createContext(services, access.authenticator, initial),
     maskedErrors: masking,
     logging: false,
     cors: crossSite.cors,
-    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes()],
+    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req))));
-  const webSockets = useGraphQLWs(server, yoga as never, maskError, { ...ws, upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)) });
+  const webSockets = useGraphQLWs(server, yoga as never, maskError, access.authenticator, { ...ws, upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)) });
   return { server, stopWebSockets: () => webSockets.stop() };
 }
 

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { ClusterUnavailableError } from '../cluster/cluster-errors.js';
 import { classifyDatabaseError } from '../cluster/database-errors.js';
-import { StoreNotFoundError, SubscriptionNotFoundError } from '../store/errors.js';
+import { ForbiddenError, UnauthenticatedError } from '../access/errors.js';
+import { StoreNotFoundError, StreamOutOfScopeError, SubscriptionNotFoundError } from '../store/errors.js';
 
 interface ClientError {
   message: string;
@@ -13,11 +14,17 @@ function unavailable(detail: string): ClientError {
 }
 
 /**
- * What a client may be told of a failure it can act on: a store or a
+ * What a client may be told of a failure it can act on: a missing or bad
+ * credential, an operation its role or scopes do not allow, a store or a
  * subscription that does not exist, or no node able to serve. Null for
  * anything else, which is a bug and stays masked.
  */
 export function clientErrorOf(error: unknown): ClientError | null {
+  if (error instanceof UnauthenticatedError) return { message: error.message, extensions: { code: 'UNAUTHENTICATED' } };
+  if (error instanceof ForbiddenError) return { message: error.message, extensions: { code: 'FORBIDDEN', missing: error.missing } };
+  if (error instanceof StreamOutOfScopeError) {
+    return { message: error.message, extensions: { code: 'FORBIDDEN', missing: `stream ${error.streamId}` } };
+  }
   if (error instanceof StoreNotFoundError) {
     return { message: error.message, extensions: { code: 'STORE_NOT_FOUND', store: error.storeId } };
   }

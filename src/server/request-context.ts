@@ -1,24 +1,48 @@
 import type { IncomingMessage } from 'node:http';
+import type { Authentication, Authenticator } from '../access/authenticator.js';
 import type { ReadConsistency } from '../cluster/cluster.js';
 import type { GatewayContext, GatewayServices } from '../resolvers/context.js';
 import { createLoaders, type Loaders } from '../resolvers/loaders.js';
 import { StoreDoor } from '../resolvers/store-door.js';
 
-/** What yoga hands the context factory: the Fetch request over HTTP, the upgrade request over graphql-ws. */
+/** What a graphql-ws connection learnt of its caller when it was opened. */
+export interface ConnectionExtra {
+  authentication?: Authentication;
+}
+
+/**
+ * What yoga hands the context factory: the Fetch request over HTTP (or the
+ * node request on the fast POST path), the upgrade request and the
+ * connection's extra over graphql-ws.
+ */
 export interface RequestSource {
   request?: Request;
   req?: IncomingMessage;
+  extra?: ConnectionExtra;
 }
 
 const CONSISTENCY_HEADER = 'x-gater-consistency';
 
-/** A request's context: the gateway's services, seen as the request's headers ask. */
-export function createContext({ stores, ...services }: GatewayServices, source: RequestSource = {}): GatewayContext {
+/** A request's context: the gateway's services, seen as its caller and its headers ask. */
+export function createContext(
+  services: GatewayServices,
+  authenticator: Authenticator,
+  source: RequestSource = {},
+): GatewayContext | Promise<GatewayContext> {
+  const known = source.extra?.authentication;
+  if (known) return contextFor(services, source, known);
+  const authorization = source.request?.headers.get('authorization') ?? source.req?.headers.authorization;
+  // No credential is the laptop's every request: answer it without a turn of the event loop.
+  if (authorization === undefined || authorization === null) return authenticator.authenticate(undefined).then((authentication) => contextFor(services, source, authentication));
+  return authenticator.authenticate(authorization).then((authentication) => contextFor(services, source, authentication));
+}
+
+function contextFor({ stores, ...services }: GatewayServices, source: RequestSource, authentication: Authentication): GatewayContext {
   const consistency = readConsistency(source);
   let loaders: Loaders | undefined;
   return {
     ...services,
-    door: new StoreDoor(consistency === 'leader' ? stores.readingFromLeader() : stores),
+    door: new StoreDoor(consistency === 'leader' ? stores.readingFromLeader() : stores, authentication),
     consistency,
     // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
     get loaders() {

@@ -4,6 +4,8 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Authentication, Authenticator } from '../access/authenticator.js';
+import type { ConnectionExtra } from './request-context.js';
 import { SerializedPayloads } from './serialized-payloads.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
@@ -49,6 +51,30 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads): void {
   }) as WebSocket['send'];
 }
 
+/** setTimeout's longest delay; a credential valid for longer is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A socket's access ends with its credential: closed with 4403 when the token's `exp` passes. */
+function closeWhenExpired(socket: WebSocket, authentication: Authentication): void {
+  const expiresAt = 'caller' in authentication ? authentication.caller.expiresAt : undefined;
+  if (expiresAt === undefined) return;
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = expiresAt - Date.now();
+    if (left <= 0) socket.close(4403, 'Forbidden: the credential has expired');
+    else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/** Who may share executed results: callers of the same role and scopes. */
+function sharingKey(authentication: Authentication | undefined): string {
+  if (!authentication || !('caller' in authentication)) return '';
+  const { role, stores, scope } = authentication.caller;
+  return JSON.stringify([role, stores, scope.prefixes]);
+}
+
 /**
  * graphql-ws on the HTTP server's /graphql path. Every operation runs
  * through yoga's envelop (getEnveloped), so the plugins that shape HTTP
@@ -58,6 +84,7 @@ export function useGraphQLWs(
   server: Server,
   yoga: YogaServerInstance<object, object>,
   maskError: MaskError,
+  authenticator: Authenticator,
   options: GraphQLWsOptions = {},
 ) {
   const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000, upgradeRefusal } = options;
@@ -76,6 +103,15 @@ export function useGraphQLWs(
   const disposable = useServer(
     {
       connectionInitWaitTimeout: connectionInitWaitTimeoutMs,
+      // A refused credential closes the socket with 4403 Forbidden: graphql-ws does so when this answers false.
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
+        const authentication = await authenticator.authenticate(authorization);
+        if ('refusal' in authentication) return false;
+        (ctx.extra as ConnectionExtra).authentication = authentication;
+        closeWhenExpired(ctx.extra.socket, authentication);
+        return true;
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
@@ -113,7 +149,8 @@ export function useGraphQLWs(
           contextValue: await contextFactory(),
           rootValue: {
             execute: execute as EnvelopedRoot['execute'],
-            documentKey: documentKey(params.query, params.operationName, params.variables),
+            // Callers with other scopes never share a result, whatever the document.
+            documentKey: `${sharingKey((ctx.extra as ConnectionExtra).authentication)}\n${documentKey(params.query, params.operationName, params.variables)}`,
           } satisfies EnvelopedRoot,
         };
       },

@@ -18,7 +18,7 @@ afterEach(async () => {
 async function gossipOf(id: string, env: Record<string, string>) {
   const directory = new GatewayDirectory({ id, startedAt: new Date(), nodes: () => [] });
   directory.address = `http://127.0.0.1:1/${id}`;
-  const config = loadConfig({ EX_ESDB_CLUSTER_SECRET: 'gossip-bind-test-secret', ...env });
+  const config = loadConfig({ EX_ESDB_CLUSTER_SECRET: 'gossip-bind-test-secret', GATER_ANONYMOUS_ROLE: 'reader', ...env });
   const gossip = await startClusterGossip(config, directory, () => {});
   if (!gossip) throw new Error('gossip did not start');
   started.push(gossip);

@@ -30,6 +30,7 @@ describe('loadConfig with an empty environment', () => {
       maxSubscriptionsPerConnection: 100,
       subscriberBuffer: 1024,
       corsOrigins: [],
+      access: { apiKeys: [], jwt: undefined, anonymousRole: 'admin', graphiql: true, introspection: 'everyone' },
     });
   });
 
@@ -52,7 +53,7 @@ describe('loadConfig with an empty environment', () => {
 
 describe('each variable is read', () => {
   it('HOST', () => {
-    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0', GATER_ANONYMOUS_ROLE: 'reader' }).host).toBe('0.0.0.0');
   });
 
   it('PORT, 0 to pick a free one, surrounding spaces ignored', () => {
