@@ -127,8 +127,15 @@ function graphqlErrorsOf(failure: unknown): GraphQLErrorBody[] {
   return [{ message: `connection closed: ${close.code ?? '?'} ${close.reason ?? ''}` }];
 }
 
-/** A graphql-ws client on its own socket to a test gateway; it never reconnects, so a drop shows. */
-export async function connectWs(gw: Pick<TestGateway, 'url' | 'gateway'>): Promise<WsConnection> {
+/**
+ * A graphql-ws client on its own socket to a test gateway; it never
+ * reconnects, so a drop shows. `connectionParams` go with its ConnectionInit
+ * (a credential, say); a refused connection rejects with its close event.
+ */
+export async function connectWs(
+  gw: Pick<TestGateway, 'url' | 'gateway'>,
+  { connectionParams }: { connectionParams?: Record<string, unknown> } = {},
+): Promise<WsConnection> {
   const sockets: WebSocket[] = [];
   class TrackedWebSocket extends WebSocket {
     constructor(...args: ConstructorParameters<typeof WebSocket>) {
@@ -147,6 +154,7 @@ export async function connectWs(gw: Pick<TestGateway, 'url' | 'gateway'>): Promi
     url: gw.url.replace(/^http/, 'ws'),
     webSocketImpl: TrackedWebSocket,
     lazy: false,
+    connectionParams,
     retryAttempts: 0,
     shouldRetry: () => false,
     onNonLazyError: (error) => failed(error),

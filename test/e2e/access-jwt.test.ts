@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callerClient, refusals } from '../support/callers.js';
+import { signingKey, signWith, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server.js';
+import { APPEND, BY_STREAM } from '../support/queries.js';
+import { newEvents } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
+import { connectWs, waitUntil } from '../support/ws-client.js';
+
+const SECRET = 'a-test-secret-of-at-least-thirty-two-chars';
+const ISSUER = 'https://issuer.test';
+const AUDIENCE = 'gater-tests';
+const secretKey = new TextEncoder().encode(SECRET);
+
+/** An HS256 token, valid unless the test changes something. */
+function hs256(overrides: { claims?: Record<string, unknown>; exp?: number | string; nbf?: number; iss?: string; aud?: string; key?: Uint8Array } = {}) {
+  const jwt = new SignJWT({ gater: { role: 'writer' }, ...overrides.claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('user-1')
+    .setIssuer(overrides.iss ?? ISSUER)
+    .setAudience(overrides.aud ?? AUDIENCE)
+    .setExpirationTime(overrides.exp ?? '5m');
+  if (overrides.nbf !== undefined) jwt.setNotBefore(overrides.nbf);
+  return jwt.sign(overrides.key ?? secretKey);
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('tokens signed with the shared secret (HS256)', () => {
+  const gw = useGateway({ env: { GATER_JWT_SECRET: SECRET, GATER_JWT_ISSUER: ISSUER, GATER_JWT_AUDIENCE: AUDIENCE } });
+  const appendWith = (token: string) =>
+    callerClient(gw, token).gql(APPEND, { input: { streamId: `jwt-${randomUUID()}`, events: newEvents(1) } });
+
+  it('a valid token acts with the role of its gater claim', async () => {
+    const response = await appendWith(await hs256());
+    expect(response.errors).toBeUndefined();
+    const reader = await callerClient(gw, await hs256({ claims: { gater: { role: 'reader' } } })).gql(APPEND, {
+      input: { streamId: 'jwt-reader', events: newEvents(1) },
+    });
+    expect(refusals(reader.errors)).toEqual([['FORBIDDEN', 'write']]);
+  });
+
+  it.each([
+    ['expired', () => hs256({ exp: now() - 60 }), 'the token has expired'],
+    ['not yet valid', () => hs256({ nbf: now() + 3600 }), /^the token's "nbf" claim is not accepted: /],
+    ['of another issuer', () => hs256({ iss: 'https://elsewhere.test' }), /^the token's "iss" claim is not accepted: /],
+    ['for another audience', () => hs256({ aud: 'someone-else' }), /^the token's "aud" claim is not accepted: /],
+    ['signed with another secret', () => hs256({ key: new TextEncoder().encode('another-secret-of-at-least-thirty-two-c') }), 'the token signature is not valid'],
+    ['without a gater claim', () => hs256({ claims: { gater: undefined } }), 'the token carries no "gater" claim'],
+    ['with an unknown role', () => hs256({ claims: { gater: { role: 'root' } } }), "the token's gater.role must be one of reader, writer, consumer, admin"],
+  ])('a token %s is UNAUTHENTICATED, and nothing is written', async (_case, token, message) => {
+    const response = await appendWith(await token());
+    expect(response.data).toBeNull();
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0]!.message).toMatch(message);
+    expect(response.errors![0]!.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('an unsigned token (alg: none) is UNAUTHENTICATED', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ gater: { role: 'admin' }, iss: ISSUER, aud: AUDIENCE, exp: now() + 300 })).toString('base64url');
+    const response = await appendWith(`${header}.${payload}.`);
+    expect(refusals(response.errors)).toEqual([['UNAUTHENTICATED', undefined]]);
+  });
+
+  it('ends a WebSocket when its token expires: closed with 4403', async () => {
+    const token = await hs256({ exp: now() + 2 });
+    const connection = await connectWs(gw, { connectionParams: { authorization: `Bearer ${token}` } });
+    const live = connection.subscribe(BY_STREAM, { streamId: 'jwt-expiring' });
+    await waitUntil(() => connection.closes.length > 0, 'the socket to close when its token expires', 10_000);
+    expect(connection.closes).toEqual([{ code: 4403, reason: 'Forbidden: the credential has expired' }]);
+    expect(live.done).toBe(true);
+  });
+});
+
+describe('tokens signed with published keys (RS256, ES256 from a JWKS URL)', () => {
+  let jwks: JwksServer;
+  let rsa: SigningKey;
+  let ec: SigningKey;
+  let rotated: SigningKey;
+  beforeAll(async () => {
+    [rsa, ec, rotated] = await Promise.all([signingKey('rsa-1', 'RS256'), signingKey('ec-1', 'ES256'), signingKey('rsa-2', 'RS256')]);
+    jwks = await startJwksServer([rsa, ec]);
+  });
+  afterAll(async () => {
+    await jwks.close();
+  });
+  const gw = useGateway(() => ({ env: { GATER_JWT_JWKS_URL: jwks.url, GATER_JWT_JWKS_COOLDOWN_MS: '0' } }));
+  const storesWith = async (token: string) => callerClient(gw, token).gql<{ stores: { id: string }[] }>('{ stores { id } }');
+
+  it('accepts RS256 and ES256 tokens of published keys, fetching the key set once', async () => {
+    expect((await storesWith(await signWith(rsa, { gater: { role: 'reader' } }))).data).toEqual({ stores: [{ id: 'default' }] });
+    expect((await storesWith(await signWith(ec, { gater: { role: 'reader' } }))).data).toEqual({ stores: [{ id: 'default' }] });
+    expect(jwks.fetches).toBe(1);
+  });
+
+  it('follows a key rotation: a token of a newly published key is accepted, one of a withdrawn key is not', async () => {
+    const fresh = await signWith(rotated, { gater: { role: 'reader' } });
+    expect(refusals((await storesWith(fresh)).errors)).toEqual([['UNAUTHENTICATED', undefined]]);
+    jwks.publish([rotated]);
+    expect((await storesWith(fresh)).data).toEqual({ stores: [{ id: 'default' }] });
+    const withdrawn = await signWith(rsa, { gater: { role: 'reader' } });
+    expect((await storesWith(withdrawn)).errors).toMatchObject([{ message: 'the token is signed with a key that is not published', extensions: { code: 'UNAUTHENTICATED' } }]);
+  });
+
+  it('refuses an HS256 token when only published keys are configured', async () => {
+    const token = await new SignJWT({ gater: { role: 'admin' } }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(secretKey);
+    expect(refusals((await storesWith(token)).errors)).toEqual([['UNAUTHENTICATED', undefined]]);
+  });
+});

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/access-config.js';
+import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV, type CallerClient } from '../support/callers.js';
+import { APPEND, BY_STREAM } from '../support/queries.js';
+import { newEvents } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
+import { connectWs, type WsConnection } from '../support/ws-client.js';
+
+const gw = useGateway({ env: { GATER_API_KEYS: ROLE_KEYS_ENV } });
+const as = (role: Role): CallerClient => callerClient(gw, ROLE_KEYS[role]);
+
+interface OperationClass {
+  name: string;
+  /** The permission a refusal names as missing. */
+  needs: string;
+  allowed: readonly Role[];
+  run(client: CallerClient): Promise<{ errors?: { extensions?: Record<string, unknown> }[] }>;
+}
+
+const EVERYONE = ROLES;
+const SUBSCRIPTION = 'roles-sub';
+
+const OPERATION_CLASSES: OperationClass[] = [
+  { name: 'query', needs: 'read', allowed: EVERYONE, run: (c) => c.gql('{ stores { id } streams { edges { node { id } } } events(first: 1) { edges { cursor } } }') },
+  {
+    name: 'append',
+    needs: 'write',
+    allowed: ['writer', 'admin'],
+    run: (c) => c.gql(APPEND, { input: { streamId: `roles-${randomUUID()}`, events: newEvents(1) } }),
+  },
+  {
+    name: 'snapshot write',
+    needs: 'write',
+    allowed: ['writer', 'admin'],
+    run: (c) => c.gql('mutation { recordSnapshot(input: { sourceUuid: "s", streamUuid: "roles-snap", version: 0, data: {} }) { version } }'),
+  },
+  {
+    name: 'snapshot delete',
+    needs: 'admin',
+    allowed: ['admin'],
+    run: (c) => c.gql('mutation { deleteSnapshot(sourceUuid: "s", streamUuid: "roles-snap", version: 9) }'),
+  },
+  {
+    name: 'persistent ack and nack',
+    needs: 'consume',
+    allowed: ['consumer', 'admin'],
+    run: (c) =>
+      c.gql(`mutation { ackEvent(subscription: "${SUBSCRIPTION}", eventId: "${randomUUID()}") nackEvent(subscription: "${SUBSCRIPTION}", eventId: "${randomUUID()}") }`),
+  },
+  {
+    name: 'subscription management',
+    needs: 'admin',
+    allowed: ['admin'],
+    run: (c) => c.gql(`mutation { saveSubscription(input: { name: "${SUBSCRIPTION}", type: BY_STREAM, selector: "$all" }) { name } }`),
+  },
+  { name: 'subscription listing', needs: 'admin', allowed: ['admin'], run: (c) => c.gql('{ persistentSubscriptions { name } }') },
+  { name: 'replay parked', needs: 'admin', allowed: ['admin'], run: (c) => c.gql(`mutation { replayParked(subscription: "${SUBSCRIPTION}") }`) },
+  { name: 'cluster addresses', needs: 'admin', allowed: ['admin'], run: (c) => c.gql('{ clusterNodes { address } cluster { gateways { address } } }') },
+];
+
+describe.each(OPERATION_CLASSES)('$name over HTTP', (operation) => {
+  it.each(ROLES)('as %s', async (role) => {
+    if (operation.name !== 'subscription management') {
+      await as('admin').gql(`mutation { saveSubscription(input: { name: "${SUBSCRIPTION}", type: BY_STREAM, selector: "$all" }) { name } }`);
+    }
+    const response = await operation.run(as(role));
+    if (operation.allowed.includes(role)) {
+      expect(response.errors).toBeUndefined();
+    } else {
+      expect(response.errors!.length).toBeGreaterThan(0);
+      expect(new Set(refusals(response.errors as never).map(String))).toEqual(new Set([`FORBIDDEN,${operation.needs}`]));
+    }
+  });
+});
+
+describe('a refused field', () => {
+  it('is FORBIDDEN saying what was missing, while the other fields of the request are answered', async () => {
+    const response = await as('reader').gql<{ stores: { id: string }[]; clusterNodes: { role: string; address: string | null }[] }>(
+      '{ stores { id } clusterNodes { role address } }',
+    );
+    expect(response.data?.stores).toEqual([{ id: 'default' }]);
+    expect(response.data?.clusterNodes).toEqual([{ role: 'LEADER', address: null }]);
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0]).toMatchObject({
+      message: 'role reader may not administer (manage persistent subscriptions and snapshots, see node addresses): that needs the admin role',
+      path: ['clusterNodes', 0, 'address'],
+      extensions: { code: 'FORBIDDEN', missing: 'admin' },
+    });
+  });
+
+  it('keeps node addresses out of ids for other roles than admin', async () => {
+    const reader = await as('reader').gql<{ clusterNodes: { id: string }[] }>('{ clusterNodes { id } }');
+    const admin = await as('admin').gql<{ clusterNodes: { id: string; address: string }[] }>('{ clusterNodes { id address } }');
+    const [node] = admin.data!.clusterNodes;
+    expect(node!.address).toContain(new URL(gw.databaseUrl).port);
+    expect(reader.data!.clusterNodes[0]!.id).toMatch(/^node-[0-9a-f]{12}$/);
+    expect(reader.data!.clusterNodes[0]!.id).not.toContain(new URL(gw.databaseUrl).port);
+  });
+});
+
+describe('without a valid credential', () => {
+  it.each([
+    ['no credential', undefined, 'a credential is needed: send Authorization: Bearer <API key or token>'],
+    ['an unknown key', 'not-a-key-of-this-gateway', 'the credential is not a known API key or a valid token'],
+  ])('%s is UNAUTHENTICATED, and nothing is written', async (_case, credential, message) => {
+    const streamId = `anon-${randomUUID()}`;
+    const refused = await callerClient(gw, credential).gql(APPEND, { input: { streamId, events: newEvents(1) } });
+    expect(refused.data).toBeNull();
+    expect(refused.errors).toMatchObject([{ message, extensions: { code: 'UNAUTHENTICATED' } }]);
+    const read = await as('reader').gql<{ streamVersion: number }>('query ($id: String!) { streamVersion(streamId: $id) }', { id: streamId });
+    expect(read.data?.streamVersion).toBe(-1);
+  });
+
+  it('a credential not sent as Bearer is UNAUTHENTICATED', async () => {
+    const response = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${ROLE_KEYS.admin}` },
+      body: JSON.stringify({ query: '{ stores { id } }' }),
+    });
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
+describe('schema introspection once credentials are configured', () => {
+  it('is for admins only', async () => {
+    const query = '{ __schema { queryType { name } } }';
+    expect((await as('admin').gql(query)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect(refusals((await as('reader').gql(query)).errors)).toEqual([['FORBIDDEN', 'admin']]);
+    expect(refusals((await callerClient(gw, undefined).gql('{ __type(name: "Event") { name } }')).errors)).toEqual([['FORBIDDEN', 'admin']]);
+  });
+
+  it('still answers __typename to everyone', async () => {
+    expect((await as('reader').gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+
+  it('serves no GraphiQL page to browsers', async () => {
+    const page = await fetch(gw.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('GraphiQL');
+  });
+});
+
+describe('over graphql-ws', () => {
+  const connections: WsConnection[] = [];
+  afterEach(async () => {
+    await Promise.all(connections.splice(0).map((connection) => connection.dispose()));
+  });
+  const connectAs = async (credential: string | undefined) => {
+    const connection = await connectWs(gw, { connectionParams: credential === undefined ? {} : { authorization: `Bearer ${credential}` } });
+    connections.push(connection);
+    return connection;
+  };
+
+  it.each([
+    ['no credential', undefined],
+    ['an unknown key', 'not-a-key-of-this-gateway'],
+  ])('%s closes the socket with 4403', async (_case, credential) => {
+    await expect(connectAs(credential)).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it.each(ROLES)('a live subscription runs as %s', async (role) => {
+    const connection = await connectAs(ROLE_KEYS[role]);
+    const streamId = `ws-${role}-${randomUUID()}`;
+    const live = await connection.subscribeActive<{ byStream: { streamId: string } }>(BY_STREAM, { streamId });
+    await as('writer').gql(APPEND, { input: { streamId, events: newEvents(1) } });
+    expect(await live.waitForEvents(1)).toHaveLength(1);
+  });
+
+  it.each(ROLES)('consuming a persistent subscription as %s', async (role) => {
+    await as('admin').gql(`mutation { saveSubscription(input: { name: "${SUBSCRIPTION}", type: BY_STREAM, selector: "$all" }) { name } }`);
+    const connection = await connectAs(ROLE_KEYS[role]);
+    const consumer = connection.subscribe(`subscription { persistent(subscription: "${SUBSCRIPTION}") { retryCount } }`);
+    if (role === 'consumer' || role === 'admin') {
+      await as('writer').gql(APPEND, { input: { streamId: `consume-${randomUUID()}`, events: newEvents(1) } });
+      expect(await consumer.waitForEvents(1)).toHaveLength(1);
+      consumer.unsubscribe();
+    } else {
+      expect(refusals(await consumer.waitForErrors())).toEqual([['FORBIDDEN', 'consume']]);
+    }
+  });
+});
