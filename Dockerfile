@@ -10,6 +10,9 @@ COPY src ./src
 RUN npm run build
 
 # Runtime: production dependencies (they include the embedded PostgreSQL binaries) and the compiled code.
+# It listens on every interface, so it refuses to start until it is told who may call it:
+#   -e GATER_API_KEYS=<key>:<role>   or a mounted GATER_API_KEYS_FILE, or GATER_JWT_SECRET / GATER_JWT_JWKS_URL,
+#   or -e GATER_ANONYMOUS_ROLE=<role> to serve requests that carry no credential.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
