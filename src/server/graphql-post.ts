@@ -71,6 +71,20 @@ function hasReadableLength(contentLength: string | undefined): boolean {
 }
 
 /**
+ * Gives a syntax error what yoga gives it when it parses with its own request
+ * in the context: a code and a 400. The parse cache that both paths share
+ * keeps the error object this path made, and yoga answers from the cache
+ * without marking it again, so unmarked it would be a 200 from then on.
+ */
+function markAsParseFailure(error: GraphQLError): void {
+  const extensions = error.extensions as { code?: string; http?: { spec?: boolean; status?: number } };
+  extensions.code ??= 'GRAPHQL_PARSE_FAILED';
+  extensions.http ??= {};
+  extensions.http.spec ??= true;
+  extensions.http.status ??= 400;
+}
+
+/**
  * POST /graphql with a JSON body, as services and codegen clients send it,
  * answered straight from node:http instead of through yoga's Fetch API layer
  * (Request and Response objects, body streams, abort signals), which cost
@@ -125,7 +139,8 @@ export function graphqlPostListener(
     let document: DocumentNode;
     try {
       document = enveloped.parse(params.query);
-    } catch {
+    } catch (error) {
+      if (error instanceof GraphQLError) markAsParseFailure(error);
       return handToYoga(req, res, body);
     }
     const operation = getOperationAST(document, params.operationName);

@@ -56,8 +56,8 @@ const requests: Record<string, Case> = {
   },
   'a syntax error': {
     body: json({ query: '{ stores { id }' }),
-    status: 200,
-    answer: { errors: [{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 16 }] }] },
+    status: { json: 200, graphqlResponse: 400 },
+    answer: { errors: [{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 16 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] },
   },
   'an unknown field': {
     body: json({ query: '{ stores { nope } }' }),

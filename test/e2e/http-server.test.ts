@@ -80,7 +80,9 @@ describe('GraphQL over HTTP', () => {
 
   it('a query that does not parse is a syntax error, and the server keeps serving', async () => {
     const response = await gw.gql('{ stores { id ');
-    expect(response).toEqual({ errors: [{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 15 }] }] });
+    expect(response).toEqual({
+      errors: [{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 15 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } }],
+    });
     await expectStillServing(gw);
   });
 });
