@@ -18,6 +18,12 @@ export function watchCluster(ctx: GatewayContext): AsyncIterable<ClusterSnapshot
   return ctx.cluster.watch();
 }
 
+/** One id for the cluster as long as its nodes are the same, so that a client's cache keeps one Cluster object. */
+export function clusterId(cluster: ClusterSnapshot): string {
+  const nodes = cluster.nodes.map((node) => node.id).sort();
+  return `cluster-${createHash('sha256').update(JSON.stringify(nodes)).digest('hex').slice(0, 12)}`;
+}
+
 /** host:port for admins; for other roles a stable name that does not give the address away. */
 export function nodeId(ctx: GatewayContext, node: NodeView): string {
   if (ctx.door.may('admin')) return node.id;

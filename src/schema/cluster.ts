@@ -1,7 +1,7 @@
 import { CLUSTER_STATUSES } from '../cluster/cluster-status.js';
 import { NODE_HEALTHS, NODE_ROLES } from '../cluster/node-health.js';
 import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
-import { clusterNodes, clusterState, gatewayAddress, nodeAddress, nodeId, watchCluster } from '../resolvers/cluster.js';
+import { clusterId, clusterNodes, clusterState, gatewayAddress, nodeAddress, nodeId, watchCluster } from '../resolvers/cluster.js';
 import { builder } from './builder.js';
 
 const NodeRole = builder.enumType('NodeRole', {
@@ -62,7 +62,12 @@ const GatewayType = builder.objectRef<GatewayView>('Gateway').implement({
 });
 
 const ClusterType = builder.objectRef<ClusterSnapshot>('Cluster').implement({
+  description: 'The PostgreSQL nodes behind this gateway and the gateways beside it: one object per deployment.',
   fields: (t) => ({
+    id: t.id({
+      description: 'The same for as long as the cluster has the same nodes, so that a client cache keeps one Cluster.',
+      resolve: (cluster) => clusterId(cluster),
+    }),
     status: t.field({ type: ClusterStatus, resolve: (cluster) => cluster.status }),
     leader: t.field({
       type: ClusterNodeType,

@@ -22,7 +22,9 @@ function literalToValue(node: ValueNode, variables: Record<string, unknown> | nu
 }
 
 builder.scalarType('JSON', {
-  description: 'Any JSON value: object, array, string, number, boolean or null.',
+  description:
+    'Any JSON value: object, array, string, number, boolean or null, sent and answered as JSON itself (not as a string). ' +
+    'In codegen, map it to unknown (or your own type of event data).',
   serialize: (value) => value,
   parseValue: (value) => value,
   parseLiteral: (node, variables) => literalToValue(node, variables),
@@ -37,7 +39,9 @@ function toLong(value: unknown): number {
 }
 
 builder.scalarType('Long', {
-  description: 'A 64-bit integer (positions), serialised as a JSON number.',
+  description:
+    'An integer serialised as a JSON number, exact within ±2^53 (Number.MAX_SAFE_INTEGER), so JavaScript clients can hold it: ' +
+    'positions and microsecond times. In codegen, map it to number.',
   serialize: (value) => toLong(value),
   parseValue: (value) => toLong(value),
   parseLiteral: (node) => {
@@ -47,7 +51,9 @@ builder.scalarType('Long', {
 });
 
 builder.scalarType('DateTime', {
-  description: 'A point in time, serialised as an ISO 8601 string in UTC.',
+  description:
+    'A point in time, serialised as an ISO 8601 string in UTC with microseconds (2026-12-01T14:41:25.123456Z). ' +
+    'In codegen, map it to string.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : value),
   parseValue: (value) => {
     const date = new Date(String(value));

@@ -7,6 +7,7 @@ import { streamEventsArgs } from './event-inputs.js';
 export const StreamType = builder.objectRef<StreamRef>('Stream').implement({
   fields: (t) => ({
     id: t.exposeString('id'),
+    store: t.id({ description: 'The store the stream is in: a stream id is unique only within its store.', resolve: (stream) => stream.store.id }),
     version: t.int({
       description: 'Number of events minus 1: -1 for an empty or missing stream.',
       resolve: (stream, _args, ctx) => streamVersion(ctx, stream),
