@@ -18,6 +18,8 @@ import { useIntrospectionAccess } from './use-introspection-access.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
+import { useOperationBudgets } from './use-operation-budgets.js';
+import { usePageItemsBudget } from './use-page-items-budget.js';
 
 export interface ServerOptions {
   schema: GraphQLSchema;
@@ -62,7 +64,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     maskedErrors: masking,
     logging: false,
     cors: crossSite.cors,
-    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection)],
+    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
