@@ -44,6 +44,12 @@ function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): N
   };
 }
 
+function jsonBytes(events: readonly NewEventData[]): number {
+  let bytes = 0;
+  for (const event of events) bytes += Buffer.byteLength(event.dataJson) + Buffer.byteLength(event.metadataJson);
+  return bytes;
+}
+
 /** Validates the whole request before anything is written, then appends through the store's group commit. */
 export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput): Promise<AppendOutcome> {
   const store = ctx.door.open(input.store, 'write');
@@ -55,6 +61,7 @@ export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput
     throw badUserInput('input.events', `an append takes at most ${maxEventsPerAppend} events, got ${input.events.length}`);
   }
   const events = input.events.map((event, index) => newEventOf(ctx, event, index));
+  ctx.requestBudget.chargeAppend(events.length, jsonBytes(events));
   const outcome = await store.log.append({ streamId, expected, events });
   if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
     const field = `input.events[${outcome.index}].id`;
