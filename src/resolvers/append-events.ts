@@ -3,7 +3,7 @@ import type { AppendOutcome, ExpectedVersion, NewEventData } from '../store/type
 import type { AppendEventsInputShape as AppendEventsInput, NewEventShape as NewEventInput } from '../schema/append-input.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
-import { checkJsonSize, checkName, checkStreamId, checkUuid } from './validate.js';
+import { checkJson, checkName, checkStreamId, checkUuid } from './validate.js';
 
 const DEFAULT_CONTENT_TYPE = 'application/json';
 
@@ -38,8 +38,8 @@ function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): N
     type: checkName(`${field}.type`, 'an event type', event.type),
     data: event.data ?? null,
     metadata: event.metadata ?? null,
-    dataJson: checkJsonSize(`${field}.data`, event.data, ctx.limits.maxEventBytes),
-    metadataJson: checkJsonSize(`${field}.metadata`, event.metadata, ctx.limits.maxEventBytes),
+    dataJson: checkJson(`${field}.data`, event.data, ctx.limits),
+    metadataJson: checkJson(`${field}.metadata`, event.metadata, ctx.limits),
     contentType: checkName(`${field}.contentType`, 'a content type', event.contentType ?? DEFAULT_CONTENT_TYPE),
   };
 }

@@ -166,8 +166,10 @@ export function useGraphQLWs(
           contextValue: await contextFactory(),
           rootValue: {
             execute: execute as EnvelopedRoot['execute'],
-            // Callers with other scopes never share a result, whatever the document.
-            documentKey: `${sharingKey((ctx.extra as ConnectionExtra).authentication)}\n${documentKey(params.query, params.operationName, params.variables)}`,
+            // Callers with other scopes never share a result, whatever the document. Only subscriptions read it.
+            get documentKey() {
+              return `${sharingKey((ctx.extra as ConnectionExtra).authentication)}\n${documentKey(params.query, params.operationName, params.variables)}`;
+            },
           } satisfies EnvelopedRoot,
         };
       },
