@@ -12,6 +12,24 @@ export interface Limits {
   /** Largest page a connection returns; `first` defaults to 100. */
   maxPageSize: number;
   defaultPageSize: number;
+  /** Most aliases in one operation. Default 30 (`GATER_MAX_ALIASES`). */
+  maxAliases: number;
+  /** Deepest selection of one operation. Default 15 (`GATER_MAX_DEPTH`). */
+  maxDepth: number;
+  /** Most tokens in one document. Default 10,000 (`GATER_MAX_TOKENS`). */
+  maxTokens: number;
+  /** Most items the connections of one operation may ask for (their `first`, 100 when absent). Default 10,000 (`GATER_MAX_PAGE_ITEMS`). */
+  maxPageItems: number;
+  /** Most events all the appends of one request may write. Default 10,000 (`GATER_MAX_REQUEST_EVENTS`). */
+  maxRequestEvents: number;
+  /** Most bytes of event data and metadata (JSON) all the appends of one request may write. Default 16 MiB (`GATER_MAX_REQUEST_EVENT_BYTES`). */
+  maxRequestEventBytes: number;
+  /** Largest HTTP request body. Default 16 MiB (`GATER_MAX_BODY_BYTES`). */
+  maxBodyBytes: number;
+  /** Largest WebSocket message; a larger one closes the socket with 1009. Default 16 MiB (`GATER_MAX_WS_MESSAGE_BYTES`). */
+  maxWsMessageBytes: number;
+  /** Deepest nesting of a JSON argument (`data`, `metadata`, `pattern`, `payload`). Default 64 (`GATER_MAX_JSON_DEPTH`). */
+  maxJsonDepth: number;
 }
 
 /** How the cluster watches its nodes. */
@@ -137,6 +155,23 @@ function healthSettings(env: Env): HealthSettings {
   };
 }
 
+const MIB = 1024 * 1024;
+
+/** What one operation and one request may cost; past one, the answer is LIMIT_EXCEEDED. */
+function budgets(env: Env) {
+  return {
+    maxAliases: integer(env, 'GATER_MAX_ALIASES', 30, 0, 100_000),
+    maxDepth: integer(env, 'GATER_MAX_DEPTH', 15, 1, 1_000),
+    maxTokens: integer(env, 'GATER_MAX_TOKENS', 10_000, 10, 10_000_000),
+    maxPageItems: integer(env, 'GATER_MAX_PAGE_ITEMS', 10_000, 1, 100_000_000),
+    maxRequestEvents: integer(env, 'GATER_MAX_REQUEST_EVENTS', 10_000, 1, 100_000_000),
+    maxRequestEventBytes: integer(env, 'GATER_MAX_REQUEST_EVENT_BYTES', 16 * MIB, 1, 4096 * MIB),
+    maxBodyBytes: integer(env, 'GATER_MAX_BODY_BYTES', 16 * MIB, 1024, 1024 * MIB),
+    maxWsMessageBytes: integer(env, 'GATER_MAX_WS_MESSAGE_BYTES', 16 * MIB, 1024, 1024 * MIB),
+    maxJsonDepth: integer(env, 'GATER_MAX_JSON_DEPTH', 64, 1, 1_000),
+  };
+}
+
 function storeIds(env: Env): string[] {
   const variable = text(env, 'GATER_STORES') !== undefined ? 'GATER_STORES' : 'EX_ESDB_STORE_ID';
   const ids = list(text(env, variable) ?? 'default');
@@ -214,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxEventsPerAppend: integer(env, 'GATER_MAX_APPEND_EVENTS', 1000, 1, 100_000),
       maxPageSize: 1000,
       defaultPageSize: 100,
+      ...budgets(env),
     },
     access: loadAccessConfig(env, host),
   };

@@ -3,7 +3,7 @@ import type { AppendOutcome, ExpectedVersion, NewEventData } from '../store/type
 import type { AppendEventsInputShape as AppendEventsInput, NewEventShape as NewEventInput } from '../schema/append-input.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
-import { checkJsonSize, checkName, checkStreamId, checkUuid } from './validate.js';
+import { checkJson, checkName, checkStreamId, checkUuid } from './validate.js';
 
 const DEFAULT_CONTENT_TYPE = 'application/json';
 
@@ -38,10 +38,16 @@ function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): N
     type: checkName(`${field}.type`, 'an event type', event.type),
     data: event.data ?? null,
     metadata: event.metadata ?? null,
-    dataJson: checkJsonSize(`${field}.data`, event.data, ctx.limits.maxEventBytes),
-    metadataJson: checkJsonSize(`${field}.metadata`, event.metadata, ctx.limits.maxEventBytes),
+    dataJson: checkJson(`${field}.data`, event.data, ctx.limits),
+    metadataJson: checkJson(`${field}.metadata`, event.metadata, ctx.limits),
     contentType: checkName(`${field}.contentType`, 'a content type', event.contentType ?? DEFAULT_CONTENT_TYPE),
   };
+}
+
+function jsonBytes(events: readonly NewEventData[]): number {
+  let bytes = 0;
+  for (const event of events) bytes += Buffer.byteLength(event.dataJson) + Buffer.byteLength(event.metadataJson);
+  return bytes;
 }
 
 /** Validates the whole request before anything is written, then appends through the store's group commit. */
@@ -55,6 +61,7 @@ export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput
     throw badUserInput('input.events', `an append takes at most ${maxEventsPerAppend} events, got ${input.events.length}`);
   }
   const events = input.events.map((event, index) => newEventOf(ctx, event, index));
+  ctx.requestBudget.chargeAppend(events.length, jsonBytes(events));
   const outcome = await store.log.append({ streamId, expected, events });
   if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
     const field = `input.events[${outcome.index}].id`;

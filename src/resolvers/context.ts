@@ -4,6 +4,7 @@ import type { StoreRegistry } from '../store/store-registry.js';
 import type { LiveSubscriptions } from '../subscriptions/live-subscriptions.js';
 import type { PersistentSubscriptions } from '../subscriptions/persistent/persistent-subscriptions.js';
 import type { Loaders } from './loaders.js';
+import type { RequestBudget } from './request-budget.js';
 import type { StoreDoor } from './store-door.js';
 
 /** What the gateway runs, once; each request's context is made from it. */
@@ -21,4 +22,6 @@ export interface GatewayContext extends Omit<GatewayServices, 'stores'> {
   loaders: Loaders;
   /** `leader` when the request sent `x-gater-consistency: leader`: its reads go to the leader, so it sees its own writes. */
   consistency: ReadConsistency;
+  /** What the appends of this request have written, against the per-request budget. */
+  requestBudget: RequestBudget;
 }

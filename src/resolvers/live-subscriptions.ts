@@ -4,7 +4,7 @@ import { ALL_STREAMS, type Selection } from '../subscriptions/selection.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import type { StoreArg } from './store-door.js';
-import { checkName, checkNonNegative, checkStreamId } from './validate.js';
+import { checkJsonDepth, checkName, checkNonNegative, checkStreamId } from './validate.js';
 
 interface StartArgs {
   store?: StoreArg;
@@ -18,10 +18,11 @@ function startOf(args: StartArgs & { fromVersion?: number | null }): StartPoint 
   };
 }
 
-function jsonObject(field: string, value: unknown): Record<string, unknown> {
+function jsonObject(field: string, value: unknown, maxDepth: number): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badUserInput(field, 'must be a JSON object');
   }
+  checkJsonDepth(field, value, maxDepth);
   return value as Record<string, unknown>;
 }
 
@@ -47,9 +48,9 @@ export function byEventType(ctx: GatewayContext, args: StartArgs & { eventType: 
 }
 
 export function byEventPattern(ctx: GatewayContext, args: StartArgs & { pattern?: unknown }) {
-  return subscribe(ctx, args, { kind: 'pattern', pattern: jsonObject('pattern', args.pattern) }, startOf(args));
+  return subscribe(ctx, args, { kind: 'pattern', pattern: jsonObject('pattern', args.pattern, ctx.limits.maxJsonDepth) }, startOf(args));
 }
 
 export function byEventPayload(ctx: GatewayContext, args: StartArgs & { payload?: unknown }) {
-  return subscribe(ctx, args, { kind: 'payload', payload: jsonObject('payload', args.payload) }, startOf(args));
+  return subscribe(ctx, args, { kind: 'payload', payload: jsonObject('payload', args.payload, ctx.limits.maxJsonDepth) }, startOf(args));
 }

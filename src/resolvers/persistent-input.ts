@@ -9,7 +9,7 @@ import {
 import { ALL_STREAMS } from '../subscriptions/selection.js';
 import type { SaveSubscriptionInputShape as SaveSubscriptionInput } from '../schema/persistent-inputs.js';
 import { badUserInput } from './errors.js';
-import { checkJsonSize, checkName, checkNonNegative, checkStreamId } from './validate.js';
+import { checkJson, checkName, checkNonNegative, checkStreamId } from './validate.js';
 
 /** The GraphQL name of a type, for messages: BY_STREAM for by_stream. */
 function typeName(type: SubscriptionType): string {
@@ -48,7 +48,7 @@ function patternOf(input: SaveSubscriptionInput, limits: Limits): Record<string,
   if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) {
     throw badUserInput(field, `${typeName(type)} needs a pattern that is a JSON object`);
   }
-  checkJsonSize(field, pattern, limits.maxEventBytes);
+  checkJson(field, pattern, limits);
   return pattern as Record<string, unknown>;
 }
 

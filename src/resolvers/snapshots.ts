@@ -4,7 +4,7 @@ import type { GatewayContext } from './context.js';
 import { decodeSnapshotCursor, encodeSnapshotCursor, toConnection, type Connection } from './cursors.js';
 import { badUserInput } from './errors.js';
 import type { StoreArg } from './store-door.js';
-import { checkJsonSize, checkName, checkNonNegative, checkPageSize } from './validate.js';
+import { checkJson, checkName, checkNonNegative, checkPageSize } from './validate.js';
 
 interface KeyArgs {
   sourceUuid: string;
@@ -42,8 +42,8 @@ export async function recordSnapshot(ctx: GatewayContext, input: RecordSnapshotI
   const sourceType = ifGiven(input.sourceType, (type) => checkName('input.sourceType', 'a source type', type)) ?? null;
   // GraphQL itself refuses a missing data (the schema says JSON!); the JSON scalar's type says nothing of it, so the rule stays here too.
   if (input.data === null || input.data === undefined) throw badUserInput('input.data', 'a snapshot needs data');
-  const dataJson = checkJsonSize('input.data', input.data, ctx.limits.maxEventBytes);
-  const metadataJson = checkJsonSize('input.metadata', input.metadata, ctx.limits.maxEventBytes);
+  const dataJson = checkJson('input.data', input.data, ctx.limits);
+  const metadataJson = checkJson('input.metadata', input.metadata, ctx.limits);
   return store.snapshots.record({ ...key, sourceType, dataJson, metadataJson });
 }
 

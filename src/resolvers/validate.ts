@@ -74,3 +74,31 @@ export function checkJsonSize(field: string, value: unknown, maxBytes: number): 
   if (bytes > maxBytes) throw badUserInput(field, `is ${bytes} bytes of JSON, more than the limit of ${maxBytes}`);
   return json;
 }
+
+/**
+ * Refuses a JSON value whose arrays and objects nest deeper than `maxDepth`.
+ * It walks without recursion, so that no depth can overflow the stack here;
+ * past it, nothing recursive (serialisation, the matchers, jsonb) sees the value.
+ */
+export function checkJsonDepth(field: string, value: unknown, maxDepth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  const pending: object[] = [value];
+  const depths: number[] = [1];
+  while (pending.length > 0) {
+    const container = pending.pop()!;
+    const depth = depths.pop()!;
+    if (depth > maxDepth) throw badUserInput(field, `nests arrays and objects deeper than ${maxDepth} levels`);
+    for (const child of Array.isArray(container) ? container : Object.values(container)) {
+      if (typeof child === 'object' && child !== null) {
+        pending.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+}
+
+/** A JSON argument checked for depth, then serialised once and checked for size; the text is what gets stored. */
+export function checkJson(field: string, value: unknown, limits: { maxJsonDepth: number; maxEventBytes: number }): string {
+  checkJsonDepth(field, value, limits.maxJsonDepth);
+  return checkJsonSize(field, value, limits.maxEventBytes);
+}

@@ -18,6 +18,10 @@ import { useIntrospectionAccess } from './use-introspection-access.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
 import { useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
+import { useAppendBudget } from './use-append-budget.js';
+import { useBodyLimit } from './use-body-limit.js';
+import { useOperationBudgets } from './use-operation-budgets.js';
+import { usePageItemsBudget } from './use-page-items-budget.js';
 
 export interface ServerOptions {
   schema: GraphQLSchema;
@@ -62,12 +66,18 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     maskedErrors: masking,
     logging: false,
     cors: crossSite.cors,
-    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection)],
+    maxRequestBodySize: services.limits.maxBodyBytes,
+    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
-  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req))));
-  const webSockets = useGraphQLWs(server, yoga as never, maskError, access.authenticator, { ...ws, upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)) });
+  const { maxBodyBytes, maxWsMessageBytes } = services.limits;
+  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes));
+  const webSockets = useGraphQLWs(server, yoga as never, maskError, access.authenticator, {
+    ...ws,
+    maxMessageBytes: maxWsMessageBytes,
+    upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)),
+  });
   return { server, stopWebSockets: () => webSockets.stop() };
 }
 

@@ -3,11 +3,10 @@ import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult 
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
 import type { Logger } from '../log.js';
+import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
-
-const MAX_BODY_BYTES = 25_000_000;
 
 /** What yoga's result processor answers for this Accept header when the result is a single one, or undefined when it would not answer JSON. */
 function jsonMediaTypeFor(accept: string | undefined): string | undefined {
@@ -56,18 +55,24 @@ function plainParams(body: unknown): Params | undefined {
   return body as unknown as Params;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The body, or undefined once it is more than `maxBytes` (what is left is not kept). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on('end', () => resolve(bytes <= maxBytes ? Buffer.concat(chunks) : undefined));
     req.on('error', reject);
   });
 }
 
-/** A body of a stated length that yoga would read (its default maxRequestBodySize); chunked or larger ones are yoga's to handle. */
-function hasReadableLength(contentLength: string | undefined): boolean {
-  return contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) <= MAX_BODY_BYTES;
+/** A body of a stated length; chunked ones are yoga's to handle. */
+function hasStatedLength(contentLength: string | undefined): boolean {
+  return contentLength !== undefined && /^\d+$/.test(contentLength);
 }
 
 /**
@@ -101,6 +106,8 @@ export function graphqlPostListener(
   maskError: MaskError,
   log: Logger,
   refused: (req: IncomingMessage) => string | undefined = () => undefined,
+  /** Largest body answered; a larger one gets 413 (`GATER_MAX_BODY_BYTES`, also yoga's maxRequestBodySize). Default 16 MiB. */
+  maxBodyBytes = 16 * 1024 * 1024,
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
 
@@ -125,7 +132,9 @@ export function graphqlPostListener(
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, mediaType: string) => {
-    const body = await readBody(req);
+    // Refused before a byte is read when the stated length is too large; the count guards the bytes that come.
+    const body = Number(req.headers['content-length']) <= maxBodyBytes ? await readBody(req, maxBodyBytes) : undefined;
+    if (body === undefined) return answer(res, req, { errors: [bodyTooLarge(maxBodyBytes)] }, mediaType);
     let params: Params | undefined;
     try {
       params = plainParams(JSON.parse(body.toString('utf8')));
@@ -171,7 +180,7 @@ export function graphqlPostListener(
       req.method === 'POST' &&
       req.url === endpoint &&
       isJsonContentType(headers['content-type']) &&
-      hasReadableLength(headers['content-length']) &&
+      hasStatedLength(headers['content-length']) &&
       headers.origin === undefined &&
       headers['content-encoding'] === undefined &&
       refused(req) === undefined;

@@ -3,6 +3,7 @@ import type { Authentication, Authenticator } from '../access/authenticator.js';
 import type { ReadConsistency } from '../cluster/cluster.js';
 import type { GatewayContext, GatewayServices } from '../resolvers/context.js';
 import { createLoaders, type Loaders } from '../resolvers/loaders.js';
+import { RequestBudget } from '../resolvers/request-budget.js';
 import { StoreDoor } from '../resolvers/store-door.js';
 
 /** What a graphql-ws connection learnt of its caller when it was opened. */
@@ -44,6 +45,7 @@ function contextFor({ stores, ...services }: GatewayServices, source: RequestSou
     ...services,
     door: new StoreDoor(consistency === 'leader' ? stores.readingFromLeader() : stores, authentication),
     consistency,
+    requestBudget: new RequestBudget(services.limits),
     // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
     get loaders() {
       loaders ??= createLoaders();

@@ -35,8 +35,17 @@ export class SharedResults {
   }
 }
 
+let unshared = 0;
+
 export function documentKey(query: string, operationName: string | null | undefined, variables: unknown): string {
-  return `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+  let json: string;
+  try {
+    json = JSON.stringify(variables ?? {});
+  } catch {
+    // Variables nested too deep to serialise, which the resolvers refuse: such an operation shares with none.
+    json = `unshared ${++unshared}`;
+  }
+  return `${operationName ?? ''}\u0000${json}\u0000${query}`;
 }
 
 /**

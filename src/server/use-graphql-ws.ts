@@ -16,6 +16,8 @@ export interface GraphQLWsOptions {
   keepAliveMs?: number;
   /** A connection that sends no ConnectionInit within this is closed. Default 3 s. */
   connectionInitWaitTimeoutMs?: number;
+  /** Largest message a client may send; past it, ws closes the socket with 1009 (message too big). Default 16 MiB. */
+  maxMessageBytes?: number;
   /** Why an upgrade is refused (HTTP 403, before any graphql-ws message), or undefined to accept it. Default: every upgrade is accepted. */
   upgradeRefusal?: (request: IncomingMessage) => string | undefined;
 }
@@ -49,6 +51,17 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads): void {
     }
     return (send as (...args: unknown[]) => void)(typeof data === 'string' ? payloads.fill(socket, data) : data, ...rest);
   }) as WebSocket['send'];
+}
+
+/**
+ * ws refuses a message past maxPayload by closing the socket with 1009, and
+ * then emits the error, which graphql-ws would log as an internal error:
+ * one log line for every oversized message a client chooses to send.
+ */
+function quietOversizedMessages(socket: WebSocket): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string, ...args: unknown[]) =>
+    event === 'error' && (args[0] as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? false : emit(event, ...args)) as WebSocket['emit'];
 }
 
 /** setTimeout's longest delay; a credential valid for longer is checked again then. */
@@ -91,6 +104,7 @@ export function useGraphQLWs(
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
+    maxPayload: options.maxMessageBytes ?? 16 * 1024 * 1024,
     verifyClient: ({ req }, accept) => {
       const refused = upgradeRefusal?.(req);
       if (refused === undefined) accept(true);
@@ -99,7 +113,10 @@ export function useGraphQLWs(
   });
   const shared = new SharedResults();
   const payloads = new SerializedPayloads();
-  wsServer.on('connection', (socket) => prepareSocket(socket, payloads));
+  wsServer.on('connection', (socket) => {
+    prepareSocket(socket, payloads);
+    quietOversizedMessages(socket);
+  });
   const disposable = useServer(
     {
       connectionInitWaitTimeout: connectionInitWaitTimeoutMs,
@@ -149,8 +166,10 @@ export function useGraphQLWs(
           contextValue: await contextFactory(),
           rootValue: {
             execute: execute as EnvelopedRoot['execute'],
-            // Callers with other scopes never share a result, whatever the document.
-            documentKey: `${sharingKey((ctx.extra as ConnectionExtra).authentication)}\n${documentKey(params.query, params.operationName, params.variables)}`,
+            // Callers with other scopes never share a result, whatever the document. Only subscriptions read it.
+            get documentKey() {
+              return `${sharingKey((ctx.extra as ConnectionExtra).authentication)}\n${documentKey(params.query, params.operationName, params.variables)}`;
+            },
           } satisfies EnvelopedRoot,
         };
       },

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
 import type { EventView } from './queries.js';
-import type { GraphQLErrorBody, TestGateway, TestGatewayOptions } from './test-gateway.js';
+import type { GraphQLErrorBody, GraphQLResponse, TestGateway, TestGatewayOptions } from './test-gateway.js';
 import { useGateway } from './use-gateway.js';
 
 /** How long a test waits for something the server should do soon, before it fails. */
@@ -118,6 +118,21 @@ export interface WsConnection {
   unsubscribeAll(): void;
   /** Closes the connection normally. */
   dispose(): Promise<void>;
+}
+
+/** Runs one query or mutation over graphql-ws: its one result, or the errors it failed with. */
+export function askOverWs<T = Record<string, unknown>>(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  return new Promise((resolve, reject) => {
+    let result: GraphQLResponse<T> = {};
+    client.subscribe(
+      { query, variables },
+      {
+        next: (value) => (result = value as GraphQLResponse<T>),
+        error: (failure) => (Array.isArray(failure) ? resolve({ errors: failure as GraphQLErrorBody[] }) : reject(new Error(`the operation failed: ${JSON.stringify(failure)}`))),
+        complete: () => resolve(result),
+      },
+    );
+  });
 }
 
 function graphqlErrorsOf(failure: unknown): GraphQLErrorBody[] {

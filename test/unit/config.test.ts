@@ -26,7 +26,21 @@ describe('loadConfig with an empty environment', () => {
       gossipMulticastAddr: '239.255.0.1',
       gossipSeeds: [],
       health: { probeIntervalMs: 1000, probeTimeoutMs: 1000, downAfterFailures: 3, maxReplicaLagMs: 5000 },
-      limits: { maxEventBytes: 1024 * 1024, maxEventsPerAppend: 1000, maxPageSize: 1000, defaultPageSize: 100 },
+      limits: {
+        maxEventBytes: 1024 * 1024,
+        maxEventsPerAppend: 1000,
+        maxPageSize: 1000,
+        defaultPageSize: 100,
+        maxAliases: 30,
+        maxDepth: 15,
+        maxTokens: 10_000,
+        maxPageItems: 10_000,
+        maxRequestEvents: 10_000,
+        maxRequestEventBytes: 16 * 1024 * 1024,
+        maxBodyBytes: 16 * 1024 * 1024,
+        maxWsMessageBytes: 16 * 1024 * 1024,
+        maxJsonDepth: 64,
+      },
       maxSubscriptionsPerConnection: 100,
       subscriberBuffer: 1024,
       corsOrigins: [],
@@ -138,6 +152,31 @@ describe('each variable is read', () => {
   it('GATER_MAX_APPEND_EVENTS', () => {
     expect(loadConfig({ GATER_MAX_APPEND_EVENTS: '5' }).limits.maxEventsPerAppend).toBe(5);
   });
+
+  it('the operation and request budgets', () => {
+    const env = {
+      GATER_MAX_ALIASES: '0',
+      GATER_MAX_DEPTH: '8',
+      GATER_MAX_TOKENS: '2000',
+      GATER_MAX_PAGE_ITEMS: '500',
+      GATER_MAX_REQUEST_EVENTS: '100',
+      GATER_MAX_REQUEST_EVENT_BYTES: '65536',
+      GATER_MAX_BODY_BYTES: '1048576',
+      GATER_MAX_WS_MESSAGE_BYTES: '2097152',
+      GATER_MAX_JSON_DEPTH: '16',
+    };
+    expect(loadConfig(env).limits).toMatchObject({
+      maxAliases: 0,
+      maxDepth: 8,
+      maxTokens: 2000,
+      maxPageItems: 500,
+      maxRequestEvents: 100,
+      maxRequestEventBytes: 65536,
+      maxBodyBytes: 1048576,
+      maxWsMessageBytes: 2097152,
+      maxJsonDepth: 16,
+    });
+  });
 });
 
 describe('an invalid value stops start-up with one ConfigError line naming the variable', () => {
@@ -190,6 +229,15 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '0' }],
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '100001' }],
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: 'many' }],
+    ['GATER_MAX_ALIASES', { GATER_MAX_ALIASES: '-1' }],
+    ['GATER_MAX_DEPTH', { GATER_MAX_DEPTH: '0' }],
+    ['GATER_MAX_TOKENS', { GATER_MAX_TOKENS: '10k' }],
+    ['GATER_MAX_PAGE_ITEMS', { GATER_MAX_PAGE_ITEMS: '0' }],
+    ['GATER_MAX_REQUEST_EVENTS', { GATER_MAX_REQUEST_EVENTS: '0' }],
+    ['GATER_MAX_REQUEST_EVENT_BYTES', { GATER_MAX_REQUEST_EVENT_BYTES: '16MiB' }],
+    ['GATER_MAX_BODY_BYTES', { GATER_MAX_BODY_BYTES: '100' }],
+    ['GATER_MAX_WS_MESSAGE_BYTES', { GATER_MAX_WS_MESSAGE_BYTES: String(2 * 1024 * 1024 * 1024) }],
+    ['GATER_MAX_JSON_DEPTH', { GATER_MAX_JSON_DEPTH: '1001' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: '*' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'app.example.com' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://app.example.com/login' }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonSize, checkName, checkNonNegative, checkPageSize, checkStreamId, checkText, checkUuid } from '../../src/resolvers/validate.js';
+import { checkJsonDepth, checkJsonSize, checkName, checkNonNegative, checkPageSize, checkStreamId, checkText, checkUuid } from '../../src/resolvers/validate.js';
 import { rejection } from '../support/rejection.js';
 
 const LONE_SURROGATE = '\uD800';
@@ -93,5 +93,24 @@ describe('checkJsonSize', () => {
     // A backslash followed by "u0000", as a user may type it: six ordinary characters.
     expect(checkJsonSize('data', { s: '\\u0000' }, 1000)).toBe('{"s":"\\\\u0000"}');
     expect(checkJsonSize('data', { s: '\\\\ud800' }, 1000)).toBe('{"s":"\\\\\\\\ud800"}');
+  });
+});
+
+describe('checkJsonDepth', () => {
+  /** Arrays in arrays, `depth` deep, built without recursion. */
+  const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
+
+  it('accepts scalars and arrays and objects nested up to the limit', () => {
+    for (const value of [null, 1, 'text', true, [], {}, nested(3), { a: [{ b: 1 }] }]) expect(() => checkJsonDepth('data', value, 3)).not.toThrow();
+  });
+
+  it('refuses one level more, wherever it is, naming the field', () => {
+    for (const value of [nested(4), { a: [{ b: [] }] }, [1, 'x', { a: { b: { c: 1 } } }]]) {
+      expect(rejection(() => checkJsonDepth('input.events[0].data', value, 3))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.events[0].data' });
+    }
+  });
+
+  it('walks a value far deeper than the stack allows without overflowing it', () => {
+    expect(rejection(() => checkJsonDepth('pattern', nested(200_000), 64)).message).toBe('pattern: nests arrays and objects deeper than 64 levels');
   });
 });

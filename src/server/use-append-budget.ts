@@ -1,0 +1,79 @@
+import { getOperationAST, GraphQLError, Kind, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Limits } from '../config.js';
+import { RequestBudget } from '../resolvers/request-budget.js';
+import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+
+/** The appendEvents fields a mutation runs, one per response key (graphql-js runs fields of the same key once). */
+function appendFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): FieldNode[] {
+  const byKey = new Map<string, FieldNode>();
+  const spread = new Set<string>();
+  const pending = [selectionSet];
+  while (pending.length > 0) {
+    for (const selection of pending.pop()!.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === 'appendEvents') byKey.set(selection.alias?.value ?? 'appendEvents', selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) pending.push(selection.selectionSet);
+      else if (!spread.has(selection.name.value)) {
+        spread.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) pending.push(fragment.selectionSet);
+      }
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** Bytes of a value's JSON as the append resolver stores it; 0 for one too deep to serialise, which that resolver refuses. */
+function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value ?? null));
+  } catch {
+    return 0;
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** Events and bytes an append's input would write, read from the request as sent; a shape execution would refuse costs nothing. */
+function costOf(input: unknown): { events: number; bytes: number } {
+  const given = isObject(input) ? input.events : undefined;
+  // GraphQL takes a single value where a list is expected, as a list of one.
+  const events = Array.isArray(given) ? given : isObject(given) ? [given] : [];
+  let bytes = 0;
+  for (const event of events) if (isObject(event)) bytes += jsonBytes(event.data) + jsonBytes(event.metadata);
+  return { events: events.length, bytes };
+}
+
+/**
+ * Refuses, before any of them writes, a mutation whose appendEvents fields
+ * together carry more events or bytes than one request may write, so that
+ * such a request writes nothing. Mutation fields run one after the other,
+ * and each append's resolver charges the request's budget exactly (see
+ * `RequestBudget`); without this look ahead, the appends before the one past
+ * the budget would be written, and their answers lost to the error that nulls
+ * `data`. A single append is left to its resolver, which already holds the
+ * serialised events.
+ */
+export function useAppendBudget(limits: Pick<Limits, 'maxRequestEvents' | 'maxRequestEventBytes'>): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
+      const fields = appendFieldsOf(operation.selectionSet, fragmentsOf(args.document));
+      if (fields.length < 2) return;
+      const budget = new RequestBudget(limits);
+      const variables = args.variableValues ?? {};
+      try {
+        for (const field of fields) {
+          const input = field.arguments?.find((arg) => arg.name.value === 'input');
+          const { events, bytes } = costOf(input && valueFromASTUntyped(input.value, variables));
+          budget.chargeAppend(events, bytes);
+        }
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        setResultAndStopExecution(refusedBeforeExecution(error));
+      }
+    },
+  };
+}
