@@ -55,7 +55,8 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       urls = [embedded.url];
       log.info(`embedded PostgreSQL node started on port ${embedded.port} (GATER_DATA_DIR=${config.dataDir})`);
     }
-    const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info, ...config.health });
+    const { readMs: readTimeoutMs, writeMs: writeTimeoutMs } = config.timeouts;
+    const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info, ...config.health, readTimeoutMs, writeTimeoutMs });
     stops.push(() => cluster.stop());
     await cluster.probed;
 
