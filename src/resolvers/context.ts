@@ -21,4 +21,10 @@ export interface GatewayContext extends Omit<GatewayServices, 'stores'> {
   loaders: Loaders;
   /** `leader` when the request sent `x-gater-consistency: leader`: its reads go to the leader, so it sees its own writes. */
   consistency: ReadConsistency;
+  /**
+   * The consumer this request speaks for, as the key its acks carry: its graphql-ws connection's, or
+   * that of its `x-gater-consumer-token` header; undefined over HTTP without one. Reading it throws
+   * BAD_USER_INPUT for a token too short to be a secret.
+   */
+  readonly consumerKey: Buffer | undefined;
 }

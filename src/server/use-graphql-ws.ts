@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authentication, Authenticator } from '../access/authenticator.js';
+import { connectionConsumerKey, consumerKeyOf } from '../resolvers/consumer-key.js';
 import type { ConnectionExtra } from './request-context.js';
 import { SerializedPayloads } from './serialized-payloads.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
@@ -108,7 +109,15 @@ export function useGraphQLWs(
         const authorization = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
         const authentication = await authenticator.authenticate(authorization);
         if ('refusal' in authentication) return false;
+        let consumerKey: Buffer;
+        try {
+          consumerKey = consumerKeyOf(ctx.connectionParams?.consumerToken, 'connectionParams.consumerToken') ?? connectionConsumerKey();
+        } catch (error) {
+          ctx.extra.socket.close(4400, (error as Error).message);
+          return false;
+        }
         (ctx.extra as ConnectionExtra).authentication = authentication;
+        (ctx.extra as ConnectionExtra).consumerKey = consumerKey;
         closeWhenExpired(ctx.extra.socket, authentication);
         return true;
       },

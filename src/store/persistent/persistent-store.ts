@@ -48,8 +48,8 @@ export class PersistentStore {
     return this.route.write((db, tables) => replayParked(db, tables, subscription));
   }
 
-  registerConsumer(subscription: string, consumerId: string, gatewayId: string): Promise<StoredSubscription | null> {
-    return this.route.write((db, tables) => registerConsumer(db, tables, subscription, consumerId, gatewayId));
+  registerConsumer(subscription: string, consumerId: string, gatewayId: string, ackKey: Buffer): Promise<StoredSubscription | null> {
+    return this.route.write((db, tables) => registerConsumer(db, tables, subscription, consumerId, gatewayId, ackKey));
   }
 
   releaseConsumer(subscription: string, consumerId: string): Promise<number> {
