@@ -84,7 +84,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       log.info('no credential is configured: every request is served as admin, which only this machine can reach (see "Securing it" in the README)');
     }
     let gossip: Gossip | undefined;
-    const { server, stopWebSockets } = createGatewayServer({
+    const { server, drain, stopWebSockets } = createGatewayServer({
       schema: buildSchema(),
       services: { stores, cluster, live, persistent, limits: config.limits },
       access: { authenticator, config: config.access },
@@ -106,6 +106,12 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     );
     // Sockets close first so that every subscription ends before the live feed stops under it.
     stops.push(stopWebSockets);
+    // The very first step: what was taken on is answered while everything under it still runs.
+    stops.push(async () => {
+      if (!(await drain(config.timeouts.shutdownMs))) {
+        log.info(`requests still under way after ${config.timeouts.shutdownMs} ms (GATER_SHUTDOWN_TIMEOUT_MS): closing their connections`);
+      }
+    });
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}/graphql`;
     log.info(`serving ${url} (stores: ${config.stores.join(', ')})`);

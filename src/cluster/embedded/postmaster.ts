@@ -67,7 +67,9 @@ function findFreePort(): Promise<number> {
 async function startPostmaster(input: LaunchInput, port: number): Promise<RunningServer> {
   const { pgdata, binaries, identity, credentials, durable, settings, log } = input;
   const args = postmasterArgs(pgdata, port, durable, settings);
-  const child = spawn(binaries.postgres, args, childOptions(binaries.postgres, identity));
+  // A process group of its own: a Ctrl-C in a terminal (SIGINT to the whole foreground group) reaches
+  // the gateway alone, which answers what it took on before it stops the server.
+  const child = spawn(binaries.postgres, args, { ...childOptions(binaries.postgres, identity), detached: true });
   const tail: string[] = [];
   collectLines(child, (line) => {
     tail.push(line);
