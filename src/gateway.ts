@@ -50,7 +50,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       const nodeLog = (line: string) => {
         if (line.startsWith('embedded node:')) log.info(line);
       };
-      embedded = await startEmbeddedNode({ dataDir: config.dataDir, log: nodeLog });
+      embedded = await startEmbeddedNode({ dataDir: config.dataDir, log: nodeLog, restartOnCrash: true });
       stops.push(() => embedded!.stop());
       urls = [embedded.url];
       log.info(`embedded PostgreSQL node started on port ${embedded.port} (GATER_DATA_DIR=${config.dataDir})`);
