@@ -1,4 +1,4 @@
-import { ClusterUnavailableError, WriteOutcomeUnknownError } from '../../cluster/cluster-errors.js';
+import { isClusterFault } from '../../cluster/cluster-errors.js';
 import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
 import { StreamScope } from '../stream-scope.js';
@@ -64,8 +64,7 @@ export class EventLog {
       maxBatchSize: MAX_BATCH_EVENTS,
       bytesOf: payloadBytes,
       maxBatchBytes: MAX_BATCH_PAYLOAD_BYTES,
-      // Alone, each would find no leader too; and a batch that may be stored has been answered for.
-      retryAlone: (error) => !(error instanceof ClusterUnavailableError || error instanceof WriteOutcomeUnknownError),
+      retryAlone: (error) => !isClusterFault(error),
     });
     return new EventLog(route, { committer, versionCache, appended });
   }

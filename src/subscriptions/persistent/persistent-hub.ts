@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isClusterFault } from '../../cluster/cluster-errors.js';
 import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
@@ -41,9 +42,10 @@ export class PersistentHub {
   constructor(private readonly options: PersistentHubOptions) {
     const { store, gatewayId, connect, log } = options;
     this.acks = new GroupCommitter({
-      commit: (requests) => store.persistent.ackEvents(gatewayId, requests),
+      commit: (requests, since) => store.persistent.ackEvents(gatewayId, requests, since),
       sizeOf: () => 1,
       maxBatchSize: MAX_ACK_BATCH,
+      retryAlone: (error) => !isClusterFault(error),
     });
     this.listener = new ChannelListener({
       connect,
