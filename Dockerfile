@@ -19,6 +19,8 @@ ENV NODE_ENV=production \
     PORT=4000 \
     GATER_DATA_DIR=/data
 WORKDIR /app
+# tini as PID 1 (see the ENTRYPOINT below).
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
@@ -33,6 +35,10 @@ EXPOSE 4000 45892/udp
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# node itself, not npm, so that SIGTERM reaches the gateway and it stops its PostgreSQL node cleanly.
-# Run with `docker run --init` so that a reaper sits at PID 1 above it.
+# PID 1 is Debian's tini, so the image needs no `docker run --init`. It passes SIGTERM and SIGINT on to
+# node (and to node alone: the gateway answers what it took on, then stops its PostgreSQL itself), and it
+# reaps orphans, which node does not: the backends of an embedded PostgreSQL that crashed are re-parented
+# to PID 1, and would stay zombies under node. node itself, not npm, so that the signal reaches the gateway.
+# `docker stop` waits 10 s before SIGKILL, as long as GATER_SHUTDOWN_TIMEOUT_MS: give it more (--stop-timeout 30).
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "--max-semi-space-size=32", "dist/main.js"]

@@ -16,6 +16,8 @@ export interface GatewayProcess {
   collectGarbage(): Promise<void>;
   /** What the gateway has printed so far, to explain a failed scenario. */
   output(): string;
+  /** Settles when the process has exited, with its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startGatewayProcess(databaseUrl: string, { env = {}, inspe
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.once('exit', () => running.delete(child));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -94,6 +97,7 @@ export async function startGatewayProcess(databaseUrl: string, { env = {}, inspe
         ? devtoolsCommand(inspectorUrl, 'HeapProfiler.collectGarbage')
         : Promise.reject(new Error('start the gateway with inspect: true to collect its garbage')),
     output: () => output,
+    exited,
     stop: () => stopChild(child),
   };
 }

@@ -44,6 +44,16 @@ export interface HealthSettings {
   maxReplicaLagMs: number;
 }
 
+/** How long the gateway waits for the database, and for itself to stop. */
+export interface Timeouts {
+  /** Longest a read statement may run (PostgreSQL's statement_timeout on the read pools). Default 30,000 ms (`GATER_READ_TIMEOUT_MS`). */
+  readMs: number;
+  /** Longest a write waits for its answer; past it the answer is WRITE_OUTCOME_UNKNOWN. Default 10,000 ms (`GATER_WRITE_TIMEOUT_MS`). */
+  writeMs: number;
+  /** Longest a stop waits for the requests under way to finish. Default 10,000 ms (`GATER_SHUTDOWN_TIMEOUT_MS`). */
+  shutdownMs: number;
+}
+
 /** A gateway's gossip address. */
 export interface GossipSeed {
   host: string;
@@ -73,6 +83,7 @@ export interface Config {
   /** Gateways to gossip with instead of multicast (`GATER_GOSSIP_SEEDS`, comma-separated host:port). Default none: multicast. */
   gossipSeeds: GossipSeed[];
   health: HealthSettings;
+  timeouts: Timeouts;
   limits: Limits;
   /** Most operations one WebSocket connection may run at once. Default 100 (`GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION`). */
   maxSubscriptionsPerConnection: number;
@@ -241,6 +252,11 @@ export function loadConfig(env: Env = process.env): Config {
     gossipMulticastAddr: multicastAddress(env),
     gossipSeeds: gossipSeeds(env),
     health: healthSettings(env),
+    timeouts: {
+      readMs: integer(env, 'GATER_READ_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      writeMs: integer(env, 'GATER_WRITE_TIMEOUT_MS', 10_000, 100, 600_000),
+      shutdownMs: integer(env, 'GATER_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    },
     maxSubscriptionsPerConnection: integer(env, 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
     subscriberBuffer: integer(env, 'GATER_SUBSCRIBER_BUFFER', 1024, 2, 1_000_000),
     corsOrigins: corsOrigins(env),

@@ -50,12 +50,13 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       const nodeLog = (line: string) => {
         if (line.startsWith('embedded node:')) log.info(line);
       };
-      embedded = await startEmbeddedNode({ dataDir: config.dataDir, log: nodeLog });
+      embedded = await startEmbeddedNode({ dataDir: config.dataDir, log: nodeLog, restartOnCrash: true });
       stops.push(() => embedded!.stop());
       urls = [embedded.url];
       log.info(`embedded PostgreSQL node started on port ${embedded.port} (GATER_DATA_DIR=${config.dataDir})`);
     }
-    const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info, ...config.health });
+    const { readMs: readTimeoutMs, writeMs: writeTimeoutMs } = config.timeouts;
+    const cluster = createCluster({ urls, embedded: embedded !== undefined, log: log.info, ...config.health, readTimeoutMs, writeTimeoutMs });
     stops.push(() => cluster.stop());
     await cluster.probed;
 
@@ -83,7 +84,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       log.info('no credential is configured: every request is served as admin, which only this machine can reach (see "Securing it" in the README)');
     }
     let gossip: Gossip | undefined;
-    const { server, stopWebSockets } = createGatewayServer({
+    const { server, drain, stopWebSockets } = createGatewayServer({
       schema: buildSchema(),
       services: { stores, cluster, live, persistent, limits: config.limits },
       access: { authenticator, config: config.access },
@@ -105,6 +106,12 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     );
     // Sockets close first so that every subscription ends before the live feed stops under it.
     stops.push(stopWebSockets);
+    // The very first step: what was taken on is answered while everything under it still runs.
+    stops.push(async () => {
+      if (!(await drain(config.timeouts.shutdownMs))) {
+        log.info(`requests still under way after ${config.timeouts.shutdownMs} ms (GATER_SHUTDOWN_TIMEOUT_MS): closing their connections`);
+      }
+    });
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}/graphql`;
     log.info(`serving ${url} (stores: ${config.stores.join(', ')})`);

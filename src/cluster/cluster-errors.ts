@@ -5,3 +5,23 @@ export class ClusterUnavailableError extends Error {
     this.name = 'ClusterUnavailableError';
   }
 }
+
+/**
+ * True for a failure of the cluster rather than of the request: nothing could be sent, or what
+ * was sent may be stored. Sending the requests of a failed batch again one by one cannot help.
+ */
+export function isClusterFault(error: unknown): boolean {
+  return error instanceof ClusterUnavailableError || error instanceof WriteOutcomeUnknownError;
+}
+
+/**
+ * A write was sent to the leader but its answer never came (connection lost,
+ * no synchronous standby to confirm it, past the write timeout): it may or
+ * may not be stored. Resending it with the same event ids is safe.
+ */
+export class WriteOutcomeUnknownError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteOutcomeUnknownError';
+  }
+}

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { classifyDatabaseError } from './database-errors.js';
 import { ClusterUnavailableError } from './cluster-errors.js';
 import { claimsLeadership, clusterStatus, hasOneHealthyLeader } from './cluster-status.js';
 import { changeKey, nodeView, type ClusterSnapshot } from './cluster-view.js';
 import { GatewayDirectory } from './gateway-directory.js';
 import { HealthMonitor, type ProbeResult } from './health-monitor.js';
+import { classifyFailure, writeOnLeader } from './leader-write.js';
 import { openNode, type ClusterNode, type PostgresNode } from './node.js';
 import type { NodeState } from './node-health.js';
 import { chooseLeader, chooseReader } from './node-selection.js';
 import { changeFeed } from './snapshot-feed.js';
 
-export { ClusterUnavailableError } from './cluster-errors.js';
+export { ClusterUnavailableError, WriteOutcomeUnknownError } from './cluster-errors.js';
 
 /** `leader`: read-your-writes, served by the leader. `any`: a random healthy node. */
 export type ReadConsistency = 'any' | 'leader';
@@ -28,6 +28,14 @@ export interface WriteOptions {
    * make running the write again harmless. Default: no retry on a lost connection.
    */
   prepareRetry?: () => void;
+  /**
+   * When the write's time started, on `performance.now()`'s clock (a request
+   * that waited for its batch started before the batch). Its answer is due
+   * `writeTimeoutMs` later. Default: now.
+   */
+  since?: number;
+  /** False for a write that may take long by design (a migration): no deadline. Default true. */
+  bounded?: boolean;
 }
 
 /** Where requests go: writes to the leader, reads to a healthy node. */
@@ -43,7 +51,11 @@ export interface Cluster {
   reader(options?: ReadOptions): pg.Pool;
   /** Runs a read on a reader; one that fails on a lost connection runs again on another node. */
   read<T>(run: (db: pg.Pool) => Promise<T>, options?: ReadOptions): Promise<T>;
-  /** Runs a write on the leader (see WriteOptions for retries). */
+  /**
+   * Runs a write on the leader (see WriteOptions for retries), answered within
+   * `writeTimeoutMs`: ClusterUnavailableError when nothing was sent,
+   * WriteOutcomeUnknownError when it was sent and its outcome is not known.
+   */
   write<T>(run: (db: pg.Pool) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** A dedicated session on the leader, for LISTEN; cut when that node stops being the leader. */
   connectToLeader(): Promise<pg.Client>;
@@ -68,6 +80,10 @@ export interface ClusterOptions {
   downAfterFailures?: number;
   /** Replicas whose replay lags more than this serve no reads. Default 5000 ms. */
   maxReplicaLagMs?: number;
+  /** Longest a read statement runs. Default 30,000 ms. */
+  readTimeoutMs?: number;
+  /** Longest a write waits for its answer. Default 10,000 ms. */
+  writeTimeoutMs?: number;
   /** This gateway's id in the cluster query and in gossip. Default a random UUID. */
   gatewayId?: string;
 }
@@ -82,6 +98,8 @@ class PostgresCluster implements Cluster {
   readonly probed: Promise<void>;
   private readonly monitor: HealthMonitor;
   private readonly maxReplicaLagMs: number;
+  private readonly readTimeoutMs: number;
+  private readonly writeTimeoutMs: number;
   private readonly log: (message: string) => void;
   private readonly listeners = new Set<(snapshot: ClusterSnapshot) => void>();
   private snapshots = 0;
@@ -91,9 +109,12 @@ class PostgresCluster implements Cluster {
   constructor({ urls, embedded, log, ...options }: ClusterOptions) {
     if (urls.length === 0) throw new Error('a cluster needs at least one PostgreSQL node');
     const { probeIntervalMs = 1_000, probeTimeoutMs = 1_000, downAfterFailures = 3, maxReplicaLagMs = 5_000 } = options;
+    const { readTimeoutMs = 30_000, writeTimeoutMs = 10_000 } = options;
     this.log = log;
     this.maxReplicaLagMs = maxReplicaLagMs;
-    this.nodes = urls.map((url) => openNode({ url, embedded, timeoutMs: probeTimeoutMs, log }));
+    this.readTimeoutMs = readTimeoutMs;
+    this.writeTimeoutMs = writeTimeoutMs;
+    this.nodes = urls.map((url) => openNode({ url, embedded, timeoutMs: probeTimeoutMs, readTimeoutMs, log }));
     this.gateways = new GatewayDirectory({
       id: options.gatewayId ?? randomUUID(),
       startedAt: new Date(),
@@ -115,27 +136,44 @@ class PostgresCluster implements Cluster {
   }
 
   reader({ consistency = 'any' }: ReadOptions = {}): pg.Pool {
-    if (consistency === 'leader') return this.leader();
-    return chooseReader(this.nodes, { maxReplicaLagMs: this.maxReplicaLagMs }).pool;
+    if (consistency === 'leader') return chooseLeader(this.nodes).readPool;
+    return chooseReader(this.nodes, { maxReplicaLagMs: this.maxReplicaLagMs }).readPool;
   }
 
-  async read<T>(run: (db: pg.Pool) => Promise<T>, { consistency = 'any' }: ReadOptions = {}): Promise<T> {
+  read<T>(run: (db: pg.Pool) => Promise<T>, options: ReadOptions = {}): Promise<T> {
+    return this.readAnywhere(run, options).catch((error: unknown) => {
+      // 57014: the read timeout ended the statement.
+      if ((error as { code?: unknown }).code !== '57014') throw error;
+      throw new ClusterUnavailableError(`the read took longer than ${this.readTimeoutMs} ms (GATER_READ_TIMEOUT_MS)`);
+    });
+  }
+
+  private async readAnywhere<T>(run: (db: pg.Pool) => Promise<T>, { consistency = 'any' }: ReadOptions): Promise<T> {
     // A read changes nothing: running it again is always harmless.
-    if (consistency === 'leader') return this.onLeader(run, () => {});
+    if (consistency === 'leader') return this.readOnLeader(run);
     const first = chooseReader(this.nodes, { maxReplicaLagMs: this.maxReplicaLagMs });
     try {
-      return await run(first.pool);
+      return await run(first.readPool);
     } catch (error) {
       if (classifyFailure(error) !== 'lost_connection') throw error;
       void this.monitor.probeNow();
       const other = this.otherReader(first);
       if (!other) throw error;
-      return run(other.pool);
+      return run(other.readPool);
     }
   }
 
-  write<T>(run: (db: pg.Pool) => Promise<T>, { prepareRetry }: WriteOptions = {}): Promise<T> {
-    return this.onLeader(run, prepareRetry);
+  write<T>(run: (db: pg.Pool) => Promise<T>, { prepareRetry, since = performance.now(), bounded = true }: WriteOptions = {}): Promise<T> {
+    const leaderPool = (afterProbe: boolean) => chooseLeader(this.nodes, { healthyOnly: afterProbe }).pool;
+    if (!bounded) return run(leaderPool(false));
+    return writeOnLeader({
+      run,
+      leaderPool,
+      probeNow: () => this.monitor.probeNow(),
+      prepareRetry,
+      deadline: since + this.writeTimeoutMs,
+      timeoutMs: this.writeTimeoutMs,
+    });
   }
 
   connectToLeader(): Promise<pg.Client> {
@@ -148,22 +186,14 @@ class PostgresCluster implements Cluster {
     return hasOneHealthyLeader(this.states());
   }
 
-  /** Runs on the leader; on a lost connection, retried once on the leader a fresh probe finds when `prepareRetry` is given. */
-  private async onLeader<T>(run: (db: pg.Pool) => Promise<T>, prepareRetry: (() => void) | undefined): Promise<T> {
-    const leader = chooseLeader(this.nodes);
+  /** Runs on the leader; on a lost connection, again once on the leader a fresh probe finds. */
+  private async readOnLeader<T>(run: (db: pg.Pool) => Promise<T>): Promise<T> {
     try {
-      return await run(leader.pool);
+      return await run(chooseLeader(this.nodes).readPool);
     } catch (error) {
-      const failure = classifyFailure(error);
-      // A node that refused a write as read-only wrote nothing: it stepped down, and the new leader may take it.
-      const retrySafe = failure === 'read_only' || (failure === 'lost_connection' && prepareRetry !== undefined);
-      if (!retrySafe) {
-        if (failure !== null) void this.monitor.probeNow();
-        throw error;
-      }
-      if (failure === 'lost_connection') prepareRetry?.();
+      if (classifyFailure(error) === null) throw error;
       await this.monitor.probeNow();
-      return run(chooseLeader(this.nodes, { healthyOnly: true }).pool);
+      return run(chooseLeader(this.nodes, { healthyOnly: true }).readPool);
     }
   }
 
@@ -238,19 +268,5 @@ class PostgresCluster implements Cluster {
     if (key === this.lastKey) return;
     this.lastKey = key;
     for (const listener of this.listeners) listener(snapshot);
-  }
-}
-
-type Failure = 'lost_connection' | 'read_only' | null;
-
-function classifyFailure(error: unknown): Failure {
-  if (error instanceof ClusterUnavailableError) return null;
-  switch (classifyDatabaseError(error)) {
-    case 'unavailable':
-      return 'lost_connection';
-    case 'read_only':
-      return 'read_only';
-    default:
-      return null;
   }
 }

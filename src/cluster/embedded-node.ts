@@ -6,8 +6,9 @@ import { prepareDataDir } from './embedded/data-dir.js';
 import { DATABASE, ensureDatabase, MAINTENANCE_DATABASE } from './embedded/database.js';
 import { initialiseIfNeeded } from './embedded/initdb.js';
 import { postgresIdentity } from './embedded/postgres-user.js';
-import { launchServer } from './embedded/postmaster.js';
+import { launchServer, type LaunchInput } from './embedded/postmaster.js';
 import { stopStaleServer } from './embedded/stale-server.js';
+import { supervise } from './embedded/supervisor.js';
 import { cloneDataDir, standbySettings, writeStandbySignal, type StandbySource } from './embedded/standby.js';
 
 export { EmbeddedNodeError } from './embedded/errors.js';
@@ -36,6 +37,11 @@ export interface EmbeddedNodeOptions {
    * the primary's (see `cloneNodeData`). Default: start as a primary.
    */
   standby?: StandbySource;
+  /**
+   * Start the server again, on the same port, whenever it exits without being asked to (a crash,
+   * a kill -9), pausing longer after each restart that fails. Default false.
+   */
+  restartOnCrash?: boolean;
 }
 
 export interface EmbeddedNode {
@@ -67,7 +73,8 @@ export async function startEmbeddedNode(options: EmbeddedNodeOptions): Promise<E
   await stopStaleServer(pgdata, log);
   if (options.standby) await writeStandbySignal(pgdata, identity);
   const settings = { ...options.settings, ...(options.standby ? standbySettings(options.standby) : {}) };
-  const server = await launchServer({ pgdata, binaries, identity, credentials, port: options.port ?? 0, durable, settings, log });
+  const launch: LaunchInput = { pgdata, binaries, identity, credentials, port: options.port ?? 0, durable, settings, log };
+  const server = await launchServer(launch);
   const adminUrl = connectionUrl(credentials, server.port, MAINTENANCE_DATABASE);
   try {
     await ensureDatabase(adminUrl, DATABASE);
@@ -76,14 +83,30 @@ export async function startEmbeddedNode(options: EmbeddedNodeOptions): Promise<E
     await server.stop();
     throw error;
   }
+  const running = options.restartOnCrash ? supervise(server, { restart: () => relaunch({ ...launch, port: server.port }), log }) : server;
   return {
     url: connectionUrl(app, server.port, DATABASE),
     adminUrl,
     port: server.port,
     pgdata,
-    stop: server.stop,
-    kill: server.kill,
+    stop: () => running.stop(),
+    kill: () => running.kill(),
   };
+}
+
+/**
+ * Starts a crashed server again. PostgreSQL itself refuses to start while
+ * processes of the dead one still use its shared memory, so its lock file is
+ * left for it to judge; only one naming a process that is no server of this
+ * data folder (its PID taken by another) is cleared first.
+ */
+async function relaunch(input: LaunchInput) {
+  try {
+    return await launchServer(input);
+  } catch (error) {
+    if (/lock file .* already exists/i.test((error as Error).message)) await stopStaleServer(input.pgdata, input.log);
+    throw error;
+  }
 }
 
 /**

@@ -27,8 +27,11 @@ export interface ClusterNode {
   /** The URL without credentials, safe to show to clients. */
   address: string;
   embedded: boolean;
+  /** Connections for writes (and migrations). */
   pool: pg.Pool;
-  /** A connection of its own, outside the pool, for a session that lives long (LISTEN). */
+  /** Connections for reads, apart from the writes' so that neither can starve the other; each statement is bounded by the read timeout. */
+  readPool: pg.Pool;
+  /** A connection of its own, outside the pools, for a session that lives long (LISTEN). */
   connect(): Promise<pg.Client>;
   /** What the probes last found. */
   readonly state: NodeState;
@@ -37,8 +40,12 @@ export interface ClusterNode {
 export interface NodeOptions {
   url: string;
   embedded: boolean;
-  /** Connections kept per node. Default 20. */
-  maxConnections?: number;
+  /** Connections kept per node for reads. Default 20. */
+  maxReadConnections?: number;
+  /** Connections kept per node for writes. Default 10. */
+  maxWriteConnections?: number;
+  /** Longest a read statement runs (PostgreSQL's statement_timeout on the read connections). Default 30,000 ms. */
+  readTimeoutMs?: number;
   /** Longest wait to open a connection, and for a probe's answer. Default 5000 ms. */
   timeoutMs?: number;
   log: (message: string) => void;
@@ -50,6 +57,7 @@ export class PostgresNode implements ClusterNode {
   readonly address: string;
   readonly embedded: boolean;
   readonly pool: pg.Pool;
+  readonly readPool: pg.Pool;
   state: NodeState = UNPROBED;
   private readonly url: string;
   private readonly timeoutMs: number;
@@ -57,7 +65,7 @@ export class PostgresNode implements ClusterNode {
   private readonly pooled = new Set<pg.Client>();
   private readonly sessions = new Set<pg.Client>();
 
-  constructor({ url, embedded, maxConnections = 20, timeoutMs = 5_000, log }: NodeOptions) {
+  constructor({ url, embedded, maxReadConnections = 20, maxWriteConnections = 10, readTimeoutMs = 30_000, timeoutMs = 5_000, log }: NodeOptions) {
     const parsed = new URL(url);
     this.id = `${parsed.hostname}:${parsed.port || '5432'}`;
     this.address = `postgres://${this.id}${parsed.pathname}`;
@@ -65,22 +73,30 @@ export class PostgresNode implements ClusterNode {
     this.url = url;
     this.timeoutMs = timeoutMs;
     this.prober = new NodeProbe(url, timeoutMs);
-    this.pool = new pg.Pool({
-      connectionString: url,
-      max: maxConnections,
-      Client: clientWithConnectTimeout(timeoutMs),
+    this.pool = this.openPool(maxWriteConnections, {}, log);
+    this.readPool = this.openPool(maxReadConnections, { statement_timeout: readTimeoutMs }, log);
+  }
+
+  /** Writes are bounded by the cluster's deadline instead: a commit waiting for a standby is not a statement a timeout can end. */
+  private openPool(max: number, settings: Pick<pg.PoolConfig, 'statement_timeout'>, log: (message: string) => void): pg.Pool {
+    const pool = new pg.Pool({
+      connectionString: this.url,
+      max,
+      Client: clientWithConnectTimeout(this.timeoutMs),
       connectionTimeoutMillis: POOL_WAIT_MS,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: 'gater',
+      ...settings,
     });
     // An idle client losing its server emits here; without a listener the process would crash.
     // Once the node is DOWN the cluster cut them itself, and the news is already out.
-    this.pool.on('error', (error) => {
+    pool.on('error', (error) => {
       if (this.state.health !== 'DOWN') log(`node ${this.id}: idle connection lost: ${error.message}`);
     });
-    this.pool.on('connect', (client) => this.pooled.add(client));
-    this.pool.on('remove', (client) => this.pooled.delete(client));
+    pool.on('connect', (client) => this.pooled.add(client));
+    pool.on('remove', (client) => this.pooled.delete(client));
+    return pool;
   }
 
   async connect(): Promise<pg.Client> {
@@ -127,7 +143,7 @@ export class PostgresNode implements ClusterNode {
 
   async close(): Promise<void> {
     this.prober.close();
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.readPool.end()]);
   }
 }
 

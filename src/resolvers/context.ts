@@ -24,4 +24,10 @@ export interface GatewayContext extends Omit<GatewayServices, 'stores'> {
   consistency: ReadConsistency;
   /** What the appends of this request have written, against the per-request budget. */
   requestBudget: RequestBudget;
+  /**
+   * The consumer this request speaks for, as the key its acks carry: its graphql-ws connection's, or
+   * that of its `x-gater-consumer-token` header; undefined over HTTP without one. Reading it throws
+   * BAD_USER_INPUT for a token too short to be a secret.
+   */
+  readonly consumerKey: Buffer | undefined;
 }

@@ -14,7 +14,10 @@ interface SettleArgs {
   eventId: string;
 }
 
-/** True when the event was in flight and now is not; SUBSCRIPTION_NOT_FOUND for an unknown subscription. */
+/**
+ * True when the event was in flight, held by the consumer asking, and now is not (false for anyone
+ * else's, which stays as it was); SUBSCRIPTION_NOT_FOUND for an unknown subscription.
+ */
 function answer(subscription: string, outcome: SettleOutcome): boolean {
   if (outcome.kind === 'subscription_not_found') throw new SubscriptionNotFoundError(subscription);
   return outcome.kind === 'settled';
@@ -31,7 +34,7 @@ function target(ctx: GatewayContext, args: SettleArgs) {
 /** The event is done for good; answered true only once that is committed. */
 export async function ackEvent(ctx: GatewayContext, args: SettleArgs): Promise<boolean> {
   const { hub, subscription, eventId } = target(ctx, args);
-  return answer(subscription, await hub.ack(subscription, eventId));
+  return answer(subscription, await hub.ack(subscription, eventId, ctx.consumerKey ?? null));
 }
 
 /** RETRY: deliver it again; PARK: set it aside until replayParked; SKIP: done, like an ack. */
@@ -44,5 +47,5 @@ export async function nackEvent(
   if (reason !== null && reason.length > MAX_REASON_LENGTH) {
     throw badUserInput('reason', `is at most ${MAX_REASON_LENGTH} characters, got ${reason.length}`);
   }
-  return answer(subscription, await hub.nack(subscription, eventId, args.action ?? 'retry', reason));
+  return answer(subscription, await hub.nack(subscription, eventId, ctx.consumerKey ?? null, args.action ?? 'retry', reason));
 }

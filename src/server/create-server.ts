@@ -9,6 +9,7 @@ import type { GatewayServices } from '../resolvers/context.js';
 import { createContext } from './request-context.js';
 import { crossSitePolicy, type HeaderReader } from './cross-site-policy.js';
 import { graphqlPostListener } from './graphql-post.js';
+import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
@@ -38,7 +39,14 @@ export interface ServerOptions {
 
 export interface GatewayServer {
   server: Server;
-  /** Closes the WebSocket side; the HTTP server is closed by its owner. */
+  /**
+   * The first step of a stop: accepts no more connections, answers /ready with 503, and waits
+   * up to `timeoutMs` for the requests under way (HTTP, and graphql-ws queries and mutations) to
+   * be answered; true when they all were. Open connections stay open, SSE streams and
+   * subscriptions too.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Closes the WebSocket side with 1001; the HTTP server is closed by its owner. */
   stopWebSockets(): Promise<void>;
 }
 
@@ -49,6 +57,8 @@ export interface GatewayServer {
  */
 export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins }: ServerOptions): GatewayServer {
   const masking = errorMasking(log);
+  const inFlight = new InFlight();
+  let draining = false;
   const crossSite = crossSitePolicy(corsOrigins);
   const yoga = createYoga({
     schema,
@@ -67,18 +77,33 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     logging: false,
     cors: crossSite.cors,
     maxRequestBodySize: services.limits.maxBodyBytes,
-    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
+    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
   const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes));
+  // Before the listener above, so that a response of a stopping server is the last on its connection.
+  server.prependListener('request', (req, res) => {
+    if (draining) res.setHeader('connection', 'close');
+    // An SSE stream lasts as long as its subscription: the stop ends it, it does not wait for it.
+    if (!req.headers.accept?.includes('text/event-stream')) res.once('close', inFlight.begin());
+  });
   const webSockets = useGraphQLWs(server, yoga as never, maskError, access.authenticator, {
     ...ws,
+    inFlight,
     maxMessageBytes: maxWsMessageBytes,
     upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)),
   });
-  return { server, stopWebSockets: () => webSockets.stop() };
+  return {
+    server,
+    drain: (timeoutMs) => {
+      draining = true;
+      server.close();
+      return inFlight.settled(timeoutMs, () => server.closeIdleConnections());
+    },
+    stopWebSockets: () => webSockets.stop(),
+  };
 }
 
 function nodeHeaders(req: IncomingMessage): HeaderReader {

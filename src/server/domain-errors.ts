@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ClusterUnavailableError } from '../cluster/cluster-errors.js';
+import { ClusterUnavailableError, WriteOutcomeUnknownError } from '../cluster/cluster-errors.js';
 import { classifyDatabaseError } from '../cluster/database-errors.js';
 import { ForbiddenError, UnauthenticatedError } from '../access/errors.js';
 import { StoreNotFoundError, StreamOutOfScopeError, SubscriptionNotFoundError } from '../store/errors.js';
@@ -16,7 +16,8 @@ function unavailable(detail: string): ClientError {
 /**
  * What a client may be told of a failure it can act on: a missing or bad
  * credential, an operation its role or scopes do not allow, a store or a
- * subscription that does not exist, or no node able to serve. Null for
+ * subscription that does not exist, no node able to serve, or a write whose
+ * outcome is not known. Null for
  * anything else, which is a bug and stays masked.
  */
 export function clientErrorOf(error: unknown): ClientError | null {
@@ -32,6 +33,9 @@ export function clientErrorOf(error: unknown): ClientError | null {
     return { message: error.message, extensions: { code: 'SUBSCRIPTION_NOT_FOUND', subscription: error.subscription } };
   }
   if (error instanceof ClusterUnavailableError) return unavailable(error.message);
+  if (error instanceof WriteOutcomeUnknownError) {
+    return { message: `${error.message}; resending it with the same event ids is safe`, extensions: { code: 'WRITE_OUTCOME_UNKNOWN' } };
+  }
   switch (classifyDatabaseError(error)) {
     case 'unavailable':
       return unavailable('the database connection failed');

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Authentication, Authenticator } from '../access/authenticator.js';
 import type { ReadConsistency } from '../cluster/cluster.js';
 import type { GatewayContext, GatewayServices } from '../resolvers/context.js';
+import { CONSUMER_TOKEN_HEADER, consumerKeyOf } from '../resolvers/consumer-key.js';
 import { createLoaders, type Loaders } from '../resolvers/loaders.js';
 import { RequestBudget } from '../resolvers/request-budget.js';
 import { StoreDoor } from '../resolvers/store-door.js';
@@ -9,6 +10,8 @@ import { StoreDoor } from '../resolvers/store-door.js';
 /** What a graphql-ws connection learnt of its caller when it was opened. */
 export interface ConnectionExtra {
   authentication?: Authentication;
+  /** The key that acks sent on this connection carry, made when it opened (see consumer-key.ts). */
+  consumerKey?: Buffer;
 }
 
 /**
@@ -51,12 +54,18 @@ function contextFor({ stores, ...services }: GatewayServices, source: RequestSou
       loaders ??= createLoaders();
       return loaders;
     },
+    get consumerKey() {
+      return source.extra?.consumerKey ?? consumerKeyOf(headerOf(source, CONSUMER_TOKEN_HEADER), CONSUMER_TOKEN_HEADER);
+    },
   };
 }
 
 /** Only `leader` changes anything; any other value, like none, leaves reads to any healthy node. */
-function readConsistency({ request, req }: RequestSource): ReadConsistency {
-  const header = request?.headers.get(CONSISTENCY_HEADER) ?? req?.headers[CONSISTENCY_HEADER];
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.trim().toLowerCase() === 'leader' ? 'leader' : 'any';
+function readConsistency(source: RequestSource): ReadConsistency {
+  return headerOf(source, CONSISTENCY_HEADER)?.trim().toLowerCase() === 'leader' ? 'leader' : 'any';
+}
+
+function headerOf({ request, req }: RequestSource, name: string): string | undefined {
+  const header = request?.headers.get(name) ?? req?.headers[name];
+  return (Array.isArray(header) ? header[0] : header) ?? undefined;
 }

@@ -1,10 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authentication, Authenticator } from '../access/authenticator.js';
+import { connectionConsumerKey, consumerKeyOf } from '../resolvers/consumer-key.js';
+import { InFlight } from './in-flight.js';
 import type { ConnectionExtra } from './request-context.js';
 import { SerializedPayloads } from './serialized-payloads.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
@@ -20,7 +23,14 @@ export interface GraphQLWsOptions {
   maxMessageBytes?: number;
   /** Why an upgrade is refused (HTTP 403, before any graphql-ws message), or undefined to accept it. Default: every upgrade is accepted. */
   upgradeRefusal?: (request: IncomingMessage) => string | undefined;
+  /** Counts the queries and mutations under way, from their message to their result, so that a stop can wait for them. Default: a counter of its own. */
+  inFlight?: InFlight;
+  /** How long a stop waits for clients to answer its close (1001) before it cuts them. Default 1,000 ms. */
+  closeGraceMs?: number;
 }
+
+/** WebSocket close code 1001: the server is going away. */
+const GOING_AWAY = 1001;
 
 /** Hides unexpected errors from clients (and logs them); the same masking yoga applies over HTTP. */
 export type MaskError = (error: GraphQLError) => GraphQLError;
@@ -64,6 +74,10 @@ function quietOversizedMessages(socket: WebSocket): void {
     event === 'error' && (args[0] as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? false : emit(event, ...args)) as WebSocket['emit'];
 }
 
+function closed(socket: WebSocket): Promise<void> {
+  return socket.readyState === socket.CLOSED ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
 /** setTimeout's longest delay; a credential valid for longer is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -101,6 +115,7 @@ export function useGraphQLWs(
   options: GraphQLWsOptions = {},
 ) {
   const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000, upgradeRefusal } = options;
+  const { inFlight = new InFlight(), closeGraceMs = 1_000 } = options;
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -125,17 +140,26 @@ export function useGraphQLWs(
         const authorization = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
         const authentication = await authenticator.authenticate(authorization);
         if ('refusal' in authentication) return false;
+        let consumerKey: Buffer;
+        try {
+          consumerKey = consumerKeyOf(ctx.connectionParams?.consumerToken, 'connectionParams.consumerToken') ?? connectionConsumerKey();
+        } catch (error) {
+          ctx.extra.socket.close(4400, (error as Error).message);
+          return false;
+        }
         (ctx.extra as ConnectionExtra).authentication = authentication;
+        (ctx.extra as ConnectionExtra).consumerKey = consumerKey;
         closeWhenExpired(ctx.extra.socket, authentication);
         return true;
       },
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      execute: (args) => inFlight.track(() => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
         return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError);
       },
       onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
-      onSubscribe: async (ctx, _id, params) => {
+      // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
+      onSubscribe: (ctx, _id, params) => inFlight.track(async () => {
         // graphql-ws has already counted the operation being subscribed.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [
@@ -172,16 +196,22 @@ export function useGraphQLWs(
             },
           } satisfies EnvelopedRoot,
         };
-      },
+      }),
     },
     wsServer,
     keepAliveMs,
   );
   return {
+    /**
+     * Closes every connection with 1001 (going away), which ends its subscriptions; a client that
+     * does not answer the close within the grace is cut.
+     */
     async stop(): Promise<void> {
+      const open = [...wsServer.clients];
+      for (const client of open) client.close(GOING_AWAY, 'the gateway is stopping');
+      await Promise.race([Promise.all(open.map(closed)), sleep(closeGraceMs, undefined, { ref: false })]);
       for (const client of wsServer.clients) client.terminate();
       await disposable.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
 }

@@ -54,6 +54,6 @@ export class EventStore {
   }
 
   migrate(): Promise<number[]> {
-    return this.route.write(migrate);
+    return this.route.write(migrate, { bounded: false });
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess } from '../../bench/gateway-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -35,8 +36,8 @@ async function gateway(): Promise<TestGateway> {
   return started;
 }
 
-async function connect(gw: TestGateway): Promise<WsConnection> {
-  const connection = await connectWs(gw);
+async function connect(gw: TestGateway, connectionParams?: Record<string, unknown>): Promise<WsConnection> {
+  const connection = await connectWs(gw, { connectionParams });
   connections.push(connection);
   return connection;
 }
@@ -70,19 +71,20 @@ describe('two gateways on one database', () => {
     await Promise.all([waitForConsumers(first, 0), waitForConsumers(second, 0)]);
   });
 
-  it('take an ack at either gateway: acked over HTTP at the other one, the event is done and its consumer gets the next', async () => {
+  it('take an ack at either gateway: acked over HTTP at the other one with the consumer token, the event is done and its consumer gets the next', async () => {
     const [first, second] = [await gateway(), await gateway()];
     await saveSubscription(first, { name: 'ack-anywhere', type: 'BY_STREAM', selector: 'ack-anywhere', maxInFlight: 1 });
-    const sub = consume(await connect(first), 'ack-anywhere');
+    const token = randomUUID();
+    const sub = consume(await connect(first, { consumerToken: token }), 'ack-anywhere');
     await waitForConsumers(first, 1);
     const written = await appendSuccess(first, { streamId: 'ack-anywhere', events: newEvents(3) });
 
     for (const [index, event] of written.events.entries()) {
       await sub.waitForEvents(index + 1);
       expect(sub.events[index]).toEqual({ event, retryCount: 0 });
-      expect(await ackOverHttp(second, 'ack-anywhere', event.id)).toBe(true);
+      expect(await ackOverHttp(second, 'ack-anywhere', event.id, token)).toBe(true);
     }
-    expect(await ackOverHttp(first, 'ack-anywhere', written.events[0]!.id)).toBe(false);
+    expect(await ackOverHttp(first, 'ack-anywhere', written.events[0]!.id, token)).toBe(false);
     expect(await subscriptionView(second, 'ack-anywhere')).toMatchObject({ inFlightCount: 0, checkpoint: written.position });
     sub.unsubscribe();
     await waitForConsumers(first, 0);

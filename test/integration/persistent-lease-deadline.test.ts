@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import type { PersistentDelivery } from '../../src/subscriptions/persistent/consumer.js';
 import { PersistentSubscriptions } from '../../src/subscriptions/persistent/persistent-subscriptions.js';
@@ -28,7 +29,7 @@ it('redelivers an event not acked once its lease runs out, without waiting for t
     log: () => undefined,
   });
   await saveSubscription(gw, { name: 'leased', type: 'BY_STREAM', selector: 'leased', ackTimeoutMs: ACK_TIMEOUT_MS });
-  const consumer = await persistent.hub(gw.gateway.stores.find('default')!).consume('leased');
+  const consumer = await persistent.hub(gw.gateway.stores.find('default')!).consume('leased', randomBytes(32));
   if (!consumer) throw new Error('the subscription was saved: it must have a consumer');
   const deliveries: PersistentDelivery[] = [];
   void (async () => {

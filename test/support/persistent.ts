@@ -1,7 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { EVENT_FIELDS, type EventView } from './queries.js';
-import { dataOf, type GraphQLResponse, type TestGateway } from './test-gateway.js';
+import { dataOf, postGraphQL, type GraphQLResponse, type TestGateway } from './test-gateway.js';
 import { useGateway } from './use-gateway.js';
 import { connectWs, waitUntil, type Collected, type WsConnection } from './ws-client.js';
 
@@ -107,8 +107,17 @@ export async function subscriptionView(client: HttpClient, name: string, store?:
   return found;
 }
 
-export async function ackOverHttp(client: HttpClient, subscription: string, eventId: string): Promise<boolean> {
-  return dataOf(await client.gql<{ ackEvent: boolean }>(ACK, { subscription, eventId })).ackEvent;
+/** The header that names a consumer over HTTP, for acks of deliveries made to a consumer with that token. */
+export const CONSUMER_TOKEN_HEADER = 'x-gater-consumer-token';
+
+/** Acks over HTTP, as the consumer whose graphql-ws connection sent `consumerToken` when given, else as nobody's consumer. */
+export async function ackOverHttp(client: Pick<TestGateway, 'gql' | 'url'>, subscription: string, eventId: string, consumerToken?: string): Promise<boolean> {
+  const variables = { subscription, eventId };
+  const response =
+    consumerToken === undefined
+      ? await client.gql<{ ackEvent: boolean }>(ACK, variables)
+      : await postGraphQL<{ ackEvent: boolean }>(client.url, ACK, variables, { [CONSUMER_TOKEN_HEADER]: consumerToken });
+  return dataOf(response).ackEvent;
 }
 
 export async function nackOverHttp(

@@ -151,7 +151,8 @@ class ManagedNode implements PgClusterNode {
   }
 }
 
-async function waitForSynchronousStandby(primary: PgClusterNode): Promise<void> {
+/** Waits until the primary names a streaming synchronous standby, so that commits are confirmed again. */
+export async function waitForSynchronousStandby(primary: PgClusterNode): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const rows = await primary.query<{ sync_state: string }>(

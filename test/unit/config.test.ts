@@ -26,6 +26,7 @@ describe('loadConfig with an empty environment', () => {
       gossipMulticastAddr: '239.255.0.1',
       gossipSeeds: [],
       health: { probeIntervalMs: 1000, probeTimeoutMs: 1000, downAfterFailures: 3, maxReplicaLagMs: 5000 },
+      timeouts: { readMs: 30_000, writeMs: 10_000, shutdownMs: 10_000 },
       limits: {
         maxEventBytes: 1024 * 1024,
         maxEventsPerAppend: 1000,
@@ -137,6 +138,11 @@ describe('each variable is read', () => {
     expect(loadConfig(env).health).toEqual({ probeIntervalMs: 250, probeTimeoutMs: 400, downAfterFailures: 1, maxReplicaLagMs: 0 });
   });
 
+  it('GATER_READ_TIMEOUT_MS, GATER_WRITE_TIMEOUT_MS, GATER_SHUTDOWN_TIMEOUT_MS', () => {
+    const env = { GATER_READ_TIMEOUT_MS: '5000', GATER_WRITE_TIMEOUT_MS: '1500', GATER_SHUTDOWN_TIMEOUT_MS: '0' };
+    expect(loadConfig(env).timeouts).toEqual({ readMs: 5000, writeMs: 1500, shutdownMs: 0 });
+  });
+
   it('GATER_MAX_EVENT_BYTES', () => {
     expect(loadConfig({ GATER_MAX_EVENT_BYTES: '1024' }).limits.maxEventBytes).toBe(1024);
   });
@@ -221,6 +227,9 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_DOWN_AFTER_FAILURES', { GATER_DOWN_AFTER_FAILURES: 'three' }],
     ['GATER_MAX_REPLICA_LAG_MS', { GATER_MAX_REPLICA_LAG_MS: '-1' }],
     ['GATER_MAX_REPLICA_LAG_MS', { GATER_MAX_REPLICA_LAG_MS: '5 s' }],
+    ['GATER_READ_TIMEOUT_MS', { GATER_READ_TIMEOUT_MS: '0' }],
+    ['GATER_WRITE_TIMEOUT_MS', { GATER_WRITE_TIMEOUT_MS: '10s' }],
+    ['GATER_SHUTDOWN_TIMEOUT_MS', { GATER_SHUTDOWN_TIMEOUT_MS: '-1' }],
     ['GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }],
     ['GATER_SUBSCRIBER_BUFFER', { GATER_SUBSCRIBER_BUFFER: 'many' }],
     ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: '0' }],

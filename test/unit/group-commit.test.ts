@@ -183,4 +183,29 @@ describe('GroupCommitter', () => {
     const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => committer.submit(index)));
     expect(outcomes).toEqual(Array.from({ length: 50 }, (_, index) => index * 10));
   });
+
+  it('fails a whole batch at once when the error says a retry alone would not help, such as an outcome not known', async () => {
+    const since: number[] = [];
+    const committer = new GroupCommitter<string, string>({
+      sizeOf: () => 1,
+      maxBatchSize: 100,
+      retryAlone: (error) => (error as Error).message !== 'outcome unknown',
+      commit: async (requests, oldest) => {
+        since.push(oldest);
+        await settle();
+        if (requests.length > 1) throw new Error('outcome unknown');
+        return requests.map((request) => `${request}:ok`);
+      },
+    });
+    const first = committer.submit('first');
+    const before = performance.now();
+    const batch = ['a', 'b', 'c'].map((name) => committer.submit(name).catch((error: Error) => error.message));
+    const after = performance.now();
+    await expect(first).resolves.toBe('first:ok');
+    expect(await Promise.all(batch)).toEqual(['outcome unknown', 'outcome unknown', 'outcome unknown']);
+    // A batch keeps the time its oldest request was submitted, not when the batch was sent.
+    expect(since).toHaveLength(2);
+    expect(since[1]).toBeGreaterThanOrEqual(before);
+    expect(since[1]).toBeLessThanOrEqual(after);
+  });
 });

@@ -29,6 +29,8 @@ export interface LaunchInput {
 
 export interface RunningServer {
   port: number;
+  /** Settles, with how it ended, if the server exits without being asked to (a crash, a kill -9); never otherwise. */
+  crashed: Promise<string>;
   stop(): Promise<void>;
   /** Immediate shutdown, as after a crash: no checkpoint, recovery on the next start. */
   kill(): Promise<void>;
@@ -67,7 +69,9 @@ function findFreePort(): Promise<number> {
 async function startPostmaster(input: LaunchInput, port: number): Promise<RunningServer> {
   const { pgdata, binaries, identity, credentials, durable, settings, log } = input;
   const args = postmasterArgs(pgdata, port, durable, settings);
-  const child = spawn(binaries.postgres, args, childOptions(binaries.postgres, identity));
+  // A process group of its own: a Ctrl-C in a terminal (SIGINT to the whole foreground group) reaches
+  // the gateway alone, which answers what it took on before it stops the server.
+  const child = spawn(binaries.postgres, args, { ...childOptions(binaries.postgres, identity), detached: true });
   const tail: string[] = [];
   collectLines(child, (line) => {
     tail.push(line);
@@ -90,10 +94,14 @@ async function startPostmaster(input: LaunchInput, port: number): Promise<Runnin
     await stop();
     throw error;
   }
-  void exited.then((exit) => {
-    if (!stopRequested) log(`embedded node: PostgreSQL exited unexpectedly (${describeExit(exit)})`);
+  const crashed = new Promise<string>((resolve) => {
+    void exited.then((exit) => {
+      if (stopRequested) return;
+      log(`embedded node: PostgreSQL exited unexpectedly (${describeExit(exit)})`);
+      resolve(describeExit(exit));
+    });
   });
-  return { port, stop, kill };
+  return { port, crashed, stop, kill };
 }
 
 function postmasterArgs(pgdata: string, port: number, durable: boolean, extra: Record<string, string> = {}): string[] {

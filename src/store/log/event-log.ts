@@ -1,3 +1,4 @@
+import { isClusterFault } from '../../cluster/cluster-errors.js';
 import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
 import { StreamScope } from '../stream-scope.js';
@@ -58,11 +59,12 @@ export class EventLog {
     const versionCache = new StreamVersionCache();
     const appended: AppendCounters = { events: 0, batches: 0 };
     const committer = new GroupCommitter({
-      commit: (requests: AppendRequest[]) => commitBatch(route, requests, versionCache, appended),
+      commit: (requests: AppendRequest[], since: number) => commitBatch(route, requests, since, versionCache, appended),
       sizeOf: (request: AppendRequest) => request.events.length,
       maxBatchSize: MAX_BATCH_EVENTS,
       bytesOf: payloadBytes,
       maxBatchBytes: MAX_BATCH_PAYLOAD_BYTES,
+      retryAlone: (error) => !isClusterFault(error),
     });
     return new EventLog(route, { committer, versionCache, appended });
   }
@@ -152,14 +154,17 @@ export class EventLog {
  * retried on the leader there is then, with every event id checked, the gateway's
  * own included, so a stored batch is recognised instead of written twice. The
  * requests keep that check for any later attempt (the committer may resend them one by one).
+ * The whole is bounded by the deadline of the batch's oldest request.
  */
 function commitBatch(
   route: StoreRoute,
   requests: AppendRequest[],
+  since: number,
   versionCache: StreamVersionCache,
   appended: AppendCounters,
 ): Promise<AppendOutcome[]> {
   return route.write((db, tables) => appendBatch(db, tables, requests, versionCache, appended), {
+    since,
     prepareRetry: () => {
       for (const event of requests.flatMap((request) => request.events)) event.idGenerated = false;
     },

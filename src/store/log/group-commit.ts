@@ -2,13 +2,18 @@ interface Pending<Request, Outcome> {
   request: Request;
   size: number;
   bytes: number;
+  /** When it was submitted, on `performance.now()`'s clock. */
+  since: number;
   resolve: (outcome: Outcome) => void;
   reject: (error: unknown) => void;
 }
 
 export interface GroupCommitOptions<Request, Outcome> {
-  /** Runs one transaction for many requests; answers one outcome per request, in order. */
-  commit: (requests: Request[]) => Promise<Outcome[]>;
+  /**
+   * Runs one transaction for many requests; answers one outcome per request, in order.
+   * `since` is when the batch's oldest request was submitted (`performance.now()`), whose deadline the batch keeps.
+   */
+  commit: (requests: Request[], since: number) => Promise<Outcome[]>;
   /** How much one request weighs towards `maxBatchSize` (its event count). */
   sizeOf: (request: Request) => number;
   /** A batch closes once it holds this much. */
@@ -17,6 +22,11 @@ export interface GroupCommitOptions<Request, Outcome> {
   bytesOf?: (request: Request) => number;
   /** A batch closes once it carries this many bytes, however few requests it holds. */
   maxBatchBytes?: number;
+  /**
+   * Whether a batch that failed with `error` is worth committing again request by request. Not when
+   * every request would fail the same way, or when the batch may have been committed. Default: always.
+   */
+  retryAlone?: (error: unknown) => boolean;
 }
 
 /**
@@ -33,7 +43,8 @@ export class GroupCommitter<Request, Outcome> {
 
   submit(request: Request): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, size: this.options.sizeOf(request), bytes: this.options.bytesOf?.(request) ?? 0, resolve, reject });
+      const { sizeOf, bytesOf } = this.options;
+      this.queue.push({ request, size: sizeOf(request), bytes: bytesOf?.(request) ?? 0, since: performance.now(), resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -64,11 +75,14 @@ export class GroupCommitter<Request, Outcome> {
 
   private async commitBatch(batch: Pending<Request, Outcome>[]): Promise<void> {
     try {
-      const outcomes = await this.options.commit(batch.map((pending) => pending.request));
+      const outcomes = await this.options.commit(
+        batch.map((pending) => pending.request),
+        batch[0]!.since,
+      );
       batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      if (batch.length === 1 || this.options.retryAlone?.(error) === false) {
+        for (const pending of batch) pending.reject(error);
         return;
       }
       for (const pending of batch) await this.commitBatch([pending]);

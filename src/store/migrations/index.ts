@@ -4,6 +4,7 @@ import { snapshots } from './002-snapshots.js';
 import { persistentSubscriptions } from './003-persistent-subscriptions.js';
 import { appendWithoutScans } from './004-append-without-scans.js';
 import { appendJsonPayloads } from './005-append-json-payloads.js';
+import { consumerAckKeys } from './006-consumer-ack-keys.js';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   { version: 3, name: 'persistent subscriptions', sql: persistentSubscriptions },
   { version: 4, name: 'append without table scans', sql: appendWithoutScans },
   { version: 5, name: 'append with JSON payload documents', sql: appendJsonPayloads },
+  { version: 6, name: 'acks bound to their consumer', sql: consumerAckKeys },
 ];

@@ -48,8 +48,8 @@ export class PersistentStore {
     return this.route.write((db, tables) => replayParked(db, tables, subscription));
   }
 
-  registerConsumer(subscription: string, consumerId: string, gatewayId: string): Promise<StoredSubscription | null> {
-    return this.route.write((db, tables) => registerConsumer(db, tables, subscription, consumerId, gatewayId));
+  registerConsumer(subscription: string, consumerId: string, gatewayId: string, ackKey: Buffer): Promise<StoredSubscription | null> {
+    return this.route.write((db, tables) => registerConsumer(db, tables, subscription, consumerId, gatewayId, ackKey));
   }
 
   releaseConsumer(subscription: string, consumerId: string): Promise<number> {
@@ -76,8 +76,9 @@ export class PersistentStore {
     return this.route.read((db, tables) => gatewayLeases(db, tables, subscription, gatewayId), true);
   }
 
-  ackEvents(gatewayId: string, requests: readonly AckRequest[]): Promise<SettleOutcome[]> {
-    return this.route.write((db, tables) => ackEvents(db, tables, gatewayId, requests));
+  /** `since`: when the oldest of the acks was asked for (`performance.now()`), whose deadline the batch keeps. */
+  ackEvents(gatewayId: string, requests: readonly AckRequest[], since?: number): Promise<SettleOutcome[]> {
+    return this.route.write((db, tables) => ackEvents(db, tables, gatewayId, requests), { since });
   }
 
   nackEvent(gatewayId: string, request: NackRequest): Promise<SettleOutcome> {

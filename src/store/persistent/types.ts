@@ -67,6 +67,8 @@ export type SettleOutcome = { kind: 'settled'; lease: EndedLease } | { kind: 'no
 export interface AckRequest {
   subscription: string;
   eventId: string;
+  /** The key of the consumer acking; only the consumer holding the event may settle it. Null: nobody's, so nothing is settled. */
+  ackKey: Buffer | null;
 }
 
 /** A delivery a claim handed to one consumer. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isClusterFault } from '../../cluster/cluster-errors.js';
 import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
@@ -41,9 +42,10 @@ export class PersistentHub {
   constructor(private readonly options: PersistentHubOptions) {
     const { store, gatewayId, connect, log } = options;
     this.acks = new GroupCommitter({
-      commit: (requests) => store.persistent.ackEvents(gatewayId, requests),
+      commit: (requests, since) => store.persistent.ackEvents(gatewayId, requests, since),
       sizeOf: () => 1,
       maxBatchSize: MAX_ACK_BATCH,
+      retryAlone: (error) => !isClusterFault(error),
     });
     this.listener = new ChannelListener({
       connect,
@@ -62,12 +64,15 @@ export class PersistentHub {
     return count;
   }
 
-  /** A new consumer of a subscription; null when there is no such subscription. */
-  async consume(name: string): Promise<Consumer | null> {
+  /**
+   * A new consumer of a subscription, whose deliveries only acks and nacks
+   * carrying `ackKey` settle; null when there is no such subscription.
+   */
+  async consume(name: string, ackKey: Buffer): Promise<Consumer | null> {
     const { store, gatewayId } = this.options;
     let owner: Dispatcher | undefined;
     const consumer = new Consumer((gone) => owner?.remove(gone) ?? Promise.resolve());
-    const subscription = await store.persistent.registerConsumer(name, consumer.id, gatewayId);
+    const subscription = await store.persistent.registerConsumer(name, consumer.id, gatewayId, ackKey);
     if (!subscription) return null;
     let dispatcher = this.dispatchers.get(name);
     if (!dispatcher) {
@@ -86,16 +91,20 @@ export class PersistentHub {
     return consumer;
   }
 
-  /** Acks (or skips) an event: done for good. */
-  ack(subscription: string, eventId: string): Promise<SettleOutcome> {
-    return this.settle(subscription, eventId, this.acks.submit({ subscription, eventId }));
+  /** Acks (or skips) an event: done for good, when `ackKey` is that of the consumer holding it. */
+  ack(subscription: string, eventId: string, ackKey: Buffer | null): Promise<SettleOutcome> {
+    return this.settle(subscription, eventId, this.acks.submit({ subscription, eventId, ackKey }));
   }
 
-  /** retry: delivered again (to any consumer); park: set aside with `reason`; skip: done, as if acked. */
-  async nack(subscription: string, eventId: string, action: NackAction, reason: string | null): Promise<SettleOutcome> {
-    if (action === 'skip') return this.ack(subscription, eventId);
+  /**
+   * retry: delivered again (to any consumer); park: set aside with `reason`; skip: done, as if acked.
+   * Only with the key of the consumer holding it.
+   */
+  async nack(subscription: string, eventId: string, ackKey: Buffer | null, action: NackAction, reason: string | null): Promise<SettleOutcome> {
+    if (action === 'skip') return this.ack(subscription, eventId, ackKey);
     const { store, gatewayId } = this.options;
-    const outcome = await this.settle(subscription, eventId, store.persistent.nackEvent(gatewayId, { subscription, eventId, action, reason }));
+    const request = { subscription, eventId, action, reason, ackKey };
+    const outcome = await this.settle(subscription, eventId, store.persistent.nackEvent(gatewayId, request));
     // A retried event is due now: a consumer here may take it without waiting for the notification.
     if (action === 'retry' && outcome.kind === 'settled') this.dispatchers.get(subscription)?.wake();
     return outcome;

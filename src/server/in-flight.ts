@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** How often a drain looks again; also how often it closes the keep-alive connections gone idle. */
+const DRAIN_POLL_MS = 25;
+
+/**
+ * Work the server has taken on and not yet answered: HTTP requests and
+ * graphql-ws queries and mutations. A stop waits for it to reach zero.
+ */
+export class InFlight {
+  private running = 0;
+
+  get count(): number {
+    return this.running;
+  }
+
+  /** Counts one piece of work; the answer ends it (a second call does nothing). */
+  begin(): () => void {
+    this.running++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.running--;
+    };
+  }
+
+  /** Counts `work` until it settles. */
+  track<T>(work: () => T | Promise<T>): T | Promise<T> {
+    const end = this.begin();
+    try {
+      const result = work();
+      if (isThenable(result)) return Promise.resolve(result).finally(end);
+      end();
+      return result;
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+
+  /** True once nothing is in flight, false if `timeoutMs` passed first; `meanwhile` runs on every look. */
+  async settled(timeoutMs: number, meanwhile: () => void = () => undefined): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      meanwhile();
+      if (this.running === 0) return true;
+      if (performance.now() >= deadline) return false;
+      await sleep(Math.min(DRAIN_POLL_MS, Math.max(1, deadline - performance.now())));
+    }
+  }
+}
