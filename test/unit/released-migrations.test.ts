@@ -15,6 +15,7 @@ const RELEASED: Record<number, string> = {
   3: '80df227827ba51a435f151b3f89cbfadd4afea12160d4e9d09f425f21b2e439e',
   4: '28cbc42daad2bdc379e510f2d36d71dc2daf87b2d49966bd6c803c8f653460c7',
   5: '93727d22985ae1ea45d4409eceaa8afdc27cdfff3fa8554cdd01b46a539e513b',
+  6: 'daa119cd2b7221901e5ffd4ac7750f6ce2c547f68bd990de7239ca08fb17f8ee',
 };
 
 it('leaves the SQL of every released migration as it shipped', () => {
