@@ -159,7 +159,7 @@ export function isLoopback(host: string): boolean {
   return host === '::1' || host === '[::1]';
 }
 
-function flag(env: Env, name: string): boolean | undefined {
+export function flag(env: Env, name: string): boolean | undefined {
   const raw = text(env, name)?.toLowerCase();
   if (raw === undefined) return undefined;
   if (['true', '1', 'on', 'yes'].includes(raw)) return true;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadAccessConfig, type AccessConfig } from './access-config.js';
 import { ConfigError } from './config-error.js';
 import { maskUrl } from './masked-url.js';
+import { loadPersistedDocumentsConfig, type PersistedDocumentsConfig } from './persisted-documents-config.js';
 
 /** Size and count limits that protect the store from oversized requests. */
 export interface Limits {
@@ -93,6 +94,8 @@ export interface Config {
   corsOrigins: string[];
   /** Credentials, roles, and what anonymous requests may do. */
   access: AccessConfig;
+  /** Automatic persisted queries and trusted documents. */
+  persistedDocuments: PersistedDocumentsConfig;
 }
 
 export { ConfigError };
@@ -268,5 +271,6 @@ export function loadConfig(env: Env = process.env): Config {
       ...budgets(env),
     },
     access: loadAccessConfig(env, host),
+    persistedDocuments: loadPersistedDocumentsConfig(env, integer),
   };
 }

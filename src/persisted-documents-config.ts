@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { flag } from './access-config.js';
+import { ConfigError } from './config-error.js';
+
+/** Automatic persisted queries (Apollo's protocol): documents a client sent once, run again by their hash. */
+export interface ApqSettings {
+  /** Most documents kept; the least recently used goes first. Default 1,000 (`GATER_APQ_MAX_DOCUMENTS`). */
+  maxDocuments: number;
+  /** Most bytes of document text kept. Default 16 MiB (`GATER_APQ_MAX_BYTES`). */
+  maxBytes: number;
+}
+
+/** Trusted documents: only the operations of a manifest may run. */
+export interface TrustedDocuments {
+  /** The manifest (`GATER_TRUSTED_DOCUMENTS_FILE`): document id (its hash) → document text. */
+  documents: ReadonlyMap<string, string>;
+  /** Admins may still send any document. Default false (`GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS`). */
+  adminBypass: boolean;
+}
+
+export interface PersistedDocumentsConfig {
+  /** Null when `GATER_APQ=false`; on by default. Not used with trusted documents, whose manifest is the only store. */
+  apq: ApqSettings | null;
+  /** Null (the default) when `GATER_TRUSTED_DOCUMENTS_FILE` is unset: any document may run. */
+  trusted: TrustedDocuments | null;
+}
+
+type Env = Record<string, string | undefined>;
+type IntegerReader = (env: Env, name: string, fallback: number, min: number, max: number) => number;
+
+const MIB = 1024 * 1024;
+
+/** `{ "<hash>": "query …" }`, as graphql-codegen's client preset writes `persisted-documents.json`. */
+function readManifest(file: string): Map<string, string> {
+  const variable = 'GATER_TRUSTED_DOCUMENTS_FILE';
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(variable, `cannot read ${file} as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+    throw new ConfigError(variable, `${file} must be an object mapping document ids to documents`);
+  }
+  const documents = new Map<string, string>();
+  for (const [id, document] of Object.entries(manifest)) {
+    if (typeof document !== 'string' || document.trim() === '') throw new ConfigError(variable, `${file}: the document of "${id}" is not a GraphQL document`);
+    try {
+      parse(document);
+    } catch (error) {
+      throw new ConfigError(variable, `${file}: the document of "${id}" does not parse (${(error as Error).message})`);
+    }
+    documents.set(id, document);
+  }
+  return documents;
+}
+
+/** APQ and trusted documents, from the environment; `integer` is config.ts's reader of bounded integers. */
+export function loadPersistedDocumentsConfig(env: Env, integer: IntegerReader): PersistedDocumentsConfig {
+  const file = env.GATER_TRUSTED_DOCUMENTS_FILE?.trim();
+  const trusted = file ? { documents: readManifest(file), adminBypass: flag(env, 'GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS') ?? false } : null;
+  const apq =
+    flag(env, 'GATER_APQ') === false || trusted
+      ? null
+      : {
+          maxDocuments: integer(env, 'GATER_APQ_MAX_DOCUMENTS', 1_000, 1, 10_000_000),
+          maxBytes: integer(env, 'GATER_APQ_MAX_BYTES', 16 * MIB, 1024, 4096 * MIB),
+        };
+  return { apq, trusted };
+}
