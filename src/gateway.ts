@@ -92,6 +92,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       log,
       ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection },
       corsOrigins: config.corsOrigins,
+      persistedDocuments: config.persistedDocuments,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -23,6 +23,8 @@ import { useAppendBudget } from './use-append-budget.js';
 import { useBodyLimit } from './use-body-limit.js';
 import { useOperationBudgets } from './use-operation-budgets.js';
 import { usePageItemsBudget } from './use-page-items-budget.js';
+import { usePersistedDocuments } from './use-persisted-documents.js';
+import type { PersistedDocumentsConfig } from '../persisted-documents-config.js';
 
 export interface ServerOptions {
   schema: GraphQLSchema;
@@ -35,6 +37,8 @@ export interface ServerOptions {
   ws?: GraphQLWsOptions;
   /** Origins of other sites whose pages may call the gateway (CORS, WebSocket); `GATER_CORS_ORIGINS`. Default none. */
   corsOrigins?: readonly string[];
+  /** APQ and trusted documents (`GATER_APQ`, `GATER_TRUSTED_DOCUMENTS_FILE`). Default: both off. */
+  persistedDocuments?: PersistedDocumentsConfig;
 }
 
 export interface GatewayServer {
@@ -55,11 +59,12 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins, persistedDocuments = { apq: null, trusted: null } }: ServerOptions): GatewayServer {
   const masking = errorMasking(log);
   const inFlight = new InFlight();
   let draining = false;
   const crossSite = crossSitePolicy(corsOrigins);
+  const persisted = usePersistedDocuments(persistedDocuments, access.authenticator);
   const yoga = createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -77,12 +82,14 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     logging: false,
     cors: crossSite.cors,
     maxRequestBodySize: services.limits.maxBodyBytes,
-    plugins: [useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
+    // How codegen's clients name a trusted document.
+    extraParamNames: ['documentId'],
+    plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
-  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes));
+  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes, persisted.fastPathMayAnswer));
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {
     if (draining) res.setHeader('connection', 'close');
@@ -94,6 +101,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     inFlight,
     maxMessageBytes: maxWsMessageBytes,
     upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)),
+    resolveParams: persisted.plugins.length === 0 ? undefined : (params, extra) => persisted.resolve(params, { extra }, yoga.fetchAPI),
   });
   return {
     server,

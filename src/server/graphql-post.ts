@@ -108,6 +108,8 @@ export function graphqlPostListener(
   refused: (req: IncomingMessage) => string | undefined = () => undefined,
   /** Largest body answered; a larger one gets 413 (`GATER_MAX_BODY_BYTES`, also yoga's maxRequestBodySize). Default 16 MiB. */
   maxBodyBytes = 16 * 1024 * 1024,
+  /** Whether this path may answer these parameters; the others go to yoga, whose onParams plugins (persisted documents) must see them. Default: all. */
+  mayAnswer: (params: Params) => boolean = () => true,
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
 
@@ -141,7 +143,7 @@ export function graphqlPostListener(
     } catch {
       params = undefined;
     }
-    if (!params) return handToYoga(req, res, body);
+    if (!params || !mayAnswer(params)) return handToYoga(req, res, body);
 
     const context = { req, res, params };
     const enveloped = yoga.getEnveloped(context);

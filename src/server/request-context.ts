@@ -35,10 +35,15 @@ export function createContext(
 ): GatewayContext | Promise<GatewayContext> {
   const known = source.extra?.authentication;
   if (known) return contextFor(services, source, known);
-  const authorization = source.request?.headers.get('authorization') ?? source.req?.headers.authorization;
+  const authorization = authorizationOf(source);
   // No credential is the laptop's every request: answer it without a turn of the event loop.
   if (authorization === undefined || authorization === null) return authenticator.authenticate(undefined).then((authentication) => contextFor(services, source, authentication));
   return authenticator.authenticate(authorization).then((authentication) => contextFor(services, source, authentication));
+}
+
+/** The Authorization header of an HTTP request, from whichever request object the path has. */
+export function authorizationOf(source: RequestSource): string | null | undefined {
+  return source.request?.headers.get('authorization') ?? source.req?.headers.authorization;
 }
 
 function contextFor({ stores, ...services }: GatewayServices, source: RequestSource, authentication: Authentication): GatewayContext {

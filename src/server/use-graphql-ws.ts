@@ -2,8 +2,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLParams, YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authentication, Authenticator } from '../access/authenticator.js';
 import { connectionConsumerKey, consumerKeyOf } from '../resolvers/consumer-key.js';
@@ -27,6 +28,8 @@ export interface GraphQLWsOptions {
   inFlight?: InFlight;
   /** How long a stop waits for clients to answer its close (1001) before it cuts them. Default 1,000 ms. */
   closeGraceMs?: number;
+  /** The parameters with the document a persisted id names (APQ, trusted documents); throws a GraphQLError to refuse them. Default: as sent. */
+  resolveParams?: (params: SubscribePayload, extra: ConnectionExtra) => Promise<GraphQLParams>;
 }
 
 /** WebSocket close code 1001: the server is going away. */
@@ -115,7 +118,7 @@ export function useGraphQLWs(
   options: GraphQLWsOptions = {},
 ) {
   const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000, upgradeRefusal } = options;
-  const { inFlight = new InFlight(), closeGraceMs = 1_000 } = options;
+  const { inFlight = new InFlight(), closeGraceMs = 1_000, resolveParams } = options;
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -159,7 +162,7 @@ export function useGraphQLWs(
       },
       onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
       // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
-      onSubscribe: (ctx, _id, params) => inFlight.track(async () => {
+      onSubscribe: (ctx, _id, sent) => inFlight.track(async () => {
         // graphql-ws has already counted the operation being subscribed.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [
@@ -167,6 +170,16 @@ export function useGraphQLWs(
               extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
             }),
           ];
+        }
+        let params = sent;
+        if (resolveParams) {
+          try {
+            const resolved = await resolveParams(sent, ctx.extra as ConnectionExtra);
+            params = { ...resolved, query: resolved.query ?? '' };
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
         }
         const { schema, execute, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -1,0 +1,105 @@
+import { useAPQ } from '@graphql-yoga/plugin-apq';
+import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { GraphQLError } from 'graphql';
+import type { FetchAPI, GraphQLParams, OnParamsEventPayload, Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { Authenticator } from '../access/authenticator.js';
+import type { ApqSettings, PersistedDocumentsConfig, TrustedDocuments } from '../persisted-documents-config.js';
+import { authorizationOf, type RequestSource } from './request-context.js';
+
+/** The request's parameters as the fast path and graphql-ws see them; `documentId` is how codegen clients name a trusted document. */
+export interface PersistedParams {
+  query?: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown> | null;
+  documentId?: unknown;
+}
+
+export interface PersistedDocuments {
+  /** yoga's plugins: APQ, or the trusted documents' allow-list; none when both are off. */
+  plugins: Plugin[];
+  /** Whether the fast POST path may answer these parameters; the others go to yoga, whose plugins must see them. */
+  fastPathMayAnswer(params: { extensions?: Record<string, unknown> | null }): boolean;
+  /**
+   * For graphql-ws, which sends the query as a string (empty when only an id is sent): the
+   * parameters with the document their id names, after the same checks as over HTTP. Throws
+   * the refusal as a GraphQLError.
+   */
+  resolve(params: PersistedParams, source: RequestSource, fetchAPI: FetchAPI): Promise<GraphQLParams>;
+}
+
+/** The least recently used documents go first, past a count or a size in bytes. */
+function apqStore({ maxDocuments, maxBytes }: ApqSettings) {
+  return new LRUCache<string, string>({ max: maxDocuments, maxSize: maxBytes, sizeCalculation: (document) => Math.max(1, Buffer.byteLength(document)) });
+}
+
+/** A refusal before execution: a client error, whose code tells the client what to send instead. */
+function refusal(code: string, message: string) {
+  return { message, extensions: { code, http: { status: 400 } } };
+}
+
+function trustedDocumentsPlugin(trusted: TrustedDocuments, authenticator: Authenticator): Plugin {
+  const allowList: Plugin = usePersistedOperations({
+    getPersistedOperation: (id) => trusted.documents.get(id) ?? null,
+    extractPersistedOperationId: (params: GraphQLParams & { documentId?: unknown }, request, context) =>
+      typeof params.documentId === 'string' ? params.documentId : defaultExtractPersistedOperationId(params, request, context),
+    customErrors: {
+      notFound: refusal('PERSISTED_QUERY_NOT_IN_LIST', 'the document id is not one of the trusted documents'),
+      keyNotFound: refusal('PERSISTED_QUERY_ONLY', 'only trusted documents may run: send documentId (or extensions.persistedQuery.sha256Hash)'),
+      persistedQueryOnly: refusal('PERSISTED_QUERY_ONLY', 'only trusted documents may run: send documentId (or extensions.persistedQuery.sha256Hash) instead of the document'),
+    },
+  });
+  const isAdmin = async ({ context }: OnParamsEventPayload<object>) => {
+    const source = context as RequestSource;
+    const authentication = source.extra?.authentication ?? (await authenticator.authenticate(authorizationOf(source) ?? undefined));
+    return 'caller' in authentication && authentication.caller.role === 'admin';
+  };
+  return {
+    ...allowList,
+    onParams: async (payload) => {
+      if (trusted.adminBypass && payload.params.query && (await isAdmin(payload))) return;
+      await allowList.onParams!(payload);
+    },
+  };
+}
+
+/**
+ * Persisted operations. APQ (Apollo's automatic persisted queries): a
+ * request may name a document by its SHA-256 once it was sent in full
+ * with that hash. Trusted documents: only the documents of a manifest may
+ * run, named by their id; with `adminBypass`, admins may still send any.
+ * The manifest replaces APQ when both are configured.
+ */
+export function usePersistedDocuments({ apq, trusted }: PersistedDocumentsConfig, authenticator: Authenticator): PersistedDocuments {
+  const plugins: Plugin[] = trusted ? [trustedDocumentsPlugin(trusted, authenticator)] : apq ? [useAPQ({ store: apqStore(apq) })] : [];
+  return {
+    plugins,
+    fastPathMayAnswer: (params) => plugins.length === 0 || (!trusted && params.extensions?.persistedQuery == null),
+    async resolve(params, source, fetchAPI) {
+      const namesOne = params.documentId != null || params.extensions?.persistedQuery != null;
+      let resolved = (params.query === '' && namesOne ? { ...params, query: undefined } : params) as GraphQLParams;
+      try {
+        for (const plugin of plugins) {
+          await plugin.onParams?.({
+            params: resolved,
+            setParams: (next) => (resolved = next),
+            context: source as Record<string, unknown>,
+            fetchAPI,
+            // No plugin of these reads the request, the handler or the result over graphql-ws.
+            request: undefined as never,
+            paramsHandler: undefined as never,
+            setParamsHandler: () => undefined,
+            setResult: () => undefined,
+          });
+        }
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        // The HTTP status is for HTTP; graphql-ws shows the rest.
+        const { http: _http, ...extensions } = error.extensions;
+        throw new GraphQLError(error.message, { extensions });
+      }
+      return resolved;
+    },
+  };
+}
