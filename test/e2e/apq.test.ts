@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpConnection, type HttpAnswer, type HttpConnection } from '../support/http-connection.js';
-import type { GraphQLResponse } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
-import { connectWs, type WsConnection } from '../support/ws-client.js';
+import { askOverWs, connectWs, type WsConnection } from '../support/ws-client.js';
 
 /** Few enough that a test can see the least recently used document forgotten. */
 const MAX_DOCUMENTS = 3;
@@ -76,18 +75,7 @@ describe('APQ over graphql-ws', () => {
   afterAll(() => ws.dispose());
 
   /** graphql-ws needs `query` to be a string: an empty one, with the hash, names a registered document. */
-  const askByHash = (query: string) =>
-    new Promise<GraphQLResponse<Record<string, unknown>>>((resolve, reject) => {
-      let result: GraphQLResponse<Record<string, unknown>> = {};
-      ws.client.subscribe(
-        { query: '', extensions: persistedQuery(query) },
-        {
-          next: (value) => (result = value as GraphQLResponse<Record<string, unknown>>),
-          error: (failure) => (Array.isArray(failure) ? resolve({ errors: failure }) : reject(failure)),
-          complete: () => resolve(result),
-        },
-      );
-    });
+  const askByHash = (query: string) => askOverWs(ws.client, { query: '', extensions: persistedQuery(query) });
 
   it('runs a document registered over HTTP by its hash, and answers an unknown hash PersistedQueryNotFound', async () => {
     const query = freshQuery();

@@ -111,21 +111,30 @@ export interface WsConnection {
   /** Close events the client saw. */
   readonly closes: { code: number; reason: string }[];
   /** Starts an operation and collects its results. */
-  subscribe<T>(query: string, variables?: Record<string, unknown>, onEvent?: (event: T) => void): Collected<T>;
+  subscribe<T>(query: WsOperation, variables?: Record<string, unknown>, onEvent?: (event: T) => void): Collected<T>;
   /** Starts a live subscription and waits until the gateway runs it (see `startActive`). */
-  subscribeActive<T>(query: string, variables?: Record<string, unknown>): Promise<Collected<T>>;
+  subscribeActive<T>(query: WsOperation, variables?: Record<string, unknown>): Promise<Collected<T>>;
   /** Stops every operation started on this connection that is still running. */
   unsubscribeAll(): void;
   /** Closes the connection normally. */
   dispose(): Promise<void>;
 }
 
+/**
+ * What a Subscribe message carries: a query, or the whole payload (a persisted document's id
+ * in `extensions` or `documentId`, with an empty query).
+ */
+export type WsOperation = string | { query: string; extensions?: Record<string, unknown>; documentId?: string };
+
+const payloadOf = (operation: WsOperation, variables?: Record<string, unknown>) =>
+  typeof operation === 'string' ? { query: operation, variables } : { ...operation, variables };
+
 /** Runs one query or mutation over graphql-ws: its one result, or the errors it failed with. */
-export function askOverWs<T = Record<string, unknown>>(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export function askOverWs<T = Record<string, unknown>>(client: Client, query: WsOperation, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
   return new Promise((resolve, reject) => {
     let result: GraphQLResponse<T> = {};
     client.subscribe(
-      { query, variables },
+      payloadOf(query, variables),
       {
         next: (value) => (result = value as GraphQLResponse<T>),
         error: (failure) => (Array.isArray(failure) ? resolve({ errors: failure as GraphQLErrorBody[] }) : reject(new Error(`the operation failed: ${JSON.stringify(failure)}`))),
@@ -184,7 +193,7 @@ export async function connectWs(
   await connecting;
   const running = new Set<Collected<unknown>>();
 
-  function subscribe<T>(query: string, variables?: Record<string, unknown>, onEvent?: (event: T) => void): Collected<T> {
+  function subscribe<T>(query: WsOperation, variables?: Record<string, unknown>, onEvent?: (event: T) => void): Collected<T> {
     let stop: () => void = () => undefined;
     const collector = new Collector<T>(() => {
       running.delete(collector);
@@ -192,7 +201,7 @@ export async function connectWs(
     }, onEvent);
     running.add(collector);
     stop = client.subscribe<Record<string, unknown>>(
-      { query, variables },
+      payloadOf(query, variables),
       {
         next: (result) => collector.result(result),
         error: (failure) => {
@@ -213,7 +222,7 @@ export async function connectWs(
     socket: sockets[sockets.length - 1]!,
     closes,
     subscribe,
-    subscribeActive<T>(query: string, variables?: Record<string, unknown>) {
+    subscribeActive<T>(query: WsOperation, variables?: Record<string, unknown>) {
       return startActive(gw.gateway, () => subscribe<T>(query, variables));
     },
     unsubscribeAll: () => running.forEach((collected) => collected.unsubscribe()),
