@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpConnection, type HttpAnswer, type HttpConnection } from '../support/http-connection.js';
+import { httpConnection, POST_PATHS, type HttpAnswer, type HttpConnection } from '../support/http-connection.js';
 import { useGateway } from '../support/use-gateway.js';
 import { askOverWs, connectWs, type WsConnection } from '../support/ws-client.js';
 
@@ -20,17 +20,8 @@ beforeAll(() => {
 });
 afterAll(() => connection.close());
 
-/**
- * The fast POST path takes JSON posts with no Origin header; a same-origin page's posts
- * carry one and go through yoga. APQ must answer alike on both.
- */
-const paths: Record<string, () => Record<string, string>> = {
-  'the fast POST path': () => ({}),
-  "yoga (a same-origin page's post)": () => ({ origin: gw.origin }),
-};
-
-describe.each(Object.entries(paths))('APQ over HTTP, on %s', (_path, headers) => {
-  const post = (body: Record<string, unknown>) => connection.post(JSON.stringify(body), { headers: headers() });
+describe.each(Object.entries(POST_PATHS))('APQ over HTTP, on %s', (_path, headers) => {
+  const post = (body: Record<string, unknown>) => connection.post(JSON.stringify(body), { headers: headers(gw.origin) });
   const codeOf = (answer: HttpAnswer) => answer.body.errors?.map((error) => [error.message, error.extensions?.code]);
 
   it('answers an unknown hash PersistedQueryNotFound, runs a query sent with its hash, then runs it by hash alone', async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_KEYS, ROLE_KEYS_ENV } from '../support/callers.js';
-import { httpConnection, type HttpConnection } from '../support/http-connection.js';
+import { httpConnection, POST_PATHS, type HttpConnection } from '../support/http-connection.js';
 import type { GraphQLErrorBody } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 import { askOverWs, connectWs, type WsConnection } from '../support/ws-client.js';
@@ -35,14 +35,8 @@ beforeAll(() => {
 });
 afterAll(() => connection.close());
 
-/** The fast POST path's conditions (no Origin header), and a same-origin page's, which yoga answers. */
-const paths: Record<string, () => Record<string, string>> = {
-  'the fast POST path': () => ({}),
-  "yoga (a same-origin page's post)": () => ({ origin: gw.origin }),
-};
-
-describe.each(Object.entries(paths))('trusted documents over HTTP, on %s', (_path, pathHeaders) => {
-  const post = (body: Record<string, unknown>, credential = writer) => connection.post(JSON.stringify(body), { headers: { ...pathHeaders(), ...credential } });
+describe.each(Object.entries(POST_PATHS))('trusted documents over HTTP, on %s', (_path, pathHeaders) => {
+  const post = (body: Record<string, unknown>, credential = writer) => connection.post(JSON.stringify(body), { headers: { ...pathHeaders(gw.origin), ...credential } });
 
   it('runs a document of the manifest named by documentId or by extensions.persistedQuery.sha256Hash', async () => {
     expect((await post({ documentId: idOf(STORES) })).body).toEqual({ data: { stores: [{ id: 'default' }] } });
