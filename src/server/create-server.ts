@@ -84,6 +84,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     maxRequestBodySize: services.limits.maxBodyBytes,
     // How codegen's clients name a trusted document.
     extraParamNames: ['documentId'],
+    // Persisted documents first: they put in the document that the plugins after them check.
     plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
