@@ -6,6 +6,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authentication, Authenticator } from '../access/authenticator.js';
 import type { ConnectionExtra } from './request-context.js';
+import { SendRoom } from './send-room.js';
 import { SerializedPayloads } from './serialized-payloads.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
@@ -18,6 +19,12 @@ export interface GraphQLWsOptions {
   connectionInitWaitTimeoutMs?: number;
   /** Why an upgrade is refused (HTTP 403, before any graphql-ws message), or undefined to accept it. Default: every upgrade is accepted. */
   upgradeRefusal?: (request: IncomingMessage) => string | undefined;
+  /** Bytes of results kept to share between subscriptions of the same document. Default 64 MiB. */
+  sharedResultsBytes?: number;
+  /** Unsent bytes a socket may hold before its subscriptions wait for it to drain. Default 16 MiB. */
+  slowConsumerBytes?: number;
+  /** How long a subscription waits for its socket to drain before it ends with SLOW_CONSUMER. Default 30 s. */
+  slowConsumerTimeoutMs?: number;
 }
 
 /** Hides unexpected errors from clients (and logs them); the same masking yoga applies over HTTP. */
@@ -27,14 +34,17 @@ export type MaskError = (error: GraphQLError) => GraphQLError;
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
   documentKey: string;
+  /** The socket's room for more messages. */
+  room: SendRoom;
 }
 
 /**
  * Holds a socket's writes until the event loop turns, so the messages one
  * event fans out to many subscriptions on that socket leave in one write;
- * and puts back the payloads serialised once for many subscribers.
+ * puts back the payloads serialised once for many subscribers; and tells
+ * the socket's room what it holds.
  */
-function prepareSocket(socket: WebSocket, payloads: SerializedPayloads): void {
+function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: SendRoom): void {
   const raw = (socket as unknown as { _socket?: Socket })._socket;
   const send = socket.send.bind(socket);
   let corked = false;
@@ -47,7 +57,8 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads): void {
         raw.uncork();
       });
     }
-    return (send as (...args: unknown[]) => void)(typeof data === 'string' ? payloads.fill(socket, data) : data, ...rest);
+    (send as (...args: unknown[]) => void)(typeof data === 'string' ? payloads.fill(socket, data) : data, ...rest);
+    room.sent();
   }) as WebSocket['send'];
 }
 
@@ -87,7 +98,15 @@ export function useGraphQLWs(
   authenticator: Authenticator,
   options: GraphQLWsOptions = {},
 ) {
-  const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000, upgradeRefusal } = options;
+  const {
+    maxSubscriptionsPerConnection = 100,
+    keepAliveMs = 12_000,
+    connectionInitWaitTimeoutMs = 3_000,
+    upgradeRefusal,
+    sharedResultsBytes,
+    slowConsumerBytes = 16 * 2 ** 20,
+    slowConsumerTimeoutMs = 30_000,
+  } = options;
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -97,9 +116,14 @@ export function useGraphQLWs(
       else accept(false, 403, refused);
     },
   });
-  const shared = new SharedResults();
+  const shared = new SharedResults(sharedResultsBytes);
   const payloads = new SerializedPayloads();
-  wsServer.on('connection', (socket) => prepareSocket(socket, payloads));
+  const rooms = new WeakMap<WebSocket, SendRoom>();
+  wsServer.on('connection', (socket) => {
+    const room = new SendRoom(socket, slowConsumerBytes, slowConsumerTimeoutMs);
+    rooms.set(socket, room);
+    prepareSocket(socket, payloads, room);
+  });
   const disposable = useServer(
     {
       connectionInitWaitTimeout: connectionInitWaitTimeoutMs,
@@ -115,15 +139,15 @@ export function useGraphQLWs(
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
-        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError);
+        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError, root.room);
       },
       onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
       onSubscribe: async (ctx, _id, params) => {
         // graphql-ws has already counted the operation being subscribed.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [
-            new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once (GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
+              extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', maximum: maxSubscriptionsPerConnection },
             }),
           ];
         }
@@ -151,6 +175,7 @@ export function useGraphQLWs(
             execute: execute as EnvelopedRoot['execute'],
             // Callers with other scopes never share a result, whatever the document.
             documentKey: `${sharingKey((ctx.extra as ConnectionExtra).authentication)}\n${documentKey(params.query, params.operationName, params.variables)}`,
+            room: rooms.get(ctx.extra.socket)!,
           } satisfies EnvelopedRoot,
         };
       },
