@@ -11,7 +11,18 @@ export async function consumePersistent(
 ): Promise<AsyncIterable<PersistentDelivery>> {
   const store = ctx.door.openForPersistent(args.store, 'consume');
   const subscription = checkSubscriptionName('subscription', args.subscription);
-  const consumer = await ctx.persistent.hub(store).consume(subscription);
-  if (!consumer) throw new SubscriptionNotFoundError(subscription);
+  const release = ctx.subscriptionSlots.take(ctx.client);
+  let consumer;
+  try {
+    consumer = await ctx.persistent.hub(store).consume(subscription);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (!consumer) {
+    release();
+    throw new SubscriptionNotFoundError(subscription);
+  }
+  consumer.whenEnded(release);
   return consumer;
 }
