@@ -3,6 +3,8 @@ import { ClusterUnavailableError } from '../cluster/cluster-errors.js';
 import { classifyDatabaseError } from '../cluster/database-errors.js';
 import { ForbiddenError, UnauthenticatedError } from '../access/errors.js';
 import { StoreNotFoundError, StreamOutOfScopeError, SubscriptionNotFoundError } from '../store/errors.js';
+import { SubscriptionLimitError } from '../subscriptions/subscription-slots.js';
+import { SlowConsumerError } from './send-room.js';
 
 interface ClientError {
   message: string;
@@ -31,12 +33,18 @@ export function clientErrorOf(error: unknown): ClientError | null {
   if (error instanceof SubscriptionNotFoundError) {
     return { message: error.message, extensions: { code: 'SUBSCRIPTION_NOT_FOUND', subscription: error.subscription } };
   }
+  if (error instanceof SubscriptionLimitError) {
+    return { message: error.message, extensions: { code: 'LIMIT_EXCEEDED', limit: error.limit, maximum: error.maximum } };
+  }
+  if (error instanceof SlowConsumerError) return { message: error.message, extensions: { code: 'SLOW_CONSUMER' } };
   if (error instanceof ClusterUnavailableError) return unavailable(error.message);
   switch (classifyDatabaseError(error)) {
     case 'unavailable':
       return unavailable('the database connection failed');
     case 'read_only':
       return unavailable('the node that was asked is read-only');
+    case 'pool_exhausted':
+      return unavailable('the connection pool is exhausted (every connection stayed busy for as long as a request may wait); retry later');
     default:
       return null;
   }
