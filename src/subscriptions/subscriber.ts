@@ -59,6 +59,11 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
   offer(event: RecordedEvent): void {
     if (this.closed || (this.filter && !this.filter(event))) return;
     if (keyOf(this.selection, event) <= this.lastQueuedKey) return;
+    // A consumer that keeps up, the common case, costs no weighing.
+    if (this.mode === 'live' && this.queue.size === 0) {
+      this.enqueue(event);
+      return;
+    }
     const size = jsonSizeOf(event);
     if (size > this.largestEvent) this.largestEvent = size;
     if (this.mode === 'catching-up') {
@@ -73,7 +78,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
       this.dropBacklog();
       return;
     }
-    if (this.queue.size === 0 || (this.queue.size < this.options.capacity && this.queue.weight + size <= this.options.capacityBytes)) {
+    if (this.queue.size < this.options.capacity && this.queue.weight + size <= this.options.capacityBytes) {
       this.enqueue(event);
       return;
     }
