@@ -55,6 +55,22 @@ export interface Timeouts {
   shutdownMs: number;
 }
 
+/** What subscriptions may hold in memory, and how many may run. */
+export interface SubscriptionBounds {
+  /** Bytes of event JSON held per live subscriber before it falls back to reading the database. Default 8 MiB (`GATER_SUBSCRIBER_BUFFER_BYTES`). */
+  subscriberBufferBytes: number;
+  /** Bytes of results kept to share between subscribers of the same document. Default 64 MiB (`GATER_SHARED_RESULTS_BYTES`). */
+  sharedResultsBytes: number;
+  /** Bytes a WebSocket may have waiting to be sent before its subscriptions wait for it to drain. Default 16 MiB (`GATER_SLOW_CONSUMER_BYTES`). */
+  slowConsumerBytes: number;
+  /** How long a subscription waits for its socket to drain before it ends with SLOW_CONSUMER. Default 30,000 ms (`GATER_SLOW_CONSUMER_TIMEOUT_MS`). */
+  slowConsumerTimeoutMs: number;
+  /** Subscriptions one client (credential, else address) may run at once, over graphql-ws and SSE. Default 10,000 (`GATER_MAX_SUBSCRIPTIONS_PER_CLIENT`). */
+  maxPerClient: number;
+  /** Subscriptions this gateway runs at once. Default 100,000 (`GATER_MAX_SUBSCRIPTIONS`). */
+  maxPerGateway: number;
+}
+
 /** A gateway's gossip address. */
 export interface GossipSeed {
   host: string;
@@ -90,6 +106,7 @@ export interface Config {
   maxSubscriptionsPerConnection: number;
   /** Events held per live subscriber before it falls back to reading the database. Default 1024 (`GATER_SUBSCRIBER_BUFFER`). */
   subscriberBuffer: number;
+  subscriptionBounds: SubscriptionBounds;
   /** Origins (`scheme://host[:port]`) whose pages may call the gateway from a browser: CORS and the WebSocket Origin check (`GATER_CORS_ORIGINS`, comma-separated). Default none. */
   corsOrigins: string[];
   /** Credentials, roles, and what anonymous requests may do. */
@@ -186,6 +203,17 @@ function budgets(env: Env) {
   };
 }
 
+function subscriptionBounds(env: Env): SubscriptionBounds {
+  return {
+    subscriberBufferBytes: integer(env, 'GATER_SUBSCRIBER_BUFFER_BYTES', 8 * MIB, 1024, 1024 * MIB),
+    sharedResultsBytes: integer(env, 'GATER_SHARED_RESULTS_BYTES', 64 * MIB, 0, 16 * 1024 * MIB),
+    slowConsumerBytes: integer(env, 'GATER_SLOW_CONSUMER_BYTES', 16 * MIB, 1024, 1024 * MIB),
+    slowConsumerTimeoutMs: integer(env, 'GATER_SLOW_CONSUMER_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    maxPerClient: integer(env, 'GATER_MAX_SUBSCRIPTIONS_PER_CLIENT', 10_000, 1, 10_000_000),
+    maxPerGateway: integer(env, 'GATER_MAX_SUBSCRIPTIONS', 100_000, 1, 10_000_000),
+  };
+}
+
 function storeIds(env: Env): string[] {
   const variable = text(env, 'GATER_STORES') !== undefined ? 'GATER_STORES' : 'EX_ESDB_STORE_ID';
   const ids = list(text(env, variable) ?? 'default');
@@ -262,6 +290,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     maxSubscriptionsPerConnection: integer(env, 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
     subscriberBuffer: integer(env, 'GATER_SUBSCRIBER_BUFFER', 1024, 2, 1_000_000),
+    subscriptionBounds: subscriptionBounds(env),
     corsOrigins: corsOrigins(env),
     limits: {
       maxEventBytes: integer(env, 'GATER_MAX_EVENT_BYTES', 1024 * 1024, 1, 256 * 1024 * 1024),

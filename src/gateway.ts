@@ -12,6 +12,7 @@ import { createGatewayServer } from './server/create-server.js';
 import { StoreRegistry } from './store/store-registry.js';
 import { LiveSubscriptions } from './subscriptions/live-subscriptions.js';
 import { PersistentSubscriptions } from './subscriptions/persistent/persistent-subscriptions.js';
+import { SubscriptionSlots } from './subscriptions/subscription-slots.js';
 
 export interface Gateway {
   /** http://host:port/graphql */
@@ -67,6 +68,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       stores: stores.all(),
       connect: () => cluster.connectToLeader(),
       subscriberCapacity: config.subscriberBuffer,
+      subscriberCapacityBytes: config.subscriptionBounds.subscriberBufferBytes,
       log: log.info,
     });
     stops.push(() => live.stop());
@@ -84,13 +86,15 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       log.info('no credential is configured: every request is served as admin, which only this machine can reach (see "Securing it" in the README)');
     }
     let gossip: Gossip | undefined;
+    const { sharedResultsBytes, slowConsumerBytes, slowConsumerTimeoutMs, maxPerClient, maxPerGateway } = config.subscriptionBounds;
+    const subscriptionSlots = new SubscriptionSlots({ perClient: maxPerClient, perGateway: maxPerGateway });
     const { server, drain, stopWebSockets } = createGatewayServer({
       schema: buildSchema(),
-      services: { stores, cluster, live, persistent, limits: config.limits },
+      services: { stores, cluster, live, persistent, limits: config.limits, subscriptionSlots },
       access: { authenticator, config: config.access },
       gossip: () => gossip,
       log,
-      ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection },
+      ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, sharedResultsBytes, slowConsumerBytes, slowConsumerTimeoutMs },
       corsOrigins: config.corsOrigins,
       persistedDocuments: config.persistedDocuments,
     });

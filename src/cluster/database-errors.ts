@@ -1,7 +1,10 @@
 import { ClusterUnavailableError } from './cluster-errors.js';
 
 /** Why a database call failed, when the failure is one a client can act on. */
-export type DatabaseFailure = 'unavailable' | 'read_only';
+export type DatabaseFailure = 'unavailable' | 'read_only' | 'pool_exhausted';
+
+/** What pg-pool says when every connection stayed busy for as long as a query may wait for one. */
+const POOL_WAIT_EXPIRED = 'timeout exceeded when trying to connect';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
@@ -14,6 +17,8 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
   if (!(error instanceof Error)) return null;
   if (error instanceof ClusterUnavailableError) return 'unavailable';
+  // The node is there but busy: no connection was used, so nothing was sent.
+  if (error.message === POOL_WAIT_EXPIRED) return 'pool_exhausted';
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     // 3D000: the database itself is gone, which no retry of the request can fix either.

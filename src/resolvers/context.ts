@@ -3,6 +3,7 @@ import type { Limits } from '../config.js';
 import type { StoreRegistry } from '../store/store-registry.js';
 import type { LiveSubscriptions } from '../subscriptions/live-subscriptions.js';
 import type { PersistentSubscriptions } from '../subscriptions/persistent/persistent-subscriptions.js';
+import type { SubscriptionSlots } from '../subscriptions/subscription-slots.js';
 import type { Loaders } from './loaders.js';
 import type { RequestBudget } from './request-budget.js';
 import type { StoreDoor } from './store-door.js';
@@ -14,6 +15,8 @@ export interface GatewayServices {
   live: LiveSubscriptions;
   persistent: PersistentSubscriptions;
   limits: Limits;
+  /** Places for subscriptions, per client and in all. */
+  subscriptionSlots: SubscriptionSlots;
 }
 
 /** What every resolver may use; built fresh for each request. Stores are reached only through `door`. */
@@ -30,4 +33,6 @@ export interface GatewayContext extends Omit<GatewayServices, 'stores'> {
    * BAD_USER_INPUT for a token too short to be a secret.
    */
   readonly consumerKey: Buffer | undefined;
+  /** Who counts as one client for its limits: the credential's name, or the remote address when that names no one. */
+  client: string;
 }

@@ -26,9 +26,15 @@ function jsonObject(field: string, value: unknown, maxDepth: number): Record<str
   return value as Record<string, unknown>;
 }
 
-function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, start: StartPoint): Promise<AsyncIterable<RecordedEvent>> {
+async function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, start: StartPoint): Promise<AsyncIterable<RecordedEvent>> {
   const store = ctx.door.open(args.store, 'read');
-  return ctx.live.subscribe(store, selection, start);
+  const release = ctx.subscriptionSlots.take(ctx.client);
+  try {
+    return await ctx.live.subscribe(store, selection, start, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 export function byStream(ctx: GatewayContext, args: StartArgs & { streamId: string; fromVersion?: number | null }) {

@@ -19,7 +19,18 @@ export async function consumePersistent(
   const subscription = checkSubscriptionName('subscription', args.subscription);
   const ackKey = ctx.consumerKey;
   if (!ackKey) throw badUserInput(CONSUMER_TOKEN_HEADER, 'a consumer over HTTP sends this header (a secret it chose) and acks with it, so that nobody else can ack its events');
-  const consumer = await ctx.persistent.hub(store).consume(subscription, ackKey);
-  if (!consumer) throw new SubscriptionNotFoundError(subscription);
+  const release = ctx.subscriptionSlots.take(ctx.client);
+  let consumer;
+  try {
+    consumer = await ctx.persistent.hub(store).consume(subscription, ackKey);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (!consumer) {
+    release();
+    throw new SubscriptionNotFoundError(subscription);
+  }
+  consumer.whenEnded(release);
   return consumer;
 }

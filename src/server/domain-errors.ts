@@ -3,6 +3,8 @@ import { ClusterUnavailableError, WriteOutcomeUnknownError } from '../cluster/cl
 import { classifyDatabaseError } from '../cluster/database-errors.js';
 import { ForbiddenError, UnauthenticatedError } from '../access/errors.js';
 import { StoreNotFoundError, StreamOutOfScopeError, SubscriptionNotFoundError } from '../store/errors.js';
+import { SubscriptionLimitError } from '../subscriptions/subscription-slots.js';
+import { SlowConsumerError } from './send-room.js';
 
 interface ClientError {
   message: string;
@@ -32,6 +34,10 @@ export function clientErrorOf(error: unknown): ClientError | null {
   if (error instanceof SubscriptionNotFoundError) {
     return { message: error.message, extensions: { code: 'SUBSCRIPTION_NOT_FOUND', subscription: error.subscription } };
   }
+  if (error instanceof SubscriptionLimitError) {
+    return { message: error.message, extensions: { code: 'LIMIT_EXCEEDED', limit: error.limit, maximum: error.maximum } };
+  }
+  if (error instanceof SlowConsumerError) return { message: error.message, extensions: { code: 'SLOW_CONSUMER' } };
   if (error instanceof ClusterUnavailableError) return unavailable(error.message);
   if (error instanceof WriteOutcomeUnknownError) {
     return { message: `${error.message}; resending it with the same event ids is safe`, extensions: { code: 'WRITE_OUTCOME_UNKNOWN' } };
@@ -41,6 +47,8 @@ export function clientErrorOf(error: unknown): ClientError | null {
       return unavailable('the database connection failed');
     case 'read_only':
       return unavailable('the node that was asked is read-only');
+    case 'pool_exhausted':
+      return unavailable('the connection pool is exhausted (every connection stayed busy for as long as a request may wait); retry later');
     default:
       return null;
   }

@@ -54,6 +54,7 @@ function contextFor({ stores, ...services }: GatewayServices, source: RequestSou
     door: new StoreDoor(consistency === 'leader' ? stores.readingFromLeader() : stores, authentication),
     consistency,
     requestBudget: new RequestBudget(services.limits),
+    client: clientOf(authentication, source),
     // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
     get loaders() {
       loaders ??= createLoaders();
@@ -63,6 +64,13 @@ function contextFor({ stores, ...services }: GatewayServices, source: RequestSou
       return source.extra?.consumerKey ?? consumerKeyOf(headerOf(source, CONSUMER_TOKEN_HEADER), CONSUMER_TOKEN_HEADER);
     },
   };
+}
+
+/** A credential that names someone (an API key, a token with a subject) is the client; else its address is. */
+function clientOf(authentication: Authentication, { req }: RequestSource): string {
+  const name = 'caller' in authentication ? authentication.caller.name : 'anonymous';
+  if (name !== 'anonymous' && name !== 'jwt') return `credential ${name}`;
+  return `address ${req?.socket.remoteAddress ?? 'unknown'}`;
 }
 
 /** Only `leader` changes anything; any other value, like none, leaves reads to any healthy node. */

@@ -1,6 +1,28 @@
 import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { jsonSizeOf } from '../store/event-size.js';
+import type { RecordedEvent } from '../store/types.js';
+import type { Room } from './send-room.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/** What a result costs beyond its event's payloads: the result objects, their keys, the other fields. */
+const RESULT_OVERHEAD_BYTES = 256;
+
+/**
+ * What keeping a result costs, near enough: it holds its event's payloads,
+ * and once sent over graphql-ws their JSON too. A persistent delivery holds
+ * its event; other roots (a cluster snapshot) are small.
+ */
+export function resultWeight(root: object): number {
+  const event = 'event' in root ? (root.event as object) : root;
+  const payloads = 'data' in event && 'metadata' in event ? 2 * jsonSizeOf(event as RecordedEvent) : 0;
+  return RESULT_OVERHEAD_BYTES + payloads;
+}
+
+interface EventResults {
+  byDocument: Map<string, Result>;
+  bytes: number;
+}
 
 /**
  * Results of executing one subscription document on one event. Every
@@ -12,26 +34,46 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  *
  * Kept per event id, so that subscribers reading the same events from the
  * database (catching up) share them too; the same document and variables
- * mean the same store. The oldest events' results are dropped first.
+ * mean the same store. Bounded in events and in bytes (`resultWeight`): the
+ * oldest events' results are dropped first.
  */
 export class SharedResults {
-  private readonly byEvent = new Map<string, Map<string, Result>>();
+  private readonly byEvent = new Map<string, EventResults>();
+  private bytes = 0;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(
+    private readonly maxBytes = 64 * 2 ** 20,
+    private readonly maxEvents = 10_000,
+  ) {}
 
-  get(documentKey: string, eventId: string, execute: () => Result): Result {
-    let results = this.byEvent.get(eventId);
+  /** Bytes the kept results weigh. */
+  get weight(): number {
+    return this.bytes;
+  }
+
+  /** The result of `documentKey` on `root` (an event, a delivery: anything with an id that names what it shows). */
+  get(documentKey: string, root: { id: string }, execute: () => Result): Result {
+    let results = this.byEvent.get(root.id);
+    let result = results?.byDocument.get(documentKey);
+    if (result !== undefined) return result;
+    result = execute();
+    const weight = resultWeight(root);
+    if (weight > this.maxBytes) return result;
     if (results === undefined) {
-      results = new Map();
-      this.byEvent.set(eventId, results);
-      if (this.byEvent.size > this.capacity) this.byEvent.delete(this.byEvent.keys().next().value!);
+      results = { byDocument: new Map(), bytes: 0 };
+      this.byEvent.set(root.id, results);
     }
-    let result = results.get(documentKey);
-    if (result === undefined) {
-      result = execute();
-      results.set(documentKey, result);
-    }
+    results.byDocument.set(documentKey, result);
+    results.bytes += weight;
+    this.bytes += weight;
+    while (this.bytes > this.maxBytes || this.byEvent.size > this.maxEvents) this.dropOldest();
     return result;
+  }
+
+  private dropOldest(): void {
+    const [eventId, results] = this.byEvent.entries().next().value!;
+    this.byEvent.delete(eventId);
+    this.bytes -= results.bytes;
   }
 }
 
@@ -53,32 +95,68 @@ export function documentKey(query: string, operationName: string | null | undefi
  * straight through to the source. A source that fails (its database reads
  * failing, say) ends the subscription with one result carrying `failed(error)`,
  * as yoga answers over SSE, rather than handing graphql-ws the raw error.
+ * With a `room`, a value is taken from the source only when the socket has
+ * room for it; a subscription the room stalls lets go of its source at once,
+ * and ends with `failed(error)` once its client reads again.
  */
 export function mapAsyncIterator<T, U>(
   source: AsyncIterator<T>,
   map: (value: T) => U | Promise<U>,
   failed: (error: unknown) => U,
+  room?: Room,
 ): AsyncIterableIterator<U> {
   let ended = false;
+  let busy = false;
+  let stalled: unknown;
+  const leave = room?.join({
+    get busy() {
+      return busy;
+    },
+    stall(error) {
+      if (ended || stalled !== undefined) return;
+      stalled = error;
+      void source.return?.();
+    },
+  });
+  const end = () => {
+    ended = true;
+    leave?.();
+  };
   return {
     async next() {
+      busy = false;
       if (ended) return { value: undefined, done: true };
       let step: IteratorResult<T>;
       try {
+        const waiting = room?.wait();
+        if (waiting) {
+          busy = true;
+          await waiting;
+          busy = false;
+          if (ended) return { value: undefined, done: true };
+        }
+        if (stalled !== undefined) {
+          end();
+          return { value: failed(stalled), done: false };
+        }
         step = await source.next();
       } catch (error) {
-        ended = true;
+        end();
+        await source.return?.();
         return { value: failed(error), done: false };
       }
-      return step.done ? { value: undefined, done: true } : { value: await map(step.value), done: false };
+      if (step.done) return { value: undefined, done: true };
+      const value = await map(step.value);
+      busy = true;
+      return { value, done: false };
     },
     async return() {
-      ended = true;
+      end();
       await source.return?.();
       return { value: undefined, done: true };
     },
     async throw(error: unknown) {
-      ended = true;
+      end();
       await source.return?.();
       throw error;
     },
@@ -100,6 +178,7 @@ export async function subscribeWithSharedResults(
   shared: SharedResults,
   key: string,
   maskError: (error: GraphQLError) => GraphQLError,
+  room?: Room,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const masked = (result: ExecutionResult): ExecutionResult =>
     result.errors ? { ...result, errors: result.errors.map(maskError) } : result;
@@ -108,7 +187,8 @@ export async function subscribeWithSharedResults(
   const events = (source as AsyncIterable<{ id: string }>)[Symbol.asyncIterator]();
   return mapAsyncIterator(
     events,
-    (event) => shared.get(key, event.id, async () => masked(await execute({ ...args, rootValue: event }))),
+    (event) => shared.get(key, event, async () => masked(await execute({ ...args, rootValue: event }))),
     (error) => masked({ errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] }),
+    room,
   );
 }

@@ -10,6 +10,7 @@ import type { Authentication, Authenticator } from '../access/authenticator.js';
 import { connectionConsumerKey, consumerKeyOf } from '../resolvers/consumer-key.js';
 import { InFlight } from './in-flight.js';
 import type { ConnectionExtra } from './request-context.js';
+import { SendRoom } from './send-room.js';
 import { SerializedPayloads } from './serialized-payloads.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
@@ -30,6 +31,12 @@ export interface GraphQLWsOptions {
   closeGraceMs?: number;
   /** The parameters with the document a persisted id names (APQ, trusted documents); throws a GraphQLError to refuse them. Default: as sent. */
   resolveParams?: (params: SubscribePayload, extra: ConnectionExtra) => Promise<GraphQLParams>;
+  /** Bytes of results kept to share between subscriptions of the same document. Default 64 MiB. */
+  sharedResultsBytes?: number;
+  /** Unsent bytes a socket may hold before its subscriptions wait for it to drain. Default 16 MiB. */
+  slowConsumerBytes?: number;
+  /** How long a subscription waits for its socket to drain before it ends with SLOW_CONSUMER. Default 30 s. */
+  slowConsumerTimeoutMs?: number;
 }
 
 /** WebSocket close code 1001: the server is going away. */
@@ -42,14 +49,17 @@ export type MaskError = (error: GraphQLError) => GraphQLError;
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
   documentKey: string;
+  /** The socket's room for more messages. */
+  room: SendRoom;
 }
 
 /**
  * Holds a socket's writes until the event loop turns, so the messages one
  * event fans out to many subscriptions on that socket leave in one write;
- * and puts back the payloads serialised once for many subscribers.
+ * puts back the payloads serialised once for many subscribers; and tells
+ * the socket's room what it holds.
  */
-function prepareSocket(socket: WebSocket, payloads: SerializedPayloads): void {
+function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: SendRoom): void {
   const raw = (socket as unknown as { _socket?: Socket })._socket;
   const send = socket.send.bind(socket);
   let corked = false;
@@ -62,7 +72,8 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads): void {
         raw.uncork();
       });
     }
-    return (send as (...args: unknown[]) => void)(typeof data === 'string' ? payloads.fill(socket, data) : data, ...rest);
+    (send as (...args: unknown[]) => void)(typeof data === 'string' ? payloads.fill(socket, data) : data, ...rest);
+    room.sent();
   }) as WebSocket['send'];
 }
 
@@ -117,7 +128,15 @@ export function useGraphQLWs(
   authenticator: Authenticator,
   options: GraphQLWsOptions = {},
 ) {
-  const { maxSubscriptionsPerConnection = 100, keepAliveMs = 12_000, connectionInitWaitTimeoutMs = 3_000, upgradeRefusal } = options;
+  const {
+    maxSubscriptionsPerConnection = 100,
+    keepAliveMs = 12_000,
+    connectionInitWaitTimeoutMs = 3_000,
+    upgradeRefusal,
+    sharedResultsBytes,
+    slowConsumerBytes = 16 * 2 ** 20,
+    slowConsumerTimeoutMs = 30_000,
+  } = options;
   const { inFlight = new InFlight(), closeGraceMs = 1_000, resolveParams } = options;
   const wsServer = new WebSocketServer({
     server,
@@ -129,10 +148,13 @@ export function useGraphQLWs(
       else accept(false, 403, refused);
     },
   });
-  const shared = new SharedResults();
+  const shared = new SharedResults(sharedResultsBytes);
   const payloads = new SerializedPayloads();
+  const rooms = new WeakMap<WebSocket, SendRoom>();
   wsServer.on('connection', (socket) => {
-    prepareSocket(socket, payloads);
+    const room = new SendRoom(socket, slowConsumerBytes, slowConsumerTimeoutMs);
+    rooms.set(socket, room);
+    prepareSocket(socket, payloads, room);
     quietOversizedMessages(socket);
   });
   const disposable = useServer(
@@ -158,7 +180,7 @@ export function useGraphQLWs(
       execute: (args) => inFlight.track(() => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
-        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError);
+        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError, root.room);
       },
       onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
       // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
@@ -166,8 +188,8 @@ export function useGraphQLWs(
         // graphql-ws has already counted the operation being subscribed.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [
-            new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once (GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
+              extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', maximum: maxSubscriptionsPerConnection },
             }),
           ];
         }
@@ -207,6 +229,7 @@ export function useGraphQLWs(
             get documentKey() {
               return `${sharingKey((ctx.extra as ConnectionExtra).authentication)}\n${documentKey(params.query, params.operationName, params.variables)}`;
             },
+            room: rooms.get(ctx.extra.socket)!,
           } satisfies EnvelopedRoot,
         };
       }),

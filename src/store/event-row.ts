@@ -1,8 +1,13 @@
 import { CREATED_EPOCH_COLUMN } from './created-epoch.js';
-import type { RecordedEvent } from './types.js';
+import { withJsonSize } from './event-size.js';
+import type { Page, RecordedEvent } from './types.js';
 
-/** The columns every event read selects, in the shape `toRecordedEvent` maps. */
-export const EVENT_COLUMNS = `event_id, stream_id, version, position, type, data, metadata, content_type, ${CREATED_EPOCH_COLUMN}`;
+/**
+ * The columns every event read selects, in the shape `toRecordedEvent` maps.
+ * Payloads come as their JSON text, which pg would parse anyway: parsed here,
+ * its length is the event's size at no extra cost.
+ */
+export const EVENT_COLUMNS = `event_id, stream_id, version, position, type, data::text AS data, metadata::text AS metadata, content_type, ${CREATED_EPOCH_COLUMN}`;
 
 export interface EventRow {
   event_id: string;
@@ -10,22 +15,51 @@ export interface EventRow {
   version: number;
   position: string | number;
   type: string;
-  data: unknown;
-  metadata: unknown;
+  data: string;
+  metadata: string;
   content_type: string;
   created_epoch: string | number;
+  /** Payload bytes up to and including this row's, on pages cut by size (`pageQuery` with `maxBytes`). */
+  bytes_through?: string | number;
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  const event: RecordedEvent = {
     id: row.event_id,
     streamId: row.stream_id,
     version: row.version,
     position: Number(row.position),
     type: row.type,
-    data: row.data,
-    metadata: row.metadata,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
     contentType: row.content_type,
     createdEpoch: Number(row.created_epoch),
   };
+  return withJsonSize(event, row.data.length + row.metadata.length);
+}
+
+/** An event's payloads as stored: read without detoasting or printing them, so a page is cut before any is sent. */
+const STORED_BYTES = 'pg_column_size(data) + pg_column_size(metadata)';
+
+/**
+ * `SELECT <events> <source> ORDER BY <order> LIMIT <limit>`; with `maxBytes`,
+ * cut short once the payloads read so far (as stored) reach it, so a page of
+ * large events never arrives whole. The first event always comes.
+ */
+export function pageQuery(source: string, order: string, limit: string, maxBytes?: string): string {
+  if (maxBytes === undefined) return `SELECT ${EVENT_COLUMNS} ${source} ORDER BY ${order} LIMIT ${limit}`;
+  return `SELECT ${EVENT_COLUMNS}, bytes_before + stored_bytes AS bytes_through
+     FROM (
+       SELECT *, coalesce(sum(stored_bytes) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS bytes_before
+       FROM (SELECT *, ${STORED_BYTES} AS stored_bytes ${source} ORDER BY ${order} LIMIT ${limit}) page
+     ) sized
+     WHERE bytes_before < ${maxBytes}
+     ORDER BY ${order}`;
+}
+
+/** The page of rows read `limit + 1` at most: more follow past the limit, or past the size it was cut at. */
+export function toPage(rows: readonly EventRow[], limit: number, maxBytes?: number): Page<RecordedEvent> {
+  const last = rows[rows.length - 1];
+  const cut = maxBytes !== undefined && last !== undefined && Number(last.bytes_through) >= maxBytes;
+  return { items: rows.slice(0, limit).map(toRecordedEvent), hasMore: rows.length > limit || cut };
 }

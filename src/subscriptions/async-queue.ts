@@ -7,17 +7,27 @@ interface Waiter<T> {
  * Values handed from a producer to an async-iterator reader, in order. A
  * value pushed while the reader waits goes straight to it; otherwise it is
  * buffered, and taking it costs no promise beyond the one `next` must answer.
- * The buffer has no bound of its own: the producer decides from `size`.
+ * The buffer has no bound of its own: the producer decides from `size`
+ * and `weight`.
  */
 export class AsyncQueue<T> {
   private readonly buffer: T[] = [];
   private readonly waiting: Waiter<T>[] = [];
   private ended = false;
   private failure: unknown;
+  private buffered = 0;
+
+  /** `weigh`: what a value costs to hold (its bytes, say); default nothing. */
+  constructor(private readonly weigh?: (value: T) => number) {}
 
   /** Values buffered and not yet taken. */
   get size(): number {
     return this.buffer.length;
+  }
+
+  /** The weight of the values buffered and not yet taken. */
+  get weight(): number {
+    return this.buffered;
   }
 
   get isEnded(): boolean {
@@ -27,8 +37,12 @@ export class AsyncQueue<T> {
   /** Adds a value for the reader; ignored once the queue has ended. */
   push(value: T): void {
     if (this.ended) return;
-    if (this.waiting.length > 0) this.waiting.shift()!.resolve({ value, done: false });
-    else this.buffer.push(value);
+    if (this.waiting.length > 0) {
+      this.waiting.shift()!.resolve({ value, done: false });
+      return;
+    }
+    this.buffer.push(value);
+    if (this.weigh) this.buffered += this.weigh(value);
   }
 
   /**
@@ -36,7 +50,11 @@ export class AsyncQueue<T> {
    * rejection with the failure it ended with, on this and every later call.
    */
   next(): Promise<IteratorResult<T>> {
-    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    if (this.buffer.length > 0) {
+      const value = this.buffer.shift()!;
+      if (this.weigh) this.buffered -= this.weigh(value);
+      return Promise.resolve({ value, done: false });
+    }
     if (this.ended) return this.finish();
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
@@ -51,6 +69,7 @@ export class AsyncQueue<T> {
     this.ended = true;
     this.failure = failure;
     this.buffer.length = 0;
+    this.buffered = 0;
     for (const waiter of this.waiting.splice(0)) {
       if (failure === undefined) waiter.resolve({ value: undefined, done: true });
       else waiter.reject(failure);

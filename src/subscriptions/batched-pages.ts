@@ -7,6 +7,14 @@ import { leaderPages, type PageSource } from './history.js';
 
 /** Most events one batched query may answer with; a batch holds as many streams' pages as fit. */
 const MAX_EVENTS_PER_QUERY = 50_000;
+/** Most bytes of event JSON one batched query may answer with: its pages share them. */
+const MAX_BYTES_PER_QUERY = 64 * 2 ** 20;
+
+/** Each page's bound in bytes, so that the batch as a whole keeps within MAX_BYTES_PER_QUERY. */
+function sharingBytes(requests: readonly StreamPageRequest[]): StreamPageRequest[] {
+  const share = Math.max(1, Math.floor(MAX_BYTES_PER_QUERY / requests.length));
+  return requests.map((request) => (request.maxBytes !== undefined && request.maxBytes <= share ? request : { ...request, maxBytes: share }));
+}
 
 type PageOrError = Page<RecordedEvent> | Error;
 
@@ -24,7 +32,7 @@ export function batchedLeaderPages(log: EventLog, pageSize: number): PageSource 
     // A batch that fails as a whole is read again page by page, so that one bad read ends only its own subscription.
     (requests) =>
       log
-        .readStreamPages(requests, { fromLeader: true })
+        .readStreamPages(sharingBytes(requests), { fromLeader: true })
         .catch(() => Promise.all(requests.map((request): Promise<PageOrError> => alone.streamPage(request).catch((error: Error) => error)))),
     { cache: false, maxBatchSize: Math.max(1, Math.min(1_000, Math.floor(MAX_EVENTS_PER_QUERY / (pageSize + 1)))) },
   );

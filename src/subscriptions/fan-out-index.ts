@@ -5,6 +5,17 @@ import { indexKeyOf, type Selection } from './selection.js';
 export interface Recipient {
   readonly selection: Selection;
   offer(event: RecordedEvent): void;
+  /** Ends the recipient after its `offer` threw; must not throw itself. */
+  fail(error: unknown): void;
+}
+
+/** One recipient's failure (its filter cannot evaluate the event) ends that recipient alone. */
+function offerTo(recipient: Recipient, event: RecordedEvent): void {
+  try {
+    recipient.offer(event);
+  } catch (error) {
+    recipient.fail(error);
+  }
 }
 
 /**
@@ -39,10 +50,13 @@ export class FanOutIndex {
     else this.byType.delete(key.eventType);
   }
 
+  /** Offers the event to every recipient that may want it; never throws, whatever a recipient does. */
   dispatch(event: RecordedEvent): void {
-    this.byStream.get(event.streamId)?.forEach((recipient) => recipient.offer(event));
-    this.byType.get(event.type)?.forEach((recipient) => recipient.offer(event));
-    this.every.forEach((recipient) => recipient.offer(event));
+    const byStream = this.byStream.get(event.streamId);
+    if (byStream) for (const recipient of byStream) offerTo(recipient, event);
+    const byType = this.byType.get(event.type);
+    if (byType) for (const recipient of byType) offerTo(recipient, event);
+    for (const recipient of this.every) offerTo(recipient, event);
   }
 
   private bucketFor(recipient: Recipient, create: boolean): Set<Recipient> | undefined {

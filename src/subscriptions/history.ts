@@ -22,7 +22,8 @@ export interface HistoryPage {
   exhausted: boolean;
 }
 
-export type HistoryReader = (afterKey: number, limit: number) => Promise<HistoryPage>;
+/** The next page after `afterKey`: at most `limit` events, cut once their JSON reaches `maxBytes` (the first always comes). */
+export type HistoryReader = (afterKey: number, limit: number, maxBytes: number) => Promise<HistoryPage>;
 
 /** Pattern keys that PostgreSQL can narrow with before the exact match runs here. */
 function sqlPrefilter(pattern: Record<string, unknown>) {
@@ -54,7 +55,7 @@ export type LogReads = Pick<EventLog, 'readStream' | 'readAll'>;
 export function leaderPages(log: LogReads): PageSource {
   const fromLeader = { fromLeader: true };
   return {
-    streamPage: ({ streamId, fromVersion, limit }) => log.readStream({ streamId, direction: 'forward', fromVersion, limit }, fromLeader),
+    streamPage: ({ streamId, fromVersion, limit, maxBytes }) => log.readStream({ streamId, direction: 'forward', fromVersion, limit, maxBytes }, fromLeader),
     logPage: (options) => log.readAll(options, fromLeader),
   };
 }
@@ -63,11 +64,11 @@ export function leaderPages(log: LogReads): PageSource {
 export function historyReader(pages: PageSource, selection: Selection, scope = StreamScope.EVERY_STREAM): HistoryReader {
   const exact = compileFilter(selection);
   const streamPatterns = scope.likePatterns() ?? undefined;
-  return async (afterKey, limit) => {
+  return async (afterKey, limit, maxBytes) => {
     if (selection.kind === 'stream' && !scope.includes(selection.streamId)) return { events: [], scannedTo: afterKey, exhausted: true };
     const page =
       selection.kind === 'stream'
-        ? await pages.streamPage({ streamId: selection.streamId, fromVersion: afterKey + 1, limit })
+        ? await pages.streamPage({ streamId: selection.streamId, fromVersion: afterKey + 1, limit, maxBytes })
         : await pages.logPage({
             direction: 'forward',
             fromPosition: afterKey + 1,
@@ -77,6 +78,7 @@ export function historyReader(pages: PageSource, selection: Selection, scope = S
             ...(selection.kind === 'payload' ? { dataContains: selection.payload } : {}),
             ...(streamPatterns ? { streamPatterns } : {}),
             limit,
+            maxBytes,
           });
     const last = page.items[page.items.length - 1];
     return {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type pg from 'pg';
+import { OncePerInterval } from '../once-per-interval.js';
 import type { EventStore } from '../store/event-store.js';
 import type { StreamScope } from '../store/stream-scope.js';
 import { FanOutIndex } from './fan-out-index.js';
@@ -16,12 +17,15 @@ export interface StartPoint {
 }
 
 const DEFAULT_SUBSCRIBER_CAPACITY = 1024;
+const DEFAULT_SUBSCRIBER_CAPACITY_BYTES = 8 * 2 ** 20;
 
 export interface LiveHubOptions {
   store: EventStore;
   connect: () => Promise<pg.Client>;
   /** Most events held per subscriber before it falls back to reading the database. Default 1024. */
   subscriberCapacity?: number;
+  /** Most bytes of event JSON held per subscriber before it falls back to reading the database; also bounds a page the tailer reads. Default 8 MiB. */
+  subscriberCapacityBytes?: number;
   pollIntervalMs?: number;
   log: (message: string) => void;
 }
@@ -36,6 +40,8 @@ export class LiveHub {
   private readonly pages: PageSource;
   private readonly counts = new Map<SelectionKind, number>(SELECTION_KINDS.map((kind) => [kind, 0]));
   private joining = 0;
+  /** Subscribers failing alike (an exhausted pool fails thousands at once) are one log line. */
+  private readonly failures = new OncePerInterval();
   /**
    * Subscriptions that start in the same tick (a client opening thousands at
    * once) read where they start in one query, not one each. Each read is sent
@@ -60,6 +66,7 @@ export class LiveHub {
       index: this.index,
       connect: options.connect,
       pollIntervalMs: options.pollIntervalMs,
+      batchBytes: options.subscriberCapacityBytes ?? DEFAULT_SUBSCRIBER_CAPACITY_BYTES,
       log: options.log,
     });
   }
@@ -72,9 +79,12 @@ export class LiveHub {
     return this.counts;
   }
 
-  /** Only events of streams in `scope` reach the subscriber, from history and live alike. */
-  async subscribe(selection: Selection, start: StartPoint, scope: StreamScope): Promise<Subscriber> {
-    const { store, subscriberCapacity = DEFAULT_SUBSCRIBER_CAPACITY, log } = this.options;
+  /**
+   * Only events of streams in `scope` reach the subscriber, from history and
+   * live alike. `onEnd` runs once when it ends, however it ends.
+   */
+  async subscribe(selection: Selection, start: StartPoint, scope: StreamScope, onEnd?: () => void): Promise<Subscriber> {
+    const { store, subscriberCapacity = DEFAULT_SUBSCRIBER_CAPACITY, subscriberCapacityBytes = DEFAULT_SUBSCRIBER_CAPACITY_BYTES, log } = this.options;
     this.joining++;
     try {
       // The tailer's head must be read before this subscriber's history, or
@@ -86,8 +96,16 @@ export class LiveHub {
         scope,
         history: historyReader(this.pages, selection, scope),
         capacity: subscriberCapacity,
-        onClose: (closed) => this.release(closed),
-        onError: (error) => log(`subscription to store ${store.id} failed: ${(error as Error).message}`),
+        capacityBytes: subscriberCapacityBytes,
+        onClose: (closed) => {
+          this.release(closed);
+          onEnd?.();
+        },
+        onError: (error) => {
+          const message = `subscription to store ${store.id} failed: ${(error as Error)?.message ?? String(error)}`;
+          const admitted = this.failures.admit(message);
+          if (admitted) log(`${message}${OncePerInterval.suffix(admitted)}`);
+        },
       });
       this.index.add(subscriber);
       this.counts.set(selection.kind, this.counts.get(selection.kind)! + 1);

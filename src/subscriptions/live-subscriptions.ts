@@ -15,6 +15,7 @@ export interface LiveSubscriptionsOptions {
   stores: readonly EventStore[];
   connect: () => Promise<pg.Client>;
   subscriberCapacity?: number;
+  subscriberCapacityBytes?: number;
   pollIntervalMs?: number;
   log: (message: string) => void;
 }
@@ -31,8 +32,8 @@ export class LiveSubscriptions {
    * A live subscription to a store, seen as the store is: a store scoped to
    * some streams (EventStore.scopedTo) yields only their events, history and live.
    */
-  subscribe(store: EventStore, selection: Selection, start: StartPoint): Promise<Subscriber> {
-    return this.hubs.get(store.id)!.subscribe(selection, start, store.scope);
+  subscribe(store: EventStore, selection: Selection, start: StartPoint, onEnd?: () => void): Promise<Subscriber> {
+    return this.hubs.get(store.id)!.subscribe(selection, start, store.scope, onEnd);
   }
 
   gauges(): LiveGauges {

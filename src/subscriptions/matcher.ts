@@ -5,16 +5,49 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
-  }
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
+/** Under a pattern object, keys match as subsets; anywhere else (inside an array), values must be equal. */
+const SUBSET = 0;
+const EQUAL = 1;
+
+/**
+ * What is left to compare, as triples (mode, pattern, value). Kept outside
+ * the matcher so that matching allocates nothing per event once the array has
+ * grown; a match runs to its end before another starts (nothing here awaits).
+ */
+const pending: unknown[] = [];
+
+function mismatch(): false {
+  pending.length = 0;
   return false;
+}
+
+/**
+ * Walks pattern and value with a stack of its own rather than the call
+ * stack: a pattern or an event nested thousands deep cannot overflow it.
+ */
+function subsetMatches(pattern: unknown, value: unknown): boolean {
+  pending.length = 0;
+  pending.push(SUBSET, pattern, value);
+  while (pending.length > 0) {
+    const b = pending.pop();
+    const a = pending.pop();
+    const mode = pending.pop();
+    if (a === b) continue;
+    if (Array.isArray(a)) {
+      if (!Array.isArray(b) || a.length !== b.length) return mismatch();
+      for (let index = 0; index < a.length; index++) pending.push(EQUAL, a[index], b[index]);
+      continue;
+    }
+    if (!isPlainObject(a) || !isPlainObject(b)) return mismatch();
+    if (mode === EQUAL && Object.keys(a).length !== Object.keys(b).length) return mismatch();
+    for (const key in a) {
+      if (!hasOwn(b, key)) return mismatch();
+      pending.push(mode, a[key], b[key]);
+    }
+  }
+  return true;
 }
 
 /**
@@ -23,7 +56,5 @@ function deepEqual(a: unknown, b: unknown): boolean {
  * boolean, null) matches an equal value.
  */
 export function compileSubsetMatcher(pattern: unknown): Matcher {
-  if (!isPlainObject(pattern)) return (value) => deepEqual(pattern, value);
-  const fields = Object.entries(pattern).map(([key, sub]) => [key, compileSubsetMatcher(sub)] as const);
-  return (value) => isPlainObject(value) && fields.every(([key, matches]) => key in value && matches(value[key]));
+  return (value) => subsetMatches(pattern, value);
 }

@@ -1,3 +1,4 @@
+import { jsonSizeOf } from '../store/event-size.js';
 import { StreamScope } from '../store/stream-scope.js';
 import type { RecordedEvent } from '../store/types.js';
 import { AsyncQueue } from './async-queue.js';
@@ -14,6 +15,8 @@ export interface SubscriberOptions {
   scope?: StreamScope;
   /** Most events held for this subscriber at once. */
   capacity: number;
+  /** Most bytes of event JSON held for it at once (one larger event is let through alone). */
+  capacityBytes: number;
   /** Called once when the subscriber ends, whatever the reason. */
   onClose: (subscriber: Subscriber) => void;
   onError: (error: unknown) => void;
@@ -22,18 +25,26 @@ export interface SubscriberOptions {
 /**
  * One live subscription: an async iterator of events, in log order, each
  * once. It starts by reading history, then takes events the tailer offers.
- * Memory is bounded by `capacity`: when the consumer falls behind, offered
- * events are dropped and the subscriber reads them from the database again
+ * Memory is bounded by `capacity` and `capacityBytes`, for what waits for
+ * the consumer and what waits for a catch-up to end alike: when the consumer
+ * falls behind, offered events are dropped and the subscriber reads them from the database again
  * (catching up), then rejoins the live feed. Deduplication is by key, so the
  * switch between history and live never repeats or skips an event.
  */
 export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEvent> {
   readonly selection: Selection;
   private readonly filter: ((event: RecordedEvent) => boolean) | null;
-  private readonly queue = new AsyncQueue<RecordedEvent>();
+  private readonly queue = new AsyncQueue<RecordedEvent>(jsonSizeOf);
   /** Events offered while catching up, handed over when the catch-up ends. */
   private backlog: RecordedEvent[] = [];
+  private backlogBytes = 0;
   private backlogOverflowed = false;
+  /**
+   * About the largest event met lately, in bytes of JSON (halved on each page
+   * that has none as large). A page asks for no more events than fit at this
+   * size: the database cuts a page by stored size, which compression makes smaller.
+   */
+  private largestEvent = 0;
   private lastQueuedKey: number;
   private mode: 'catching-up' | 'live' = 'catching-up';
   private wakeReader: (() => void) | undefined;
@@ -48,12 +59,26 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
   offer(event: RecordedEvent): void {
     if (this.closed || (this.filter && !this.filter(event))) return;
     if (keyOf(this.selection, event) <= this.lastQueuedKey) return;
-    if (this.mode === 'catching-up') {
-      if (this.backlog.length < this.options.capacity) this.backlog.push(event);
-      else this.backlogOverflowed = true;
+    // A consumer that keeps up, the common case, costs no weighing.
+    if (this.mode === 'live' && this.queue.size === 0) {
+      this.enqueue(event);
       return;
     }
-    if (this.queue.size < this.options.capacity) {
+    const size = jsonSizeOf(event);
+    if (size > this.largestEvent) this.largestEvent = size;
+    if (this.mode === 'catching-up') {
+      if (this.backlogOverflowed) return;
+      if (this.backlog.length < this.options.capacity && this.backlogBytes + this.queue.weight + size <= this.options.capacityBytes) {
+        this.backlog.push(event);
+        this.backlogBytes += size;
+        return;
+      }
+      // The catch-up reads these from the database anyway: let them go now rather than when it ends.
+      this.backlogOverflowed = true;
+      this.dropBacklog();
+      return;
+    }
+    if (this.queue.size < this.options.capacity && this.queue.weight + size <= this.options.capacityBytes) {
       this.enqueue(event);
       return;
     }
@@ -64,7 +89,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
 
   next(): Promise<IteratorResult<RecordedEvent>> {
     const result = this.queue.next();
-    if (this.queue.size <= this.options.capacity / 2) this.wakeReader?.();
+    if (this.wakeReader && this.hasRoom()) this.wakeReader();
     return result;
   }
 
@@ -80,9 +105,16 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
   close(failure?: unknown): void {
     if (this.closed) return;
     this.queue.end(failure);
-    this.backlog = [];
+    this.dropBacklog();
     this.wakeReader?.();
     this.options.onClose(this);
+  }
+
+  /** Ends it for a failure while offering it an event (its filter threw): only this subscriber is affected. */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    this.options.onError(error);
+    this.close(error);
   }
 
   private get closed(): boolean {
@@ -99,10 +131,17 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
       while (!this.closed) {
         await this.roomInQueue();
         if (this.closed) return;
-        const room = this.options.capacity - this.queue.size;
-        const page = await this.options.history(this.lastQueuedKey, room);
+        const roomBytes = Math.max(1, this.options.capacityBytes - this.queue.weight);
+        const fitting = this.largestEvent > 0 ? Math.max(1, Math.floor(roomBytes / this.largestEvent)) : Infinity;
+        const room = Math.min(this.options.capacity - this.queue.size, fitting);
+        const page = await this.options.history(this.lastQueuedKey, room, roomBytes);
         if (this.closed) return;
-        for (const event of page.events) this.enqueue(event);
+        let largest = this.largestEvent / 2;
+        for (const event of page.events) {
+          largest = Math.max(largest, jsonSizeOf(event));
+          this.enqueue(event);
+        }
+        this.largestEvent = largest;
         this.lastQueuedKey = Math.max(this.lastQueuedKey, page.scannedTo);
         if (page.exhausted && this.joinLive()) return;
       }
@@ -120,20 +159,31 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
   private joinLive(): boolean {
     if (this.backlogOverflowed) {
       this.backlogOverflowed = false;
-      this.backlog = [];
+      this.dropBacklog();
       return false;
     }
     const backlog = this.backlog;
-    this.backlog = [];
+    this.dropBacklog();
     this.mode = 'live';
     for (const event of backlog) this.offer(event);
     return true;
   }
 
+  private dropBacklog(): void {
+    this.backlog = [];
+    this.backlogBytes = 0;
+  }
+
+  /** Room to read another page: the queue is down to half its bounds. */
+  private hasRoom(): boolean {
+    return this.queue.size <= this.options.capacity / 2 && this.queue.weight <= this.options.capacityBytes / 2;
+  }
+
   private async roomInQueue(): Promise<void> {
-    while (!this.closed && this.queue.size > this.options.capacity / 2) {
+    while (!this.closed && !this.hasRoom()) {
       await new Promise<void>((resolve) => (this.wakeReader = resolve));
     }
+    this.wakeReader = undefined;
   }
 }
 

@@ -11,6 +11,8 @@ export interface TailerOptions {
   pollIntervalMs?: number;
   /** Events read per query. Default 500. */
   batchSize?: number;
+  /** Bytes of event JSON read per query (the first event always comes). Default 8 MiB. */
+  batchBytes?: number;
   log: (message: string) => void;
 }
 
@@ -97,17 +99,18 @@ export class Tailer {
   }
 
   private async readNew(generation: number): Promise<void> {
-    const { store, index, batchSize = 500 } = this.options;
+    const { store, index, batchSize = 500, batchBytes = 8 * 2 ** 20 } = this.options;
     try {
       for (;;) {
         const page = await store.log.readAll(
-          { direction: 'forward', fromPosition: this.position + 1, eventTypes: undefined, streamPrefix: undefined, limit: batchSize },
+          { direction: 'forward', fromPosition: this.position + 1, eventTypes: undefined, streamPrefix: undefined, limit: batchSize, maxBytes: batchBytes },
           { fromLeader: true },
         );
         for (const event of page.items) {
           if (generation !== this.generation) return;
-          this.position = event.position;
           index.dispatch(event);
+          // Only now: an event is behind the tailer once every subscriber has been offered it.
+          this.position = event.position;
         }
         if (!page.hasMore) break;
       }

@@ -58,7 +58,7 @@ describe('a live subscription whose database read fails', () => {
 
   it('ends over SSE with the masked error', async () => {
     await live.ws.subscribeActive<EventView>(BY_STREAM, { streamId: 'kept-sse' });
-    logged.length = 0;
+    // Not cleared: a cause is logged once per interval, so the line may be the one the graphql-ws case wrote.
     let failing!: Collected<EventView>;
     let errors!: GraphQLErrorBody[];
     await withEventsTableHidden(async () => {

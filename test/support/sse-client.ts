@@ -5,6 +5,8 @@ export interface SseRequest {
   method: 'GET' | 'POST';
   query: string;
   variables?: Record<string, unknown>;
+  /** More request headers (a credential, say). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface SseRequest {
  * on /graphql), read frame by frame: `event: next` with the result in
  * `data:`, then `event: complete`. Unsubscribing aborts the request.
  */
-export function subscribeSse<T>(url: string, { method, query, variables }: SseRequest): Collected<T> & { status: Promise<number> } {
+export function subscribeSse<T>(url: string, { method, query, variables, headers = {} }: SseRequest): Collected<T> & { status: Promise<number> } {
   const abort = new AbortController();
   const collector = new Collector<T>(() => abort.abort());
   const target = new URL(url);
@@ -22,7 +24,7 @@ export function subscribeSse<T>(url: string, { method, query, variables }: SseRe
   }
   const response = fetch(target, {
     method,
-    headers: { accept: 'text/event-stream', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+    headers: { accept: 'text/event-stream', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers },
     body: method === 'POST' ? JSON.stringify({ query, variables }) : undefined,
     signal: abort.signal,
   });

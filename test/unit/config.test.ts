@@ -44,6 +44,14 @@ describe('loadConfig with an empty environment', () => {
       },
       maxSubscriptionsPerConnection: 100,
       subscriberBuffer: 1024,
+      subscriptionBounds: {
+        subscriberBufferBytes: 8 * 2 ** 20,
+        sharedResultsBytes: 64 * 2 ** 20,
+        slowConsumerBytes: 16 * 2 ** 20,
+        slowConsumerTimeoutMs: 30_000,
+        maxPerClient: 10_000,
+        maxPerGateway: 100_000,
+      },
       corsOrigins: [],
       access: { apiKeys: [], jwt: undefined, anonymousRole: 'admin', graphiql: true, introspection: 'everyone' },
       persistedDocuments: { apq: { maxDocuments: 1000, maxBytes: 16 * 1024 * 1024 }, trusted: null },
@@ -184,6 +192,25 @@ describe('each variable is read', () => {
       maxJsonDepth: 16,
     });
   });
+
+  it('GATER_SUBSCRIBER_BUFFER_BYTES, GATER_SHARED_RESULTS_BYTES, GATER_SLOW_CONSUMER_BYTES and _TIMEOUT_MS, GATER_MAX_SUBSCRIPTIONS_PER_CLIENT, GATER_MAX_SUBSCRIPTIONS', () => {
+    const env = {
+      GATER_SUBSCRIBER_BUFFER_BYTES: '1048576',
+      GATER_SHARED_RESULTS_BYTES: '0',
+      GATER_SLOW_CONSUMER_BYTES: '65536',
+      GATER_SLOW_CONSUMER_TIMEOUT_MS: '500',
+      GATER_MAX_SUBSCRIPTIONS_PER_CLIENT: '5',
+      GATER_MAX_SUBSCRIPTIONS: '50',
+    };
+    expect(loadConfig(env).subscriptionBounds).toEqual({
+      subscriberBufferBytes: 1048576,
+      sharedResultsBytes: 0,
+      slowConsumerBytes: 65536,
+      slowConsumerTimeoutMs: 500,
+      maxPerClient: 5,
+      maxPerGateway: 50,
+    });
+  });
 });
 
 describe('an invalid value stops start-up with one ConfigError line naming the variable', () => {
@@ -233,6 +260,13 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_SHUTDOWN_TIMEOUT_MS', { GATER_SHUTDOWN_TIMEOUT_MS: '-1' }],
     ['GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }],
     ['GATER_SUBSCRIBER_BUFFER', { GATER_SUBSCRIBER_BUFFER: 'many' }],
+    ['GATER_SUBSCRIBER_BUFFER_BYTES', { GATER_SUBSCRIBER_BUFFER_BYTES: '8MiB' }],
+    ['GATER_SUBSCRIBER_BUFFER_BYTES', { GATER_SUBSCRIBER_BUFFER_BYTES: '10' }],
+    ['GATER_SHARED_RESULTS_BYTES', { GATER_SHARED_RESULTS_BYTES: '-1' }],
+    ['GATER_SLOW_CONSUMER_BYTES', { GATER_SLOW_CONSUMER_BYTES: 'lots' }],
+    ['GATER_SLOW_CONSUMER_TIMEOUT_MS', { GATER_SLOW_CONSUMER_TIMEOUT_MS: '0' }],
+    ['GATER_MAX_SUBSCRIPTIONS_PER_CLIENT', { GATER_MAX_SUBSCRIPTIONS_PER_CLIENT: '0' }],
+    ['GATER_MAX_SUBSCRIPTIONS', { GATER_MAX_SUBSCRIPTIONS: '1e5' }],
     ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: '0' }],
     ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: '1MB' }],
     ['GATER_MAX_EVENT_BYTES', { GATER_MAX_EVENT_BYTES: String(256 * 1024 * 1024 + 1) }],

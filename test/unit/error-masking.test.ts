@@ -47,6 +47,26 @@ describe('what a client sees of a failure', () => {
     expect(mask(atField(cause))).toEqual({ message, extensions: { code: 'CLUSTER_UNAVAILABLE' }, path: ['q', 'events'], logged: [] });
   });
 
+  it('an exhausted connection pool is CLUSTER_UNAVAILABLE saying so, and not logged as a bug', () => {
+    const seen = mask(atField(new Error('timeout exceeded when trying to connect')));
+    expect(seen.extensions).toEqual({ code: 'CLUSTER_UNAVAILABLE' });
+    expect(seen.message).toMatch(/connection pool is exhausted.*retry/);
+    expect(seen.logged).toEqual([]);
+  });
+
+  it('a flood of one failure is one log line per interval, not one per request', () => {
+    const infos: string[] = [];
+    const errors: unknown[] = [];
+    const masking = errorMasking({ info: (line) => infos.push(line), error: (_line, cause) => errors.push(cause) });
+    for (let i = 0; i < 3_000; i++) {
+      masking.maskError(atField(new Error('timeout exceeded when trying to connect')), 'Unexpected error.');
+      masking.maskError(atField(new TypeError('x is undefined')), 'Unexpected error.');
+    }
+    expect(infos).toHaveLength(1);
+    expect(infos[0]).toMatch(/^request refused: .*pool is exhausted/);
+    expect(errors).toHaveLength(1);
+  });
+
   it('a bug is masked for the client and logged with its cause for the operator', () => {
     const bug = pgError('42P01', 'relation "gater_default.events" does not exist');
     expect(mask(atField(bug))).toEqual({

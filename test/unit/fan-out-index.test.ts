@@ -7,7 +7,7 @@ import { positionsOf, recordedEvent } from '../support/recorded-event.js';
 /** A recipient that keeps what it is offered; filtering is the subscriber's job, not the index's. */
 function recipient(selection: Selection): Recipient & { offered: RecordedEvent[] } {
   const offered: RecordedEvent[] = [];
-  return { selection, offered, offer: (event) => offered.push(event) };
+  return { selection, offered, offer: (event) => offered.push(event), fail: () => undefined };
 }
 
 const placed = recordedEvent(1, { streamId: 'order-1', type: 'OrderPlaced' });
@@ -86,5 +86,31 @@ describe('FanOutIndex', () => {
     expect(index.size).toBe(1);
     index.dispatch(placed);
     expect(one.offered).toHaveLength(1);
+  });
+
+  it('ends only the recipient whose offer throws: the others, before and after it, still get the event', () => {
+    const index = new FanOutIndex();
+    const before = recipient({ kind: 'all' });
+    const failures: unknown[] = [];
+    const failure = new RangeError('Maximum call stack size exceeded');
+    const throwing: Recipient = {
+      selection: { kind: 'all' },
+      offer: () => {
+        throw failure;
+      },
+      fail: (error) => {
+        failures.push(error);
+        index.remove(throwing);
+      },
+    };
+    const after = recipient({ kind: 'all' });
+    const sameStream = recipient({ kind: 'stream', streamId: 'order-1' });
+    for (const each of [before, throwing, after, sameStream]) index.add(each);
+    expect(() => dispatchAll(index)).not.toThrow();
+    expect(failures).toEqual([failure]);
+    expect(positionsOf(before.offered)).toEqual([1, 2, 3]);
+    expect(positionsOf(after.offered)).toEqual([1, 2, 3]);
+    expect(positionsOf(sameStream.offered)).toEqual([1, 2]);
+    expect(index.size).toBe(3);
   });
 });

@@ -48,4 +48,23 @@ describe('compileSubsetMatcher', () => {
   it('matches any object with an empty object pattern', () => {
     expect(matches({}, { anything: true })).toBe(true);
   });
+
+  it('matches patterns and values nested thousands deep without overflowing the stack', () => {
+    const nest = (depth: number, wrap: (inner: unknown) => unknown, leaf: unknown) => {
+      let value = leaf;
+      for (let level = 0; level < depth; level++) value = wrap(value);
+      return value;
+    };
+    const deepArray = (leaf: unknown) => nest(100_000, (inner) => [inner], leaf);
+    const deepObject = (leaf: unknown) => nest(100_000, (inner) => ({ a: inner, b: 1 }), leaf);
+    expect(matches({ data: deepArray('x') }, { data: deepArray('x') })).toBe(true);
+    expect(matches({ data: deepArray('x') }, { data: deepArray('y') })).toBe(false);
+    expect(matches(deepObject({ leaf: true }), deepObject({ leaf: true, more: 1 }))).toBe(true);
+    expect(matches(deepObject({ leaf: true }), deepObject({ leaf: false }))).toBe(false);
+  });
+
+  it('names only keys the value has itself, not those it inherits', () => {
+    expect(matches({ toString: {} }, {})).toBe(false);
+    expect(matches({ constructor: 'Object' }, {})).toBe(false);
+  });
 });

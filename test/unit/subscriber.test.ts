@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { jsonSizeOf } from '../../src/store/event-size.js';
 import type { RecordedEvent } from '../../src/store/types.js';
 import type { HistoryReader } from '../../src/subscriptions/history.js';
 import type { Selection } from '../../src/subscriptions/selection.js';
@@ -17,21 +18,29 @@ import { positionsOf, recordedEvent } from '../support/recorded-event.js';
 function fakeLog(selects: (event: RecordedEvent) => boolean = () => true) {
   const events: RecordedEvent[] = [];
   const limits: number[] = [];
+  const byteLimits: number[] = [];
   let duringRead: (() => void) | undefined;
-  const history: HistoryReader = async (afterKey, limit) => {
+  const history: HistoryReader = async (afterKey, limit, maxBytes) => {
     // A subscriber that reads the same place over and over would never end the test.
     if (limits.push(limit) > 100) throw new Error('read the log more than 100 times');
+    byteLimits.push(maxBytes);
     const rest = events.filter((event) => event.position > afterKey);
-    const scanned = rest.slice(0, limit);
+    let scanned = rest.slice(0, limit);
+    // As the SQL cuts a page: once the bytes before an event reach the bound, it and those after it wait.
+    let bytes = 0;
+    const cut = scanned.findIndex((event) => (bytes += jsonSizeOf(event)) - jsonSizeOf(event) >= maxBytes);
+    if (cut !== -1) scanned = scanned.slice(0, cut);
     const hook = duringRead;
     duringRead = undefined;
     hook?.();
-    return { events: scanned.filter(selects), scannedTo: scanned.at(-1)?.position ?? afterKey, exhausted: rest.length <= limit };
+    return { events: scanned.filter(selects), scannedTo: scanned.at(-1)?.position ?? afterKey, exhausted: rest.length <= scanned.length };
   };
   return {
     history,
     /** The `limit` of each read so far. */
     limits,
+    /** The `maxBytes` of each read so far. */
+    byteLimits,
     append(count: number, fields: Partial<RecordedEvent> = {}): RecordedEvent[] {
       return Array.from({ length: count }, () => {
         const event = recordedEvent(events.length + 1, fields);
@@ -45,7 +54,10 @@ function fakeLog(selects: (event: RecordedEvent) => boolean = () => true) {
   };
 }
 
-function subscribe(log: ReturnType<typeof fakeLog>, options: { startAfter?: number; capacity?: number; selection?: Selection } = {}) {
+function subscribe(
+  log: ReturnType<typeof fakeLog>,
+  options: { startAfter?: number; capacity?: number; capacityBytes?: number; selection?: Selection } = {},
+) {
   const onClose = vi.fn();
   const onError = vi.fn();
   const subscriber = new Subscriber({
@@ -53,6 +65,7 @@ function subscribe(log: ReturnType<typeof fakeLog>, options: { startAfter?: numb
     startAfter: options.startAfter ?? 0,
     history: log.history,
     capacity: options.capacity ?? 10,
+    capacityBytes: options.capacityBytes ?? 2 ** 20,
     onClose,
     onError,
   });
@@ -93,16 +106,29 @@ describe('Subscriber', () => {
     expect(positionsOf(await inbox.take())).toEqual([3]);
   });
 
-  it('loses nothing when its consumer falls behind: what did not fit is read from the database, then it is live again', async () => {
+  it.each([
+    ['events', { capacity: 4 }, {}],
+    ['bytes', { capacity: 1_000, capacityBytes: 4_000 }, { data: { padding: 'x'.repeat(1_000) } }],
+  ])('loses nothing when its consumer falls behind its bound in %s: what did not fit is read from the database, then it is live again', async (_bound, options: { capacity: number; capacityBytes?: number }, fields) => {
     const log = fakeLog();
-    const { inbox, publish } = subscribe(log, { capacity: 4 });
+    const { inbox, publish } = subscribe(log, options);
     await settled();
-    publish(log.append(10));
+    publish(log.append(10, fields));
     expect(positionsOf(await inbox.take())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     publish(log.append(1));
     expect(positionsOf(await inbox.take())).toEqual([11]);
-    // Memory stays bounded: no read asks for more than fits.
-    expect(Math.max(...log.limits)).toBeLessThanOrEqual(4);
+    // Memory stays bounded: it went back to the database, and no read asks for more than fits.
+    expect(log.limits.length).toBeGreaterThan(1);
+    expect(Math.max(...log.limits)).toBeLessThanOrEqual(options.capacity);
+    expect(Math.max(...log.byteLimits)).toBeLessThanOrEqual(options.capacityBytes ?? 2 ** 20);
+  });
+
+  it('lets one event larger than its whole bound through, alone', async () => {
+    const log = fakeLog();
+    const { inbox, publish } = subscribe(log, { capacityBytes: 100 });
+    await settled();
+    publish(log.append(3, { data: { padding: 'x'.repeat(500) } }));
+    expect(positionsOf(await inbox.take())).toEqual([1, 2, 3]);
   });
 
   it('reads history again before going live when more was offered during the catch-up than it could hold', async () => {
@@ -148,6 +174,16 @@ describe('Subscriber', () => {
     subscriber.close();
     expect(onClose).toHaveBeenCalledTimes(1);
     expect(onClose).toHaveBeenCalledWith(subscriber);
+  });
+
+  it('ends alone with the error when offering it an event fails', async () => {
+    const failure = new RangeError('Maximum call stack size exceeded');
+    const { subscriber, inbox, onError, onClose } = subscribe(fakeLog());
+    await settled();
+    subscriber.fail(failure);
+    await expect(inbox.take()).rejects.toBe(failure);
+    expect(onError).toHaveBeenCalledWith(failure);
+    expect(onClose).toHaveBeenCalledTimes(1);
   });
 
   it('ends with the error of a history read that failed', async () => {

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { SlowConsumerError, type Room, type Tenant } from '../../src/server/send-room.js';
 import { mapAsyncIterator } from '../../src/server/shared-subscription-results.js';
 
 async function* failingAfter(values: number[]): AsyncGenerator<number> {
@@ -16,4 +17,30 @@ it('ends a subscription whose source fails with one result made from the error, 
   for await (const value of iterator) seen.push(value);
   expect(seen).toEqual(['event 1', 'event 2', 'failed: connection lost']);
   expect(await iterator.next()).toEqual({ value: undefined, done: true });
+});
+
+it('lets go of its source as soon as its room stalls it while it sends, and ends with the error once read again', async () => {
+  let tenant!: Tenant;
+  const room: Room = { join: (joined) => ((tenant = joined), () => undefined), wait: () => undefined };
+  let returned = false;
+  const source: AsyncIterator<number> = {
+    next: async () => ({ value: 1, done: false }),
+    return: async () => ((returned = true), { value: undefined, done: true }),
+  };
+  const iterator = mapAsyncIterator(source, (value) => `event ${value}`, (error) => `failed: ${(error as Error).name}`, room);
+  expect(await iterator.next()).toEqual({ value: 'event 1', done: false });
+  expect(tenant.busy).toBe(true);
+  tenant.stall(new SlowConsumerError(1, 1));
+  expect(returned).toBe(true);
+  expect(await iterator.next()).toEqual({ value: 'failed: SlowConsumerError', done: false });
+  expect(await iterator.next()).toEqual({ value: undefined, done: true });
+});
+
+it('is not stalled while it waits for its next event with nothing to send', async () => {
+  let tenant!: Tenant;
+  const room: Room = { join: (joined) => ((tenant = joined), () => undefined), wait: () => undefined };
+  const iterator = mapAsyncIterator(failingAfter([]), (value) => value, () => -1, room);
+  const pending = iterator.next();
+  expect(tenant.busy).toBe(false);
+  expect(await pending).toEqual({ value: -1, done: false });
 });

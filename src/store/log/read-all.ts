@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { StoreTables } from '../tables.js';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
+import { pageQuery, toPage, type EventRow } from '../event-row.js';
 import type { Direction, Page, RecordedEvent } from '../types.js';
 
 export interface ReadAllOptions {
@@ -17,13 +17,15 @@ export interface ReadAllOptions {
   dataContains?: unknown;
   metadataContains?: unknown;
   limit: number;
+  /** Stop once the events' payloads reach this many bytes (the first event always comes). Default: no such bound. */
+  maxBytes?: number;
 }
 
 /** One page of the store's global log in position order, a keyset scan over position. */
 export async function readAll(
   db: pg.Pool,
   tables: StoreTables,
-  { direction, fromPosition, eventTypes, streamPrefix, streamPatterns, streamId, dataContains, metadataContains, limit }: ReadAllOptions,
+  { direction, fromPosition, eventTypes, streamPrefix, streamPatterns, streamId, dataContains, metadataContains, limit, maxBytes }: ReadAllOptions,
 ): Promise<Page<RecordedEvent>> {
   const forward = direction === 'forward';
   const params: unknown[] = [fromPosition ?? (forward ? 0 : Number.MAX_SAFE_INTEGER), limit + 1];
@@ -52,11 +54,15 @@ export async function readAll(
     params.push(JSON.stringify(metadataContains));
     conditions.push(`metadata @> $${params.length}::jsonb`);
   }
+  if (maxBytes !== undefined) params.push(maxBytes);
   const { rows } = await db.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${tables.events}
-     WHERE ${conditions.join(' AND ')}
-     ORDER BY position ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
+    pageQuery(
+      `FROM ${tables.events} WHERE ${conditions.join(' AND ')}`,
+      `position ${forward ? 'ASC' : 'DESC'}`,
+      '$2',
+      maxBytes === undefined ? undefined : `$${params.length}`,
+    ),
     params,
   );
-  return { items: rows.slice(0, limit).map(toRecordedEvent), hasMore: rows.length > limit };
+  return toPage(rows, limit, maxBytes);
 }

@@ -26,8 +26,15 @@ export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
   /** Event id → when its lease runs out, in `performance.now()` milliseconds. */
   readonly held = new Map<string, number>();
   private readonly queue = new AsyncQueue<PersistentDelivery>();
+  private onEnd: (() => void) | undefined;
 
   constructor(private readonly onReturn: (consumer: Consumer) => Promise<void>) {}
+
+  /** Runs `listener` once when the consumer ends, however it ends (at once if it has already). */
+  whenEnded(listener: () => void): void {
+    if (this.queue.isEnded) listener();
+    else this.onEnd = listener;
+  }
 
   get isOpen(): boolean {
     return !this.queue.isEnded;
@@ -73,5 +80,6 @@ export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
     if (this.queue.isEnded) return;
     this.queue.end(failure);
     this.held.clear();
+    this.onEnd?.();
   }
 }

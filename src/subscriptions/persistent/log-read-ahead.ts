@@ -1,6 +1,9 @@
 import type { RecordedEvent } from '../../store/types.js';
 import type { HistoryReader } from '../history.js';
 
+/** Most bytes of event JSON read ahead per subscription, however many events `pageSize` allows. */
+const READ_AHEAD_BYTES = 8 * 2 ** 20;
+
 /** What a claim may take from the log, and where the read cursor goes then. */
 export interface LogTake {
   events: RecordedEvent[];
@@ -35,10 +38,10 @@ export class LogReadAhead {
     return this.events.length > 0 || !this.exhausted;
   }
 
-  /** Reads the log (`pageSize` events at a time) when nothing is buffered, until something is or the log ends. */
+  /** Reads the log (`pageSize` events at a time, 8 MiB at most) when nothing is buffered, until something is or the log ends. */
   async fill(pageSize: number): Promise<void> {
     while (this.events.length === 0) {
-      const page = await this.read(this.scannedTo, pageSize);
+      const page = await this.read(this.scannedTo, pageSize, READ_AHEAD_BYTES);
       this.events = page.events;
       this.scannedTo = page.scannedTo;
       this.exhausted = page.exhausted;
