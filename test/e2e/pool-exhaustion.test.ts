@@ -30,7 +30,7 @@ describe('a connection pool with no connection free', () => {
   it('refuses subscriptions with CLUSTER_UNAVAILABLE naming the exhausted pool, logs it once, and keeps the LISTEN session and its subscribers', async () => {
     const keeper = await live.ws.subscribeActive<EventView>(BY_STREAM, { streamId: '$all' });
     const pidBefore = await listenerPid(live.gw.databaseUrl);
-    const pool = live.gw.gateway.cluster.nodes[0]!.pool;
+    const pool = live.gw.gateway.cluster.nodes[0]!.readPool;
     // Every connection busy, and a wait for one cut short (the gateway waits 30 s) so that the test need not wait as long.
     const held = await Promise.all(Array.from({ length: pool.options.max! }, () => pool.connect()));
     const waitBefore = pool.options.connectionTimeoutMillis;
