@@ -8,6 +8,7 @@ export const EventType = builder.objectRef<RecordedEvent>('Event').implement({
   description: 'A recorded event.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'UUID, unique in its store.' }),
+    store: t.exposeID('storeId', { description: 'The store the event is in: with id, what names it across stores.' }),
     streamId: t.exposeString('streamId'),
     version: t.exposeInt('version', { description: '0-based event number in its stream.' }),
     position: t.expose('position', {

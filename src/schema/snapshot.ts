@@ -7,6 +7,7 @@ import { isoWithMicroseconds } from './scalars.js';
 export const SnapshotType = builder.objectRef<RecordedSnapshot>('Snapshot').implement({
   description: 'The state of a source at one version of a stream, kept so that it need not be rebuilt from the first event.',
   fields: (t) => ({
+    store: t.exposeID('storeId', { description: 'The store the snapshot is in: with its key, what names it across stores.' }),
     sourceUuid: t.exposeString('sourceUuid'),
     streamUuid: t.exposeString('streamUuid'),
     version: t.exposeInt('version', { description: 'The version of the stream the snapshot was taken at.' }),

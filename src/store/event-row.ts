@@ -23,9 +23,10 @@ export interface EventRow {
   bytes_through?: string | number;
 }
 
-export function toRecordedEvent(row: EventRow): RecordedEvent {
+export function toRecordedEvent(row: EventRow, storeId: string): RecordedEvent {
   const event: RecordedEvent = {
     id: row.event_id,
+    storeId,
     streamId: row.stream_id,
     version: row.version,
     position: Number(row.position),
@@ -58,8 +59,8 @@ export function pageQuery(source: string, order: string, limit: string, maxBytes
 }
 
 /** The page of rows read `limit + 1` at most: more follow past the limit, or past the size it was cut at. */
-export function toPage(rows: readonly EventRow[], limit: number, maxBytes?: number): Page<RecordedEvent> {
+export function toPage(rows: readonly EventRow[], limit: number, storeId: string, maxBytes?: number): Page<RecordedEvent> {
   const last = rows[rows.length - 1];
   const cut = maxBytes !== undefined && last !== undefined && Number(last.bytes_through) >= maxBytes;
-  return { items: rows.slice(0, limit).map(toRecordedEvent), hasMore: rows.length > limit || cut };
+  return { items: rows.slice(0, limit).map((row) => toRecordedEvent(row, storeId)), hasMore: rows.length > limit || cut };
 }

@@ -1,6 +1,8 @@
 /** An event as stored: what every read returns. */
 export interface RecordedEvent {
   id: string;
+  /** The store it is in: an event id is unique only within its store. */
+  storeId: string;
   streamId: string;
   version: number;
   position: number;

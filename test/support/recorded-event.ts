@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../src/store/types.js';
 export function recordedEvent(position: number, fields: Partial<RecordedEvent> = {}): RecordedEvent {
   return {
     id: `e${position}`,
+    storeId: 'default',
     streamId: 's',
     version: position,
     position,

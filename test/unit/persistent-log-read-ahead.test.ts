@@ -5,6 +5,7 @@ import { LogReadAhead } from '../../src/subscriptions/persistent/log-read-ahead.
 
 const event = (position: number): RecordedEvent => ({
   id: `e${position}`,
+  storeId: 'default',
   streamId: 's',
   version: position,
   position,

@@ -14,7 +14,7 @@ function fakeStore(id: string) {
         return queries.map((query) =>
           query.streamUuid === 'missing'
             ? null
-            : { ...query, version: query.version ?? 99, sourceType: null, data: {}, metadata: null, createdEpoch: 0 },
+            : { ...query, storeId: id, version: query.version ?? 99, sourceType: null, data: {}, metadata: null, createdEpoch: 0 },
         );
       },
     },

@@ -44,7 +44,7 @@ export async function appendBatch(
         for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
         counters.batches++;
         counters.events += plan.events.length;
-        return outcomesOf(plan, written);
+        return outcomesOf(plan, written, tables.storeId);
       }
       cache.forget(plan.assumedVersions.keys());
     }
@@ -83,7 +83,7 @@ async function readAppendState(
       : db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${tables.events} WHERE event_id = ANY($1::uuid[])`, [clientIds]),
   ]);
   for (const row of read.rows) versions.set(row.stream_id, row.version);
-  return { versions, stored: new Map(stored.rows.map((row) => [row.event_id, toRecordedEvent(row)])) };
+  return { versions, stored: new Map(stored.rows.map((row) => [row.event_id, toRecordedEvent(row, tables.storeId)])) };
 }
 
 interface Written {
@@ -131,9 +131,10 @@ async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Pr
 }
 
 /** The recorded events of a success are built only if the client asks for them; most appends ask for the version alone. */
-function outcomesOf(plan: AppendPlan, written: Written): AppendOutcome[] {
+function outcomesOf(plan: AppendPlan, written: Written, storeId: string): AppendOutcome[] {
   const recorded = (event: PlannedEvent): RecordedEvent => ({
     id: event.id,
+    storeId,
     streamId: event.streamId,
     version: event.version,
     position: written.firstPosition + event.ordinal,

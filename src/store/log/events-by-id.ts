@@ -13,6 +13,6 @@ export async function eventsById(
     `SELECT ${EVENT_COLUMNS} FROM ${tables.events} WHERE event_id = ANY($1::uuid[])`,
     [ids],
   );
-  const byId = new Map(rows.map((row) => [row.event_id, toRecordedEvent(row)]));
+  const byId = new Map(rows.map((row) => [row.event_id, toRecordedEvent(row, tables.storeId)]));
   return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
 }

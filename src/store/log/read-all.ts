@@ -64,5 +64,5 @@ export async function readAll(
     ),
     params,
   );
-  return toPage(rows, limit, maxBytes);
+  return toPage(rows, limit, tables.storeId, maxBytes);
 }

@@ -41,6 +41,6 @@ export async function readStreamPages(
   return pages.map((page, index) => {
     const { limit, maxBytes } = requests[index]!;
     page.sort((a, b) => a.version - b.version);
-    return toPage(page, limit, maxBytes);
+    return toPage(page, limit, tables.storeId, maxBytes);
   });
 }

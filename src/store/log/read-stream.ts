@@ -30,5 +30,5 @@ export async function readStream(
     ),
     maxBytes === undefined ? [streamId, start, limit + 1] : [streamId, start, limit + 1, maxBytes],
   );
-  return toPage(rows, limit, maxBytes);
+  return toPage(rows, limit, tables.storeId, maxBytes);
 }

@@ -90,6 +90,6 @@ export async function claimDue(db: pg.Pool, tables: StoreTables, request: ClaimD
     readPosition: Number(first.read_position),
     deliveries: rows
       .filter((row) => row.consumer_id !== null)
-      .map((row) => ({ consumerId: row.consumer_id!, event: toRecordedEvent(row as EventRow), retryCount: row.retry_count! })),
+      .map((row) => ({ consumerId: row.consumer_id!, event: toRecordedEvent(row as EventRow, tables.storeId), retryCount: row.retry_count! })),
   };
 }

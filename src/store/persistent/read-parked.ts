@@ -28,5 +28,5 @@ export async function readParked(
     const { rowCount } = await db.query(`SELECT 1 FROM ${tables.subscriptions} WHERE name = $1`, [subscription]);
     if (rowCount === 0) return null;
   }
-  return { items: rows.slice(0, limit).map(toRecordedEvent), hasMore: rows.length > limit };
+  return { items: rows.slice(0, limit).map((row) => toRecordedEvent(row, tables.storeId)), hasMore: rows.length > limit };
 }

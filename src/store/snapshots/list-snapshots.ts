@@ -54,5 +54,5 @@ export async function listSnapshots(
     sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) page ORDER BY ${ORDER} LIMIT $1`;
   }
   const { rows } = await db.query<SnapshotRow>(sql, params);
-  return { items: rows.slice(0, limit).map(toRecordedSnapshot), hasMore: rows.length > limit };
+  return { items: rows.slice(0, limit).map((row) => toRecordedSnapshot(row, tables.storeId)), hasMore: rows.length > limit };
 }

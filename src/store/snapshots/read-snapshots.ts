@@ -27,6 +27,6 @@ export async function readSnapshots(
     [queries.map((query) => query.sourceUuid), queries.map((query) => query.streamUuid), queries.map((query) => query.version)],
   );
   const found: (RecordedSnapshot | null)[] = queries.map(() => null);
-  for (const row of rows) found[Number(row.ordinal) - 1] = toRecordedSnapshot(row);
+  for (const row of rows) found[Number(row.ordinal) - 1] = toRecordedSnapshot(row, tables.storeId);
   return found;
 }

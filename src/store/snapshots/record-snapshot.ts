@@ -13,5 +13,5 @@ export async function recordSnapshot(db: pg.Pool, tables: StoreTables, snapshot:
      RETURNING ${SNAPSHOT_COLUMNS}`,
     [snapshot.sourceUuid, snapshot.streamUuid, snapshot.version, snapshot.sourceType, snapshot.dataJson, snapshot.metadataJson],
   );
-  return toRecordedSnapshot(rows[0]!);
+  return toRecordedSnapshot(rows[0]!, tables.storeId);
 }

@@ -14,8 +14,9 @@ export interface SnapshotRow {
   created_epoch: string | number;
 }
 
-export function toRecordedSnapshot(row: SnapshotRow): RecordedSnapshot {
+export function toRecordedSnapshot(row: SnapshotRow, storeId: string): RecordedSnapshot {
   return {
+    storeId,
     sourceUuid: row.source_uuid,
     streamUuid: row.stream_uuid,
     version: row.version,

@@ -21,6 +21,8 @@ export interface NewSnapshot extends SnapshotKey {
 
 /** A snapshot as stored: what every read returns. */
 export interface RecordedSnapshot extends SnapshotKey {
+  /** The store it is in: the same key may name a snapshot in every store. */
+  storeId: string;
   sourceType: string | null;
   data: unknown;
   metadata: unknown;
