@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  subscription WatchStream($store: ID, $streamId: String!) {\n    byStream(store: $store, streamId: $streamId, fromVersion: 0) { id version type data created }\n  }\n": typeof types.WatchStreamDocument,
     "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n    }\n  }\n": typeof types.AppendWithExpectedVersionDocument,
     "\n  subscription PersistentDeliveries($store: ID, $subscription: String!) {\n    persistent(store: $store, subscription: $subscription) { retryCount event { id streamId version type data } }\n  }\n": typeof types.PersistentDeliveriesDocument,
     "\n  mutation Ack($store: ID, $subscription: String!, $eventId: ID!) {\n    ackEvent(store: $store, subscription: $subscription, eventId: $eventId)\n  }\n": typeof types.AckDocument,
@@ -24,6 +25,7 @@ type Documents = {
     "\n  query StreamVersions($id: String!, $store: ID!) {\n    mine: stream(id: $id) { store id version exists }\n    theirs: stream(store: $store, id: $id) { store id version exists }\n    cluster { id status }\n  }\n": typeof types.StreamVersionsDocument,
 };
 const documents: Documents = {
+    "\n  subscription WatchStream($store: ID, $streamId: String!) {\n    byStream(store: $store, streamId: $streamId, fromVersion: 0) { id version type data created }\n  }\n": types.WatchStreamDocument,
     "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n    }\n  }\n": types.AppendWithExpectedVersionDocument,
     "\n  subscription PersistentDeliveries($store: ID, $subscription: String!) {\n    persistent(store: $store, subscription: $subscription) { retryCount event { id streamId version type data } }\n  }\n": types.PersistentDeliveriesDocument,
     "\n  mutation Ack($store: ID, $subscription: String!, $eventId: ID!) {\n    ackEvent(store: $store, subscription: $subscription, eventId: $eventId)\n  }\n": types.AckDocument,
@@ -48,6 +50,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchStream($store: ID, $streamId: String!) {\n    byStream(store: $store, streamId: $streamId, fromVersion: 0) { id version type data created }\n  }\n"): (typeof documents)["\n  subscription WatchStream($store: ID, $streamId: String!) {\n    byStream(store: $store, streamId: $streamId, fromVersion: 0) { id version type data created }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
