@@ -8,8 +8,11 @@ import { createJwtVerifier, type JwtVerifier } from './jwt.js';
 export type Authentication = { caller: Caller } | { refusal: UnauthenticatedError };
 
 export interface Authenticator {
-  /** From an `Authorization` header value (or graphql-ws's connectionParams.authorization). */
-  authenticate(authorization: unknown): Promise<Authentication>;
+  /**
+   * From an `Authorization` header value (or graphql-ws's connectionParams.authorization).
+   * Answered at once, not as a promise, when no credential needs checking: the laptop's every request.
+   */
+  authenticate(authorization: unknown): Authentication | Promise<Authentication>;
   /** True when the gateway asks for no credential at all (anonymous admin, nothing configured). */
   readonly open: boolean;
 }
@@ -30,9 +33,13 @@ export function createAuthenticator(config: AccessConfig): Authenticator {
 
   const checksCredentials = config.apiKeys.length > 0 || jwt !== undefined;
 
-  async function authenticate(authorization: unknown): Promise<Authentication> {
+  function authenticate(authorization: unknown): Authentication | Promise<Authentication> {
     // With no key and no token configured there is nothing to check a credential against: it is ignored.
     if (!checksCredentials || authorization === undefined || authorization === null || authorization === '') return anonymous;
+    return check(authorization);
+  }
+
+  async function check(authorization: unknown): Promise<Authentication> {
     const credential = typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined;
     if (credential === undefined) return { refusal: new UnauthenticatedError('the credential must be sent as "Bearer <API key or token>"') };
     const grant = findApiKey(config.apiKeys, credential);

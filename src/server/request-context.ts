@@ -35,10 +35,10 @@ export function createContext(
 ): GatewayContext | Promise<GatewayContext> {
   const known = source.extra?.authentication;
   if (known) return contextFor(services, source, known);
-  const authorization = authorizationOf(source);
-  // No credential is the laptop's every request: answer it without a turn of the event loop.
-  if (authorization === undefined || authorization === null) return authenticator.authenticate(undefined).then((authentication) => contextFor(services, source, authentication));
-  return authenticator.authenticate(authorization).then((authentication) => contextFor(services, source, authentication));
+  const authentication = authenticator.authenticate(authorizationOf(source));
+  // No credential to check is the laptop's every request: answered without a turn of the event loop.
+  if (!(authentication instanceof Promise)) return contextFor(services, source, authentication);
+  return authentication.then((checked) => contextFor(services, source, checked));
 }
 
 /** The Authorization header of an HTTP request, from whichever request object the path has. */
@@ -49,12 +49,19 @@ export function authorizationOf(source: RequestSource): string | null | undefine
 function contextFor({ stores, ...services }: GatewayServices, source: RequestSource, authentication: Authentication): GatewayContext {
   const consistency = readConsistency(source);
   let loaders: Loaders | undefined;
+  let requestBudget: RequestBudget | undefined;
   return {
     ...services,
     door: new StoreDoor(consistency === 'leader' ? stores.readingFromLeader() : stores, authentication),
     consistency,
-    requestBudget: new RequestBudget(services.limits),
-    client: clientOf(authentication, source),
+    // Made on first use, like loaders: most requests append nothing and subscribe to nothing.
+    get requestBudget() {
+      requestBudget ??= new RequestBudget(services.limits);
+      return requestBudget;
+    },
+    get client() {
+      return clientOf(authentication, source);
+    },
     // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
     get loaders() {
       loaders ??= createLoaders();
