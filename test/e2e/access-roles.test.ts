@@ -5,7 +5,7 @@ import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV, type CallerClient } f
 import { APPEND, BY_STREAM } from '../support/queries.js';
 import { newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
-import { connectWs, type WsConnection } from '../support/ws-client.js';
+import { askOverWs, connectWs, type WsConnection } from '../support/ws-client.js';
 
 const gw = useGateway({ env: { GATER_API_KEYS: ROLE_KEYS_ENV } });
 const as = (role: Role): CallerClient => callerClient(gw, ROLE_KEYS[role]);
@@ -157,6 +157,16 @@ describe('over graphql-ws', () => {
     ['an unknown key', 'not-a-key-of-this-gateway'],
   ])('%s closes the socket with 4403', async (_case, credential) => {
     await expect(connectAs(credential)).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it.each(ROLES)('every operation class as %s: allowed or FORBIDDEN as over HTTP', async (role) => {
+    const connection = await connectAs(ROLE_KEYS[role]);
+    await as('admin').gql(`mutation { saveSubscription(input: { name: "${SUBSCRIPTION}", type: BY_STREAM, selector: "$all" }) { name } }`);
+    for (const operation of OPERATION_CLASSES) {
+      const response = await operation.run({ gql: (query, variables) => askOverWs(connection.client, query, variables) });
+      const expected = operation.allowed.includes(role) ? [] : [`FORBIDDEN,${operation.needs}`];
+      expect({ operation: operation.name, refusals: [...new Set(refusals(response.errors as never).map(String))] }).toEqual({ operation: operation.name, refusals: expected });
+    }
   });
 
   it.each(ROLES)('a live subscription runs as %s', async (role) => {

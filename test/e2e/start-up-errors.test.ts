@@ -29,4 +29,12 @@ describe('start-up with a bad configuration', () => {
     expect(code).toBe(1);
     expect(output.trimEnd().split('\n')).toEqual(['gater: GATER_NODES: "postgres://gater:***@db-host:70000/events" is not a URL (or its port is not between 1 and 65535)']);
   });
+
+  it('refuses, in one line, to serve another machine with no credential configured', async () => {
+    const { code, output } = await start({ HOST: '0.0.0.0', GATER_NODES: 'postgres://gater:s3cret-pw@db-host:5432/events' });
+    expect(code).toBe(1);
+    expect(output.trimEnd().split('\n')).toEqual([
+      'gater: HOST: 0.0.0.0 is reachable from other machines and no credential is configured: set GATER_API_KEYS, GATER_API_KEYS_FILE or a JWT setting, or GATER_ANONYMOUS_ROLE to serve requests without one',
+    ]);
+  });
 });
