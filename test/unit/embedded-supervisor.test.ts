@@ -44,9 +44,8 @@ describe('supervise', () => {
     first.crash();
     await until(() => lines.some((line) => line.includes('started again')));
     expect(attempts).toHaveLength(3);
-    // 10 ms, then 20, then 40: each pause longer than the one before.
-    expect(attempts[2]! - attempts[1]!).toBeGreaterThan(attempts[1]! - attempts[0]!);
-    expect(lines.filter((line) => line.includes('failed'))).toHaveLength(2);
+    // 10 ms, then 20, then 40: each pause twice the one before.
+    expect(lines.filter((line) => line.includes('failed')).map((line) => /trying again in (\d+) ms/.exec(line)?.[1])).toEqual(['20', '40']);
 
     await supervised.stop();
     expect([first.stops, second.stops]).toEqual([0, 1]);
@@ -65,9 +64,8 @@ describe('supervise', () => {
     });
     first.crash();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const started = performance.now();
+    // Were the kill to wait out the minute's pause, the test's own timeout would end it first.
     await supervised.kill();
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(restarts).toBe(0);
     expect(first.kills).toBe(1);
   });
