@@ -35,9 +35,8 @@ describe('the cluster bounds what it waits for', () => {
 
   it('answers a write past the write timeout WRITE_OUTCOME_UNKNOWN, and cancels its statement on the server', async () => {
     const { cluster } = await clusterOn({ writeTimeoutMs: 300 });
-    const started = performance.now();
+    // Answered long before the statement could end by itself: waiting for it, the test would time out first.
     await expect(cluster.write((db) => db.query('SELECT pg_sleep(30)'))).rejects.toThrow(WriteOutcomeUnknownError);
-    expect(performance.now() - started).toBeLessThan(1_000);
     await pollUntil(async () => (await sleepingStatements(cluster)) === 0, 'the abandoned statement to be cancelled', 5_000);
     // The pool is whole: the next write goes through.
     await expect(cluster.write((db) => db.query('SELECT 1 AS one'))).resolves.toMatchObject({ rows: [{ one: 1 }] });
@@ -45,11 +44,13 @@ describe('the cluster bounds what it waits for', () => {
 
   it('keeps writes apart from reads: with every read connection busy, a write still goes through at once', async () => {
     const { cluster } = await clusterOn({});
-    const reads = Array.from({ length: 20 }, () => cluster.read((db) => db.query('SELECT pg_sleep(1.5)')));
+    const reads = Array.from({ length: 20 }, () => cluster.read((db) => db.query('SELECT pg_sleep(5)')));
+    let readsDone = false;
+    const allRead = Promise.all(reads).finally(() => (readsDone = true));
     await pollUntil(async () => (await sleepingStatements(cluster)) >= 20, 'the reads to hold every read connection', 5_000);
-    const started = performance.now();
     await cluster.write((db) => db.query('SELECT 1'));
-    expect(performance.now() - started).toBeLessThan(500);
-    await Promise.all(reads);
+    // Had the write waited for a read connection, every read would have ended first.
+    expect(readsDone).toBe(false);
+    await allRead;
   });
 });
