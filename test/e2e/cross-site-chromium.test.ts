@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAttackPage, type AttackPage } from '../support/attack-page.js';
 import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
 import { dataOf, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { waitUntil } from '../support/ws-client.js';
 
 /**
  * A real browser on a page of another site (localhost, against a gateway on
@@ -49,12 +50,18 @@ async function attack(browser: Chromium, attackPage: AttackPage, gw: TestGateway
   try {
     await page.goto(attackPage.url(gw.url, stream));
     await page.waitForSelector('body[data-done="true"]', { timeout: 20_000 });
-    const statuses: Record<string, number[]> = {};
-    for (const [requestId, status] of answered) {
-      const name = attacks.get(requestId);
-      if (name !== undefined) (statuses[name] ??= []).push(status);
-    }
     const printed = await page.$$eval('li', (items) => Object.fromEntries(items.map((item) => [item.dataset.attack!, item.dataset.outcome!])));
+    const statusesNow = () => {
+      const seen: Record<string, number[]> = {};
+      for (const [requestId, status] of answered) {
+        const name = attacks.get(requestId);
+        if (name !== undefined) (seen[name] ??= []).push(status);
+      }
+      return seen;
+    };
+    // A form post is done for the page once sent: DevTools may tell of the gateway's answer a moment later.
+    await waitUntil(() => Object.keys(printed).every((name) => statusesNow()[name] !== undefined), 'the gateway to answer every attack', 10_000);
+    const statuses = statusesNow();
     await page.evaluate((seen) => {
       for (const item of document.querySelectorAll('li')) {
         const status = seen[item.dataset.attack!];
