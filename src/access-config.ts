@@ -97,7 +97,10 @@ function fileKeys(env: Env): ApiKeyGrant[] {
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(variable, `cannot read ${file} as JSON (${(error as Error).message.split('\n')[0]})`);
+    // JSON.parse quotes the text around a mistake, which may be part of a key: only the position is told.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const why = (error as NodeJS.ErrnoException).code ?? (position === undefined ? 'not valid JSON' : `not valid JSON at position ${position}`);
+    throw new ConfigError(variable, `cannot read ${file} as JSON (${why})`);
   }
   const entries = (document as { apiKeys?: unknown })?.apiKeys;
   if (!Array.isArray(entries)) throw new ConfigError(variable, `${file} has no "apiKeys" list`);

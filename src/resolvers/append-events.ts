@@ -66,11 +66,11 @@ export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput
   if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
     const field = `input.events[${outcome.index}].id`;
     if (outcome.existingVersion < 0) throw badUserInput(field, `event id ${outcome.eventId} appears twice in this append`);
-    throw badUserInput(
-      field,
-      `event id ${outcome.eventId} is already stored as version ${outcome.existingVersion} of stream "${outcome.existingStreamId}"` +
-        ' (a retry must resend the same events, in the same order, to the same stream)',
-    );
+    // Where the id is stored is told only to a caller who may see that stream.
+    const where = store.scope.includes(outcome.existingStreamId)
+      ? `as version ${outcome.existingVersion} of stream "${outcome.existingStreamId}"`
+      : 'in another stream';
+    throw badUserInput(field, `event id ${outcome.eventId} is already stored ${where} (a retry must resend the same events, in the same order, to the same stream)`);
   }
   return outcome;
 }

@@ -48,8 +48,9 @@ const streamsOf = (events: { streamId: string }[]) => [...new Set(events.map((ev
 
 describe('two tenants scoped to their own stream prefixes', () => {
   let bEvent: EventView;
+  let aEvent: EventView;
   beforeAll(async () => {
-    await appendAs(a, 'a-1', 2);
+    [aEvent] = (await appendAs(a, 'a-1', 2)) as [EventView];
     [bEvent] = await appendAs(b, 'b-1', 2) as [EventView];
     await appendAs(a, 'a-2', 1);
     await appendAs(b, 'shared-b', 1);
@@ -90,6 +91,13 @@ describe('two tenants scoped to their own stream prefixes', () => {
     expect(refusals(refused.errors)).toEqual([['FORBIDDEN', 'stream b-1']]);
     const version = await admin.gql<{ streamVersion: number }>('{ streamVersion(streamId: "b-1") }');
     expect(version.data?.streamVersion).toBe(1);
+  });
+
+  it("is not told where another tenant's event id is stored", async () => {
+    const response = await b.gql(APPEND, { input: { streamId: 'b-dup', events: [{ id: aEvent.id, type: 'Shared', data: {} }] } });
+    expect(response.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'input.events[0].id' } }]);
+    expect(response.errors![0]!.message).toContain('is already stored in another stream');
+    expect(response.errors![0]!.message).not.toContain('a-1');
   });
 
   it("cannot record, read or delete snapshots of another tenant's streams", async () => {

@@ -89,6 +89,13 @@ describe('who may use the gateway', () => {
     expect(refusal(env as Record<string, string>)).toMatch(message);
   });
 
+  it('never quotes a malformed keys file, which may hold a key', () => {
+    const keys = file('{ "apiKeys": [ { "name": "svc", "key": s3cr3t-key-0123456789, "role": "reader" } ] }');
+    const message = refusal({ GATER_API_KEYS_FILE: keys });
+    expect(message).toMatch(/^GATER_API_KEYS_FILE: cannot read .* as JSON \(not valid JSON/);
+    expect(message).not.toContain('s3cr3t');
+  });
+
   it('never puts a key in a refusal', () => {
     const keys = file(JSON.stringify({ apiKeys: [{ name: 'svc', key: 'secret-key-0123456789', role: 'superuser' }] }));
     const message = refusal({ GATER_API_KEYS_FILE: keys });
