@@ -96,6 +96,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       log,
       ws: { maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, sharedResultsBytes, slowConsumerBytes, slowConsumerTimeoutMs },
       corsOrigins: config.corsOrigins,
+      bindHost: config.host,
       persistedDocuments: config.persistedDocuments,
     });
     await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@ import type { Authenticator } from '../access/authenticator.js';
 import type { Logger } from '../log.js';
 import type { GatewayServices } from '../resolvers/context.js';
 import { createContext } from './request-context.js';
-import { crossSitePolicy, type HeaderReader } from './cross-site-policy.js';
+import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
@@ -37,6 +37,8 @@ export interface ServerOptions {
   ws?: GraphQLWsOptions;
   /** Origins of other sites whose pages may call the gateway (CORS, WebSocket); `GATER_CORS_ORIGINS`. Default none. */
   corsOrigins?: readonly string[];
+  /** The address the server listens on: on a loopback one, requests must name a loopback host. Default: no check. */
+  bindHost?: string;
   /** APQ and trusted documents (`GATER_APQ`, `GATER_TRUSTED_DOCUMENTS_FILE`). Default: both off. */
   persistedDocuments?: PersistedDocumentsConfig;
 }
@@ -59,11 +61,11 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins, persistedDocuments = { apq: null, trusted: null } }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins, bindHost, persistedDocuments = { apq: null, trusted: null } }: ServerOptions): GatewayServer {
   const masking = errorMasking(log);
   const inFlight = new InFlight();
   let draining = false;
-  const crossSite = crossSitePolicy(corsOrigins);
+  const crossSite = crossSitePolicy(corsOrigins, bindHost === undefined ? undefined : loopbackHostCheck(bindHost));
   const persisted = usePersistedDocuments(persistedDocuments, access.authenticator);
   const yoga = createYoga({
     schema,

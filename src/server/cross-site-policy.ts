@@ -26,14 +26,44 @@ export interface CrossSitePolicy {
   cors: (request: Request) => CORSOptions;
 }
 
+/** The host a request names, without its port: `127.0.0.1`, `localhost`, `::1`. */
+function hostnameOf(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A gateway bound to a loopback address answers only requests addressed to a
+ * loopback name: a page whose own host name was made to resolve to 127.0.0.1
+ * (DNS rebinding) sends its own name in Host, and would otherwise count as
+ * the gateway's own origin. Undefined, no check, for other bind addresses.
+ */
+export function loopbackHostCheck(bindHost: string): ((host: string | undefined) => boolean) | undefined {
+  // HOST holds a bare IPv6 address (::1); a Host header brackets it.
+  const bound = hostnameOf(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
+  const loopback = (name: string) => name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+  if (bound === undefined || !loopback(bound)) return undefined;
+  return (host) => {
+    const name = host === undefined ? undefined : hostnameOf(host);
+    return name !== undefined && loopback(name);
+  };
+}
+
 /**
  * @param corsOrigins origins (`scheme://host[:port]`, as browsers send them)
  * whose pages may call the gateway: `GATER_CORS_ORIGINS`. Default none.
+ * @param hostAllowed whether a request may name this Host (see `loopbackHostCheck`). Default: any.
  */
-export function crossSitePolicy(corsOrigins: readonly string[] = []): CrossSitePolicy {
+export function crossSitePolicy(corsOrigins: readonly string[] = [], hostAllowed?: (host: string | undefined) => boolean): CrossSitePolicy {
   const allowed = new Set(corsOrigins);
 
   const originRefusal = (header: HeaderReader): string | undefined => {
+    if (hostAllowed && !hostAllowed(header('host'))) {
+      return `requests addressed to ${header('host') ?? 'no host'} are refused: this gateway listens on a loopback address only`;
+    }
     const origin = header('origin');
     if (origin === undefined || allowed.has(origin) || isSameOrigin(origin, header('host'))) return undefined;
     return `requests from pages of ${origin} are refused: that origin is not in GATER_CORS_ORIGINS`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossSitePolicy } from '../../src/server/cross-site-policy.js';
+import { crossSitePolicy, loopbackHostCheck } from '../../src/server/cross-site-policy.js';
 
 const policy = crossSitePolicy(['https://app.example.com', 'http://localhost:5173']);
 const GATEWAY = 'gater.example.com:4000';
@@ -76,5 +76,30 @@ describe('CORS options', () => {
     expect(policy.cors(request('https://evil.example'))).toBe(false);
     expect(policy.cors(request())).toBe(false);
     expect(crossSitePolicy().cors(request('https://app.example.com'))).toBe(false);
+  });
+});
+
+describe('a gateway bound to a loopback address (DNS rebinding)', () => {
+  const onLoopback = crossSitePolicy([], loopbackHostCheck('127.0.0.1'));
+
+  it.each(['127.0.0.1:4000', 'localhost:4000', '127.0.0.2', '[::1]:4000'])('answers requests addressed to %s', (host) => {
+    expect(onLoopback.refusal('POST', headers({ host, 'content-type': 'application/json', origin: `http://${host}` }))).toBeUndefined();
+  });
+
+  it.each(['rebind.attacker.example:4000', '10.0.0.5:4000', 'gater.example.com'])(
+    'refuses a request addressed to %s, even from that same origin',
+    (host) => {
+      expect(onLoopback.refusal('POST', headers({ host, 'content-type': 'application/json', origin: `http://${host}` }))).toContain(
+        'this gateway listens on a loopback address only',
+      );
+      expect(onLoopback.originRefusal(headers({ host }))).toBeDefined();
+    },
+  );
+
+  it('leaves Host alone when bound to another address', () => {
+    expect(loopbackHostCheck('0.0.0.0')).toBeUndefined();
+    expect(loopbackHostCheck('10.0.0.5')).toBeUndefined();
+    expect(loopbackHostCheck('::1')).toBeDefined();
+    expect(loopbackHostCheck('localhost')).toBeDefined();
   });
 });
