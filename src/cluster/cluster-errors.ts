@@ -1,6 +1,10 @@
 /** No node can serve the request: no leader, two leaders, or no node fit for reads. */
 export class ClusterUnavailableError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What a client may be told: the message without node addresses and driver errors, which are for the log. Default: the message. */
+    readonly clientMessage: string = message,
+  ) {
     super(message);
     this.name = 'ClusterUnavailableError';
   }

@@ -25,12 +25,15 @@ export function chooseLeader<N extends Candidate>(nodes: readonly N[], { healthy
   if (leaders.length > 1) {
     const ids = leaders.map((node) => node.id);
     const who = leaders.length === 2 ? `${ids.join(' and ')} both` : `${ids.join(', ')} all`;
-    throw new ClusterUnavailableError(`split brain: ${who} claim to lead; writes are refused until one steps down`);
+    throw new ClusterUnavailableError(
+      `split brain: ${who} claim to lead; writes are refused until one steps down`,
+      `split brain: ${leaders.length} nodes claim to lead; writes are refused until one steps down`,
+    );
   }
   const leader = leaders[0];
-  if (!leader) throw new ClusterUnavailableError(`no leader: ${describeNodes(nodes)}`);
+  if (!leader) throw new ClusterUnavailableError(`no leader: ${describeNodes(nodes)}`, 'no leader');
   if (healthyOnly && leader.state.health !== 'HEALTHY') {
-    throw new ClusterUnavailableError(`the leader ${leader.id} is not answering (${leader.state.lastError ?? leader.state.health})`);
+    throw new ClusterUnavailableError(`the leader ${leader.id} is not answering (${leader.state.lastError ?? leader.state.health})`, 'the leader is not answering');
   }
   return leader;
 }
@@ -58,7 +61,7 @@ export function chooseReader<N extends Candidate>(nodes: readonly N[], { maxRepl
   const readable = nodes.filter(servesReads);
   const healthy = readable.filter((node) => node.state.health === 'HEALTHY');
   const choices = healthy.length > 0 ? healthy : readable.filter((node) => node.state.health === 'SUSPECT');
-  if (choices.length === 0) throw new ClusterUnavailableError(`no node can serve reads: ${describeNodes(nodes)}`);
+  if (choices.length === 0) throw new ClusterUnavailableError(`no node can serve reads: ${describeNodes(nodes)}`, 'no node can serve reads');
   return choices[Math.floor(random() * choices.length)]!;
 }
 

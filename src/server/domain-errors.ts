@@ -38,7 +38,7 @@ export function clientErrorOf(error: unknown): ClientError | null {
     return { message: error.message, extensions: { code: 'LIMIT_EXCEEDED', limit: error.limit, maximum: error.maximum } };
   }
   if (error instanceof SlowConsumerError) return { message: error.message, extensions: { code: 'SLOW_CONSUMER' } };
-  if (error instanceof ClusterUnavailableError) return unavailable(error.message);
+  if (error instanceof ClusterUnavailableError) return unavailable(error.clientMessage);
   if (error instanceof WriteOutcomeUnknownError) {
     return { message: `${error.message}; resending it with the same event ids is safe`, extensions: { code: 'WRITE_OUTCOME_UNKNOWN' } };
   }

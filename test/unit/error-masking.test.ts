@@ -67,6 +67,13 @@ describe('what a client sees of a failure', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('a cluster failure tells the client what failed, not the nodes\' addresses or the driver\'s error', () => {
+    const cause = new ClusterUnavailableError('no node can serve reads: 10.0.3.7:5432 is LEADER DOWN (connect ECONNREFUSED 10.0.3.7:5432)', 'no node can serve reads');
+    const seen = mask(atField(cause));
+    expect(seen.message).toBe('no healthy node can serve this request: no node can serve reads');
+    expect(JSON.stringify(seen)).not.toContain('10.0.3.7');
+  });
+
   it('a bug is masked for the client and logged with its cause for the operator', () => {
     const bug = pgError('42P01', 'relation "gater_default.events" does not exist');
     expect(mask(atField(bug))).toEqual({
