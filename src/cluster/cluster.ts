@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ClusterUnavailableError } from './cluster-errors.js';
 import { claimsLeadership, clusterStatus, hasOneHealthyLeader } from './cluster-status.js';
@@ -62,6 +62,8 @@ export interface Cluster {
   /** True when exactly one node leads and answers a probe made now. */
   ready(): Promise<boolean>;
   snapshot(): ClusterSnapshot;
+  /** A stable name for a node that does not give its address away, keyed by a secret of this gateway so that it cannot be reversed. */
+  opaqueNodeId(nodeId: string): string;
   /** The snapshot now, then again on every change of status, role, health or gateways. */
   watch(): AsyncIterableIterator<ClusterSnapshot>;
   stop(): Promise<void>;
@@ -195,6 +197,12 @@ class PostgresCluster implements Cluster {
       await this.monitor.probeNow();
       return run(chooseLeader(this.nodes, { healthyOnly: true }).readPool);
     }
+  }
+
+  private readonly nodeIdKey = randomBytes(32);
+
+  opaqueNodeId(nodeId: string): string {
+    return `node-${createHmac('sha256', this.nodeIdKey).update(nodeId).digest('hex').slice(0, 12)}`;
   }
 
   snapshot(): ClusterSnapshot {

@@ -27,7 +27,7 @@ export function clusterId(cluster: ClusterSnapshot): string {
 /** host:port for admins; for other roles a stable name that does not give the address away. */
 export function nodeId(ctx: GatewayContext, node: NodeView): string {
   if (ctx.door.may('admin')) return node.id;
-  return `node-${createHash('sha256').update(node.id).digest('hex').slice(0, 12)}`;
+  return ctx.cluster.opaqueNodeId(node.id);
 }
 
 /** Internal addresses are for admins only: FORBIDDEN for other roles. */
