@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
 import type { GatewayContext } from './context.js';
+import { untilExpiry } from './until-expiry.js';
 
 export function clusterState(ctx: GatewayContext): ClusterSnapshot {
   ctx.door.require('read');
@@ -14,8 +15,7 @@ export function clusterNodes(ctx: GatewayContext): NodeView[] {
 
 /** The cluster now, then again on every change. */
 export function watchCluster(ctx: GatewayContext): AsyncIterable<ClusterSnapshot> {
-  ctx.door.require('read');
-  return ctx.cluster.watch();
+  return untilExpiry(ctx.door.require('read'), ctx.cluster.watch());
 }
 
 /** One id for the cluster as long as its nodes are the same, so that a client's cache keeps one Cluster object. */

@@ -5,6 +5,7 @@ import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import type { StoreArg } from './store-door.js';
 import { checkJsonDepth, checkName, checkNonNegative, checkStreamId } from './validate.js';
+import { untilExpiry } from './until-expiry.js';
 
 interface StartArgs {
   store?: StoreArg;
@@ -30,7 +31,7 @@ async function subscribe(ctx: GatewayContext, args: StartArgs, selection: Select
   const store = ctx.door.open(args.store, 'read');
   const release = ctx.subscriptionSlots.take(ctx.client);
   try {
-    return await ctx.live.subscribe(store, selection, start, release);
+    return untilExpiry(ctx.door.require('read'), await ctx.live.subscribe(store, selection, start, release));
   } catch (error) {
     release();
     throw error;

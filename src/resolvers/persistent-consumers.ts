@@ -5,6 +5,7 @@ import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import { checkSubscriptionName } from './persistent-input.js';
 import type { StoreArg } from './store-door.js';
+import { untilExpiry } from './until-expiry.js';
 
 /**
  * A new consumer of a persistent subscription: its deliveries, until it unsubscribes or the
@@ -32,5 +33,5 @@ export async function consumePersistent(
     throw new SubscriptionNotFoundError(subscription);
   }
   consumer.whenEnded(release);
-  return consumer;
+  return untilExpiry(ctx.door.require('consume'), consumer);
 }

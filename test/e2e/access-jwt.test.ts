@@ -64,6 +64,21 @@ describe('tokens signed with the shared secret (HS256)', () => {
     expect(refusals(response.errors)).toEqual([['UNAUTHENTICATED', undefined]]);
   });
 
+  it('ends an SSE subscription when its token expires, with UNAUTHENTICATED', async () => {
+    const token = await hs256({ exp: now() + 2 });
+    const response = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'subscription { byStream(streamId: "jwt-expiring-sse") { id } }' }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(response.status).toBe(200);
+    // The stream ends by itself once the token has expired: reading it to its end is the test.
+    const body = await response.text();
+    expect(body).toContain('"code":"UNAUTHENTICATED"');
+    expect(body).toContain('the credential has expired');
+  });
+
   it('ends a WebSocket when its token expires: closed with 4403', async () => {
     const token = await hs256({ exp: now() + 2 });
     const connection = await connectWs(gw, { connectionParams: { authorization: `Bearer ${token}` } });
