@@ -61,7 +61,7 @@ export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput
     throw badUserInput('input.events', `an append takes at most ${maxEventsPerAppend} events, got ${input.events.length}`);
   }
   const events = input.events.map((event, index) => newEventOf(ctx, event, index));
-  ctx.requestBudget.chargeAppend(events.length, jsonBytes(events));
+  ctx.requestBudget().chargeAppend(events.length, jsonBytes(events));
   const outcome = await store.log.append({ streamId, expected, events });
   if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
     const field = `input.events[${outcome.index}].id`;

@@ -22,17 +22,18 @@ export interface GatewayServices {
 /** What every resolver may use; built fresh for each request. Stores are reached only through `door`. */
 export interface GatewayContext extends Omit<GatewayServices, 'stores'> {
   door: StoreDoor;
-  loaders: Loaders;
+  /** The request's batching loaders, made on first use. */
+  loaders(): Loaders;
   /** `leader` when the request sent `x-gater-consistency: leader`: its reads go to the leader, so it sees its own writes. */
   consistency: ReadConsistency;
-  /** What the appends of this request have written, against the per-request budget. */
-  requestBudget: RequestBudget;
+  /** What the appends of this request have written, against the per-request budget; made on first use. */
+  requestBudget(): RequestBudget;
   /**
    * The consumer this request speaks for, as the key its acks carry: its graphql-ws connection's, or
-   * that of its `x-gater-consumer-token` header; undefined over HTTP without one. Reading it throws
+   * that of its `x-gater-consumer-token` header; undefined over HTTP without one. Throws
    * BAD_USER_INPUT for a token too short to be a secret.
    */
-  readonly consumerKey: Buffer | undefined;
+  consumerKey(): Buffer | undefined;
   /** Who counts as one client for its limits: the credential's name, or the remote address when that names no one. */
-  client: string;
+  client(): string;
 }

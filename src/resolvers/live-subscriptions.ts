@@ -29,7 +29,7 @@ function jsonObject(field: string, value: unknown, maxDepth: number): Record<str
 
 async function subscribe(ctx: GatewayContext, args: StartArgs, selection: Selection, start: StartPoint): Promise<AsyncIterable<RecordedEvent>> {
   const store = ctx.door.open(args.store, 'read');
-  const release = ctx.subscriptionSlots.take(ctx.client);
+  const release = ctx.subscriptionSlots.take(ctx.client());
   try {
     return untilExpiry(ctx.door.require('read'), await ctx.live.subscribe(store, selection, start, release));
   } catch (error) {

@@ -34,7 +34,7 @@ function target(ctx: GatewayContext, args: SettleArgs) {
 /** The event is done for good; answered true only once that is committed. */
 export async function ackEvent(ctx: GatewayContext, args: SettleArgs): Promise<boolean> {
   const { hub, subscription, eventId } = target(ctx, args);
-  return answer(subscription, await hub.ack(subscription, eventId, ctx.consumerKey ?? null));
+  return answer(subscription, await hub.ack(subscription, eventId, ctx.consumerKey() ?? null));
 }
 
 /** RETRY: deliver it again; PARK: set it aside until replayParked; SKIP: done, like an ack. */
@@ -47,5 +47,5 @@ export async function nackEvent(
   if (reason !== null && reason.length > MAX_REASON_LENGTH) {
     throw badUserInput('reason', `is at most ${MAX_REASON_LENGTH} characters, got ${reason.length}`);
   }
-  return answer(subscription, await hub.nack(subscription, eventId, ctx.consumerKey ?? null, args.action ?? 'retry', reason));
+  return answer(subscription, await hub.nack(subscription, eventId, ctx.consumerKey() ?? null, args.action ?? 'retry', reason));
 }

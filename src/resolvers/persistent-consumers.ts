@@ -18,9 +18,9 @@ export async function consumePersistent(
 ): Promise<AsyncIterable<PersistentDelivery>> {
   const store = ctx.door.openForPersistent(args.store, 'consume');
   const subscription = checkSubscriptionName('subscription', args.subscription);
-  const ackKey = ctx.consumerKey;
+  const ackKey = ctx.consumerKey();
   if (!ackKey) throw badUserInput(CONSUMER_TOKEN_HEADER, 'a consumer over HTTP sends this header (a secret it chose) and acks with it, so that nobody else can ack its events');
-  const release = ctx.subscriptionSlots.take(ctx.client);
+  const release = ctx.subscriptionSlots.take(ctx.client());
   let consumer;
   try {
     consumer = await ctx.persistent.hub(store).consume(subscription, ackKey);

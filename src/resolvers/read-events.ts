@@ -58,6 +58,6 @@ export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promi
 export async function eventById(ctx: GatewayContext, storeArg: StoreArg, id: string): Promise<RecordedEvent | null> {
   const store = ctx.door.open(storeArg, 'read');
   const uuid = checkUuid('id', id);
-  return ctx.loaders.eventById(store).load(uuid);
+  return ctx.loaders().eventById(store).load(uuid);
 }
 

@@ -58,7 +58,7 @@ export function snapshot(
     streamUuid: checkStreamUuid('streamUuid', args.streamUuid),
     version: checkNonNegative('version', args.version) ?? null,
   };
-  return ctx.loaders.snapshot(store).load(query);
+  return ctx.loaders().snapshot(store).load(query);
 }
 
 export async function listSnapshots(

@@ -16,7 +16,7 @@ export function streamRef(ctx: GatewayContext, storeArg: StoreArg, streamId: str
 }
 
 export function streamVersion(ctx: GatewayContext, stream: StreamRef): Promise<number> {
-  return ctx.loaders.streamVersion(stream.store).load(stream.id);
+  return ctx.loaders().streamVersion(stream.store).load(stream.id);
 }
 
 export async function listStreams(
@@ -29,7 +29,7 @@ export async function listStreams(
   const prefix = args.prefix === null || args.prefix === undefined ? undefined : checkText('prefix', args.prefix);
   const page = await store.log.listStreams({ prefix, after, limit });
   // The page already knows each version: prime the loader so Stream.version costs no query.
-  const versions = ctx.loaders.streamVersion(store);
+  const versions = ctx.loaders().streamVersion(store);
   page.items.forEach((summary: StreamSummary) => versions.prime(summary.id, summary.version));
   return toConnection(
     page.items.map((summary) => ({ store, id: summary.id })),

@@ -54,22 +54,12 @@ function contextFor({ stores, ...services }: GatewayServices, source: RequestSou
     ...services,
     door: new StoreDoor(consistency === 'leader' ? stores.readingFromLeader() : stores, authentication),
     consistency,
-    // Made on first use, like loaders: most requests append nothing and subscribe to nothing.
-    get requestBudget() {
-      requestBudget ??= new RequestBudget(services.limits);
-      return requestBudget;
-    },
-    get client() {
-      return clientOf(authentication, source);
-    },
+    // Methods, not getters: envelop copies the context with Object.assign, which would run every getter for every request.
+    requestBudget: () => (requestBudget ??= new RequestBudget(services.limits)),
+    client: () => clientOf(authentication, source),
     // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
-    get loaders() {
-      loaders ??= createLoaders();
-      return loaders;
-    },
-    get consumerKey() {
-      return source.extra?.consumerKey ?? consumerKeyOf(headerOf(source, CONSUMER_TOKEN_HEADER), CONSUMER_TOKEN_HEADER);
-    },
+    loaders: () => (loaders ??= createLoaders()),
+    consumerKey: () => source.extra?.consumerKey ?? consumerKeyOf(headerOf(source, CONSUMER_TOKEN_HEADER), CONSUMER_TOKEN_HEADER),
   };
 }
 

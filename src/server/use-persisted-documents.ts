@@ -78,6 +78,8 @@ export function usePersistedDocuments({ apq, trusted }: PersistedDocumentsConfig
     fastPathMayAnswer: (params) => plugins.length === 0 || (!trusted && params.extensions?.persistedQuery == null),
     async resolve(params, source, fetchAPI) {
       const namesOne = params.documentId != null || params.extensions?.persistedQuery != null;
+      // A document sent as text has nothing to look up, unless only trusted documents may run.
+      if (!namesOne && !trusted) return params as GraphQLParams;
       let resolved = (params.query === '' && namesOne ? { ...params, query: undefined } : params) as GraphQLParams;
       try {
         for (const plugin of plugins) {
