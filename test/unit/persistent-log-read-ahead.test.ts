@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../src/store/types.js';
 import type { HistoryPage } from '../../src/subscriptions/history.js';
 import { LogReadAhead } from '../../src/subscriptions/persistent/log-read-ahead.js';
+import { positionsOf, recordedEvent } from '../support/recorded-event.js';
 
-const event = (position: number): RecordedEvent => ({
-  id: `e${position}`,
-  storeId: 'default',
-  streamId: 's',
-  version: position,
-  position,
-  type: 'T',
-  data: null,
-  metadata: null,
-  contentType: 'application/json',
-  createdEpoch: 0,
-});
-const positions = (events: readonly RecordedEvent[]) => events.map((candidate) => candidate.position);
+const event = (position: number) => recordedEvent(position, { data: null });
 
 /** A log holding the given positions of selected events, each read `after` a position, `limit` at a time; `scanned` is how far each read got. */
 function log(selected: number[], end = Math.max(0, ...selected)) {
@@ -34,7 +22,7 @@ describe('LogReadAhead', () => {
     const ahead = new LogReadAhead(log([12, 15, 18], 20).read, 10);
     await ahead.fill(100);
     const { events, readPosition } = ahead.take(5);
-    expect(positions(events)).toEqual([12, 15, 18]);
+    expect(positionsOf(events)).toEqual([12, 15, 18]);
     expect(readPosition).toBe(20);
   });
 
