@@ -13,14 +13,25 @@ const live = useLiveGateway({
 
 const SUBSCRIPTIONS = 300;
 
-/** The pid of the gateway's LISTEN session, from PostgreSQL's own list. */
+/**
+ * The pid of the gateway's LISTEN session, from PostgreSQL's own list. The session is opened
+ * once the first subscriber runs, so it is waited for until it has issued its LISTEN.
+ */
 async function listenerPid(databaseUrl: string): Promise<number> {
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'gater-listener' AND datname = current_database()`);
-    expect(rows).toHaveLength(1);
-    return rows[0]!.pid;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = 'gater-listener' AND datname = current_database() AND query LIKE 'LISTEN%'`,
+      );
+      if (rows.length > 0 || Date.now() > deadline) {
+        expect(rows).toHaveLength(1);
+        return rows[0]!.pid;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   } finally {
     await admin.end();
   }
