@@ -3,6 +3,7 @@ import { loadAccessConfig, type AccessConfig } from './access-config.js';
 import { ConfigError } from './config-error.js';
 import { maskUrl } from './masked-url.js';
 import { loadPersistedDocumentsConfig, type PersistedDocumentsConfig } from './persisted-documents-config.js';
+import { loadRetentionConfig, type RetentionConfig } from './retention-config.js';
 
 /** Size and count limits that protect the store from oversized requests. */
 export interface Limits {
@@ -113,6 +114,8 @@ export interface Config {
   access: AccessConfig;
   /** Automatic persisted queries and trusted documents. */
   persistedDocuments: PersistedDocumentsConfig;
+  /** The background erasure of what stream metadata hides. */
+  retention: RetentionConfig;
 }
 
 export { ConfigError };
@@ -301,5 +304,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     access: loadAccessConfig(env, host),
     persistedDocuments: loadPersistedDocumentsConfig(env, integer),
+    retention: loadRetentionConfig(env, integer),
   };
 }

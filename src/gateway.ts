@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { consoleLogger, type Logger } from './log.js';
 import { buildSchema } from './schema/index.js';
 import { createGatewayServer } from './server/create-server.js';
+import { startRetentionWorker } from './store/retention/retention-worker.js';
 import { StoreRegistry } from './store/store-registry.js';
 import { LiveSubscriptions } from './subscriptions/live-subscriptions.js';
 import { PersistentSubscriptions } from './subscriptions/persistent/persistent-subscriptions.js';
@@ -63,6 +64,8 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
 
     const stores = new StoreRegistry(config.stores, cluster);
     await stores.migrateAll();
+    const retention = startRetentionWorker(stores.all(), { ...config.retention, log: log.info });
+    stops.push(() => retention.stop());
 
     const live = new LiveSubscriptions({
       stores: stores.all(),

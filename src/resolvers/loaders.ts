@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EventStore } from '../store/event-store.js';
+import type { StreamMetadata } from '../store/metadata/types.js';
 import type { RecordedSnapshot, SnapshotQuery } from '../store/snapshots/types.js';
 import type { RecordedEvent, StoreStats } from '../store/types.js';
 
@@ -7,6 +8,7 @@ import type { RecordedEvent, StoreStats } from '../store/types.js';
 export interface Loaders {
   streamVersion(store: EventStore): DataLoader<string, number>;
   eventById(store: EventStore): DataLoader<string, RecordedEvent | null>;
+  streamMetadata(store: EventStore): DataLoader<string, StreamMetadata | null>;
   stats(store: EventStore): Promise<StoreStats>;
   /** Keyed by source, stream and version; a null version (the latest) is a key of its own. */
   snapshot(store: EventStore): DataLoader<SnapshotQuery, RecordedSnapshot | null, string>;
@@ -28,6 +30,7 @@ export function createLoaders(): Loaders {
   return {
     streamVersion: perStore((store) => new DataLoader((ids: readonly string[]) => store.log.streamVersions(ids))),
     eventById: perStore((store) => new DataLoader((ids: readonly string[]) => store.log.eventsById(ids))),
+    streamMetadata: perStore((store) => new DataLoader((ids: readonly string[]) => store.metadata.read(ids))),
     stats: perStore((store) => store.log.stats()),
     snapshot: perStore(
       (store) =>

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './event.js';
 import './stream.js';
+import './stream-metadata.js';
 import './store.js';
 import './append.js';
 import './snapshot.js';

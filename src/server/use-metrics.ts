@@ -6,6 +6,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { LiveSubscriptions } from '../subscriptions/live-subscriptions.js';
 import type { PersistentSubscriptions } from '../subscriptions/persistent/persistent-subscriptions.js';
 import { prometheusText, type MetricFamily } from './prometheus-text.js';
+import { retentionFamilies } from './retention-metrics.js';
 
 export interface MetricSources {
   stores: readonly EventStore[];
@@ -116,6 +117,7 @@ export function useMetrics(sources: MetricSources): Plugin {
       if (url.pathname !== '/metrics') return;
       const text = prometheusText([
         ...appendFamilies(sources.stores),
+        ...retentionFamilies(sources.stores),
         ...subscriptionFamilies(sources),
         ...clusterFamilies(sources.cluster),
         ...gossipFamilies(sources.gossip()),

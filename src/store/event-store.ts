@@ -1,13 +1,15 @@
 import type { Cluster } from '../cluster/cluster.js';
 import { EventLog } from './log/event-log.js';
+import { MetadataStore } from './metadata/metadata-store.js';
 import { migrate } from './migrate.js';
 import { PersistentStore } from './persistent/persistent-store.js';
+import { Retention } from './retention/retention.js';
 import { SnapshotStore } from './snapshots/snapshot-store.js';
 import { StoreRoute } from './store-route.js';
 import type { StreamScope } from './stream-scope.js';
 import { storeTables, type StoreTables } from './tables.js';
 
-/** One store: its event log, snapshots and persistent subscriptions, each routed through the cluster. */
+/** One store: its event log, snapshots, stream metadata and persistent subscriptions, each routed through the cluster. */
 export class EventStore {
   private leaderReads: EventStore | undefined;
 
@@ -17,11 +19,14 @@ export class EventStore {
     readonly log: EventLog,
     readonly snapshots: SnapshotStore,
     readonly persistent: PersistentStore,
+    readonly metadata: MetadataStore,
+    /** The erasure of what stream metadata hides; one per store, shared by every view of it. */
+    readonly retention: Retention,
   ) {}
 
   static open(id: string, cluster: Cluster): EventStore {
     const route = new StoreRoute(cluster, storeTables(id));
-    return new EventStore(id, route, EventLog.open(route), new SnapshotStore(route), new PersistentStore(route));
+    return new EventStore(id, route, EventLog.open(route), new SnapshotStore(route), new PersistentStore(route), new MetadataStore(route), new Retention(route));
   }
 
   get tables(): StoreTables {
@@ -35,7 +40,15 @@ export class EventStore {
   readingFromLeader(): EventStore {
     const leader = this.route.toLeader();
     if (leader === this.route) return this;
-    this.leaderReads ??= new EventStore(this.id, leader, this.log.readingFromLeader(), new SnapshotStore(leader, this.snapshots.scope), new PersistentStore(leader));
+    this.leaderReads ??= new EventStore(
+      this.id,
+      leader,
+      this.log.readingFromLeader(),
+      new SnapshotStore(leader, this.snapshots.scope),
+      new PersistentStore(leader),
+      new MetadataStore(leader, this.metadata.scope),
+      this.retention,
+    );
     return this.leaderReads;
   }
 
@@ -50,7 +63,7 @@ export class EventStore {
    */
   scopedTo(scope: StreamScope): EventStore {
     if (scope.isEveryStream) return this;
-    return new EventStore(this.id, this.route, this.log.scopedTo(scope), this.snapshots.scopedTo(scope), this.persistent);
+    return new EventStore(this.id, this.route, this.log.scopedTo(scope), this.snapshots.scopedTo(scope), this.persistent, this.metadata.scopedTo(scope), this.retention);
   }
 
   migrate(): Promise<number[]> {

@@ -8,6 +8,10 @@ export interface StoreTables {
   streams: string;
   head: string;
   snapshots: string;
+  /** Per-stream metadata: retention limits (maxCount, maxAgeSeconds, truncateBefore) and custom JSON. */
+  streamMetadata: string;
+  /** Singleton row counting the events erased from the log (positions are not dense after that). */
+  erased: string;
   /** Persistent subscriptions: settings and read cursor, one row each. */
   subscriptions: string;
   /** Events of a persistent subscription delivered (or due for delivery) and not yet done: the leases. */
@@ -39,6 +43,8 @@ export function storeTables(storeId: string): StoreTables {
     streams: `${schema}.streams`,
     head: `${schema}.head`,
     snapshots: `${schema}.snapshots`,
+    streamMetadata: `${schema}.stream_metadata`,
+    erased: `${schema}.erased`,
     subscriptions: `${schema}.persistent_subscriptions`,
     inFlight: `${schema}.persistent_in_flight`,
     parked: `${schema}.persistent_parked`,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { StoreTables } from '../tables.js';
 import { pageQuery, toPage, type EventRow } from '../event-row.js';
+import { visibleEvent } from '../retention/visible-sql.js';
 import type { Direction, Page, RecordedEvent } from '../types.js';
 
 export interface ReadAllOptions {
@@ -57,7 +58,7 @@ export async function readAll(
   if (maxBytes !== undefined) params.push(maxBytes);
   const { rows } = await db.query<EventRow>(
     pageQuery(
-      `FROM ${tables.events} WHERE ${conditions.join(' AND ')}`,
+      `FROM ${tables.events} e WHERE ${conditions.join(' AND ')} AND ${visibleEvent(tables)}`,
       `position ${forward ? 'ASC' : 'DESC'}`,
       '$2',
       maxBytes === undefined ? undefined : `$${params.length}`,

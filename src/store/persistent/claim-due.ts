@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import type { ClaimedDelivery, SubscriptionSettings } from './types.js';
 import type { StoreTables } from '../tables.js';
+import { visibleEvent } from '../retention/visible-sql.js';
 
 export interface ClaimDueRequest {
   subscription: string;
@@ -61,6 +62,7 @@ export async function claimDue(db: pg.Pool, tables: StoreTables, request: ClaimD
      due AS (
        SELECT f.event_id, f.position FROM ${tables.inFlight} f, subscription s
        WHERE f.subscription = $1 AND f.due <= now() AND f.delivery_count <= s.max_retries
+         AND EXISTS (SELECT 1 FROM ${tables.events} e WHERE e.event_id = f.event_id AND ${visibleEvent(tables)})
        ORDER BY f.position LIMIT $2
        FOR UPDATE OF f SKIP LOCKED
      ),

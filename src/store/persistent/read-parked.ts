@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import type { StoreTables } from '../tables.js';
+import { visibleEvent } from '../retention/visible-sql.js';
 import type { Page, RecordedEvent } from '../types.js';
 
 export interface ReadParkedOptions {
@@ -17,8 +18,8 @@ export async function readParked(
   { subscription, afterPosition, limit }: ReadParkedOptions,
 ): Promise<Page<RecordedEvent> | null> {
   const { rows } = await db.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${tables.events}
-     WHERE position IN (
+    `SELECT ${EVENT_COLUMNS} FROM ${tables.events} e
+     WHERE ${visibleEvent(tables)} AND position IN (
        SELECT position FROM ${tables.parked} WHERE subscription = $1 AND position > $2 ORDER BY position LIMIT $3
      )
      ORDER BY position`,
