@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { StoreTables } from '../tables.js';
 import { EVENT_COLUMNS, pageQuery, toPage, type EventRow } from '../event-row.js';
 import type { Page, RecordedEvent } from '../types.js';
-import { visibleEvent } from '../retention/visible-sql.js';
+import { keptFromVersion, visibleEvent } from '../retention/visible-sql.js';
 
 export interface StreamPageRequest {
   streamId: string;
@@ -20,7 +20,7 @@ export async function readStreamPages(
   requests: readonly StreamPageRequest[],
 ): Promise<Page<RecordedEvent>[]> {
   const sized = requests.some((r) => r.maxBytes !== undefined);
-  const visible = visibleEvent(tables);
+  const visible = `version >= ${keptFromVersion(tables, 'r.stream_id')} AND ${visibleEvent(tables)}`;
   const page = sized
     ? pageQuery(`FROM ${tables.events} e WHERE stream_id = r.stream_id AND version >= r.from_version AND ${visible}`, 'version', 'r.page_size + 1', 'r.max_bytes')
     : `SELECT ${EVENT_COLUMNS} FROM ${tables.events} e

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { StoreTables } from '../tables.js';
 import { pageQuery, toPage, type EventRow } from '../event-row.js';
-import { visibleEvent } from '../retention/visible-sql.js';
+import { keptFromVersion, visibleEvent } from '../retention/visible-sql.js';
 import type { Direction, Page, RecordedEvent } from '../types.js';
 
 export interface ReadStreamOptions {
@@ -24,7 +24,8 @@ export async function readStream(
   const start = fromVersion ?? (forward ? 0 : 2 ** 31 - 1);
   const { rows } = await db.query<EventRow>(
     pageQuery(
-      `FROM ${tables.events} e WHERE stream_id = $1 AND version ${forward ? '>=' : '<='} $2 AND ${visibleEvent(tables)}`,
+      `FROM ${tables.events} e
+       WHERE stream_id = $1 AND version ${forward ? '>=' : '<='} $2 AND version >= ${keptFromVersion(tables, '$1')} AND ${visibleEvent(tables)}`,
       `version ${forward ? 'ASC' : 'DESC'}`,
       '$3',
       maxBytes === undefined ? undefined : '$4',

@@ -26,3 +26,14 @@ export function visibleEvent(t: StoreTables, e = 'e'): string {
   return `(NOT EXISTS (SELECT 1 FROM ${t.streamMetadata} WHERE ${RETENTION_IS_SET})
     OR NOT EXISTS (SELECT 1 FROM ${t.streamMetadata} m WHERE m.stream_id = ${e}.stream_id AND ${hiddenBy(t, 'm', e)}))`;
 }
+
+/**
+ * The lowest version that `truncateBefore` and `maxCount` keep of the stream
+ * named by `streamId` (an SQL expression), 0 when nothing limits it. As a
+ * bound on `version` it lets a stream read start its index scan past what
+ * they hide, instead of filtering it out row by row.
+ */
+export function keptFromVersion(t: StoreTables, streamId: string): string {
+  return `coalesce((SELECT greatest(coalesce(m.truncate_before, 0), coalesce(s.version - m.max_count + 1, 0))
+    FROM ${t.streamMetadata} m LEFT JOIN ${t.streams} s ON s.stream_id = m.stream_id WHERE m.stream_id = ${streamId}), 0)`;
+}
