@@ -55,6 +55,7 @@ describe('loadConfig with an empty environment', () => {
       corsOrigins: [],
       access: { apiKeys: [], jwt: undefined, anonymousRole: 'admin', graphiql: true, introspection: 'everyone' },
       persistedDocuments: { apq: { maxDocuments: 1000, maxBytes: 16 * 1024 * 1024 }, trusted: null },
+      retention: { intervalMs: 10_000, busyPauseMs: 100, maxEvents: 1_000, maxStreams: 1_000 },
     });
   });
 
@@ -282,6 +283,10 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_MAX_BODY_BYTES', { GATER_MAX_BODY_BYTES: '100' }],
     ['GATER_MAX_WS_MESSAGE_BYTES', { GATER_MAX_WS_MESSAGE_BYTES: String(2 * 1024 * 1024 * 1024) }],
     ['GATER_MAX_JSON_DEPTH', { GATER_MAX_JSON_DEPTH: '1001' }],
+    ['GATER_RETENTION_INTERVAL_MS', { GATER_RETENTION_INTERVAL_MS: '0' }],
+    ['GATER_RETENTION_BUSY_PAUSE_MS', { GATER_RETENTION_BUSY_PAUSE_MS: '-1' }],
+    ['GATER_RETENTION_BATCH_EVENTS', { GATER_RETENTION_BATCH_EVENTS: '0' }],
+    ['GATER_RETENTION_BATCH_STREAMS', { GATER_RETENTION_BATCH_STREAMS: 'all' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: '*' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'app.example.com' }],
     ['GATER_CORS_ORIGINS', { GATER_CORS_ORIGINS: 'https://app.example.com/login' }],
