@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callerClient, refusals, ROLE_KEYS, type CallerClient } from '../support/callers.js';
 import { SET_STREAM_METADATA, STREAM_METADATA, type StreamMetadataView } from '../support/stream-metadata.js';
-import { appendSuccess, dataOf, newEvents, readStream } from '../support/test-gateway.js';
+import { appendSuccess, dataOf, newEvents, readStream, storeView } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 
 const SCOPED_ADMIN = 'scoped-admin-key-0123456789abcdef';
@@ -118,5 +118,15 @@ describe('access', () => {
     const scoped = callerClient(gw, SCOPED_READER);
     expect(dataOf(await metadataOf(scoped, 't-read')).stream.metadata?.custom).toEqual({ visible: 'inside' });
     expect(dataOf(await metadataOf(scoped, 'x-read')).stream.metadata).toBeNull();
+  });
+
+  it('counts for a scoped caller the events of its streams that are stored, once erased', async () => {
+    await appendSuccess(admin, { streamId: 't-stats', events: newEvents(5) });
+    const scoped = callerClient(gw, SCOPED_READER);
+    expect(await storeView(scoped)).toMatchObject({ streamCount: 1, eventCount: 5 });
+    await set(admin, { streamId: 't-stats', maxCount: 2 });
+    const retention = gw.gateway.stores.find(undefined)!.retention;
+    while (await retention.pass({ maxEvents: 1000, maxStreams: 1000 }));
+    expect(await storeView(scoped)).toMatchObject({ streamCount: 1, eventCount: 2 });
   });
 });
