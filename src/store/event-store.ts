@@ -1,4 +1,5 @@
 import type { Cluster } from '../cluster/cluster.js';
+import type { BatchObserver } from './append-observer.js';
 import { EventLog } from './log/event-log.js';
 import { migrate } from './migrate.js';
 import { PersistentStore } from './persistent/persistent-store.js';
@@ -19,9 +20,10 @@ export class EventStore {
     readonly persistent: PersistentStore,
   ) {}
 
-  static open(id: string, cluster: Cluster): EventStore {
+  /** `committed` is told of every batch its log commits (for /metrics). Default: nobody. */
+  static open(id: string, cluster: Cluster, committed?: BatchObserver): EventStore {
     const route = new StoreRoute(cluster, storeTables(id));
-    return new EventStore(id, route, EventLog.open(route), new SnapshotStore(route), new PersistentStore(route));
+    return new EventStore(id, route, EventLog.open(route, committed), new SnapshotStore(route), new PersistentStore(route));
   }
 
   get tables(): StoreTables {
