@@ -9,7 +9,8 @@ import { readinessReport, type ReadinessSources } from './readiness-report.js';
  */
 export const YOGA_HEALTH_CHECK_OFF = '/\n';
 
-const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+/** A new headers object for every response: the Fetch API layer writes the content length into the one it is given. */
+const jsonHeaders = () => ({ 'content-type': 'application/json; charset=utf-8' });
 
 /**
  * GET /health: 200 while the process serves HTTP, with whether it is shutting
@@ -21,12 +22,12 @@ export function useReadiness(sources: ReadinessSources): Plugin {
     async onRequest({ url, fetchAPI, endResponse }) {
       if (url.pathname === '/health') {
         const body = { alive: true, shuttingDown: sources.stopping(), uptimeSeconds: Math.round(process.uptime()) };
-        endResponse(new fetchAPI.Response(JSON.stringify(body), { status: 200, headers: JSON_TYPE }));
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status: 200, headers: jsonHeaders() }));
         return;
       }
       if (url.pathname !== '/ready') return;
       const report = await readinessReport(sources);
-      endResponse(new fetchAPI.Response(JSON.stringify(report), { status: report.ready ? 200 : 503, headers: JSON_TYPE }));
+      endResponse(new fetchAPI.Response(JSON.stringify(report), { status: report.ready ? 200 : 503, headers: jsonHeaders() }));
     },
   };
 }
