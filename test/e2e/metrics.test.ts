@@ -3,7 +3,7 @@ import { BY_STREAM, type EventView } from '../support/queries.js';
 import { consume, saveSubscription, waitForConsumers } from '../support/persistent.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
 import { scrapeMetrics } from '../support/metrics.js';
-import { useLiveGateway } from '../support/ws-client.js';
+import { askOverWs, useLiveGateway } from '../support/ws-client.js';
 
 const live = useLiveGateway({ stores: ['default', 'audit', 'quiet'] });
 const scrape = () => scrapeMetrics(live.gw.origin);
@@ -73,6 +73,7 @@ it('histograms count operations, group-commit batches and live deliveries as tra
   await appendSuccess(live.gw, { streamId: 'timed', events: newEvents(4) });
   await sub.waitForEvents(7);
   expect((await live.gw.gql('{ stores { id } }')).errors).toBeUndefined();
+  expect((await askOverWs(live.ws.client, 'query StoresOverWs { stores { id } }')).errors).toBeUndefined();
 
   const { samples } = await scrape();
   const grown = (name: string) => (samples.get(name) ?? 0) - (before.get(name) ?? 0);
@@ -90,5 +91,8 @@ it('histograms count operations, group-commit batches and live deliveries as tra
   expect(grown('gater_live_delivery_latency_seconds_count{store="default"}')).toBe(7);
   expect(grown('gater_operation_duration_seconds_count{type="mutation",name="Append"}')).toBe(2);
   expect(grown('gater_operation_duration_seconds_count{type="query",name="anonymous"}')).toBe(1);
+  expect(grown('gater_operation_duration_seconds_count{type="query",name="StoresOverWs"}')).toBe(1);
+  // A subscription lasts as long as its client wants: it is not an operation timed.
+  expect([...samples.keys()].some((key) => key.includes('type="subscription"'))).toBe(false);
   expect(grown('gater_operation_duration_seconds_bucket{le="+Inf",type="mutation",name="Append"}')).toBe(2);
 });
