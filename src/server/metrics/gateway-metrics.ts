@@ -75,8 +75,12 @@ export class GatewayMetrics {
     this.deliveryObservers = (store) => {
       deliveryLatency.zero({ store });
       const latency = deliveryLatency.labels(store).observe;
-      // createdEpoch is in microseconds; a database clock ahead of this one would make it negative.
-      return (createdEpoch) => latency(Math.max(0, (performance.timeOrigin + performance.now()) * 1_000 - createdEpoch) / 1_000_000);
+      return (createdEpoch) => {
+        // createdEpoch is in microseconds. A database clock ahead of this one makes the lag negative; it counts
+        // as 0, as would a value that is no number (prom-client throws on one, and the tailer must never see that).
+        const lag = ((performance.timeOrigin + performance.now()) * 1_000 - createdEpoch) / 1_000_000;
+        latency(lag > 0 ? lag : 0);
+      };
     };
   }
 
