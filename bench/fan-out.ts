@@ -42,7 +42,7 @@ function rssKiB(pid: number): number {
 
 async function heapUsedBytes(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
-  return Number(/^nodejs_heap_used_bytes (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
+  return Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
 }
 
 async function activeSubscriptions(origin: string): Promise<number> {

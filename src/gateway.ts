@@ -10,6 +10,7 @@ import { consoleLogger, type Logger } from './log.js';
 import { buildSchema } from './schema/index.js';
 import { createGatewayServer } from './server/create-server.js';
 import { startRetentionWorker } from './store/retention/retention-worker.js';
+import { GatewayMetrics } from './server/metrics/gateway-metrics.js';
 import { StoreRegistry } from './store/store-registry.js';
 import { LiveSubscriptions } from './subscriptions/live-subscriptions.js';
 import { PersistentSubscriptions } from './subscriptions/persistent/persistent-subscriptions.js';
@@ -45,6 +46,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     }
   };
   try {
+    const metrics = new GatewayMetrics();
     let urls = config.nodes;
     let embedded: EmbeddedNode | undefined;
     if (urls.length === 0) {
@@ -62,7 +64,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     stops.push(() => cluster.stop());
     await cluster.probed;
 
-    const stores = new StoreRegistry(config.stores, cluster);
+    const stores = new StoreRegistry(config.stores, cluster, metrics.appendObservers);
     await stores.migrateAll();
     const retention = startRetentionWorker(stores.all(), { ...config.retention, log: log.info });
     stops.push(() => retention.stop());
@@ -73,6 +75,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       subscriberCapacity: config.subscriberBuffer,
       subscriberCapacityBytes: config.subscriptionBounds.subscriberBufferBytes,
       log: log.info,
+      observeDelivery: metrics.deliveryObservers,
     });
     stops.push(() => live.stop());
 
@@ -101,6 +104,7 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
       corsOrigins: config.corsOrigins,
       bindHost: config.host,
       persistedDocuments: config.persistedDocuments,
+      metrics,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -18,7 +18,8 @@ import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.
 import { useIntrospectionAccess } from './use-introspection-access.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
 import { useMetrics } from './use-metrics.js';
-import { useReadiness } from './use-readiness.js';
+import { useReadiness, YOGA_HEALTH_CHECK_OFF } from './use-readiness.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { useAppendBudget } from './use-append-budget.js';
 import { useBodyLimit } from './use-body-limit.js';
 import { useOperationBudgets } from './use-operation-budgets.js';
@@ -41,6 +42,8 @@ export interface ServerOptions {
   bindHost?: string;
   /** APQ and trusted documents (`GATER_APQ`, `GATER_TRUSTED_DOCUMENTS_FILE`). Default: both off. */
   persistedDocuments?: PersistedDocumentsConfig;
+  /** The gateway's metrics, whose observers its stores and subscriptions were given; served at /metrics. Default: new ones. */
+  metrics?: GatewayMetrics;
 }
 
 export interface GatewayServer {
@@ -61,7 +64,7 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins, bindHost, persistedDocuments = { apq: null, trusted: null } }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins, bindHost, persistedDocuments = { apq: null, trusted: null }, metrics = new GatewayMetrics() }: ServerOptions): GatewayServer {
   const masking = errorMasking(log);
   const inFlight = new InFlight();
   let draining = false;
@@ -70,7 +73,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const yoga = createYoga({
     schema,
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    healthCheckEndpoint: YOGA_HEALTH_CHECK_OFF,
     landingPage: false,
     graphiql: access.config.graphiql && {
       title: 'Gater',
@@ -87,7 +90,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     // How codegen's clients name a trusted document.
     extraParamNames: ['documentId'],
     // Persisted documents first: they put in the document that the plugins after them check.
-    plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
+    plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }), useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.

@@ -1,4 +1,5 @@
 import type { Cluster } from '../cluster/cluster.js';
+import type { BatchObserver } from './append-observer.js';
 import { EventLog } from './log/event-log.js';
 import { MetadataStore } from './metadata/metadata-store.js';
 import { migrate } from './migrate.js';
@@ -24,9 +25,10 @@ export class EventStore {
     readonly retention: Retention,
   ) {}
 
-  static open(id: string, cluster: Cluster): EventStore {
+  /** `committed` is told of every batch its log commits (for /metrics). Default: nobody. */
+  static open(id: string, cluster: Cluster, committed?: BatchObserver): EventStore {
     const route = new StoreRoute(cluster, storeTables(id));
-    return new EventStore(id, route, EventLog.open(route), new SnapshotStore(route), new PersistentStore(route), new MetadataStore(route), new Retention(route));
+    return new EventStore(id, route, EventLog.open(route, committed), new SnapshotStore(route), new PersistentStore(route), new MetadataStore(route), new Retention(route));
   }
 
   get tables(): StoreTables {

@@ -1,4 +1,5 @@
 import type { Cluster } from '../cluster/cluster.js';
+import type { AppendObservers } from './append-observer.js';
 import { EventStore } from './event-store.js';
 
 /** The configured stores by id; the first one is the default. */
@@ -6,11 +7,13 @@ export class StoreRegistry {
   private readonly stores: Map<string, EventStore>;
   private leaderView: StoreRegistry | undefined;
 
+  /** `observers` gives each store the observer of its committed batches (for /metrics). Default: none. */
   constructor(
     ids: readonly string[],
     cluster: Cluster,
+    observers?: AppendObservers,
   ) {
-    this.stores = new Map(ids.map((id) => [id, EventStore.open(id, cluster)]));
+    this.stores = new Map(ids.map((id) => [id, EventStore.open(id, cluster, observers?.(id))]));
   }
 
   /** The same stores, each serving its reads from the leader (see EventStore.readingFromLeader). */

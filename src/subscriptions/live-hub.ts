@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { OncePerInterval } from '../once-per-interval.js';
 import type { EventStore } from '../store/event-store.js';
 import type { StreamScope } from '../store/stream-scope.js';
+import type { DeliveryObservers } from './delivery-observer.js';
 import { FanOutIndex } from './fan-out-index.js';
 import { batchedLeaderPages } from './batched-pages.js';
 import { historyReader, type PageSource } from './history.js';
@@ -28,6 +29,8 @@ export interface LiveHubOptions {
   subscriberCapacityBytes?: number;
   pollIntervalMs?: number;
   log: (message: string) => void;
+  /** Gives the store's tailer the observer of its deliveries (for /metrics). Default: none. */
+  observeDelivery?: DeliveryObservers;
 }
 
 /**
@@ -68,6 +71,7 @@ export class LiveHub {
       pollIntervalMs: options.pollIntervalMs,
       batchBytes: options.subscriberCapacityBytes ?? DEFAULT_SUBSCRIBER_CAPACITY_BYTES,
       log: options.log,
+      delivered: options.observeDelivery?.(options.store.id),
     });
   }
 

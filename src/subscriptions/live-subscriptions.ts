@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
+import type { DeliveryObservers } from './delivery-observer.js';
 import { LiveHub, type StartPoint } from './live-hub.js';
 import { SELECTION_KINDS, type Selection, type SelectionKind } from './selection.js';
 import type { Subscriber } from './subscriber.js';
@@ -18,6 +19,8 @@ export interface LiveSubscriptionsOptions {
   subscriberCapacityBytes?: number;
   pollIntervalMs?: number;
   log: (message: string) => void;
+  /** Gives each store's tailer the observer of its deliveries (for /metrics). Default: none. */
+  observeDelivery?: DeliveryObservers;
 }
 
 /** The live subscriptions of every store in this gateway. */

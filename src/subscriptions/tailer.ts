@@ -1,5 +1,6 @@
 import type { EventStore } from '../store/event-store.js';
 import { ChannelListener, type ListenSession } from './channel-listener.js';
+import type { DeliveryObserver } from './delivery-observer.js';
 import type { FanOutIndex } from './fan-out-index.js';
 
 export interface TailerOptions {
@@ -14,6 +15,8 @@ export interface TailerOptions {
   /** Bytes of event JSON read per query (the first event always comes). Default 8 MiB. */
   batchBytes?: number;
   log: (message: string) => void;
+  /** Told of each event once every subscriber has been offered it (for /metrics). Default: nobody. */
+  delivered?: DeliveryObserver;
 }
 
 /**
@@ -99,7 +102,7 @@ export class Tailer {
   }
 
   private async readNew(generation: number): Promise<void> {
-    const { store, index, batchSize = 500, batchBytes = 8 * 2 ** 20 } = this.options;
+    const { store, index, batchSize = 500, batchBytes = 8 * 2 ** 20, delivered } = this.options;
     try {
       for (;;) {
         const page = await store.log.readAll(
@@ -109,6 +112,7 @@ export class Tailer {
         for (const event of page.items) {
           if (generation !== this.generation) return;
           index.dispatch(event);
+          delivered?.(event.createdEpoch);
           // Only now: an event is behind the tailer once every subscriber has been offered it.
           this.position = event.position;
         }

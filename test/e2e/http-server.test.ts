@@ -1,11 +1,20 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log.js';
 import { STORES, type StoresData } from '../support/queries.js';
 import { dataOf, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
+import { waitUntil } from '../support/ws-client.js';
 
 const gw = useGateway();
+
+interface ReadinessBody {
+  ready: boolean;
+  reason?: string;
+  checks: Record<string, { ok: boolean; detail: string }>;
+}
 
 async function expectStillServing(gateway: TestGateway): Promise<void> {
   expect((await fetch(`${gateway.origin}/health`)).status).toBe(200);
@@ -13,25 +22,72 @@ async function expectStillServing(gateway: TestGateway): Promise<void> {
 }
 
 describe('liveness and readiness', () => {
-  it('GET /health answers 200', async () => {
+  it('GET /health answers 200 in JSON: alive, and not shutting down', async () => {
     const response = await fetch(`${gw.origin}/health`);
     expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.json()).toMatchObject({ alive: true, shuttingDown: false });
   });
 
-  it('GET /ready answers 200 when the database takes writes', async () => {
+  it('GET /ready answers 200 when the database takes writes, in JSON naming each check that passed', async () => {
     const response = await fetch(`${gw.origin}/ready`);
     expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = (await response.json()) as ReadinessBody;
+    expect(body.ready).toBe(true);
+    expect(body.reason).toBeUndefined();
+    expect(Object.keys(body.checks).sort()).toEqual(['leader', 'migrations', 'shutdown']);
+    for (const check of Object.values(body.checks)) expect(check.ok).toBe(true);
+    expect(body.checks.leader!.detail).toMatch(/^the leader node-[0-9a-f]{12} answers and takes writes$/);
+    expect(body.checks.migrations!.detail).toContain('default');
   });
 
-  it('GET /ready answers 503, and /health still 200, once the database is gone', async () => {
+  it('GET /ready answers 503 with the failed check and why, and /health still 200, once the database is gone', async () => {
     const doomed = await startTestGateway();
     try {
       expect((await fetch(`${doomed.origin}/ready`)).status).toBe(200);
       await doomed.dropDatabase();
-      expect((await fetch(`${doomed.origin}/ready`)).status).toBe(503);
+      const response = await fetch(`${doomed.origin}/ready`);
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as ReadinessBody;
+      expect(body.ready).toBe(false);
+      expect(body.checks.leader).toMatchObject({ ok: false, detail: expect.stringMatching(/^the leader node-[0-9a-f]{12} does not answer \((SUSPECT|DOWN), \d+ failed probes? in a row\)$/) });
+      expect(body.checks.shutdown!.ok).toBe(true);
+      expect(body.reason).toBe(body.checks.leader!.detail);
+      // Open to anyone who reaches the port: no address of a node.
+      expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|localhost|postgres:/);
       expect((await fetch(`${doomed.origin}/health`)).status).toBe(200);
     } finally {
       await doomed.stop();
+    }
+  });
+
+  it('GET /ready answers 503, saying the gateway is shutting down, once a stop has begun', async () => {
+    const stopping = await startTestGateway();
+    try {
+      const { port } = new URL(stopping.origin);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      let received = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+      // A request under way holds the connection open through the stop's drain; the /ready behind it arrives once the stop began.
+      // The server answers 100 Continue as it takes the request on, before its body comes.
+      const query = JSON.stringify({ query: '{ stores { id } }' });
+      socket.write(`POST /graphql HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: ${query.length}\r\nexpect: 100-continue\r\n\r\n`);
+      await waitUntil(() => received.includes('100 Continue'), 'the first request to be taken on');
+      const stopped = stopping.stop();
+      socket.write(`${query}GET /ready HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`);
+      await once(socket, 'close');
+      await stopped;
+      const answers = received.split(/(?=HTTP\/1\.1 )/).filter((answer) => !answer.startsWith('HTTP/1.1 100'));
+      expect(answers).toHaveLength(2);
+      expect(answers[0]).toMatch(/^HTTP\/1\.1 200/);
+      expect(answers[1]).toMatch(/^HTTP\/1\.1 503/);
+      expect(answers[1]).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
+      const body = JSON.parse(answers[1]!.slice(answers[1]!.indexOf('{"'), answers[1]!.lastIndexOf('}') + 1)) as ReadinessBody;
+      expect(body).toMatchObject({ ready: false, reason: 'the gateway is shutting down', checks: { shutdown: { ok: false } } });
+    } finally {
+      await stopping.stop();
     }
   });
 });

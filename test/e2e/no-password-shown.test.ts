@@ -24,10 +24,12 @@ describe('the password in GATER_NODES', () => {
     if (password) expect(JSON.stringify(cluster)).not.toContain(password);
   });
 
-  it('is in no log line and no metric', async () => {
+  it('is in no log line, no metric and no readiness report', async () => {
     expect(lines.length).toBeGreaterThan(0);
     const metrics = await (await fetch(new URL('/metrics', gw.origin))).text();
-    for (const text of [...lines, metrics]) {
+    const readiness = await (await fetch(new URL('/ready', gw.origin))).text();
+    expect(readiness).toContain('"checks"');
+    for (const text of [...lines, metrics, readiness]) {
       expect(text).not.toMatch(/postgres(ql)?:\/\/[^\s"]*:[^\s"*]+@/);
       if (password) expect(text).not.toContain(password);
     }

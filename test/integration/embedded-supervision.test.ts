@@ -26,11 +26,17 @@ describe('a gateway whose embedded PostgreSQL dies (kill -9 of its postmaster)',
     gateway = await startGateway(config, { log: { info: (line) => lines.push(line), error: (line) => lines.push(line) } });
     const url = gateway.url;
     const client = { gql: <T>(query: string, variables?: Record<string, unknown>) => postGraphQL<T>(url, query, variables) };
-    const ready = async () => (await fetch(new URL('/ready', url))).status;
+    let readiness: { checks: Record<string, { ok: boolean; detail: string }>; reason?: string } | undefined;
+    const ready = async () => {
+      const response = await fetch(new URL('/ready', url));
+      readiness = await response.json();
+      return response.status;
+    };
 
     const acknowledged: EventView[] = [];
     for (let index = 0; index < 3; index++) acknowledged.push(...(await appendSuccess(client, { streamId: 'kept', events: newEvents(2) })).events);
     expect(await ready()).toBe(200);
+    expect(readiness!.checks.embeddedNode).toMatchObject({ ok: true, detail: expect.stringMatching(/^the embedded PostgreSQL node node-[0-9a-f]{12} is running and answers$/) });
 
     // A writer keeps appending through the crash; whatever it was told is stored must be there after.
     let writing = true;
@@ -45,6 +51,10 @@ describe('a gateway whose embedded PostgreSQL dies (kill -9 of its postmaster)',
     process.kill(crashed, 'SIGKILL');
 
     await pollUntil(async () => (await ready()) === 503, '/ready to answer 503 while the node is down', 10_000);
+    // It says why: the embedded node, which is the leader, does not answer.
+    expect(readiness!.checks.embeddedNode).toMatchObject({ ok: false, detail: expect.stringContaining('does not answer') });
+    expect(readiness!.checks.leader!.ok).toBe(false);
+    expect(readiness!.reason).toContain('the embedded PostgreSQL node');
     await pollUntil(async () => (await ready()) === 200, '/ready to answer 200 once the node is back', 60_000);
     const restarted = postmasterPid(dataDir);
     expect(restarted).not.toBe(crashed);

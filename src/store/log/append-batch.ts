@@ -9,6 +9,8 @@ import type { AppendOutcome, AppendRequest, RecordedEvent } from '../types.js';
 export interface AppendCounters {
   events: number;
   batches: number;
+  /** Told of each batch committed: its events, and when its commit began (`performance.now()`); for /metrics. */
+  committed?: (events: number, began: number) => void;
 }
 
 /** Another gateway changing the same streams between read and write makes a batch replan; this bounds that. */
@@ -33,6 +35,7 @@ export async function appendBatch(
   cache: StreamVersionCache,
   counters: AppendCounters,
 ): Promise<AppendOutcome[]> {
+  const began = performance.now();
   for (let attempt = 1; ; attempt++) {
     const optimistic = attempt === 1;
     const plan = planAppends(requests, await readAppendState(db, tables, requests, optimistic ? cache : undefined));
@@ -44,6 +47,7 @@ export async function appendBatch(
         for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
         counters.batches++;
         counters.events += plan.events.length;
+        counters.committed?.(plan.events.length, began);
         return outcomesOf(plan, written, tables.storeId);
       }
       cache.forget(plan.assumedVersions.keys());

@@ -55,9 +55,9 @@ export class EventLog {
     readonly scope: StreamScope = StreamScope.EVERY_STREAM,
   ) {}
 
-  static open(route: StoreRoute): EventLog {
+  static open(route: StoreRoute, committed?: AppendCounters['committed']): EventLog {
     const versionCache = new StreamVersionCache();
-    const appended: AppendCounters = { events: 0, batches: 0 };
+    const appended: AppendCounters = { events: 0, batches: 0, committed };
     const committer = new GroupCommitter({
       commit: (requests: AppendRequest[], since: number) => commitBatch(route, requests, since, versionCache, appended),
       sizeOf: (request: AppendRequest) => request.events.length,
