@@ -15,6 +15,7 @@ const gateway = {
       latencyMs: 0.8,
       replicationLagMs: null,
       lastSeen: new Date('2025-01-02T03:04:06.000Z'),
+      startedAt: new Date('2025-01-01T00:00:00.000Z'),
       embedded: false,
     },
   ],
