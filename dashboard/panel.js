@@ -236,7 +236,7 @@ export class GaterPanel extends LitElement {
           ? html`<p class="problem" data-problem="key-refused">The gateway refused this API key.</p>`
           : nothing}
       ${this.problem && state === 'live' ? html`<p class="problem" data-problem="error">${this.problem}</p>` : nothing}
-      <div class="body">${this.renderBody()}</div>
+      ${state === 'needs-key' || state === 'key-refused' ? nothing : html`<div class="body">${this.renderBody()}</div>`}
     </section>`;
   }
 }
