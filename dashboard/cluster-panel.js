@@ -40,9 +40,12 @@ export class GaterCluster extends GaterPanel {
               <td>${node.id}${node.embedded ? html` <span class="muted">(embedded)</span>` : ''}</td>
               <td>${node.role}</td>
               <td><span class="badge" data-value=${node.health}>${node.health}</span></td>
-              <td class="number">${formatMs(node.latencyMs)}</td>
-              <td class="number">${node.role === 'REPLICA' ? formatMs(node.replicationLagMs) : '—'}</td>
-              <td class="number">${formatDuration(secondsSince(node.startedAt))}</td>
+              ${node.health === 'DOWN'
+                ? // What its last answer said is stale now: say when that was instead.
+                  html`<td class="number">—</td><td class="number">—</td><td class="muted">${node.lastSeen ? `last seen ${formatDuration(secondsSince(node.lastSeen))} ago` : 'never seen'}</td>`
+                : html`<td class="number">${formatMs(node.latencyMs)}</td>
+                    <td class="number">${node.role === 'REPLICA' ? formatMs(node.replicationLagMs) : '—'}</td>
+                    <td class="number">${formatDuration(secondsSince(node.startedAt))}</td>`}
             </tr>`,
           )}
         </tbody>
