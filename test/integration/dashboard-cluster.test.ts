@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
-import { PAGE_WAIT_MS, pageErrors, screenshot, waitForText } from '../support/dashboard-page.js';
+import { PAGE_WAIT_MS, pageErrors, screenshot, shownNumber, waitForText } from '../support/dashboard-page.js';
+import { saveSubscription } from '../support/persistent.js';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 const ENV = {
   GATER_PROBE_INTERVAL_MS: '200',
@@ -45,6 +46,17 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard cluster (skipped
       expect(await page.locator(`${replica} td`).nth(4).textContent()).toMatch(/ms$/);
       expect(await page.locator(`${primary} td`).nth(4).textContent()).toBe('—');
       await screenshot(page, 'cluster-healthy');
+
+      // Some traffic, each batch seen by the page before the next, for a chart with a shape (and the README's picture).
+      await saveSubscription(gw, { name: 'billing', type: 'BY_STREAM', selector: '$all', startFrom: 1 });
+      let total = 0;
+      for (const size of [3, 8, 5, 12, 6, 9]) {
+        await appendSuccess(gw, { streamId: `order-${total % 4}`, events: newEvents(size) });
+        total += size;
+        await waitForText(page, 'gater-stores tr[data-store="default"] [data-field="eventCount"]', (text) => shownNumber(text) === total, `${total} events`);
+      }
+      await waitForText(page, 'gater-subscriptions tr[data-subscription="billing"] [data-field="lag"]', (text) => shownNumber(text) === total, 'the lag of the subscription');
+      await screenshot(page, 'overview');
 
       await cluster.replica.stop();
       await expect.poll(() => page.locator(replica).getAttribute('data-health'), { timeout: PAGE_WAIT_MS }).toBe('DOWN');
