@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
 import { PAGE_WAIT_MS, pageErrors, screenshot, shownNumber, textOf, waitForText } from '../support/dashboard-page.js';
-import { saveSubscription } from '../support/persistent.js';
+import { consume, saveSubscription } from '../support/persistent.js';
+import { BY_STREAM } from '../support/queries.js';
+import { connectWs } from '../support/ws-client.js';
 import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 /**
@@ -57,8 +59,22 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard (skipped: ${chro
       expect(await textOf(page, 'gater-subscriptions tr[data-subscription="billing"] [data-field="inFlightCount"]')).toBe('0');
       expect(await textOf(page, 'gater-subscriptions tr[data-subscription="billing"] [data-field="parkedCount"]')).toBe('0');
       await waitForText(page, 'gater-stores tr[data-store="default"] [data-field="appendRate"]', (text) => shownNumber(text) > 0, 'an append rate above 0');
-      expect(errors).toEqual([]);
-      await screenshot(page, 'live');
+
+      // A live subscriber and a consumer that does not ack: counted by kind, and in flight.
+      const ws = await connectWs(gw);
+      try {
+        await ws.subscribeActive(BY_STREAM, { streamId: 'order-1' });
+        const consumer = consume(ws, 'billing');
+        await consumer.waitForEvents(1);
+        await waitForText(page, 'gater-subscriptions [data-live-kind="BY_STREAM"]', (text) => text === '1', 'one live BY_STREAM subscription');
+        await waitForText(page, 'gater-subscriptions tr[data-subscription="billing"] [data-field="inFlightCount"]', (text) => shownNumber(text) > 0, 'deliveries in flight');
+        expect(await textOf(page, 'gater-subscriptions tr[data-subscription="billing"] [data-field="consumerCount"]')).toBe('1');
+        expect(errors).toEqual([]);
+        await screenshot(page, 'live');
+      } finally {
+        await ws.dispose();
+      }
+      await waitForText(page, 'gater-subscriptions [data-live-kind="BY_STREAM"]', (text) => text === '0', 'no live subscription once it ended');
 
       // The gateway stops: every panel says so, and keeps what it last showed.
       const port = new URL(gw.origin).port;
