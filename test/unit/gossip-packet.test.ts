@@ -45,6 +45,14 @@ describe('a gossip packet', () => {
     expect(open(wrongShape, 'secret')).toEqual({ ok: false, reason: 'malformed' });
   });
 
+  it('takes a node without startedAt, from a peer of an older version, as started at an unknown time', () => {
+    const { startedAt: _dropped, ...older } = gateway.nodes[0]!;
+    const opened = open(seal({ ...gateway, nodes: [older as typeof gateway.nodes[0]] }, 'secret'), 'secret');
+    expect(opened.ok && opened.packet.gateway.nodes[0]!.startedAt).toBeNull();
+    const wrongTime = seal({ ...gateway, nodes: [{ ...gateway.nodes[0]!, startedAt: 'yesterday' as unknown as Date }] }, 'secret');
+    expect(open(wrongTime, 'secret')).toEqual({ ok: false, reason: 'malformed' });
+  });
+
   it('shows a node address with a password from a peer masked', () => {
     const leaky = { ...gateway, nodes: [{ ...gateway.nodes[0]!, address: 'postgres://gater:s3cret@db1:5432/events' }] };
     const opened = open(seal(leaky, 'secret'), 'secret');
