@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
-import { callerClient, ROLE_KEYS, ROLE_KEYS_ENV } from '../support/callers.js';
+import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV } from '../support/callers.js';
 import { PAGE_WAIT_MS, screenshot, shownNumber, textOf, waitForText } from '../support/dashboard-page.js';
 import { SAVE_SUBSCRIPTION } from '../support/persistent.js';
 import { dataOf } from '../support/test-gateway.js';
@@ -29,6 +29,18 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard access (skipped:
     await page.locator('gater-dashboard input[name="key"]').fill(key);
     await page.locator('gater-dashboard button[type="submit"]').click();
   };
+
+  it('answers the fields added for the dashboard by role: live counts and node start times to readers, subscription lag to admins', async () => {
+    const query = '{ liveSubscriptions { kind count } cluster { nodes { startedAt } } }';
+    expect(refusals((await callerClient(gw, undefined).gql(query)).errors)).toEqual([['UNAUTHENTICATED', undefined]]);
+    const reader = dataOf(await callerClient(gw, ROLE_KEYS.reader).gql<{ liveSubscriptions: { kind: string; count: number }[]; cluster: { nodes: { startedAt: string }[] } }>(query));
+    expect(reader.liveSubscriptions.map((each) => each.kind)).toEqual(['BY_STREAM', 'ALL', 'BY_EVENT_TYPE', 'BY_EVENT_PATTERN', 'BY_EVENT_PAYLOAD']);
+    expect(Date.parse(reader.cluster.nodes[0]!.startedAt)).toBeLessThanOrEqual(Date.now());
+
+    const lag = '{ persistentSubscriptions { name lag } }';
+    expect(refusals((await callerClient(gw, ROLE_KEYS.reader).gql(lag)).errors)[0]?.[0]).toBe('FORBIDDEN');
+    expect(dataOf(await callerClient(gw, ROLE_KEYS.admin).gql(lag))).toEqual({ persistentSubscriptions: [{ name: 'billing', lag: 0 }] });
+  });
 
   it('without a key, every panel says the gateway needs one; with a reader key it shows what a reader may see', async () => {
     const page = await browser.context.newPage();
