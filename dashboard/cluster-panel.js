@@ -23,7 +23,7 @@ export class GaterCluster extends GaterPanel {
   }
 
   async refresh(connection) {
-    this.cluster = (await this.ask(connection, CLUSTER_QUERY)).cluster;
+    return { cluster: (await this.ask(connection, CLUSTER_QUERY)).cluster };
   }
 
   renderBody() {

@@ -66,15 +66,29 @@ class GaterConnection extends EventTarget {
 
 const connections = new Map();
 
-/** The shared connection to a gateway's graphql-ws endpoint with a key (or none). */
+/**
+ * The shared connection to a gateway's graphql-ws endpoint with a key (or
+ * none), for one more user: give it back with `release` when done, and the
+ * last user's release closes it (so a page whose key changes keeps no socket
+ * open with the old one).
+ */
 export function connectionTo(url, apiKey) {
   const key = `${url}\n${apiKey ?? ''}`;
   let connection = connections.get(key);
   if (!connection) {
     connection = new GaterConnection(url, apiKey);
+    connection.key = key;
+    connection.users = 0;
     connections.set(key, connection);
   }
+  connection.users++;
   return connection;
+}
+
+export function release(connection) {
+  if (--connection.users > 0) return;
+  connections.delete(connection.key);
+  connection.client.dispose();
 }
 
 /** The graphql-ws endpoint of the gateway that served this module: where an embedded panel connects unless told otherwise. */

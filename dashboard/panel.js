@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { connectionTo, webSocketUrl } from './connection.js';
+import { connectionTo, release, webSocketUrl } from './connection.js';
 
 const STATE_LABELS = {
   connecting: 'connecting…',
@@ -152,24 +152,30 @@ export class GaterPanel extends LitElement {
   }
 
   willUpdate(changed) {
-    if (this.isConnected && (changed.has('gateway') || changed.has('apiKey')) && this.target() !== this.connection) this.restart();
+    if (this.isConnected && (changed.has('gateway') || changed.has('apiKey')) && this.target() !== this.connectedTo) this.restart();
   }
 
+  /** Which gateway and key the panel is to use. */
   target() {
-    return connectionTo(webSocketUrl(this.gateway), this.apiKey || undefined);
+    return `${webSocketUrl(this.gateway)}\n${this.apiKey || ''}`;
   }
 
   stop() {
     this.generation++;
     clearTimeout(this.timer);
-    this.connection?.removeEventListener('state', this.onState);
+    if (this.connection) {
+      this.connection.removeEventListener('state', this.onState);
+      release(this.connection);
+    }
     this.connection = undefined;
+    this.connectedTo = undefined;
   }
 
   restart() {
     this.stop();
     const generation = this.generation;
-    this.connection = this.target();
+    this.connectedTo = this.target();
+    this.connection = connectionTo(webSocketUrl(this.gateway), this.apiKey || undefined);
     this.onState = () => {
       this.connectionState = this.connection.state;
       // Back after an outage: refresh at once rather than at the next tick.
@@ -182,18 +188,20 @@ export class GaterPanel extends LitElement {
   }
 
   async poll(generation) {
-    if (generation !== this.generation || this.polling) return;
+    // One poll at a time per connection; one still waiting on a connection given up does not hold up the new one.
+    if (generation !== this.generation || this.pollingIn === generation) return;
     clearTimeout(this.timer);
     const connection = this.connection;
     if (connection.state === 'needs-key' || connection.state === 'key-refused') return;
-    this.polling = true;
+    this.pollingIn = generation;
     try {
-      await this.refresh(connection);
-      if (generation === this.generation) this.problem = undefined;
+      const shown = await this.refresh(connection);
+      // An answer for a gateway or key the panel no longer uses is dropped.
+      if (generation === this.generation) Object.assign(this, shown, { problem: undefined });
     } catch (error) {
       if (generation === this.generation) this.problem = describe(error);
     } finally {
-      this.polling = false;
+      if (this.pollingIn === generation) this.pollingIn = undefined;
     }
     if (generation !== this.generation) return;
     const every = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, Number(this.interval) || 1000));
@@ -215,8 +223,10 @@ export class GaterPanel extends LitElement {
   /** Subclasses: forget what was shown for another gateway or key. */
   reset() {}
 
-  /** Subclasses: run the panel's queries and keep what they answered. */
-  async refresh(_connection) {}
+  /** Subclasses: run the panel's queries; answers the properties to show. */
+  async refresh(_connection) {
+    return {};
+  }
 
   /** Subclasses: the panel's content. */
   renderBody() {

@@ -33,15 +33,16 @@ export class GaterStores extends GaterPanel {
 
   async refresh(connection) {
     const { stores } = await this.ask(connection, STORES_QUERY);
+    const history = this.history;
     const now = Date.now();
     const windowMs = Math.min(60, Math.max(1, Number(this.minutes) || 5)) * 60_000;
     for (const store of stores) {
-      const samples = this.history.get(store.id) ?? [];
+      const samples = history.get(store.id) ?? [];
       samples.push({ at: now, head: store.headPosition });
       while (samples.length > MAX_SAMPLES || (samples.length > 0 && samples[0].at < now - windowMs)) samples.shift();
-      this.history.set(store.id, samples);
+      history.set(store.id, samples);
     }
-    this.stores = stores;
+    return { stores };
   }
 
   /** Events per second between successive samples. */

@@ -44,9 +44,7 @@ export class GaterSubscriptions extends GaterPanel {
     } catch (error) {
       persistentProblem = error.message;
     }
-    this.live = liveSubscriptions;
-    this.persistent = persistent;
-    this.persistentProblem = persistentProblem;
+    return { live: liveSubscriptions, persistent, persistentProblem };
   }
 
   renderBody() {
