@@ -25,6 +25,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schema.graphql ./
+# The /dashboard page and its modules, served as they are.
+COPY dashboard ./dashboard
 
 # PostgreSQL refuses to run as root; the image's `node` user runs both the gateway and its embedded node.
 RUN mkdir -p /data && chown node:node /data

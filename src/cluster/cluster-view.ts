@@ -11,6 +11,8 @@ export interface NodeView {
   latencyMs: number | null;
   replicationLagMs: number | null;
   lastSeen: Date | null;
+  /** When the server started; null until a probe answered (and for nodes a peer of an older version reports). */
+  startedAt: Date | null;
   embedded: boolean;
 }
 
@@ -39,8 +41,8 @@ export interface ClusterSnapshot {
 }
 
 export function nodeView(node: ClusterNode): NodeView {
-  const { role, health, latencyMs, replicationLagMs, lastSeen } = node.state;
-  return { id: node.id, address: node.address, role, health, latencyMs, replicationLagMs, lastSeen, embedded: node.embedded };
+  const { role, health, latencyMs, replicationLagMs, lastSeen, startedAt } = node.state;
+  return { id: node.id, address: node.address, role, health, latencyMs, replicationLagMs, lastSeen, startedAt, embedded: node.embedded };
 }
 
 /** What a clusterStatus subscriber is told about: status, roles, health and gateways, not every latency wobble. */

@@ -16,12 +16,14 @@ export interface NodeState {
   replicationLagMs: number | null;
   /** When a probe last succeeded. */
   lastSeen: Date | null;
+  /** When the server started (`pg_postmaster_start_time()`), at the last successful probe; null before one. */
+  startedAt: Date | null;
   /** Why the last probe failed; null after a success. */
   lastError: string | null;
 }
 
 export type ProbeOutcome =
-  | { ok: true; role: 'LEADER' | 'REPLICA'; latencyMs: number; replicationLagMs: number | null; at: Date }
+  | { ok: true; role: 'LEADER' | 'REPLICA'; latencyMs: number; replicationLagMs: number | null; at: Date; startedAt?: Date }
   | { ok: false; error: string };
 
 /** A node before its first probe: nothing known, not yet trusted. */
@@ -32,6 +34,7 @@ export const UNPROBED: NodeState = {
   latencyMs: null,
   replicationLagMs: null,
   lastSeen: null,
+  startedAt: null,
   lastError: null,
 };
 
@@ -53,6 +56,7 @@ export function afterProbe(state: NodeState, outcome: ProbeOutcome, downAfterFai
       latencyMs: outcome.latencyMs,
       replicationLagMs: outcome.replicationLagMs,
       lastSeen: outcome.at,
+      startedAt: outcome.startedAt ?? null,
       lastError: null,
     };
   }

@@ -9,6 +9,7 @@ import type { ProbeOutcome } from './node-health.js';
  */
 const PROBE_SQL = `
   SELECT pg_is_in_recovery() AS in_recovery,
+         pg_postmaster_start_time() AS started_at,
          CASE
            WHEN NOT pg_is_in_recovery() THEN NULL
            WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
@@ -56,7 +57,7 @@ export class NodeProbe {
   private async ask(): Promise<ProbeOutcome> {
     const client = this.client ?? (await this.connect());
     const started = performance.now();
-    const { rows } = await client.query<{ in_recovery: boolean; lag_ms: number | null }>(PROBE_SQL);
+    const { rows } = await client.query<{ in_recovery: boolean; started_at: Date; lag_ms: number | null }>(PROBE_SQL);
     const latencyMs = performance.now() - started;
     const row = rows[0]!;
     return {
@@ -65,6 +66,7 @@ export class NodeProbe {
       latencyMs,
       replicationLagMs: row.lag_ms === null ? null : Number(row.lag_ms),
       at: new Date(),
+      startedAt: row.started_at,
     };
   }
 

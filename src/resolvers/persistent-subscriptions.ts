@@ -1,3 +1,4 @@
+import type { EventStore } from '../store/event-store.js';
 import type { RecordedEvent } from '../store/types.js';
 import type { SubscriptionStatus } from '../store/persistent/types.js';
 import { SubscriptionNotFoundError } from '../store/errors.js';
@@ -9,13 +10,18 @@ import { checkSubscriptionName, differingField, subscriptionOf } from './persist
 import type { StoreArg } from './store-door.js';
 import { checkPageSize } from './validate.js';
 
+/** A persistent subscription as the API shows it: its status, with the store it is in (for its lag behind the head). */
+export interface SubscriptionView extends SubscriptionStatus {
+  store: EventStore;
+}
+
 interface NameArgs {
   store?: StoreArg;
   subscription: string;
 }
 
 /** Creates a persistent subscription, or changes the settings of the one of that name. */
-export async function saveSubscription(ctx: GatewayContext, input: SaveSubscriptionInputShape): Promise<SubscriptionStatus> {
+export async function saveSubscription(ctx: GatewayContext, input: SaveSubscriptionInputShape): Promise<SubscriptionView> {
   const store = ctx.door.openForPersistent(input.store, 'admin');
   const { definition, settings } = subscriptionOf(input, ctx.limits);
   const outcome = await store.persistent.save(definition, settings);
@@ -25,7 +31,7 @@ export async function saveSubscription(ctx: GatewayContext, input: SaveSubscript
   }
   const [status] = await ctx.persistent.hub(store).list({ name: definition.name });
   // Removed right after it was saved: show it as saved.
-  return status ?? { ...outcome.subscription, checkpoint: outcome.subscription.readPosition, inFlightCount: 0, parkedCount: 0, consumerCount: 0 };
+  return { store, ...(status ?? { ...outcome.subscription, checkpoint: outcome.subscription.readPosition, inFlightCount: 0, parkedCount: 0, consumerCount: 0 }) };
 }
 
 /** Answers whether there was such a subscription. Its consumers end with SUBSCRIPTION_NOT_FOUND. */
@@ -35,9 +41,15 @@ export function removeSubscription(ctx: GatewayContext, args: { store?: StoreArg
   return store.persistent.remove(name);
 }
 
-export function listSubscriptions(ctx: GatewayContext, args: { store?: StoreArg }): Promise<SubscriptionStatus[]> {
+export async function listSubscriptions(ctx: GatewayContext, args: { store?: StoreArg }): Promise<SubscriptionView[]> {
   const store = ctx.door.openForPersistent(args.store, 'admin');
-  return ctx.persistent.hub(store).list();
+  return (await ctx.persistent.hub(store).list()).map((status) => ({ store, ...status }));
+}
+
+/** Positions of the store's log past the subscription's checkpoint: 0 once it has caught up with the head. */
+export async function subscriptionLag(ctx: GatewayContext, subscription: SubscriptionView): Promise<number> {
+  const { headPosition } = await ctx.loaders().stats(subscription.store);
+  return Math.max(0, headPosition - subscription.checkpoint);
 }
 
 export async function parkedEvents(

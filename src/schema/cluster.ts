@@ -41,6 +41,12 @@ const ClusterNodeType = builder.objectRef<NodeView>('ClusterNode').implement({
       description: 'For a replica, how far its replay trails what it received; null for a leader.',
     }),
     lastSeen: t.field({ type: 'DateTime', nullable: true, description: 'When a probe last succeeded.', resolve: (node) => node.lastSeen }),
+    startedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the server started (pg_postmaster_start_time()), for its uptime; null until it has answered a probe.',
+      resolve: (node) => node.startedAt,
+    }),
     embedded: t.exposeBoolean('embedded', { description: "True for the gateway's own embedded server." }),
   }),
 });

@@ -10,6 +10,7 @@ import './snapshot.js';
 import './live.js';
 import './persistent.js';
 import './cluster.js';
+import './live-counts.js';
 
 /** The gateway's schema, sorted so that its printed form is stable. */
 export function buildSchema(): GraphQLSchema {

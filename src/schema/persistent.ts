@@ -1,4 +1,3 @@
-import type { SubscriptionStatus } from '../store/persistent/types.js';
 import type { PersistentDelivery } from '../subscriptions/persistent/consumer.js';
 import { ackEvent, nackEvent } from '../resolvers/persistent-acks.js';
 import { consumePersistent } from '../resolvers/persistent-consumers.js';
@@ -8,12 +7,14 @@ import {
   removeSubscription,
   replayParked,
   saveSubscription,
+  subscriptionLag,
+  type SubscriptionView,
 } from '../resolvers/persistent-subscriptions.js';
 import { builder } from './builder.js';
 import { EventConnection, EventType } from './event.js';
 import { NackActionEnum, SaveSubscriptionInput, SubscriptionTypeEnum } from './persistent-inputs.js';
 
-const PersistentSubscriptionType = builder.objectRef<SubscriptionStatus>('PersistentSubscription').implement({
+const PersistentSubscriptionType = builder.objectRef<SubscriptionView>('PersistentSubscription').implement({
   description: 'A durable subscription whose events are shared among its consumers and acknowledged one by one.',
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -31,6 +32,11 @@ const PersistentSubscriptionType = builder.objectRef<SubscriptionStatus>('Persis
     checkpoint: t.expose('checkpoint', {
       type: 'Long',
       description: 'Every selected event at or below this position is done (acked or skipped) or parked.',
+    }),
+    lag: t.field({
+      type: 'Long',
+      description: "How far its checkpoint trails the store's head: head position minus checkpoint, 0 once it has caught up.",
+      resolve: (subscription, _args, ctx) => subscriptionLag(ctx, subscription),
     }),
     inFlightCount: t.exposeInt('inFlightCount', { description: 'Events delivered and not yet done, or waiting to be delivered again.' }),
     parkedCount: t.exposeInt('parkedCount'),

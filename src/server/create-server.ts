@@ -7,6 +7,7 @@ import type { Authenticator } from '../access/authenticator.js';
 import type { Logger } from '../log.js';
 import type { GatewayServices } from '../resolvers/context.js';
 import { createContext } from './request-context.js';
+import { useDashboard } from './dashboard/use-dashboard.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
@@ -90,7 +91,20 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     // How codegen's clients name a trusted document.
     extraParamNames: ['documentId'],
     // Persisted documents first: they put in the document that the plugins after them check.
-    plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }), useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
+    plugins: [
+      ...persisted.plugins,
+      useCsrfPrevention(crossSite),
+      useGraphQLJsExecute(),
+      useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }),
+      useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }),
+      useInputErrorCodes(),
+      useIntrospectionAccess(access.config.introspection),
+      useOperationBudgets(services.limits),
+      usePageItemsBudget(services.limits),
+      useAppendBudget(services.limits),
+      useBodyLimit(services.limits.maxBodyBytes),
+      useDashboard(crossSite, log),
+    ],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.

@@ -15,6 +15,7 @@ const gateway = {
       latencyMs: 0.8,
       replicationLagMs: null,
       lastSeen: new Date('2025-01-02T03:04:06.000Z'),
+      startedAt: new Date('2025-01-01T00:00:00.000Z'),
       embedded: false,
     },
   ],
@@ -42,6 +43,14 @@ describe('a gossip packet', () => {
     expect(open(Buffer.from('gater-gossip/1\nzz\n{}'), 'secret')).toEqual({ ok: false, reason: 'malformed' });
     const wrongShape = seal({ ...gateway, nodes: [{ ...gateway.nodes[0]!, role: 'KING' as 'LEADER' }] }, 'secret');
     expect(open(wrongShape, 'secret')).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('takes a node without startedAt, from a peer of an older version, as started at an unknown time', () => {
+    const { startedAt: _dropped, ...older } = gateway.nodes[0]!;
+    const opened = open(seal({ ...gateway, nodes: [older as typeof gateway.nodes[0]] }, 'secret'), 'secret');
+    expect(opened.ok && opened.packet.gateway.nodes[0]!.startedAt).toBeNull();
+    const wrongTime = seal({ ...gateway, nodes: [{ ...gateway.nodes[0]!, startedAt: 'yesterday' as unknown as Date }] }, 'secret');
+    expect(open(wrongTime, 'secret')).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('shows a node address with a password from a peer masked', () => {

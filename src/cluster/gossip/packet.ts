@@ -87,7 +87,7 @@ const HEALTHS = new Set<string>(NODE_HEALTHS);
 
 function parseNode(raw: unknown): NodeView | undefined {
   if (!isObject(raw)) return undefined;
-  const { id, address, role, health, latencyMs, replicationLagMs, lastSeen, embedded } = raw;
+  const { id, address, role, health, latencyMs, replicationLagMs, lastSeen, startedAt, embedded } = raw;
   const valid =
     isText(id) &&
     isText(address) &&
@@ -95,7 +95,9 @@ function parseNode(raw: unknown): NodeView | undefined {
     HEALTHS.has(health as string) &&
     isNumberOrNull(latencyMs) &&
     isNumberOrNull(replicationLagMs) &&
-    (lastSeen === null || (typeof lastSeen === 'string' && !Number.isNaN(Date.parse(lastSeen)))) &&
+    isTimeOrNull(lastSeen) &&
+    // Absent from peers of versions before it was added.
+    (startedAt === undefined || isTimeOrNull(startedAt)) &&
     typeof embedded === 'boolean';
   if (!valid) return undefined;
   return {
@@ -107,6 +109,11 @@ function parseNode(raw: unknown): NodeView | undefined {
     latencyMs,
     replicationLagMs,
     lastSeen: lastSeen === null ? null : new Date(lastSeen as string),
+    startedAt: typeof startedAt === 'string' ? new Date(startedAt) : null,
     embedded,
   };
+}
+
+function isTimeOrNull(value: unknown): boolean {
+  return value === null || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
 }
