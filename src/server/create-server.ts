@@ -22,6 +22,7 @@ import { useReadiness } from './use-readiness.js';
 import { useAppendBudget } from './use-append-budget.js';
 import { useBodyLimit } from './use-body-limit.js';
 import { useOperationBudgets } from './use-operation-budgets.js';
+import { useOperationSpans } from './use-operation-spans.js';
 import { usePageItemsBudget } from './use-page-items-budget.js';
 import { usePersistedDocuments } from './use-persisted-documents.js';
 import type { PersistedDocumentsConfig } from '../persisted-documents-config.js';
@@ -87,7 +88,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     // How codegen's clients name a trusted document.
     extraParamNames: ['documentId'],
     // Persisted documents first: they put in the document that the plugins after them check.
-    plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
+    plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useOperationSpans(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.

@@ -1,0 +1,66 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { maskUrl } from './masked-url.js';
+import { setTracer } from './tracing.js';
+
+export interface Tracing {
+  /** Sends the spans still held, then stops; a no-op when tracing is off. */
+  stop(): Promise<void>;
+}
+
+/** Longest attribute value kept, unless OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT says otherwise: spans are held in memory until sent. */
+const ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
+
+/** The OTLP endpoint spans go to, or undefined when tracing is off (the standard variables of the OpenTelemetry SDK). */
+export function tracesEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true' || env.OTEL_TRACES_EXPORTER?.trim() === 'none') return undefined;
+  return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+}
+
+/**
+ * Starts sending spans over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set. The SDK and the exporter are
+ * loaded only then, so that a gateway without tracing carries none of it:
+ * its code sees only `@opentelemetry/api`, whose tracer does nothing. The
+ * exporter, batching and sampling read the other standard variables
+ * (`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`, ...)
+ * themselves; the service is named by `OTEL_SERVICE_NAME`, default `gater`.
+ */
+export async function startTracing(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Tracing> {
+  const endpoint = tracesEndpoint(env);
+  if (!endpoint) return { stop: async () => undefined };
+  const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { detectResources, envDetector, resourceFromAttributes }, { W3CTraceContextPropagator }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/core'),
+    ]);
+  // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (the env detector) name the service over the default.
+  const resource = resourceFromAttributes({ 'service.name': 'gater' }).merge(detectResources({ detectors: [envDetector] }));
+  const lengthSet = env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT || env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+  const provider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    ...(lengthSet ? {} : { spanLimits: { attributeValueLengthLimit: ATTRIBUTE_VALUE_LENGTH_LIMIT } }),
+  });
+  // Store calls find the operation they serve through the async context, across awaits.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // A client's traceparent header makes its operation part of the client's trace.
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  setTracer(provider.getTracer('gater'));
+  log(`tracing: spans go to ${maskUrl(endpoint)} over OTLP/HTTP as service ${String(resource.attributes['service.name'])}`);
+  return {
+    async stop() {
+      setTracer(undefined);
+      try {
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      }
+    },
+  };
+}

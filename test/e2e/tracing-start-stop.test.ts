@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { appendSuccess, dataOf, newEvents, readStream, startTestGateway } from '../support/test-gateway.js';
+
+const OTEL_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES'];
+for (const name of OTEL_VARIABLES) delete process.env[name];
+
+function loadedPackages(): string[] {
+  return Object.keys(createRequire(import.meta.url).cache).filter((path) => path.includes('@opentelemetry/'));
+}
+
+let receiver: OtlpReceiver | undefined;
+afterEach(async () => {
+  for (const name of OTEL_VARIABLES) delete process.env[name];
+  await receiver?.close();
+});
+
+// In this order: the first test needs a process where no gateway has loaded the SDK yet.
+describe('a gateway with no OTLP endpoint', () => {
+  it('loads no tracing SDK and records no span', async () => {
+    const gw = await startTestGateway();
+    try {
+      const streamId = `untraced-${randomUUID()}`;
+      await appendSuccess(gw, { streamId, events: newEvents(2) });
+      expect(await readStream(gw, streamId)).toHaveLength(2);
+
+      expect(loadedPackages().filter((path) => /sdk-trace|exporter-trace|context-async-hooks|@opentelemetry\/resources/.test(path))).toEqual([]);
+      // Only the API's no-op tracer is there: no provider was registered.
+      const probe = trace.getTracer('probe').startSpan('probe');
+      expect(probe.isRecording()).toBe(false);
+      probe.end();
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe('a gateway with an OTLP endpoint', () => {
+  it('sends the spans it still holds when it stops', async () => {
+    receiver = await startOtlpReceiver();
+    // No export on a timer within this test: only the stop sends.
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '3600000' });
+    const gw = await startTestGateway();
+    let stopped = false;
+    try {
+      dataOf(await gw.gql('query BeforeStop { stores { id } }'));
+      expect(receiver.spans.map((span) => span.name)).not.toContain('query BeforeStop');
+      await gw.stop();
+      stopped = true;
+      expect(receiver.spans.map((span) => span.name)).toContain('query BeforeStop');
+      expect(receiver.spans.find((span) => span.name === 'query BeforeStop')?.service).toBe('gater');
+      // Stopped, the gateway leaves the API as it found it: a later span records nothing.
+      const probe = trace.getTracer('probe').startSpan('probe');
+      expect(probe.isRecording()).toBe(false);
+    } finally {
+      if (!stopped) await gw.stop();
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
+import { consume, gatewayForFile, saveSubscription } from '../support/persistent.js';
+import { STREAM_PAGE } from '../support/queries.js';
+import { appendSuccess, dataOf, newEvents, postGraphQL } from '../support/test-gateway.js';
+import { askOverWs, waitUntil } from '../support/ws-client.js';
+
+/** OTLP's span kinds. */
+const SERVER = 2;
+const INTERNAL = 1;
+/** OTLP's status code of a failed span. */
+const STATUS_ERROR = 2;
+
+let receiver: OtlpReceiver;
+const TRACING_ENV = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: 'gater-under-test', OTEL_BSP_SCHEDULE_DELAY: '20' };
+
+// Before the gateway starts (hooks run in order), so that it traces to this receiver.
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  Object.assign(process.env, TRACING_ENV, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+});
+// After the gateway stopped (after-hooks run in reverse), so that what it sends on its stop is received.
+afterAll(async () => {
+  for (const name of Object.keys(TRACING_ENV)) delete process.env[name];
+  console.log(JSON.stringify(receiver.spans.map((s) => [s.name, s.spanId, s.parentSpanId, s.links.length, s.attributes['gater.requests'], s.attributes['gater.items']])));
+  await receiver?.close();
+});
+
+const file = gatewayForFile();
+const gw = file.gw;
+
+const APPEND_TYPENAME = /* GraphQL */ `
+  mutation TracedAppend($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }
+`;
+
+async function waitForSpan(what: string, match: (span: ReceivedSpan) => boolean): Promise<ReceivedSpan> {
+  await waitUntil(() => receiver.spans.some(match), `a span: ${what} (received: ${receiver.spans.map((span) => span.name).join(', ')})`);
+  return receiver.spans.find(match)!;
+}
+
+const childOf = (parent: ReceivedSpan, name: string) => (span: ReceivedSpan) =>
+  span.name === name && span.traceId === parent.traceId && span.parentSpanId === parent.spanId;
+
+describe('traces over OTLP', () => {
+  it('loads the SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set', () => {
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.some((path) => path.includes('@opentelemetry/sdk-trace-base'))).toBe(true);
+    expect(loaded.some((path) => path.includes('@opentelemetry/exporter-trace-otlp-http'))).toBe(true);
+  });
+
+  it('shows an append over HTTP as one operation span, with its append and the group-commit batch under it', async () => {
+    const streamId = `traced-${randomUUID()}`;
+    dataOf(await gw.gql(APPEND_TYPENAME, { input: { streamId, events: newEvents(3) } }));
+
+    const operation = await waitForSpan('mutation TracedAppend', (span) => span.name === 'mutation TracedAppend');
+    expect(operation).toMatchObject({
+      kind: SERVER,
+      parentSpanId: '',
+      service: 'gater-under-test',
+      attributes: { 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'TracedAppend', 'gater.store': 'default', 'gater.outcome': 'ok' },
+    });
+    const append = await waitForSpan('its append', childOf(operation, 'append'));
+    expect(append).toMatchObject({ kind: INTERNAL, attributes: { 'gater.store': 'default', 'gater.events': 3 } });
+    const batch = await waitForSpan('the batch under its append', childOf(append, 'append batch'));
+    expect(batch.attributes).toMatchObject({ 'gater.store': 'default', 'gater.events': 3, 'gater.requests': 1 });
+  });
+
+  it('shows a stream read over HTTP with the page read under it', async () => {
+    const streamId = `traced-${randomUUID()}`;
+    await appendSuccess(gw, { streamId, events: newEvents(2) });
+    dataOf(await gw.gql(STREAM_PAGE, { id: streamId, first: 10 }));
+
+    const operation = await waitForSpan('query StreamPage', (span) => span.name === 'query StreamPage');
+    expect(operation.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'gater.store': 'default', 'gater.outcome': 'ok' });
+    const reads = receiver.spans.filter((span) => span.traceId === operation.traceId && span.parentSpanId === operation.spanId);
+    await waitUntil(
+      () => receiver.spans.some((span) => span.traceId === operation.traceId && span.parentSpanId === operation.spanId && span.name.startsWith('read ')),
+      `a read under query StreamPage (its trace has: ${reads.map((span) => span.name).join(', ')})`,
+    );
+    const read = receiver.spans.find((span) => span.traceId === operation.traceId && span.parentSpanId === operation.spanId && span.name.startsWith('read '))!;
+    expect(read.attributes['gater.store']).toBe('default');
+  });
+
+  it('names an anonymous operation by its root field', async () => {
+    dataOf(await gw.gql(`{ stores { id } }`));
+    const operation = await waitForSpan('query stores', (span) => span.name === 'query stores');
+    expect(operation.attributes).toMatchObject({ 'graphql.operation.name': 'stores', 'gater.outcome': 'ok' });
+  });
+
+  it('shows concurrent appends over graphql-ws each under its own operation, their batches linked to every append they carry', async () => {
+    const count = 8;
+    const results = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        askOverWs(file.ws.client, `mutation WsAppend${index}($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`, {
+          input: { streamId: `traced-ws-${randomUUID()}`, events: newEvents(1) },
+        }),
+      ),
+    );
+    for (const result of results) expect(dataOf(result)).toEqual({ appendEvents: { __typename: 'AppendEventsSuccess' } });
+
+    for (let index = 0; index < count; index++) {
+      const operation = await waitForSpan(`mutation WsAppend${index}`, (span) => span.name === `mutation WsAppend${index}`);
+      expect(operation.attributes).toMatchObject({ 'graphql.operation.type': 'mutation', 'gater.outcome': 'ok' });
+      const append = await waitForSpan(`the append of WsAppend${index}`, childOf(operation, 'append'));
+      // Its batch is its child when it came first in it, else the batch links to it.
+      await waitForSpan(
+        `the batch that carried WsAppend${index}`,
+        (span) =>
+          span.name === 'append batch' &&
+          ((span.traceId === append.traceId && span.parentSpanId === append.spanId) || span.links.some((link) => link.spanId === append.spanId && link.traceId === append.traceId)),
+      );
+    }
+  });
+
+  it('marks an operation that failed with the code the client got', async () => {
+    const response = await postGraphQL(gw.url, APPEND_TYPENAME.replace('TracedAppend', 'TracedRefusal'), {
+      input: { store: 'nowhere', streamId: 'x', events: newEvents(1) },
+    });
+    expect(response.errors?.[0]?.extensions?.code).toBe('STORE_NOT_FOUND');
+    const operation = await waitForSpan('mutation TracedRefusal', (span) => span.name === 'mutation TracedRefusal');
+    expect(operation).toMatchObject({ status: { code: STATUS_ERROR }, attributes: { 'gater.outcome': 'error', 'gater.error.code': 'STORE_NOT_FOUND' } });
+  });
+
+  it('traces the claims of a persistent subscription, each a trace of its own', async () => {
+    const name = `traced-${randomUUID()}`;
+    const streamId = `traced-${randomUUID()}`;
+    await saveSubscription(gw, { name, type: 'BY_STREAM', selector: streamId });
+    const consumer = consume(file.ws, name, { autoAck: true });
+    await appendSuccess(gw, { streamId, events: newEvents(2) });
+    await consumer.waitForEvents(2);
+
+    const claim = await waitForSpan('a claim for the subscription', (span) => span.name.startsWith('persistent claim') && span.attributes['gater.subscription'] === name);
+    expect(claim).toMatchObject({ parentSpanId: '', attributes: { 'gater.store': 'default' } });
+  });
+});
