@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { consume, gatewayForFile, saveSubscription } from '../support/persistent.js';
-import { STREAM_PAGE } from '../support/queries.js';
+import { RECORD_SNAPSHOT, SNAPSHOT, STREAM_PAGE } from '../support/queries.js';
 import { appendSuccess, dataOf, newEvents, postGraphQL } from '../support/test-gateway.js';
 import { askOverWs, waitUntil } from '../support/ws-client.js';
 
@@ -74,13 +74,27 @@ describe('traces over OTLP', () => {
 
     const operation = await waitForSpan('query StreamPage', (span) => span.name === 'query StreamPage');
     expect(operation.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'gater.store': 'default', 'gater.outcome': 'ok' });
-    const reads = receiver.spans.filter((span) => span.traceId === operation.traceId && span.parentSpanId === operation.spanId);
-    await waitUntil(
-      () => receiver.spans.some((span) => span.traceId === operation.traceId && span.parentSpanId === operation.spanId && span.name.startsWith('read ')),
-      `a read under query StreamPage (its trace has: ${reads.map((span) => span.name).join(', ')})`,
-    );
-    const read = receiver.spans.find((span) => span.traceId === operation.traceId && span.parentSpanId === operation.spanId && span.name.startsWith('read '))!;
-    expect(read.attributes['gater.store']).toBe('default');
+    const read = await waitForSpan('the page read under it', childOf(operation, 'read stream'));
+    expect(read.attributes).toMatchObject({ 'gater.store': 'default', 'gater.items': 2 });
+  });
+
+  it('shows the snapshot record and read under their operations', async () => {
+    const key = { sourceUuid: randomUUID(), streamUuid: `traced-${randomUUID()}` };
+    dataOf(await gw.gql(RECORD_SNAPSHOT, { input: { ...key, version: 1, data: { total: 3 } } }));
+    dataOf(await gw.gql(SNAPSHOT, key));
+
+    const record = await waitForSpan('mutation RecordSnapshot', (span) => span.name === 'mutation RecordSnapshot');
+    await waitForSpan('the record under it', childOf(record, 'snapshot record'));
+    const read = await waitForSpan('query Snapshot', (span) => span.name === 'query Snapshot');
+    await waitForSpan('the read under it', childOf(read, 'snapshot read'));
+  });
+
+  it('joins the trace of a client that sends a traceparent header', async () => {
+    const traceId = randomUUID().replaceAll('-', '');
+    const clientSpanId = randomUUID().replaceAll('-', '').slice(0, 16);
+    dataOf(await postGraphQL(gw.url, 'query FromTracedClient { stores { id } }', undefined, { traceparent: `00-${traceId}-${clientSpanId}-01` }));
+    const operation = await waitForSpan('query FromTracedClient', (span) => span.name === 'query FromTracedClient');
+    expect(operation).toMatchObject({ traceId, parentSpanId: clientSpanId });
   });
 
   it('names an anonymous operation by its root field', async () => {
@@ -130,6 +144,7 @@ describe('traces over OTLP', () => {
     const consumer = consume(file.ws, name, { autoAck: true });
     await appendSuccess(gw, { streamId, events: newEvents(2) });
     await consumer.waitForEvents(2);
+    expect(await Promise.all(consumer.autoAcks)).toEqual([true, true]);
 
     const claim = await waitForSpan('a claim for the subscription', (span) => span.name.startsWith('persistent claim') && span.attributes['gater.subscription'] === name);
     expect(claim).toMatchObject({ parentSpanId: '', attributes: { 'gater.store': 'default' } });
