@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { maskUrl } from './masked-url.js';
 import { setTracer } from './tracing.js';
@@ -9,6 +10,12 @@ export interface Tracing {
 
 /** Longest attribute value kept, unless OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT says otherwise: spans are held in memory until sent. */
 const ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
+
+/**
+ * How long a stop waits to send the spans still held. The exporter retries a
+ * collector that cannot be reached for longer than a stop should take.
+ */
+const FLUSH_ON_STOP_MS = 3_000;
 
 /** The OTLP endpoint spans go to, or undefined when tracing is off (the standard variables of the OpenTelemetry SDK). */
 export function tracesEndpoint(env: NodeJS.ProcessEnv): string | undefined {
@@ -55,7 +62,10 @@ export async function startTracing(env: NodeJS.ProcessEnv, log: (line: string) =
     async stop() {
       setTracer(undefined);
       try {
-        await provider.shutdown();
+        const flushed = await Promise.race([provider.shutdown().then(() => true), sleep(FLUSH_ON_STOP_MS, false, { ref: false })]);
+        if (!flushed) log(`tracing: the spans still held were not sent within ${FLUSH_ON_STOP_MS} ms of the stop; they are dropped`);
+      } catch (error) {
+        log(`tracing: the spans still held could not be sent (${(error as Error).message}); they are dropped`);
       } finally {
         trace.disable();
         propagation.disable();

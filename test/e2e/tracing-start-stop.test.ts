@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
@@ -57,6 +59,25 @@ describe('a gateway with an OTLP endpoint', () => {
       expect(probe.isRecording()).toBe(false);
     } finally {
       if (!stopped) await gw.stop();
+    }
+  });
+
+  it('stops without waiting long for a collector that does not answer, and says what it dropped', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const lines: string[] = [];
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, OTEL_BSP_SCHEDULE_DELAY: '3600000' });
+    try {
+      const gw = await startTestGateway({ log: { info: (line) => lines.push(line), error: (line) => lines.push(line) } });
+      dataOf(await gw.gql('query NeverSent { stores { id } }'));
+      await gw.stop();
+      expect(lines.filter((line) => line.startsWith('tracing:'))).toEqual([
+        `tracing: spans go to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT} over OTLP/HTTP as service gater`,
+        'tracing: the spans still held were not sent within 3000 ms of the stop; they are dropped',
+      ]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
