@@ -32,14 +32,22 @@ const waitingAppends = new WeakMap<object, Context>();
 
 /**
  * One append, from its submission to its outcome: the wait for a group-commit
- * batch and the batch's commit. A child of the operation that appends.
+ * batch and the batch's commit. A child of the operation that appends,
+ * with its outcome: `ok`, or why the store refused it.
  */
-export function appendSpan<R extends { events: readonly unknown[] }, O>(tables: StoreTables, request: R, submit: () => Promise<O>): Promise<O> {
+export function appendSpan<R extends { events: readonly unknown[] }, O extends { ok: boolean; reason?: string }>(
+  tables: StoreTables,
+  request: R,
+  submit: () => Promise<O>,
+): Promise<O> {
   return traced(
     'append',
-    () => {
+    async (span) => {
       waitingAppends.set(request, context.active());
-      return submit();
+      const outcome = await submit();
+      // A refused append (wrong expected version) is an answer, not an error: the span says which.
+      span.setAttribute('gater.outcome', outcome.ok ? 'ok' : (outcome.reason ?? 'refused'));
+      return outcome;
     },
     { attributes: { 'gater.store': tables.storeId, 'gater.events': request.events.length } },
   );

@@ -62,9 +62,18 @@ describe('traces over OTLP', () => {
       attributes: { 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'TracedAppend', 'gater.store': 'default', 'gater.outcome': 'ok' },
     });
     const append = await waitForSpan('its append', childOf(operation, 'append'));
-    expect(append).toMatchObject({ kind: INTERNAL, attributes: { 'gater.store': 'default', 'gater.events': 3 } });
+    expect(append).toMatchObject({ kind: INTERNAL, attributes: { 'gater.store': 'default', 'gater.events': 3, 'gater.outcome': 'ok' } });
     const batch = await waitForSpan('the batch under its append', childOf(append, 'append batch'));
     expect(batch.attributes).toMatchObject({ 'gater.store': 'default', 'gater.events': 3, 'gater.requests': 1 });
+  });
+
+  it('says on the append span when the store refused it for its expected version', async () => {
+    const input = { streamId: `traced-${randomUUID()}`, expectedVersion: 5, events: newEvents(1) };
+    const result = dataOf(await gw.gql<{ appendEvents: { __typename: string } }>(APPEND_TYPENAME.replace('TracedAppend', 'TracedConflict'), { input }));
+    expect(result.appendEvents.__typename).toBe('WrongExpectedVersionError');
+    const operation = await waitForSpan('mutation TracedConflict', (span) => span.name === 'mutation TracedConflict');
+    const append = await waitForSpan('its append', childOf(operation, 'append'));
+    expect(append.attributes['gater.outcome']).toBe('wrong_expected_version');
   });
 
   it('shows a stream read over HTTP with the page read under it', async () => {
