@@ -4,6 +4,7 @@ import { getOperationAST, type ExecutionArgs, type ExecutionResult, type GraphQL
 import type { Plugin } from 'graphql-yoga';
 import { traced, tracingOn } from '../tracing.js';
 import { clientErrorOf } from './domain-errors.js';
+import { withInputErrorCode } from './use-input-error-codes.js';
 
 /** Root fields named in the span of an anonymous operation; the rest are counted, not listed. */
 const MAX_NAMED_FIELDS = 3;
@@ -18,7 +19,7 @@ function operationName(operation: OperationDefinitionNode): string {
 
 /** The code a client sees for this error: its own, the one its domain failure maps to, or INTERNAL_SERVER_ERROR when masked. */
 function errorCode(error: GraphQLError): string {
-  const own = error.extensions?.code;
+  const own = withInputErrorCode(error).extensions.code;
   if (typeof own === 'string') return own;
   const mapped = clientErrorOf(error.originalError ?? error)?.extensions.code;
   return typeof mapped === 'string' ? mapped : 'INTERNAL_SERVER_ERROR';

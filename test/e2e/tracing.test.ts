@@ -146,6 +146,13 @@ describe('traces over OTLP', () => {
     expect(operation).toMatchObject({ status: { code: STATUS_ERROR }, attributes: { 'gater.outcome': 'error', 'gater.error.code': 'STORE_NOT_FOUND' } });
   });
 
+  it('marks an operation whose variables do not fit as BAD_USER_INPUT, as the client sees it', async () => {
+    const response = await postGraphQL(gw.url, APPEND_TYPENAME.replace('TracedAppend', 'TracedBadInput'), { input: { streamId: 'x' } });
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const operation = await waitForSpan('mutation TracedBadInput', (span) => span.name === 'mutation TracedBadInput');
+    expect(operation.attributes).toMatchObject({ 'gater.outcome': 'error', 'gater.error.code': 'BAD_USER_INPUT' });
+  });
+
   it('traces the claims of a persistent subscription, each a trace of its own', async () => {
     const name = `traced-${randomUUID()}`;
     const streamId = `traced-${randomUUID()}`;
