@@ -57,6 +57,8 @@ export async function startTracing(env: NodeJS.ProcessEnv, log: (line: string) =
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   setTracer(provider.getTracer('gater'));
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (protocol && protocol !== 'http/json') log(`tracing: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not offered; spans are sent as http/json, which collectors take on the same port as http/protobuf`);
   log(`tracing: spans go to ${maskUrl(endpoint)} over OTLP/HTTP as service ${String(resource.attributes['service.name'])}`);
   return {
     async stop() {
