@@ -6,6 +6,7 @@ import { trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
 import { appendSuccess, dataOf, newEvents, readStream, startTestGateway } from '../support/test-gateway.js';
+import { waitUntil } from '../support/ws-client.js';
 
 const OTEL_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES'];
 for (const name of OTEL_VARIABLES) delete process.env[name];
@@ -72,12 +73,30 @@ describe('a gateway with an OTLP endpoint', () => {
       dataOf(await gw.gql('query NeverSent { stores { id } }'));
       await gw.stop();
       expect(lines.filter((line) => line.startsWith('tracing:'))).toEqual([
-        `tracing: spans go to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT} over OTLP/HTTP as service gater`,
+        `tracing: spans go to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces over OTLP/HTTP as service gater`,
         'tracing: the spans still held were not sent within 3000 ms of the stop; they are dropped',
       ]);
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('says in the log when the collector refuses what it is sent', async () => {
+    const refusing = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(400).end('not taken'));
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const lines: string[] = [];
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`, OTEL_BSP_SCHEDULE_DELAY: '20' });
+    const gw = await startTestGateway({ log: { info: (line) => lines.push(line), error: (line) => lines.push(line) } });
+    try {
+      dataOf(await gw.gql('query Refused { stores { id } }'));
+      await waitUntil(() => lines.some((line) => line === 'tracing: the OpenTelemetry SDK failed, spans may be lost: Bad Request (400)'), `a log line about the refused export (log: ${lines.join(' | ')})`);
+    } finally {
+      await gw.stop();
+      await new Promise((resolve) => refusing.close(resolve));
     }
   });
 });
