@@ -106,6 +106,15 @@ describe('traces over OTLP', () => {
     expect(operation).toMatchObject({ traceId, parentSpanId: clientSpanId });
   });
 
+  it('traces an operation that yoga answers (a GET) as one that the fast POST path answers', async () => {
+    const url = new URL(gw.url);
+    url.searchParams.set('query', 'query ThroughYoga { stores { id } }');
+    const response = await fetch(url, { headers: { accept: 'application/json', 'graphql-require-preflight': '1' } });
+    expect(response.status).toBe(200);
+    const operation = await waitForSpan('query ThroughYoga', (span) => span.name === 'query ThroughYoga');
+    expect(operation.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'gater.outcome': 'ok' });
+  });
+
   it('names an anonymous operation by its root field', async () => {
     dataOf(await gw.gql(`{ stores { id } }`));
     const operation = await waitForSpan('query stores', (span) => span.name === 'query stores');
