@@ -11,7 +11,7 @@ const layers = [
   { name: 'subscriptions', path: 'subscriptions/' },
   { name: 'store', path: 'store/' },
   { name: 'cluster', path: 'cluster/' },
-  { name: 'configuration and log', path: '(access-config|config|config-error|log|masked-url|persisted-documents-config)\\.ts$' },
+  { name: 'configuration and log', path: '(access-config|config|config-error|log|masked-url|persisted-documents-config|tracing|tracing-start)\\.ts$' },
 ];
 const wiring = { name: 'gateway.ts and main.ts', path: '(gateway|main)\\.ts$' };
 

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -33,6 +35,32 @@ function devtoolsCommand(inspectorUrl: string, method: string): Promise<void> {
     });
     socket.once('error', reject);
   });
+}
+
+/** The OTLP endpoint of the sink gateways send their spans to, once `traceGateways` was called. */
+let tracingSink: Promise<string> | undefined;
+
+/**
+ * Gateways started from now on trace every operation over OTLP/HTTP to a sink
+ * in this process that drops what it gets, so that the bench measures what
+ * tracing costs the gateway. Without it they trace nothing, whatever
+ * OTEL_EXPORTER_OTLP_ENDPOINT the bench was started with.
+ */
+export function traceGateways(): void {
+  tracingSink ??= new Promise((resolve) => {
+    const sink = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    sink.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(sink.address() as AddressInfo).port}`));
+    sink.unref();
+  });
+}
+
+/** The environment's OTLP endpoints replaced by the sink's, or removed when tracing is off. */
+async function tracingEnv(): Promise<NodeJS.ProcessEnv> {
+  const { OTEL_EXPORTER_OTLP_ENDPOINT: _endpoint, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: _tracesEndpoint, ...inherited } = process.env;
+  return tracingSink ? { ...inherited, OTEL_EXPORTER_OTLP_ENDPOINT: await tracingSink } : inherited;
 }
 
 export interface GatewayProcessOptions {
@@ -71,7 +99,7 @@ export async function startGatewayProcess(databaseUrl: string, { env = {}, inspe
   const inspectFlags = inspect ? ['--inspect=127.0.0.1:0'] : [];
   const child: ChildProcess = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...inspectFlags, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, ...GATEWAY_ENV, ...env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
+    env: { ...(await tracingEnv()), ...GATEWAY_ENV, ...env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
-import { startGatewayProcess, stopRunningGateways, type GatewayProcess } from './gateway-process.js';
+import { startGatewayProcess, stopRunningGateways, traceGateways, type GatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOutScenarios, measureIdleMemory, runFanOut, type FanOutResult } from './fan-out.js';
 import { persistentScenario, persistentSummary, runPersistent } from './persistent.js';
 
 /**
- * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…]
+ * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…] [--tracing (gateways send spans over OTLP to a sink that drops them)]
  * Appends over HTTP against raw INSERTs, side by side on one PostgreSQL; live fan-out; persistent-subscription acks.
  */
 const { values: options } = parseArgs({
@@ -20,8 +20,10 @@ const { values: options } = parseArgs({
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
     suite: { type: 'string', default: 'append,fanout,persistent' },
+    tracing: { type: 'boolean', default: false },
   },
 });
+if (options.tracing) traceGateways();
 const suites = new Set(options.suite.split(','));
 const durationMs = Number(options.duration);
 const workers = Number(options.workers);

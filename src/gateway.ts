@@ -15,6 +15,7 @@ import { StoreRegistry } from './store/store-registry.js';
 import { LiveSubscriptions } from './subscriptions/live-subscriptions.js';
 import { PersistentSubscriptions } from './subscriptions/persistent/persistent-subscriptions.js';
 import { SubscriptionSlots } from './subscriptions/subscription-slots.js';
+import { startTracing } from './tracing-start.js';
 
 export interface Gateway {
   /** http://host:port/graphql */
@@ -46,6 +47,9 @@ export async function startGateway(config: Config, { log = consoleLogger() }: Ga
     }
   };
   try {
+    // First to start and last to stop, so that the spans of the stop itself are sent.
+    const tracing = await startTracing(process.env, (line) => log.info(line));
+    stops.push(() => tracing.stop());
     const metrics = new GatewayMetrics();
     let urls = config.nodes;
     let embedded: EmbeddedNode | undefined;

@@ -5,6 +5,7 @@ import { allows, describePermission, rolesWith, type Permission } from '../acces
 import type { EventStore } from '../store/event-store.js';
 import { StoreNotFoundError } from '../store/errors.js';
 import type { StoreRegistry } from '../store/store-registry.js';
+import { activeSpan } from '../tracing.js';
 
 /** A `store` argument as graphql-js hands over an ID: a string, or a number when the client sent an integer. */
 export type StoreArg = string | number | null | undefined;
@@ -75,6 +76,8 @@ export class StoreDoor {
     }
     const store = this.registry.find(id);
     if (!store) throw new StoreNotFoundError(id);
+    // The operation's span names the store it used.
+    activeSpan().setAttribute('gater.store', id);
     return store;
   }
 }

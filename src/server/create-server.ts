@@ -24,6 +24,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { useAppendBudget } from './use-append-budget.js';
 import { useBodyLimit } from './use-body-limit.js';
 import { useOperationBudgets } from './use-operation-budgets.js';
+import { useOperationSpans } from './use-operation-spans.js';
 import { usePageItemsBudget } from './use-page-items-budget.js';
 import { usePersistedDocuments } from './use-persisted-documents.js';
 import type { PersistedDocumentsConfig } from '../persisted-documents-config.js';
@@ -95,6 +96,8 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       ...persisted.plugins,
       useCsrfPrevention(crossSite),
       useGraphQLJsExecute(),
+      // Right after the executor it wraps: a later execute wrapper would replace its own.
+      useOperationSpans(),
       useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }),
       useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }),
       useInputErrorCodes(),

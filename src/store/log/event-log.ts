@@ -1,6 +1,7 @@
 import { isClusterFault } from '../../cluster/cluster-errors.js';
 import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
+import { appendBatchSpan, appendSpan, pageSpan, storeSpan } from '../store-spans.js';
 import { StreamScope } from '../stream-scope.js';
 import type { AppendOutcome, AppendRequest, Page, RecordedEvent, StoreStats, StreamSummary } from '../types.js';
 import { appendBatch, type AppendCounters } from './append-batch.js';
@@ -59,7 +60,7 @@ export class EventLog {
     const versionCache = new StreamVersionCache();
     const appended: AppendCounters = { events: 0, batches: 0, committed };
     const committer = new GroupCommitter({
-      commit: (requests: AppendRequest[], since: number) => commitBatch(route, requests, since, versionCache, appended),
+      commit: (requests: AppendRequest[], since: number) => appendBatchSpan(route.tables, requests, () => commitBatch(route, requests, since, versionCache, appended)),
       sizeOf: (request: AppendRequest) => request.events.length,
       maxBatchSize: MAX_BATCH_EVENTS,
       bytesOf: payloadBytes,
@@ -97,18 +98,18 @@ export class EventLog {
 
   append(request: AppendRequest): Promise<AppendOutcome> {
     if (!this.scope.includes(request.streamId)) return Promise.reject(new StreamOutOfScopeError(request.streamId));
-    return this.shared.committer.submit(request);
+    return appendSpan(this.route.tables, request, () => this.shared.committer.submit(request));
   }
 
   readStream(options: ReadStreamOptions, { fromLeader = false } = {}): Promise<Page<RecordedEvent>> {
     if (!this.scope.includes(options.streamId)) return Promise.resolve(EMPTY_PAGE);
-    return this.route.read((db, tables) => readStream(db, tables, options), fromLeader);
+    return pageSpan('read stream', this.route.tables, () => this.route.read((db, tables) => readStream(db, tables, options), fromLeader));
   }
 
   /** Forward pages of many streams in one query, in the order asked. */
   async readStreamPages(requests: readonly StreamPageRequest[], { fromLeader = false } = {}): Promise<Page<RecordedEvent>[]> {
     const visible = requests.filter((request) => this.scope.includes(request.streamId));
-    const pages = visible.length === 0 ? [] : await this.route.read((db, tables) => readStreamPages(db, tables, visible), fromLeader);
+    const pages = visible.length === 0 ? [] : await storeSpan('read stream pages', this.route.tables, () => this.route.read((db, tables) => readStreamPages(db, tables, visible), fromLeader));
     if (visible.length === requests.length) return pages;
     let next = 0;
     return requests.map((request) => (this.scope.includes(request.streamId) ? pages[next++]! : EMPTY_PAGE));
@@ -116,7 +117,7 @@ export class EventLog {
 
   readAll(options: ReadAllOptions, { fromLeader = false } = {}): Promise<Page<RecordedEvent>> {
     const scoped = this.streamPatterns ? { ...options, streamPatterns: this.streamPatterns } : options;
-    return this.route.read((db, tables) => readAll(db, tables, scoped), fromLeader);
+    return pageSpan('read all', this.route.tables, () => this.route.read((db, tables) => readAll(db, tables, scoped), fromLeader));
   }
 
   listStreams(options: ListStreamsOptions): Promise<Page<StreamSummary>> {

@@ -1,4 +1,5 @@
 import type { StoreRoute } from '../store-route.js';
+import { backgroundSpan } from '../store-spans.js';
 import type { Page, RecordedEvent } from '../types.js';
 import { ackEvents } from './ack-events.js';
 import { claimDue, type ClaimDueRequest, type DueClaim } from './claim-due.js';
@@ -65,11 +66,11 @@ export class PersistentStore {
   }
 
   claimDue(request: ClaimDueRequest): Promise<DueClaim | null> {
-    return this.route.write((db, tables) => claimDue(db, tables, request));
+    return backgroundSpan('persistent claim due', this.route.tables, { 'gater.subscription': request.subscription }, () => this.route.write((db, tables) => claimDue(db, tables, request)));
   }
 
   claimFresh(request: ClaimFreshRequest): Promise<boolean> {
-    return this.route.write((db, tables) => claimFresh(db, tables, request));
+    return backgroundSpan('persistent claim fresh', this.route.tables, { 'gater.subscription': request.subscription }, () => this.route.write((db, tables) => claimFresh(db, tables, request)));
   }
 
   gatewayLeases(subscription: string, gatewayId: string): Promise<HeldLease[]> {

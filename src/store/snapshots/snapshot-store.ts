@@ -1,5 +1,6 @@
 import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
+import { storeSpan } from '../store-spans.js';
 import { StreamScope } from '../stream-scope.js';
 import type { Page } from '../types.js';
 import { deleteSnapshot } from './delete-snapshot.js';
@@ -24,13 +25,13 @@ export class SnapshotStore {
 
   record(snapshot: NewSnapshot): Promise<RecordedSnapshot> {
     if (!this.scope.includes(snapshot.streamUuid)) return Promise.reject(new StreamOutOfScopeError(snapshot.streamUuid));
-    return this.route.write((db, tables) => recordSnapshot(db, tables, snapshot));
+    return storeSpan('snapshot record', this.route.tables, () => this.route.write((db, tables) => recordSnapshot(db, tables, snapshot)));
   }
 
   /** One answer per query, in the order asked; null where there is none, or where the scope hides it. */
   async read(queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> {
     const visible = queries.filter((query) => this.scope.includes(query.streamUuid));
-    const found = visible.length === 0 ? [] : await this.route.read((db, tables) => readSnapshots(db, tables, visible));
+    const found = visible.length === 0 ? [] : await storeSpan('snapshot read', this.route.tables, () => this.route.read((db, tables) => readSnapshots(db, tables, visible)));
     if (visible.length === queries.length) return found;
     let next = 0;
     return queries.map((query) => (this.scope.includes(query.streamUuid) ? found[next++]! : null));
