@@ -91,12 +91,14 @@ describe('npm run cluster', () => {
   }, 150_000);
 
   afterAll(async () => {
+    // After a failure part-way, nothing may outlive the test: what the command did not stop is killed.
+    let leftovers = everyPid;
     if (child && child.exitCode === null && child.signalCode === null) {
-      const pids = processTree(child.pid!);
+      leftovers = processTree(child.pid!);
       process.kill(-child.pid!, 'SIGINT');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
     }
+    for (const pid of leftovers.filter(isAlive)) process.kill(pid, 'SIGKILL');
     if (folder) await fs.rm(folder, { recursive: true, force: true });
   }, 60_000);
 
