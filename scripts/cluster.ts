@@ -35,6 +35,8 @@ function shutdown(reason: string, code = 0): Promise<void> {
 
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A closed terminal: the nodes run in process groups of their own, which its hang-up does not reach.
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 async function main(): Promise<void> {
   const httpPorts = await ports('PORT', 4000, () => freeTcpPort(HOST));
