@@ -1,19 +1,24 @@
 # syntax=docker/dockerfile:1
 
-# Build: compile TypeScript with the dev dependencies.
-FROM node:20-bookworm-slim AS build
+# Build: compile TypeScript with the dev dependencies, and gather what the server reads at run time:
+# dist/ (the JavaScript, and the non-TypeScript files under src/ copied beside it by `npm run build`),
+# and the static folders public/ and dashboard/ when the checkout has them.
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-RUN npm run build
+COPY . .
+RUN npm run build \
+ && mkdir -p /out \
+ && cp -r dist /out/ \
+ && for folder in public dashboard; do if [ -d "$folder" ]; then cp -r "$folder" /out/; fi; done
 
-# Runtime: production dependencies (they include the embedded PostgreSQL binaries) and the compiled code.
+# Runtime: production dependencies only (they include the embedded PostgreSQL binaries; tsx and esbuild
+# are not among them) and the compiled code, run by plain node.
 # It listens on every interface, so it refuses to start until it is told who may call it:
 #   -e GATER_API_KEYS=<key>:<role>   or a mounted GATER_API_KEYS_FILE, or GATER_JWT_SECRET / GATER_JWT_JWKS_URL,
 #   or -e GATER_ANONYMOUS_ROLE=<role> to serve requests that carry no credential.
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \
@@ -23,12 +28,11 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist ./dist
-COPY schema.graphql ./
-# The /dashboard page and its modules, served as they are.
-COPY dashboard ./dashboard
+COPY --from=build /out ./
 
-# PostgreSQL refuses to run as root; the image's `node` user runs both the gateway and its embedded node.
+# PostgreSQL refuses to run as root. As the image's `node` user the gateway runs its embedded node itself,
+# with no `postgres` user to hand it to (that is for root only, DESIGN.md decision 1): /data must be the
+# node user's, and so must a volume mounted there.
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

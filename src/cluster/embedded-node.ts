@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { prepareBinaries } from './embedded/binaries.js';
 import { ensureAppRole } from './embedded/app-role.js';
@@ -5,6 +7,7 @@ import { connectionUrl, readOrCreateAppCredentials, readOrCreateCredentials } fr
 import { prepareDataDir } from './embedded/data-dir.js';
 import { DATABASE, ensureDatabase, MAINTENANCE_DATABASE } from './embedded/database.js';
 import { initialiseIfNeeded } from './embedded/initdb.js';
+import { recordedPgdata } from './embedded/pgdata-location.js';
 import { postgresIdentity } from './embedded/postgres-user.js';
 import { launchServer, type LaunchInput } from './embedded/postmaster.js';
 import { stopStaleServer } from './embedded/stale-server.js';
@@ -115,4 +118,19 @@ async function relaunch(input: LaunchInput) {
  */
 export async function cloneNodeData(fromDataDir: string, toDataDir: string, log: (line: string) => void = () => {}): Promise<void> {
   await cloneDataDir(fromDataDir, toDataDir, postgresIdentity(), log);
+}
+
+/**
+ * Deletes a node's data folder, and its PGDATA wherever it was put (see `dataDir`),
+ * after stopping a server an earlier process left running on it.
+ */
+export async function removeNodeData(dataDir: string, log: (line: string) => void = () => {}): Promise<void> {
+  const folder = path.resolve(dataDir);
+  if (!existsSync(folder)) return;
+  const relocated = await recordedPgdata(folder, await fs.realpath(folder));
+  for (const pgdata of [path.join(folder, 'pg'), ...(relocated ? [relocated] : [])]) {
+    await stopStaleServer(pgdata, log);
+    await fs.rm(pgdata, { recursive: true, force: true });
+  }
+  await fs.rm(folder, { recursive: true, force: true });
 }
