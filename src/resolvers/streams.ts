@@ -19,6 +19,12 @@ export function streamVersion(ctx: GatewayContext, stream: StreamRef): Promise<n
   return ctx.loaders().streamVersion(stream.store).load(stream.id);
 }
 
+/** Whether the stream is a tombstone (hard-deleted). */
+export async function streamDeleted(_ctx: GatewayContext, stream: StreamRef): Promise<boolean> {
+  const [tombstone] = await stream.store.log.tombstones([stream.id]);
+  return tombstone ?? false;
+}
+
 export async function listStreams(
   ctx: GatewayContext,
   args: { store?: StoreArg; prefix?: string | null; first?: number | null; after?: string | null },

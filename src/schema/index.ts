@@ -5,6 +5,8 @@ import './event.js';
 import './stream.js';
 import './store.js';
 import './append.js';
+import './append-to-streams.js';
+import './stream-lifecycle.js';
 import './snapshot.js';
 import './live.js';
 import './persistent.js';

@@ -18,6 +18,8 @@ export interface StoreTables {
   consumers: string;
   /** The function that writes one planned append batch. */
   appendFunction: string;
+  /** The deep-subset match of event patterns, in SQL (migration 7). */
+  patternMatches: string;
   migrations: string;
   /** LISTEN/NOTIFY channel told of each committed append batch, as a value (pg_notify) and as an identifier (LISTEN). */
   channel: string;
@@ -44,6 +46,7 @@ export function storeTables(storeId: string): StoreTables {
     parked: `${schema}.persistent_parked`,
     consumers: `${schema}.persistent_consumers`,
     appendFunction: `${schema}.append_batch`,
+    patternMatches: `${schema}.pattern_matches`,
     migrations: `${schema}.migrations`,
     channel: `${schemaName}_events`,
     channelIdentifier: escapeIdentifier(`${schemaName}_events`),

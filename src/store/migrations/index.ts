@@ -5,6 +5,7 @@ import { persistentSubscriptions } from './003-persistent-subscriptions.js';
 import { appendWithoutScans } from './004-append-without-scans.js';
 import { appendJsonPayloads } from './005-append-json-payloads.js';
 import { consumerAckKeys } from './006-consumer-ack-keys.js';
+import { streamLifecycle } from './007-stream-lifecycle.js';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   { version: 4, name: 'append without table scans', sql: appendWithoutScans },
   { version: 5, name: 'append with JSON payload documents', sql: appendJsonPayloads },
   { version: 6, name: 'acks bound to their consumer', sql: consumerAckKeys },
+  { version: 7, name: 'stream deletion, multi-stream and conditional appends', sql: streamLifecycle },
 ];
