@@ -18,6 +18,8 @@ export interface StoreTables {
   consumers: string;
   /** The function that writes one planned append batch. */
   appendFunction: string;
+  /** The function that erases a stream (migration 7). */
+  deleteStreamFunction: string;
   /** The deep-subset match of event patterns, in SQL (migration 7). */
   patternMatches: string;
   migrations: string;
@@ -47,6 +49,7 @@ export function storeTables(storeId: string): StoreTables {
     consumers: `${schema}.persistent_consumers`,
     appendFunction: `${schema}.append_batch`,
     patternMatches: `${schema}.pattern_matches`,
+    deleteStreamFunction: `${schema}.delete_stream`,
     migrations: `${schema}.migrations`,
     channel: `${schemaName}_events`,
     channelIdentifier: escapeIdentifier(`${schemaName}_events`),

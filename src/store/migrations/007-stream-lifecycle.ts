@@ -1,4 +1,5 @@
 import type { StoreTables } from '../tables.js';
+import { notifySql } from '../persistent/notices.js';
 import { sqlLiteral } from './sql-literal.js';
 
 /**
@@ -14,6 +15,8 @@ import { sqlLiteral } from './sql-literal.js';
  *   gapless, so the head position is the count.
  * - `pattern_matches`: the deep-subset match of live `byEventPattern`, in SQL,
  *   for append conditions checked under the store lock.
+ * - `delete_stream`: erases a stream under the store lock (one statement, as
+ *   every store write is), checking its expectation there.
  * - A third version of the append function: it also verifies each touched
  *   stream's deletion state, checks the batch's conditions under the lock,
  *   and keeps the counts. The two earlier versions are replaced by ones that
@@ -119,6 +122,7 @@ ${upsertStreamsAndHead(t)}
     END
     $fn$;
 
+${deleteStreamFunction(t)}
 ${earlierVersion(t, 'event_data jsonb[], event_metadata jsonb[]', insertFromArrays(t))}
 ${earlierVersion(t, 'event_data json, event_metadata json', insertFromDocuments(t))}
   `;
@@ -198,6 +202,63 @@ ${insertEvents}
 ${upsertStreamsAndHead(t)}
       first_position := head_position + 1;
       created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
+    END
+    $fn$;`;
+}
+
+/**
+ * Erases a stream: its events, the snapshots of it, and every persistent
+ * delivery of its events (in flight or parked). The streams row stays, marked
+ * deleted, with its last version. `outcome` is 'deleted', 'wrong_expected_version'
+ * (with the version it has) or 'stream_deleted' (already a tombstone).
+ * `expected_kind` is 'any', 'no_stream', 'stream_exists' or 'exact'.
+ */
+function deleteStreamFunction(t: StoreTables): string {
+  return `
+    CREATE FUNCTION ${t.deleteStreamFunction}(
+      target text, hard boolean, expected_kind text, expected_version int,
+      OUT outcome text, OUT actual_version int, OUT erased bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      row_version int;
+      row_deleted text;
+      found boolean;
+      live boolean;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+      SELECT s.version, s.deleted, true INTO row_version, row_deleted, found FROM ${t.streams} s WHERE s.stream_id = target;
+      found := coalesce(found, false);
+      erased := 0;
+      IF row_deleted = 'hard' THEN
+        outcome := 'stream_deleted';
+        actual_version := -1;
+        RETURN;
+      END IF;
+      live := found AND row_deleted IS NULL;
+      actual_version := CASE WHEN live THEN row_version ELSE -1 END;
+      IF (expected_kind = 'no_stream' AND live) OR (expected_kind = 'stream_exists' AND NOT live)
+         OR (expected_kind = 'exact' AND actual_version <> expected_version) THEN
+        outcome := 'wrong_expected_version';
+        RETURN;
+      END IF;
+
+      -- The gateways whose consumers held leases of erased events are told, so that they free those slots.
+      WITH gone AS (DELETE FROM ${t.events} WHERE stream_id = target RETURNING event_id),
+           in_flight AS (DELETE FROM ${t.inFlight} WHERE event_id IN (SELECT event_id FROM gone) RETURNING subscription, gateway_id),
+           parked AS (DELETE FROM ${t.parked} WHERE event_id IN (SELECT event_id FROM gone)),
+           leases AS (SELECT DISTINCT subscription, gateway_id FROM in_flight WHERE gateway_id IS NOT NULL),
+           told AS (SELECT ${notifySql(t, 'leases.subscription', 'leases.gateway_id')} FROM leases)
+      SELECT (SELECT count(*) FROM gone) + 0 * (SELECT count(*) FROM told) INTO erased;
+      DELETE FROM ${t.snapshots} WHERE stream_uuid = target;
+      IF found THEN
+        IF hard OR live THEN
+          UPDATE ${t.streams} SET deleted = CASE WHEN hard THEN 'hard' ELSE 'soft' END, updated = now() WHERE stream_id = target;
+        END IF;
+      ELSIF hard THEN
+        INSERT INTO ${t.streams} (stream_id, version, deleted) VALUES (target, -1, 'hard');
+      END IF;
+      UPDATE ${t.head} SET stream_count = stream_count - CASE WHEN live THEN 1 ELSE 0 END, event_count = event_count - erased;
+      outcome := 'deleted';
     END
     $fn$;`;
 }

@@ -2,7 +2,7 @@ import type { StoreRoute } from '../store-route.js';
 import type { Page, RecordedEvent } from '../types.js';
 import { ackEvents } from './ack-events.js';
 import { claimDue, type ClaimDueRequest, type DueClaim } from './claim-due.js';
-import { claimFresh, type ClaimFreshRequest } from './claim-fresh.js';
+import { claimFresh, type ClaimFreshOutcome, type ClaimFreshRequest } from './claim-fresh.js';
 import { gatewayLeases, type HeldLease } from './gateway-leases.js';
 import { heartbeatConsumers } from './heartbeat-consumers.js';
 import { listSubscriptions, type ListSubscriptionsOptions } from './list-subscriptions.js';
@@ -68,7 +68,7 @@ export class PersistentStore {
     return this.route.write((db, tables) => claimDue(db, tables, request));
   }
 
-  claimFresh(request: ClaimFreshRequest): Promise<boolean> {
+  claimFresh(request: ClaimFreshRequest): Promise<ClaimFreshOutcome> {
     return this.route.write((db, tables) => claimFresh(db, tables, request));
   }
 
