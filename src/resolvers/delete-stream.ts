@@ -1,4 +1,4 @@
-import type { DeleteStreamInputShape } from '../schema/stream-lifecycle.js';
+import type { DeleteStreamInputShape } from '../schema/delete-stream-input.js';
 import type { DeleteStreamOutcome } from '../store/types.js';
 import { expectedOf } from './append-events.js';
 import type { GatewayContext } from './context.js';

@@ -4,7 +4,7 @@ import { appendToStreams, type AppendToStreamsAnswer, type StreamAppendInput } f
 import { appendSuccess, newEvents, readAll, readStream } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 
-const gw = useGateway();
+const gw = useGateway({ env: { GATER_MAX_REQUEST_EVENTS: '20' } });
 
 type Success = Extract<AppendToStreamsAnswer, { __typename: 'AppendToStreamsSuccess' }>;
 
@@ -131,6 +131,20 @@ describe('appendToStreams', () => {
       expect((log[index]!.data as { transferId: string }).transferId).toBe((log[index + 1]!.data as { transferId: string }).transferId);
       expect(log[index + 1]!.position).toBe(log[index]!.position + 1);
     }
+  });
+
+  it('counts its events in the request budget: two that together pass it write nothing', async () => {
+    const streamId = `budget-${randomUUID()}`;
+    const part = (suffix: string) => ({ streams: [{ streamId: `${streamId}-${suffix}`, events: newEvents(6) }, { streamId: `${streamId}-${suffix}-2`, events: newEvents(6) }] });
+    const answer = await gw.gql(
+      `mutation($one: AppendToStreamsInput!, $two: AppendToStreamsInput!) {
+         one: appendToStreams(input: $one) { __typename }
+         two: appendToStreams(input: $two) { __typename }
+       }`,
+      { one: part('one'), two: part('two') },
+    );
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_REQUEST_EVENTS' });
+    expect(await readStream(gw, `${streamId}-one`)).toEqual([]);
   });
 
   it('refuses bad input naming the field, and writes nothing', async () => {
