@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { appendBatch } from '../../src/store/log/append-batch.js';
 import type { BatchMember, ScopedCondition } from '../../src/store/log/append-plan.js';
+import { deleteStream } from '../../src/store/log/delete-stream.js';
 import { StreamVersionCache } from '../../src/store/log/stream-version-cache.js';
 import { StreamScope } from '../../src/store/stream-scope.js';
 import type { NewEventData } from '../../src/store/types.js';
@@ -81,4 +82,21 @@ it('writes a multi-stream member at contiguous positions, in input order, betwee
   expect(after).toMatchObject({ ok: true, position: head + 4 });
   const { rows } = await store.pool.query(`SELECT count(*)::int AS n FROM ${store.tables.events} WHERE stream_id = 'm-c'`);
   expect(rows[0]).toEqual({ n: 0 });
+});
+
+it('does not trust a remembered version of a stream another gateway deleted since', async () => {
+  const cache = new StreamVersionCache();
+  const member = (expected: BatchMember['parts'][0]['expected']): BatchMember => ({ parts: [{ streamId: 'cached', expected, events: [reserved(200)] }], multi: false });
+  const counters = { events: 0, batches: 0 };
+  await appendBatch(store.pool, store.tables, [member({ kind: 'any' }), member({ kind: 'any' })], cache, counters);
+  expect(cache.get('cached')).toBe(1);
+  // Deleted elsewhere: this gateway's cache still says version 1.
+  await deleteStream(store.pool, store.tables, { streamId: 'cached', expected: { kind: 'any' }, hard: false });
+  const [stale] = await appendBatch(store.pool, store.tables, [member({ kind: 'exact', version: 1 })], cache, counters);
+  expect(stale).toMatchObject({ ok: false, reason: 'wrong_expected_version', actualVersion: -1 });
+  const [fresh] = await appendBatch(store.pool, store.tables, [member({ kind: 'no_stream' })], cache, counters);
+  expect(fresh).toMatchObject({ ok: true, version: 2 });
+  await deleteStream(store.pool, store.tables, { streamId: 'cached', expected: { kind: 'any' }, hard: true });
+  const [tombstone] = await appendBatch(store.pool, store.tables, [member({ kind: 'any' })], cache, counters);
+  expect(tombstone).toEqual({ ok: false, reason: 'stream_deleted', streamId: 'cached' });
 });
