@@ -99,8 +99,26 @@ describe('conditional appends', () => {
     // Arrays match only when equal, as in live patterns; objects as subsets.
     expect(await tryWith({ streamPrefix: prefix, pattern: { data: { tags: ['x'] } } })).toMatchObject({ position: written.position });
     expect(await tryWith({ streamPrefix: prefix, pattern: { streamId: `${prefix}2` } })).toMatchObject({ position: written.position });
+    expect(await tryWith({ pattern: { type: 'ItemAdded', streamId: `${prefix}2` } })).toMatchObject({ position: written.position });
+    expect(await tryWith({ pattern: { type: 'ItemRemoved', streamId: `${prefix}2` } })).toMatchObject({ __typename: 'AppendEventsSuccess' });
     expect(await tryWith({ streamPrefix: prefix, pattern: { data: { tags: ['y'] } } })).toMatchObject({ __typename: 'AppendEventsSuccess' });
     expect(await tryWith({ streamPrefix: `${prefix}9`, eventTypes: ['ItemAdded'] })).toMatchObject({ __typename: 'AppendEventsSuccess' });
+  });
+
+  it('retried with the same event ids succeeds again: its own stored event does not fail its condition', async () => {
+    const key = randomUUID();
+    const input = {
+      streamId: `idempotent-${key}`,
+      events: [{ id: randomUUID(), type: 'KeyClaimed', data: { key } }],
+      condition: { failIfEventsMatch: { eventTypes: ['KeyClaimed'], pattern: { data: { key } } } },
+    };
+    const first = await appendWithCondition(gw, input);
+    expect(first.__typename).toBe('AppendEventsSuccess');
+    expect(await appendWithCondition(gw, input)).toEqual(first);
+    expect(await appendWithCondition(gw, { ...input, events: [{ type: 'KeyClaimed', data: { key } }] })).toMatchObject({
+      __typename: 'AppendConditionFailedError',
+      position: first.__typename === 'AppendEventsSuccess' ? first.position : -1,
+    });
   });
 
   it('refuses a pattern that is not an object, naming the field', async () => {

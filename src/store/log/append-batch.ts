@@ -114,14 +114,21 @@ interface Written {
 
 type WriteResult = Written | { kind: 'stale' } | { kind: 'unmet'; unmet: Map<number, number> };
 
-/** A condition as the append function reads it; absent keys are parts not given. */
+/**
+ * A condition as the append function reads it; absent keys are parts not given. A pattern that
+ * names a type or a stream exactly narrows the lookup on an index as eventTypes and streamPrefix
+ * would (the pattern still decides).
+ */
 function conditionDocument({ condition, required }: ConditionCheck): Record<string, unknown> {
   const scope = condition.scope.likePatterns();
+  const { type, streamId } = condition.pattern ?? {};
+  const types = condition.eventTypes ?? (typeof type === 'string' ? [type] : undefined);
+  const prefix = condition.streamPrefix ?? (typeof streamId === 'string' ? streamId : undefined);
   return {
     after: condition.after,
     required,
-    ...(condition.eventTypes ? { types: condition.eventTypes } : {}),
-    ...(condition.streamPrefix !== undefined ? { prefix: condition.streamPrefix } : {}),
+    ...(types ? { types } : {}),
+    ...(prefix !== undefined ? { prefix } : {}),
     ...(scope ? { scope } : {}),
     ...(condition.pattern ? { pattern: condition.pattern } : {}),
   };
