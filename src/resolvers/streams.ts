@@ -20,9 +20,8 @@ export function streamVersion(ctx: GatewayContext, stream: StreamRef): Promise<n
 }
 
 /** Whether the stream is a tombstone (hard-deleted). */
-export async function streamDeleted(_ctx: GatewayContext, stream: StreamRef): Promise<boolean> {
-  const [tombstone] = await stream.store.log.tombstones([stream.id]);
-  return tombstone ?? false;
+export function streamDeleted(ctx: GatewayContext, stream: StreamRef): Promise<boolean> {
+  return ctx.loaders().tombstone(stream.store).load(stream.id);
 }
 
 export async function listStreams(
