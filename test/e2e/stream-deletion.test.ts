@@ -63,6 +63,13 @@ describe('deleteStream erases', () => {
     await sub.waitForEvents(delivered + 1);
     expect(sub.events.slice(delivered).map((delivery) => delivery.event.id)).toEqual([marker.events[0]!.id]);
     expect(await readStream(env.gw, other.streamId)).toEqual(other.events);
+    // A persistent subscription made afterwards, from the start of the log, replays no erased event.
+    sub.unsubscribe();
+    await waitForConsumers(env.gw, 0);
+    await saveSubscription(env.gw, { name: 'after-erasure', type: 'BY_STREAM', selector: streamId, startFrom: 0 });
+    const replay = consume(env.ws, 'after-erasure', { autoAck: true });
+    await replay.waitForEvents(1);
+    expect(replay.events.map((delivery) => delivery.event.id)).toEqual([marker.events[0]!.id]);
     expect(await stores()).toEqual({ ...before, eventCount: before.eventCount - 5 + 1, headPosition: marker.position });
   });
 });
