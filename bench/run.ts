@@ -19,7 +19,7 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
-    suite: { type: 'string', default: 'append,fanout,persistent' },
+    suite: { type: 'string', default: 'append,lifecycle,fanout,persistent' },
     tracing: { type: 'boolean', default: false },
   },
 });
@@ -192,6 +192,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     if (suites.has('append')) report.append = await appendSuite(adminUrl, !options['database-url']);
+    if (suites.has('lifecycle')) report.lifecycle = await (await import('./lifecycle-appends.js')).lifecycleAppendSuite(adminUrl, workers, durationMs);
     if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl);
     if (suites.has('persistent')) {
       report.persistent = await persistentSuite(adminUrl, (report.append as { rows: Row[] } | undefined)?.rows ?? []);

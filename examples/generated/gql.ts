@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  subscription WatchStream($store: ID, $streamId: String!) {\n    byStream(store: $store, streamId: $streamId, fromVersion: 0) { id version type data created }\n  }\n": typeof types.WatchStreamDocument,
-    "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n    }\n  }\n": typeof types.AppendWithExpectedVersionDocument,
+    "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n      ... on StreamDeletedError { message streamId }\n      ... on AppendConditionFailedError { message position }\n    }\n  }\n": typeof types.AppendWithExpectedVersionDocument,
     "\n  subscription PersistentDeliveries($store: ID, $subscription: String!) {\n    persistent(store: $store, subscription: $subscription) { retryCount event { id streamId version type data } }\n  }\n": typeof types.PersistentDeliveriesDocument,
     "\n  mutation Ack($store: ID, $subscription: String!, $eventId: ID!) {\n    ackEvent(store: $store, subscription: $subscription, eventId: $eventId)\n  }\n": typeof types.AckDocument,
     "\n  mutation Nack($store: ID, $subscription: String!, $eventId: ID!, $action: NackAction, $reason: String) {\n    nackEvent(store: $store, subscription: $subscription, eventId: $eventId, action: $action, reason: $reason)\n  }\n": typeof types.NackDocument,
@@ -26,7 +26,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  subscription WatchStream($store: ID, $streamId: String!) {\n    byStream(store: $store, streamId: $streamId, fromVersion: 0) { id version type data created }\n  }\n": types.WatchStreamDocument,
-    "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n    }\n  }\n": types.AppendWithExpectedVersionDocument,
+    "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n      ... on StreamDeletedError { message streamId }\n      ... on AppendConditionFailedError { message position }\n    }\n  }\n": types.AppendWithExpectedVersionDocument,
     "\n  subscription PersistentDeliveries($store: ID, $subscription: String!) {\n    persistent(store: $store, subscription: $subscription) { retryCount event { id streamId version type data } }\n  }\n": types.PersistentDeliveriesDocument,
     "\n  mutation Ack($store: ID, $subscription: String!, $eventId: ID!) {\n    ackEvent(store: $store, subscription: $subscription, eventId: $eventId)\n  }\n": types.AckDocument,
     "\n  mutation Nack($store: ID, $subscription: String!, $eventId: ID!, $action: NackAction, $reason: String) {\n    nackEvent(store: $store, subscription: $subscription, eventId: $eventId, action: $action, reason: $reason)\n  }\n": types.NackDocument,
@@ -57,7 +57,7 @@ export function graphql(source: "\n  subscription WatchStream($store: ID, $strea
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n    }\n  }\n"): (typeof documents)["\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n      ... on StreamDeletedError { message streamId }\n      ... on AppendConditionFailedError { message position }\n    }\n  }\n"): (typeof documents)["\n  mutation AppendWithExpectedVersion($input: AppendEventsInput!) {\n    appendEvents(input: $input) {\n      __typename\n      ... on AppendEventsSuccess { streamId version position }\n      ... on WrongExpectedVersionError { message streamId expected actualVersion }\n      ... on StreamDeletedError { message streamId }\n      ... on AppendConditionFailedError { message position }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,7 +2,20 @@
       export type PossibleTypesResultData = {
   "possibleTypes": {
     "AppendEventsResult": [
+      "AppendConditionFailedError",
       "AppendEventsSuccess",
+      "StreamDeletedError",
+      "WrongExpectedVersionError"
+    ],
+    "AppendToStreamsResult": [
+      "AppendConditionFailedError",
+      "AppendToStreamsSuccess",
+      "StreamDeletedError",
+      "WrongExpectedVersionError"
+    ],
+    "DeleteStreamResult": [
+      "DeleteStreamSuccess",
+      "StreamDeletedError",
       "WrongExpectedVersionError"
     ]
   }
@@ -10,7 +23,20 @@
       const result: PossibleTypesResultData = {
   "possibleTypes": {
     "AppendEventsResult": [
+      "AppendConditionFailedError",
       "AppendEventsSuccess",
+      "StreamDeletedError",
+      "WrongExpectedVersionError"
+    ],
+    "AppendToStreamsResult": [
+      "AppendConditionFailedError",
+      "AppendToStreamsSuccess",
+      "StreamDeletedError",
+      "WrongExpectedVersionError"
+    ],
+    "DeleteStreamResult": [
+      "DeleteStreamSuccess",
+      "StreamDeletedError",
       "WrongExpectedVersionError"
     ]
   }

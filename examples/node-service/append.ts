@@ -8,6 +8,8 @@ const APPEND = graphql(`
       __typename
       ... on AppendEventsSuccess { streamId version position }
       ... on WrongExpectedVersionError { message streamId expected actualVersion }
+      ... on StreamDeletedError { message streamId }
+      ... on AppendConditionFailedError { message position }
     }
   }
 `);
@@ -30,6 +32,12 @@ function outcome(result: AppendResult): AppendOutcome {
       return { ok: true, version: result.version, position: result.position };
     case 'WrongExpectedVersionError':
       return { ok: false, actualVersion: result.actualVersion, message: result.message };
+    case 'StreamDeletedError':
+      // A tombstone: no version will ever be right again.
+      return { ok: false, actualVersion: -1, message: result.message };
+    case 'AppendConditionFailedError':
+      // Not sent by this client (it gives no condition), but the union has it.
+      return { ok: false, actualVersion: -1, message: result.message };
     default:
       return unhandled(result);
   }

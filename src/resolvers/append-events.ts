@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import type { EventStore } from '../store/event-store.js';
 import type { AppendOutcome, ExpectedVersion, NewEventData } from '../store/types.js';
 import type { AppendEventsInputShape as AppendEventsInput, NewEventShape as NewEventInput } from '../schema/append-input.js';
+import { conditionOf } from './append-condition.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import { checkJson, checkName, checkStreamId, checkUuid } from './validate.js';
 
 const DEFAULT_CONTENT_TYPE = 'application/json';
 
-function expectedOf(input: AppendEventsInput): ExpectedVersion {
+/** An expectation given as expectedVersion or expectedState (of an append or a deletion); `field` prefixes the names in errors. */
+export function expectedOf(field: string, input: { expectedVersion?: number | null; expectedState?: string | null }): ExpectedVersion {
   const { expectedVersion, expectedState } = input;
   const hasVersion = expectedVersion !== null && expectedVersion !== undefined;
   const hasState = expectedState !== null && expectedState !== undefined;
   if (hasVersion && hasState) {
-    throw badUserInput('input.expectedVersion', 'give either expectedVersion or expectedState, not both');
+    throw badUserInput(`${field}.expectedVersion`, 'give either expectedVersion or expectedState, not both');
   }
   if (hasVersion) {
     if (expectedVersion === -1) return { kind: 'no_stream' };
-    if (expectedVersion < -1) throw badUserInput('input.expectedVersion', `must be -1 (no stream) or a version of 0 or more, got ${expectedVersion}`);
+    if (expectedVersion < -1) throw badUserInput(`${field}.expectedVersion`, `must be -1 (no stream) or a version of 0 or more, got ${expectedVersion}`);
     return { kind: 'exact', version: expectedVersion };
   }
   switch (expectedState) {
@@ -29,8 +32,8 @@ function expectedOf(input: AppendEventsInput): ExpectedVersion {
   }
 }
 
-function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): NewEventData {
-  const field = `input.events[${index}]`;
+function newEventOf(ctx: GatewayContext, eventsField: string, event: NewEventInput, index: number): NewEventData {
+  const field = `${eventsField}[${index}]`;
   const given = event.id !== null && event.id !== undefined;
   return {
     id: given ? checkUuid(`${field}.id`, String(event.id)) : randomUUID(),
@@ -44,33 +47,44 @@ function newEventOf(ctx: GatewayContext, event: NewEventInput, index: number): N
   };
 }
 
-function jsonBytes(events: readonly NewEventData[]): number {
+/** One stream's events, checked: at least one, at most the per-append limit, each valid. */
+export function newEventsOf(ctx: GatewayContext, field: string, events: readonly NewEventInput[]): NewEventData[] {
+  const { maxEventsPerAppend } = ctx.limits;
+  if (events.length === 0) throw badUserInput(field, 'an append needs at least one event');
+  if (events.length > maxEventsPerAppend) {
+    throw badUserInput(field, `an append takes at most ${maxEventsPerAppend} events, got ${events.length}`);
+  }
+  return events.map((event, index) => newEventOf(ctx, field, event, index));
+}
+
+export function jsonBytes(events: readonly NewEventData[]): number {
   let bytes = 0;
   for (const event of events) bytes += Buffer.byteLength(event.dataJson) + Buffer.byteLength(event.metadataJson);
   return bytes;
+}
+
+type Duplicate = Extract<AppendOutcome, { reason: 'duplicate_event_id' }>;
+
+/** A reused event id is a bad input, named by its field; `eventsField` is where the append's events are. */
+export function duplicateError(store: EventStore, outcome: Duplicate, eventsField: string): Error {
+  const field = `${eventsField}[${outcome.index}].id`;
+  if (outcome.existingVersion < 0) return badUserInput(field, `event id ${outcome.eventId} appears twice in this append`);
+  // Where the id is stored is told only to a caller who may see that stream.
+  const where = store.scope.includes(outcome.existingStreamId)
+    ? `as version ${outcome.existingVersion} of stream "${outcome.existingStreamId}"`
+    : 'in another stream';
+  return badUserInput(field, `event id ${outcome.eventId} is already stored ${where} (a retry must resend the same events, in the same order, to the same stream)`);
 }
 
 /** Validates the whole request before anything is written, then appends through the store's group commit. */
 export async function appendEvents(ctx: GatewayContext, input: AppendEventsInput): Promise<AppendOutcome> {
   const store = ctx.door.open(input.store, 'write');
   const streamId = checkStreamId('input.streamId', input.streamId);
-  const expected = expectedOf(input);
-  const { maxEventsPerAppend } = ctx.limits;
-  if (input.events.length === 0) throw badUserInput('input.events', 'an append needs at least one event');
-  if (input.events.length > maxEventsPerAppend) {
-    throw badUserInput('input.events', `an append takes at most ${maxEventsPerAppend} events, got ${input.events.length}`);
-  }
-  const events = input.events.map((event, index) => newEventOf(ctx, event, index));
+  const expected = expectedOf('input', input);
+  const events = newEventsOf(ctx, 'input.events', input.events);
+  const condition = conditionOf('input.condition', input.condition, ctx.limits);
   ctx.requestBudget().chargeAppend(events.length, jsonBytes(events));
-  const outcome = await store.log.append({ streamId, expected, events });
-  if (!outcome.ok && outcome.reason === 'duplicate_event_id') {
-    const field = `input.events[${outcome.index}].id`;
-    if (outcome.existingVersion < 0) throw badUserInput(field, `event id ${outcome.eventId} appears twice in this append`);
-    // Where the id is stored is told only to a caller who may see that stream.
-    const where = store.scope.includes(outcome.existingStreamId)
-      ? `as version ${outcome.existingVersion} of stream "${outcome.existingStreamId}"`
-      : 'in another stream';
-    throw badUserInput(field, `event id ${outcome.eventId} is already stored ${where} (a retry must resend the same events, in the same order, to the same stream)`);
-  }
+  const outcome = await store.log.append(condition ? { streamId, expected, events, condition } : { streamId, expected, events });
+  if (!outcome.ok && outcome.reason === 'duplicate_event_id') throw duplicateError(store, outcome, 'input.events');
   return outcome;
 }

@@ -7,6 +7,8 @@ import type { RecordedEvent, StoreStats } from '../store/types.js';
 /** Per-request batching: one query for every stream version (or event, snapshot, or stats) a request asks of one store. */
 export interface Loaders {
   streamVersion(store: EventStore): DataLoader<string, number>;
+  /** Whether a stream was hard-deleted. */
+  tombstone(store: EventStore): DataLoader<string, boolean>;
   eventById(store: EventStore): DataLoader<string, RecordedEvent | null>;
   streamMetadata(store: EventStore): DataLoader<string, StreamMetadata | null>;
   stats(store: EventStore): Promise<StoreStats>;
@@ -29,6 +31,7 @@ function perStore<T>(make: (store: EventStore) => T): (store: EventStore) => T {
 export function createLoaders(): Loaders {
   return {
     streamVersion: perStore((store) => new DataLoader((ids: readonly string[]) => store.log.streamVersions(ids))),
+    tombstone: perStore((store) => new DataLoader((ids: readonly string[]) => store.log.tombstones(ids))),
     eventById: perStore((store) => new DataLoader((ids: readonly string[]) => store.log.eventsById(ids))),
     streamMetadata: perStore((store) => new DataLoader((ids: readonly string[]) => store.metadata.read(ids))),
     stats: perStore((store) => store.log.stats()),

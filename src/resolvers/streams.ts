@@ -19,6 +19,11 @@ export function streamVersion(ctx: GatewayContext, stream: StreamRef): Promise<n
   return ctx.loaders().streamVersion(stream.store).load(stream.id);
 }
 
+/** Whether the stream is a tombstone (hard-deleted). */
+export function streamDeleted(ctx: GatewayContext, stream: StreamRef): Promise<boolean> {
+  return ctx.loaders().tombstone(stream.store).load(stream.id);
+}
+
 export async function listStreams(
   ctx: GatewayContext,
   args: { store?: StoreArg; prefix?: string | null; first?: number | null; after?: string | null },

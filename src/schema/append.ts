@@ -1,5 +1,6 @@
 import { appendEvents } from '../resolvers/append-events.js';
 import type { AppendOutcome } from '../store/types.js';
+import { AppendConditionFailedError, isConditionFailed, isStreamDeleted, StreamDeletedError } from './append-errors.js';
 import { AppendEventsInput } from './append-input.js';
 import { builder } from './builder.js';
 import { EventType } from './event.js';
@@ -7,7 +8,7 @@ import { EventType } from './event.js';
 type Success = Extract<AppendOutcome, { ok: true }>;
 type WrongVersion = Extract<AppendOutcome, { reason: 'wrong_expected_version' }>;
 
-const AppendEventsSuccess = builder.objectRef<Success>('AppendEventsSuccess').implement({
+export const AppendEventsSuccess = builder.objectRef<Success>('AppendEventsSuccess').implement({
   fields: (t) => ({
     streamId: t.exposeString('streamId'),
     version: t.exposeInt('version', { description: "The stream's version after the append." }),
@@ -16,7 +17,7 @@ const AppendEventsSuccess = builder.objectRef<Success>('AppendEventsSuccess').im
   }),
 });
 
-const WrongExpectedVersionError = builder.objectRef<WrongVersion>('WrongExpectedVersionError').implement({
+export const WrongExpectedVersionError = builder.objectRef<WrongVersion>('WrongExpectedVersionError').implement({
   fields: (t) => ({
     message: t.string({
       resolve: (error) =>
@@ -29,15 +30,19 @@ const WrongExpectedVersionError = builder.objectRef<WrongVersion>('WrongExpected
 });
 
 const AppendEventsResult = builder.unionType('AppendEventsResult', {
-  types: [AppendEventsSuccess, WrongExpectedVersionError],
-  resolveType: (outcome) => (outcome.ok ? AppendEventsSuccess : WrongExpectedVersionError),
+  types: [AppendEventsSuccess, WrongExpectedVersionError, StreamDeletedError, AppendConditionFailedError],
+  resolveType: (outcome) => {
+    if (outcome.ok) return AppendEventsSuccess;
+    if (isStreamDeleted(outcome)) return StreamDeletedError;
+    if (isConditionFailed(outcome)) return AppendConditionFailedError;
+    return WrongExpectedVersionError;
+  },
 });
 
 builder.mutationFields((t) => ({
   appendEvents: t.field({
     type: AppendEventsResult,
     args: { input: t.arg({ type: AppendEventsInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      appendEvents(ctx, input) as Promise<Success | WrongVersion>,
+    resolve: (_root, { input }, ctx) => appendEvents(ctx, input) as Promise<Exclude<AppendOutcome, { reason: 'duplicate_event_id' }>>,
   }),
 }));

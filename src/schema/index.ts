@@ -6,6 +6,8 @@ import './stream.js';
 import './stream-metadata.js';
 import './store.js';
 import './append.js';
+import './append-to-streams.js';
+import './stream-lifecycle.js';
 import './snapshot.js';
 import './live.js';
 import './persistent.js';

@@ -1,5 +1,5 @@
 import { streamEvents } from '../resolvers/read-events.js';
-import { listStreams, streamRef, streamVersion, type StreamRef } from '../resolvers/streams.js';
+import { listStreams, streamDeleted, streamRef, streamVersion, type StreamRef } from '../resolvers/streams.js';
 import { builder } from './builder.js';
 import { EventConnection } from './event.js';
 import { streamEventsArgs } from './event-inputs.js';
@@ -12,7 +12,14 @@ export const StreamType = builder.objectRef<StreamRef>('Stream').implement({
       description: 'Number of events minus 1: -1 for an empty or missing stream.',
       resolve: (stream, _args, ctx) => streamVersion(ctx, stream),
     }),
-    exists: t.boolean({ resolve: async (stream, _args, ctx) => (await streamVersion(ctx, stream)) >= 0 }),
+    exists: t.boolean({
+      description: 'False for a stream never written, and for a deleted one.',
+      resolve: async (stream, _args, ctx) => (await streamVersion(ctx, stream)) >= 0,
+    }),
+    deleted: t.boolean({
+      description: 'True when the stream was hard-deleted: a tombstone that answers every append with StreamDeletedError. A soft-deleted stream reads as never written.',
+      resolve: (stream, _args, ctx) => streamDeleted(ctx, stream),
+    }),
     events: t.field({
       type: EventConnection,
       args: streamEventsArgs,

@@ -4,7 +4,10 @@ import type { Limits } from '../config.js';
 import { RequestBudget } from '../resolvers/request-budget.js';
 import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
 
-/** The appendEvents fields a mutation runs, one per response key (graphql-js runs fields of the same key once). */
+/** Mutation fields that write events. */
+const APPEND_FIELDS = new Set(['appendEvents', 'appendToStreams']);
+
+/** The append fields a mutation runs, one per response key (graphql-js runs fields of the same key once). */
 function appendFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): FieldNode[] {
   const byKey = new Map<string, FieldNode>();
   const spread = new Set<string>();
@@ -12,7 +15,7 @@ function appendFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, F
   while (pending.length > 0) {
     for (const selection of pending.pop()!.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === 'appendEvents') byKey.set(selection.alias?.value ?? 'appendEvents', selection);
+        if (APPEND_FIELDS.has(selection.name.value)) byKey.set(selection.alias?.value ?? selection.name.value, selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) pending.push(selection.selectionSet);
       else if (!spread.has(selection.name.value)) {
         spread.add(selection.name.value);
@@ -37,12 +40,18 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** Events and bytes an append's input would write, read from the request as sent; a shape execution would refuse costs nothing. */
 function costOf(input: unknown): { events: number; bytes: number } {
-  const given = isObject(input) ? input.events : undefined;
   // GraphQL takes a single value where a list is expected, as a list of one.
-  const events = Array.isArray(given) ? given : isObject(given) ? [given] : [];
+  const listOf = (given: unknown): unknown[] => (Array.isArray(given) ? given : isObject(given) ? [given] : []);
+  // appendToStreams carries its events in each of its streams.
+  const parts = isObject(input) && input.streams !== undefined ? listOf(input.streams) : [input];
+  let events = 0;
   let bytes = 0;
-  for (const event of events) if (isObject(event)) bytes += jsonBytes(event.data) + jsonBytes(event.metadata);
-  return { events: events.length, bytes };
+  for (const part of parts) {
+    const partEvents = isObject(part) ? listOf(part.events) : [];
+    events += partEvents.length;
+    for (const event of partEvents) if (isObject(event)) bytes += jsonBytes(event.data) + jsonBytes(event.metadata);
+  }
+  return { events, bytes };
 }
 
 /**

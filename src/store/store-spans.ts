@@ -35,9 +35,10 @@ const waitingAppends = new WeakMap<object, Context>();
  * batch and the batch's commit. A child of the operation that appends,
  * with its outcome: `ok`, or why the store refused it.
  */
-export function appendSpan<R extends { events: readonly unknown[] }, O extends { ok: boolean; reason?: string }>(
+export function appendSpan<O extends { ok: boolean; reason?: string }>(
   tables: StoreTables,
-  request: R,
+  request: object,
+  events: number,
   submit: () => Promise<O>,
 ): Promise<O> {
   return traced(
@@ -49,7 +50,7 @@ export function appendSpan<R extends { events: readonly unknown[] }, O extends {
       span.setAttribute('gater.outcome', outcome.ok ? 'ok' : (outcome.reason ?? 'refused'));
       return outcome;
     },
-    { attributes: { 'gater.store': tables.storeId, 'gater.events': request.events.length } },
+    { attributes: { 'gater.store': tables.storeId, 'gater.events': events } },
   );
 }
 
@@ -58,7 +59,7 @@ export function appendSpan<R extends { events: readonly unknown[] }, O extends {
  * a child of the first one's `append` span, linked to the others', so that
  * every operation's trace leads to the commit that stored its events.
  */
-export function appendBatchSpan<R extends { events: readonly unknown[] }, O>(tables: StoreTables, requests: readonly R[], commit: () => Promise<O>): Promise<O> {
+export function appendBatchSpan<O>(tables: StoreTables, requests: readonly object[], events: number, commit: () => Promise<O>): Promise<O> {
   if (!tracingOn()) return commit();
   const [first, ...others] = requests.map((request) => waitingAppends.get(request));
   const links: Link[] = [];
@@ -66,8 +67,6 @@ export function appendBatchSpan<R extends { events: readonly unknown[] }, O>(tab
     const spanContext = waiting && trace.getSpanContext(waiting);
     if (spanContext) links.push({ context: spanContext });
   }
-  let events = 0;
-  for (const request of requests) events += request.events.length;
   return traced('append batch', commit, {
     parent: first ?? context.active(),
     links,

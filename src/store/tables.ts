@@ -10,8 +10,6 @@ export interface StoreTables {
   snapshots: string;
   /** Per-stream metadata: retention limits (maxCount, maxAgeSeconds, truncateBefore) and custom JSON. */
   streamMetadata: string;
-  /** Singleton row counting the events erased from the log (positions are not dense after that). */
-  erased: string;
   /** Persistent subscriptions: settings and read cursor, one row each. */
   subscriptions: string;
   /** Events of a persistent subscription delivered (or due for delivery) and not yet done: the leases. */
@@ -22,6 +20,10 @@ export interface StoreTables {
   consumers: string;
   /** The function that writes one planned append batch. */
   appendFunction: string;
+  /** The function that erases a stream (migration 7). */
+  deleteStreamFunction: string;
+  /** The deep-subset match of event patterns, in SQL (migration 7). */
+  patternMatches: string;
   migrations: string;
   /** LISTEN/NOTIFY channel told of each committed append batch, as a value (pg_notify) and as an identifier (LISTEN). */
   channel: string;
@@ -44,12 +46,13 @@ export function storeTables(storeId: string): StoreTables {
     head: `${schema}.head`,
     snapshots: `${schema}.snapshots`,
     streamMetadata: `${schema}.stream_metadata`,
-    erased: `${schema}.erased`,
     subscriptions: `${schema}.persistent_subscriptions`,
     inFlight: `${schema}.persistent_in_flight`,
     parked: `${schema}.persistent_parked`,
     consumers: `${schema}.persistent_consumers`,
     appendFunction: `${schema}.append_batch`,
+    patternMatches: `${schema}.pattern_matches`,
+    deleteStreamFunction: `${schema}.delete_stream`,
     migrations: `${schema}.migrations`,
     channel: `${schemaName}_events`,
     channelIdentifier: escapeIdentifier(`${schemaName}_events`),

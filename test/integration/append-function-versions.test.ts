@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { EARLIER_RELEASES, THIS_RELEASE, type AppendFunctionCall } from '../support/append-function-calls.js';
+import { EARLIER_RELEASES, PREVIOUS_RELEASE, THIS_RELEASE, type AppendFunctionCall } from '../support/append-function-calls.js';
 import { useMigratedStore } from '../support/migrated-store.js';
 
 const store = useMigratedStore('versions');
@@ -39,17 +39,18 @@ function columns(streamId: string, payloads: unknown[], asPayloads: AppendFuncti
 
 /** Appends one new stream's events through one way of calling the function. */
 async function appendThrough(call: AppendFunctionCall, streamId: string, payloads: unknown[]): Promise<Written> {
-  const { rows } = await store.pool.query<{ first_position: string | null }>(call.sql(tables), columns(streamId, payloads, call.payloads));
+  const { rows } = await store.pool.query<{ first_position: string | null }>(call.sql(tables), call.args(columns(streamId, payloads, call.payloads)));
   expect(rows[0]!.first_position).not.toBeNull();
   return { streamId, payloads };
 }
 
-it('stores payloads as given, from gateways of this release and of the one before, in one gapless log', async () => {
+it('stores payloads as given, from gateways of this release and of the ones before, in one gapless log', async () => {
   const written = [
     await appendThrough(THIS_RELEASE, 'this-1', PAYLOADS),
     await appendThrough(EARLIER_RELEASES, 'earlier-1', PAYLOADS),
     await appendThrough(THIS_RELEASE, 'this-2', [...PAYLOADS].reverse()),
     await appendThrough(EARLIER_RELEASES, 'earlier-2', [PAYLOADS[0]]),
+    await appendThrough(PREVIOUS_RELEASE, 'previous-1', PAYLOADS),
   ];
 
   const { rows } = await store.pool.query<{ position: string; stream_id: string; version: number; data: unknown; metadata: unknown }>(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { EARLIER_RELEASES, THIS_RELEASE } from '../support/append-function-calls.js';
+import { EARLIER_RELEASES, PREVIOUS_RELEASE, THIS_RELEASE } from '../support/append-function-calls.js';
 import { useMigratedStore } from '../support/migrated-store.js';
 
 interface Event {
@@ -14,6 +14,7 @@ const oneEvent = (streamId: string, version: number): Event => ({ id: randomUUID
 
 describe.each([
   ['plans_now', THIS_RELEASE],
+  ['plans_previous', PREVIOUS_RELEASE],
   ['plans_before', EARLIER_RELEASES],
 ])('the append function called with %s', (storeId, call) => {
   const store = useMigratedStore(storeId);
@@ -22,7 +23,7 @@ describe.each([
   /** Every id is client-given, so it is looked for among stored events. */
   async function appendBatch(client: pg.ClientBase, assumed: Map<string, number>, events: Event[]): Promise<void> {
     const emptyObjects = call.payloads(events.map(() => '{}'));
-    const { rows } = await client.query<{ first_position: string | null }>(call.sql(tables), [
+    const { rows } = await client.query<{ first_position: string | null }>(call.sql(tables), call.args([
       [...assumed.keys()],
       [...assumed.values()],
       events.map((e) => e.id),
@@ -33,7 +34,7 @@ describe.each([
       emptyObjects,
       emptyObjects,
       events.map(() => 'application/json'),
-    ]);
+    ]));
     expect(rows[0]!.first_position).not.toBeNull();
   }
 

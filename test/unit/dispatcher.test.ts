@@ -67,10 +67,10 @@ class FakeStore implements DispatcherStore {
     },
     claimFresh: async ({ from, to, events, consumerIds }) => {
       this.count();
-      if (from !== this.readPosition) return false;
+      if (from !== this.readPosition) return { moved: false, erased: [] };
       this.readPosition = to;
       events.forEach((event, index) => this.leases.set(event.id, { consumerId: consumerIds[index]!, event, deliveries: 1 }));
-      return true;
+      return { moved: true, erased: [] };
     },
     releaseConsumer: async (_subscription, consumerId) => {
       this.released.push(consumerId);

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { StoreTables } from '../tables.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
-import { planAppends, type AppendPlan, type AppendState, type PlannedEvent } from './append-plan.js';
+import { planAppends, type AppendPlan, type AppendState, type BatchMember, type ConditionCheck, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
 import type { StreamVersionCache } from './stream-version-cache.js';
-import type { AppendOutcome, AppendRequest, RecordedEvent } from '../types.js';
+import type { AppendSuccess, RecordedEvent } from '../types.js';
 
 /** What this gateway committed to a store since it started; read by /metrics. */
 export interface AppendCounters {
@@ -17,40 +17,54 @@ export interface AppendCounters {
 const MAX_ATTEMPTS = 20;
 
 /**
- * Appends many independent requests in one transaction (group commit). The
- * batch is planned in memory, then written by one statement that takes the
- * store's advisory lock, verifies that the state the plan assumed still
- * holds, and assigns positions under the lock (gapless, in commit order
- * across every gateway).
+ * Appends many independent members (single-stream, multi-stream, conditional)
+ * in one transaction (group commit). The batch is planned in memory, then
+ * written by one statement that takes the store's advisory lock, verifies
+ * that the state the plan assumed still holds, checks the members'
+ * conditions against what is stored, and assigns positions under the lock
+ * (in commit order across every gateway).
  *
  * The first plan is optimistic: stream versions come from the cache, and
  * client-given ids are assumed new. Most batches then cost one round trip.
  * When that plan fails a request, or the write finds it stale, the batch is
- * planned again from what the database holds.
+ * planned again from what the database holds. A condition the write found
+ * matched is answered as failed (it was, under the lock) and the rest of the
+ * batch is planned again without that member.
  */
 export async function appendBatch(
   db: pg.Pool,
   tables: StoreTables,
-  requests: AppendRequest[],
+  members: BatchMember[],
   cache: StreamVersionCache,
   counters: AppendCounters,
-): Promise<AppendOutcome[]> {
+): Promise<MemberOutcome[]> {
   const began = performance.now();
+  const unmet = new Map<number, number>();
+  let state: AppendState | undefined;
   for (let attempt = 1; ; attempt++) {
     const optimistic = attempt === 1;
-    const plan = planAppends(requests, await readAppendState(db, tables, requests, optimistic ? cache : undefined));
-    const refused = plan.results.some((result) => result.kind === 'done');
-    if (!(optimistic && refused)) {
-      if (plan.events.length === 0) return plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable()));
+    state ??= await readAppendState(db, tables, members, optimistic ? cache : undefined);
+    const plan = planAppends(members, state, unmet);
+    const refused = plan.results.some((result) => result.kind === 'done' && !result.outcome.ok && result.outcome.reason !== 'condition_failed');
+    if (optimistic && refused) {
+      state = undefined;
+    } else {
+      if (plan.events.length === 0 && plan.checks.length === 0) return plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable()));
       const written = await writePlan(db, tables, plan);
-      if (written) {
+      if (written.kind === 'written') {
         for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
         counters.batches++;
         counters.events += plan.events.length;
         counters.committed?.(plan.events.length, began);
         return outcomesOf(plan, written, tables.storeId);
       }
-      cache.forget(plan.assumedVersions.keys());
+      if (written.kind === 'unmet') {
+        // The state held under the lock: plan again from it, with those members answered.
+        for (const [member, position] of written.unmet) unmet.set(member, position);
+      } else {
+        cache.forget(plan.assumed.keys());
+        state = undefined;
+      }
     }
     if (attempt === MAX_ATTEMPTS) throw new Error(`append batch kept conflicting with concurrent writers after ${attempt} attempts`);
   }
@@ -64,38 +78,67 @@ function unreachable(): never {
 async function readAppendState(
   db: pg.Pool,
   tables: StoreTables,
-  requests: AppendRequest[],
+  members: BatchMember[],
   cache: StreamVersionCache | undefined,
 ): Promise<AppendState> {
-  const versions = new Map<string, number>();
+  const streams = new Map<string, StreamState>();
   const unknown: string[] = [];
-  for (const streamId of new Set(requests.map((request) => request.streamId))) {
+  const ids = new Set<string>();
+  for (const member of members) for (const part of member.parts) ids.add(part.streamId);
+  for (const streamId of ids) {
     const cached = cache?.get(streamId);
     if (cached === undefined) unknown.push(streamId);
-    else versions.set(streamId, cached);
+    else streams.set(streamId, { version: cached, deleted: null });
   }
-  const clientIds = cache ? [] : requests.flatMap((request) => request.events.filter((e) => !e.idGenerated).map((e) => e.id));
+  const clientIds = cache
+    ? []
+    : members.flatMap((member) => member.parts.flatMap((part) => part.events.filter((e) => !e.idGenerated).map((e) => e.id)));
   const [read, stored] = await Promise.all([
     unknown.length === 0
       ? { rows: [] }
-      : db.query<{ stream_id: string; version: number }>(
-          `SELECT stream_id, version FROM ${tables.streams} WHERE stream_id = ANY($1::text[])`,
+      : db.query<{ stream_id: string; version: number; deleted: 'soft' | 'hard' | null }>(
+          `SELECT stream_id, version, deleted FROM ${tables.streams} WHERE stream_id = ANY($1::text[])`,
           [unknown],
         ),
     clientIds.length === 0
       ? { rows: [] as EventRow[] }
       : db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${tables.events} WHERE event_id = ANY($1::uuid[])`, [clientIds]),
   ]);
-  for (const row of read.rows) versions.set(row.stream_id, row.version);
-  return { versions, stored: new Map(stored.rows.map((row) => [row.event_id, toRecordedEvent(row, tables.storeId)])) };
+  for (const row of read.rows) streams.set(row.stream_id, { version: row.version, deleted: row.deleted });
+  return { streams, stored: new Map(stored.rows.map((row) => [row.event_id, toRecordedEvent(row, tables.storeId)])) };
 }
 
 interface Written {
+  kind: 'written';
   firstPosition: number;
   createdEpoch: number;
+  /** Per check of the plan: the first stored event its condition matched, or null. */
+  conditionPositions: (number | null)[];
 }
 
-/** The batch as the append function takes it: one array per column, the payloads as JSON arrays. */
+type WriteResult = Written | { kind: 'stale' } | { kind: 'unmet'; unmet: Map<number, number> };
+
+/**
+ * A condition as the append function reads it; absent keys are parts not given. A pattern that
+ * names a type or a stream exactly narrows the lookup on an index as eventTypes and streamPrefix
+ * would (the pattern still decides).
+ */
+function conditionDocument({ condition, required }: ConditionCheck): Record<string, unknown> {
+  const scope = condition.scope.likePatterns();
+  const { type, streamId } = condition.pattern ?? {};
+  const types = condition.eventTypes ?? (typeof type === 'string' ? [type] : undefined);
+  const prefix = condition.streamPrefix ?? (typeof streamId === 'string' ? streamId : undefined);
+  return {
+    after: condition.after,
+    required,
+    ...(types ? { types } : {}),
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(scope ? { scope } : {}),
+    ...(condition.pattern ? { pattern: condition.pattern } : {}),
+  };
+}
+
+/** The batch as the append function takes it: one array per column, the payloads and conditions as JSON documents. */
 function columnsOf(plan: AppendPlan): unknown[] {
   const { events } = plan;
   const streams = [...plan.versionsAfter.keys()];
@@ -115,27 +158,53 @@ function columnsOf(plan: AppendPlan): unknown[] {
     metadata.push(event.metadataJson);
     contentTypes.push(event.contentType);
   }
-  const assumed = streams.map((id) => plan.assumedVersions.get(id)!);
-  return [streams, assumed, plan.freshIds, ids, streamIds, versions, types, `[${data.join(',')}]`, `[${metadata.join(',')}]`, contentTypes];
+  const assumed = streams.map((id) => plan.assumed.get(id)!);
+  return [
+    streams,
+    assumed.map((state) => state.version),
+    assumed.map((state) => state.deleted),
+    plan.freshIds,
+    ids,
+    streamIds,
+    versions,
+    types,
+    `[${data.join(',')}]`,
+    `[${metadata.join(',')}]`,
+    contentTypes,
+    JSON.stringify(plan.checks.map(conditionDocument)),
+  ];
 }
 
-/** The statement that writes a batch: the append function of migration 005, its parameters as `columnsOf` orders them. */
+/** The statement that writes a batch: the append function of migration 007, its parameters as `columnsOf` orders them. */
 export function appendCall(tables: StoreTables): string {
-  return `SELECT first_position, created_epoch FROM ${tables.appendFunction}(
-       $1::text[], $2::int[], $3::uuid[],
-       $4::uuid[], $5::text[], $6::int[], $7::text[], $8::json, $9::json, $10::text[])`;
+  return `SELECT first_position, created_epoch, condition_positions FROM ${tables.appendFunction}(
+       $1::text[], $2::int[], $3::text[], $4::uuid[],
+       $5::uuid[], $6::text[], $7::int[], $8::text[], $9::json, $10::json, $11::text[], $12::jsonb)`;
 }
 
-/** Null when the state the plan assumed changed before the lock was taken. */
-async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<Written | null> {
-  const { rows } = await db.query<{ first_position: string | null; created_epoch: string | null }>(appendCall(tables), columnsOf(plan));
+async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<WriteResult> {
+  const { rows } = await db.query<{ first_position: string | null; created_epoch: string | null; condition_positions: (string | null)[] | null }>(
+    appendCall(tables),
+    columnsOf(plan),
+  );
   const row = rows[0];
-  if (!row || row.first_position === null) return null;
-  return { firstPosition: Number(row.first_position), createdEpoch: Number(row.created_epoch) };
+  if (!row || row.condition_positions === null) return { kind: 'stale' };
+  const conditionPositions = row.condition_positions.map((position) => (position === null ? null : Number(position)));
+  if (row.first_position === null) {
+    const unmet = new Map<number, number>();
+    plan.checks.forEach((check, index) => {
+      const position = conditionPositions[index];
+      if (check.required && position !== null && position !== undefined) unmet.set(check.member, position);
+    });
+    // Nothing to write (every member answered already) is not a refusal: answer from what was found.
+    if (unmet.size > 0 || plan.events.length > 0) return { kind: 'unmet', unmet };
+    return { kind: 'written', firstPosition: 0, createdEpoch: 0, conditionPositions };
+  }
+  return { kind: 'written', firstPosition: Number(row.first_position), createdEpoch: Number(row.created_epoch), conditionPositions };
 }
 
 /** The recorded events of a success are built only if the client asks for them; most appends ask for the version alone. */
-function outcomesOf(plan: AppendPlan, written: Written, storeId: string): AppendOutcome[] {
+function outcomesOf(plan: AppendPlan, written: Written, storeId: string): MemberOutcome[] {
   const recorded = (event: PlannedEvent): RecordedEvent => ({
     id: event.id,
     storeId,
@@ -148,9 +217,8 @@ function outcomesOf(plan: AppendPlan, written: Written, storeId: string): Append
     contentType: event.contentType,
     createdEpoch: written.createdEpoch,
   });
-  return plan.results.map((result) => {
-    if (result.kind === 'done') return result.outcome;
-    const last = result.events[result.events.length - 1]!;
+  const partSuccess = (planned: PlannedEvent[]): AppendSuccess => {
+    const last = planned[planned.length - 1]!;
     let events: RecordedEvent[] | undefined;
     return {
       ok: true,
@@ -158,9 +226,26 @@ function outcomesOf(plan: AppendPlan, written: Written, storeId: string): Append
       version: last.version,
       position: written.firstPosition + last.ordinal,
       get events() {
-        events ??= result.events.map(recorded);
+        events ??= planned.map(recorded);
         return events;
       },
     };
+  };
+  return plan.results.map((result, index) => {
+    switch (result.kind) {
+      case 'done':
+        return result.outcome;
+      case 'unmet':
+        return { ok: false, reason: 'condition_failed', position: written.conditionPositions[result.check] ?? written.firstPosition + result.ordinal };
+      case 'write': {
+        const streams = result.parts.map(partSuccess);
+        if (!planMemberIsMulti(plan, index)) return streams[0]!;
+        return { ok: true, streams, position: Math.max(...streams.map((stream) => stream.position)) };
+      }
+    }
   });
+}
+
+function planMemberIsMulti(plan: AppendPlan, index: number): boolean {
+  return plan.multi[index] ?? false;
 }

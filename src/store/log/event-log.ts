@@ -3,8 +3,22 @@ import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
 import { appendBatchSpan, appendSpan, pageSpan, storeSpan } from '../store-spans.js';
 import { StreamScope } from '../stream-scope.js';
-import type { AppendOutcome, AppendRequest, Page, RecordedEvent, StoreStats, StreamSummary } from '../types.js';
+import type {
+  AppendCondition,
+  AppendOutcome,
+  AppendRequest,
+  DeleteStreamOutcome,
+  MultiStreamAppendOutcome,
+  MultiStreamAppendRequest,
+  Page,
+  RecordedEvent,
+  StoreStats,
+  StreamSummary,
+} from '../types.js';
 import { appendBatch, type AppendCounters } from './append-batch.js';
+import type { BatchMember, MemberOutcome, ScopedCondition } from './append-plan.js';
+import { deleteStream, type DeleteStreamRequest } from './delete-stream.js';
+import { streamTombstones } from './stream-tombstones.js';
 import { eventsById } from './events-by-id.js';
 import { firstVersionFrom } from './first-version-from.js';
 import { GroupCommitter } from './group-commit.js';
@@ -27,15 +41,27 @@ const MAX_BATCH_EVENTS = 5_000;
 const MAX_BATCH_PAYLOAD_BYTES = 64 * 2 ** 20;
 
 /** Characters of JSON an append carries: bytes for ASCII, a bound close enough otherwise. */
-function payloadBytes(request: AppendRequest): number {
+function payloadBytes(member: BatchMember): number {
   let bytes = 0;
-  for (const event of request.events) bytes += event.dataJson.length + event.metadataJson.length;
+  for (const part of member.parts) for (const event of part.events) bytes += event.dataJson.length + event.metadataJson.length;
   return bytes;
+}
+
+function eventCount(member: BatchMember): number {
+  let events = 0;
+  for (const part of member.parts) events += part.events.length;
+  return events;
+}
+
+function totalEvents(members: readonly BatchMember[]): number {
+  let events = 0;
+  for (const member of members) events += eventCount(member);
+  return events;
 }
 
 /** What every view of one log shares: appends batch together whichever view they come through. */
 interface SharedAppendPath {
-  committer: GroupCommitter<AppendRequest, AppendOutcome>;
+  committer: GroupCommitter<BatchMember, MemberOutcome>;
   versionCache: StreamVersionCache;
   appended: AppendCounters;
 }
@@ -60,8 +86,9 @@ export class EventLog {
     const versionCache = new StreamVersionCache();
     const appended: AppendCounters = { events: 0, batches: 0, committed };
     const committer = new GroupCommitter({
-      commit: (requests: AppendRequest[], since: number) => appendBatchSpan(route.tables, requests, () => commitBatch(route, requests, since, versionCache, appended)),
-      sizeOf: (request: AppendRequest) => request.events.length,
+      commit: (members: BatchMember[], since: number) =>
+        appendBatchSpan(route.tables, members, totalEvents(members), () => commitBatch(route, members, since, versionCache, appended)),
+      sizeOf: eventCount,
       maxBatchSize: MAX_BATCH_EVENTS,
       bytesOf: payloadBytes,
       maxBatchBytes: MAX_BATCH_PAYLOAD_BYTES,
@@ -98,7 +125,40 @@ export class EventLog {
 
   append(request: AppendRequest): Promise<AppendOutcome> {
     if (!this.scope.includes(request.streamId)) return Promise.reject(new StreamOutOfScopeError(request.streamId));
-    return appendSpan(this.route.tables, request, () => this.shared.committer.submit(request));
+    const { condition, ...part } = request;
+    return this.submit({ parts: [part], condition: this.scoped(condition), multi: false }) as Promise<AppendOutcome>;
+  }
+
+  /** Appends to several streams in one member of the group commit: all of it or none. */
+  appendToStreams(request: MultiStreamAppendRequest): Promise<MultiStreamAppendOutcome> {
+    const outside = request.streams.find((part) => !this.scope.includes(part.streamId));
+    if (outside) return Promise.reject(new StreamOutOfScopeError(outside.streamId));
+    return this.submit({ parts: request.streams, condition: this.scoped(request.condition), multi: true }) as Promise<MultiStreamAppendOutcome>;
+  }
+
+  private submit(member: BatchMember): Promise<MemberOutcome> {
+    return appendSpan(this.route.tables, member, eventCount(member), () => this.shared.committer.submit(member));
+  }
+
+  /** A condition sees only the streams of this view's scope. */
+  private scoped(condition: AppendCondition | undefined): ScopedCondition | undefined {
+    return condition && { ...condition, scope: this.scope };
+  }
+
+  /** Erases a stream (see deleteStream); the version this gateway remembers of it goes too. */
+  async deleteStream(request: DeleteStreamRequest): Promise<DeleteStreamOutcome> {
+    if (!this.scope.includes(request.streamId)) throw new StreamOutOfScopeError(request.streamId);
+    try {
+      return await this.route.write((db, tables) => deleteStream(db, tables, request));
+    } finally {
+      this.shared.versionCache.forget([request.streamId]);
+    }
+  }
+
+  /** Whether each stream was hard-deleted; false for one the scope hides. */
+  async tombstones(streamIds: readonly string[]): Promise<boolean[]> {
+    const found = await this.route.read((db, tables) => streamTombstones(db, tables, streamIds));
+    return found.map((tombstone, index) => tombstone && this.scope.includes(streamIds[index]!));
   }
 
   readStream(options: ReadStreamOptions, { fromLeader = false } = {}): Promise<Page<RecordedEvent>> {
@@ -159,15 +219,15 @@ export class EventLog {
  */
 function commitBatch(
   route: StoreRoute,
-  requests: AppendRequest[],
+  members: BatchMember[],
   since: number,
   versionCache: StreamVersionCache,
   appended: AppendCounters,
-): Promise<AppendOutcome[]> {
-  return route.write((db, tables) => appendBatch(db, tables, requests, versionCache, appended), {
+): Promise<MemberOutcome[]> {
+  return route.write((db, tables) => appendBatch(db, tables, members, versionCache, appended), {
     since,
     prepareRetry: () => {
-      for (const event of requests.flatMap((request) => request.events)) event.idGenerated = false;
+      for (const member of members) for (const part of member.parts) for (const event of part.events) event.idGenerated = false;
     },
   });
 }

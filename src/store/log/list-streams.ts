@@ -22,7 +22,7 @@ export async function listStreams(
   { prefix, after, limit, streamPatterns }: ListStreamsOptions,
 ): Promise<Page<StreamSummary>> {
   const params: unknown[] = [limit + 1];
-  const conditions: string[] = [];
+  const conditions: string[] = ['deleted IS NULL'];
   if (prefix !== undefined) {
     params.push(prefix);
     const p = `$${params.length}`;
@@ -36,7 +36,7 @@ export async function listStreams(
     params.push(after);
     conditions.push(`stream_id > $${params.length}`);
   }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const where = `WHERE ${conditions.join(' AND ')}`;
   const { rows } = await db.query<{ stream_id: string; version: number }>(
     `SELECT stream_id, version FROM ${tables.streams} ${where} ORDER BY stream_id LIMIT $1`,
     params,

@@ -5,6 +5,7 @@ import { persistentSubscriptions } from './003-persistent-subscriptions.js';
 import { appendWithoutScans } from './004-append-without-scans.js';
 import { appendJsonPayloads } from './005-append-json-payloads.js';
 import { consumerAckKeys } from './006-consumer-ack-keys.js';
+import { streamLifecycle } from './007-stream-lifecycle.js';
 import { streamMetadata } from './008-stream-metadata.js';
 
 export interface Migration {
@@ -21,5 +22,6 @@ export const migrations: Migration[] = [
   { version: 4, name: 'append without table scans', sql: appendWithoutScans },
   { version: 5, name: 'append with JSON payload documents', sql: appendJsonPayloads },
   { version: 6, name: 'acks bound to their consumer', sql: consumerAckKeys },
+  { version: 7, name: 'stream deletion, multi-stream and conditional appends', sql: streamLifecycle },
   { version: 8, name: 'stream metadata and retention', sql: streamMetadata },
 ];

@@ -16,15 +16,22 @@ export interface ClaimFreshRequest {
   ackTimeoutMs: number;
 }
 
+/** Whether the cursor moved; if so, the ids among the events that were erased (a deleted stream's) since they were read, and so not leased. */
+export interface ClaimFreshOutcome {
+  moved: boolean;
+  erased: readonly string[];
+}
+
 /**
  * Moves a subscription's read cursor over newly read events and leases
  * them, in one statement, only if the cursor is still where the read
- * started: when another gateway moved it first, nothing changes and the
- * answer is false. Never two leases of one new event, without holding a lock
- * between reading the log and claiming.
+ * started: when another gateway moved it first, nothing changes and
+ * `moved` is false. Never two leases of one new event, without holding a lock
+ * between reading the log and claiming. An event erased after it was read
+ * is passed over.
  */
-export async function claimFresh(db: pg.Pool, tables: StoreTables, request: ClaimFreshRequest): Promise<boolean> {
-  const { rows } = await db.query<{ moved: number }>(
+export async function claimFresh(db: pg.Pool, tables: StoreTables, request: ClaimFreshRequest): Promise<ClaimFreshOutcome> {
+  const { rows } = await db.query<{ moved: number; erased: string[] }>(
     // As for due events (claim-due.ts), a lease lost in a crash is delivered again: no need to wait for the flush.
     `WITH moved AS (
        UPDATE ${tables.subscriptions} SET read_position = $3 WHERE name = $1 AND read_position = $2
@@ -34,9 +41,11 @@ export async function claimFresh(db: pg.Pool, tables: StoreTables, request: Clai
        INSERT INTO ${tables.inFlight} (subscription, event_id, position, delivery_count, consumer_id, gateway_id, due)
        SELECT $1, f.event_id, f.position, 1, f.consumer_id, $4, now() + $5::int * interval '1 millisecond'
        FROM unnest($6::uuid[], $7::bigint[], $8::uuid[]) AS f(event_id, position, consumer_id)
-       WHERE EXISTS (SELECT 1 FROM moved)
+       WHERE EXISTS (SELECT 1 FROM moved) AND EXISTS (SELECT 1 FROM ${tables.events} e WHERE e.event_id = f.event_id)
+       RETURNING event_id
      )
-     SELECT count(*)::int AS moved FROM moved`,
+     SELECT (SELECT count(*)::int FROM moved) AS moved,
+            ARRAY(SELECT id::text FROM unnest($6::uuid[]) AS id EXCEPT SELECT event_id::text FROM fresh) AS erased`,
     [
       request.subscription,
       request.from,
@@ -48,5 +57,6 @@ export async function claimFresh(db: pg.Pool, tables: StoreTables, request: Clai
       request.consumerIds,
     ],
   );
-  return rows[0]!.moved === 1;
+  const row = rows[0]!;
+  return row.moved === 1 ? { moved: true, erased: row.erased } : { moved: false, erased: [] };
 }

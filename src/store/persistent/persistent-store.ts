@@ -3,7 +3,7 @@ import { backgroundSpan } from '../store-spans.js';
 import type { Page, RecordedEvent } from '../types.js';
 import { ackEvents } from './ack-events.js';
 import { claimDue, type ClaimDueRequest, type DueClaim } from './claim-due.js';
-import { claimFresh, type ClaimFreshRequest } from './claim-fresh.js';
+import { claimFresh, type ClaimFreshOutcome, type ClaimFreshRequest } from './claim-fresh.js';
 import { gatewayLeases, type HeldLease } from './gateway-leases.js';
 import { heartbeatConsumers } from './heartbeat-consumers.js';
 import { listSubscriptions, type ListSubscriptionsOptions } from './list-subscriptions.js';
@@ -69,7 +69,7 @@ export class PersistentStore {
     return backgroundSpan('persistent claim due', this.route.tables, { 'gater.subscription': request.subscription }, () => this.route.write((db, tables) => claimDue(db, tables, request)));
   }
 
-  claimFresh(request: ClaimFreshRequest): Promise<boolean> {
+  claimFresh(request: ClaimFreshRequest): Promise<ClaimFreshOutcome> {
     return backgroundSpan('persistent claim fresh', this.route.tables, { 'gater.subscription': request.subscription }, () => this.route.write((db, tables) => claimFresh(db, tables, request)));
   }
 

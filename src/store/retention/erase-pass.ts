@@ -29,19 +29,22 @@ export interface ErasePassResult {
  * a stream with nothing to erase costs one index probe. From the streams
  * that have some, at most `maxEvents` events are deleted, with what
  * persistent subscriptions hold of them, and counted where the store's event
- * counts look. A transaction-scoped advisory lock keeps gateways from running
- * passes on one store at once.
+ * counts look (the head's event count, each stream's first version). A
+ * transaction-scoped advisory lock keeps gateways from running passes on one
+ * store at once; the pass that holds it then takes the store's own lock, as
+ * appends and deletions do, so that they update the same rows in one order.
  */
 export async function erasePass(db: pg.Pool, tables: StoreTables, request: ErasePassRequest): Promise<ErasePassResult> {
   const { rows } = await db.query<{ ran: boolean; examined: number; last_stream_id: string | null; events: number; deliveries: number }>(
     `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held),
+     store_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($5)) FROM lock WHERE held),
      examined AS MATERIALIZED (
        SELECT m.stream_id, m.max_count, m.max_age_seconds, m.truncate_before, coalesce(${hiddenBy(tables, 'm', 'first')}, false) AS due
        FROM ${tables.streamMetadata} m
        LEFT JOIN LATERAL (
          SELECT version, created FROM ${tables.events} e WHERE e.stream_id = m.stream_id ORDER BY version LIMIT 1
        ) first ON true
-       WHERE ${RETENTION_IS_SET} AND m.stream_id > $2 AND (SELECT held FROM lock)
+       WHERE ${RETENTION_IS_SET} AND m.stream_id > $2 AND EXISTS (SELECT 1 FROM store_lock)
        ORDER BY m.stream_id LIMIT $3
      ),
      doomed AS MATERIALIZED (
@@ -54,7 +57,7 @@ export async function erasePass(db: pg.Pool, tables: StoreTables, request: Erase
        LIMIT $4
      ),
      gone AS (
-       DELETE FROM ${tables.events} x USING doomed d WHERE x.position = d.position RETURNING x.stream_id
+       DELETE FROM ${tables.events} x USING doomed d WHERE x.position = d.position RETURNING x.stream_id, x.version
      ),
      in_flight AS (
        DELETE FROM ${tables.inFlight} f USING doomed d, ${tables.subscriptions} s
@@ -64,20 +67,20 @@ export async function erasePass(db: pg.Pool, tables: StoreTables, request: Erase
        DELETE FROM ${tables.parked} p USING doomed d, ${tables.subscriptions} s
        WHERE p.subscription = s.name AND p.position = d.position RETURNING 1
      ),
-     per_stream AS (
-       UPDATE ${tables.streamMetadata} m SET erased_events = m.erased_events + g.n
-       FROM (SELECT stream_id, count(*) AS n FROM gone GROUP BY stream_id) g
-       WHERE m.stream_id = g.stream_id
+     firsts AS (
+       UPDATE ${tables.streams} s SET first_version = g.next
+       FROM (SELECT stream_id, max(version) + 1 AS next FROM gone GROUP BY stream_id) g
+       WHERE s.stream_id = g.stream_id AND s.first_version < g.next
      ),
-     total AS (
-       UPDATE ${tables.erased} SET events = events + (SELECT count(*) FROM gone) WHERE EXISTS (SELECT 1 FROM gone)
+     counted AS (
+       UPDATE ${tables.head} SET event_count = event_count - (SELECT count(*) FROM gone) WHERE EXISTS (SELECT 1 FROM gone)
      )
      SELECT (SELECT held FROM lock) AS ran,
             (SELECT count(*)::int FROM examined) AS examined,
             (SELECT max(stream_id) FROM examined) AS last_stream_id,
             (SELECT count(*)::int FROM gone) AS events,
             (SELECT count(*)::int FROM in_flight) + (SELECT count(*)::int FROM parked) AS deliveries`,
-    [`retention:${tables.lockKey}`, request.afterStreamId, request.maxStreams, request.maxEvents],
+    [`retention:${tables.lockKey}`, request.afterStreamId, request.maxStreams, request.maxEvents, tables.lockKey],
   );
   const row = rows[0]!;
   return {

@@ -192,13 +192,15 @@ export class Dispatcher {
     const consumerIds = slots.slice(0, events.length);
     const { ackTimeoutMs } = this.settings;
     const claimed = await store.persistent.claimFresh({ subscription: this.name, gatewayId, from, to: readPosition, events, consumerIds, ackTimeoutMs });
-    if (!claimed) {
+    if (!claimed.moved) {
       // Another gateway moved the cursor first: the next claim learns where it is now.
       this.dueMaybe = true;
       return true;
     }
     this.readAhead.moveTo(readPosition);
-    this.deliver(events.map((event, index) => ({ consumerId: consumerIds[index]!, event, retryCount: 0 })), ackTimeoutMs);
+    const erased = new Set(claimed.erased);
+    const deliveries = events.map((event, index) => ({ consumerId: consumerIds[index]!, event, retryCount: 0 }));
+    this.deliver(erased.size === 0 ? deliveries : deliveries.filter((delivery) => !erased.has(delivery.event.id)), ackTimeoutMs);
     return events.length === slots.length || this.readAhead.mayHaveMore;
   }
 

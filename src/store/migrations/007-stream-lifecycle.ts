@@ -1,0 +1,264 @@
+import type { StoreTables } from '../tables.js';
+import { notifySql } from '../persistent/notices.js';
+import { sqlLiteral } from './sql-literal.js';
+
+/**
+ * Stream deletion, multi-stream and conditional appends.
+ *
+ * - `streams.deleted`: 'soft' (reads as not existing, may be written again,
+ *   numbering goes on after `version`) or 'hard' (a tombstone, never written
+ *   again). `streams.first_version`: the version of the stream's oldest
+ *   event since it was last (re)created, so its event count is known without
+ *   a scan once events have been erased.
+ * - `head.event_count`: erased events leave holes in the positions, so the
+ *   head position no longer counts the events. Up to here positions were
+ *   gapless, so the head position is the count.
+ * - `pattern_matches`: the deep-subset match of live `byEventPattern`, in SQL,
+ *   for append conditions checked under the store lock.
+ * - `delete_stream`: erases a stream under the store lock (one statement, as
+ *   every store write is), checking its expectation there.
+ * - A third version of the append function: it also verifies each touched
+ *   stream's deletion state, checks the batch's conditions under the lock,
+ *   and keeps the counts. The two earlier versions are replaced by ones that
+ *   keep the counts too and refuse, with a message saying why, a batch that
+ *   touches a deleted stream: gateways of earlier releases, during a rolling
+ *   upgrade, do not know of deletion and would otherwise write into a
+ *   tombstone, or let an expected version from before the deletion match.
+ */
+export function streamLifecycle(t: StoreTables): string {
+  return `
+    ALTER TABLE ${t.streams}
+      ADD COLUMN deleted text CHECK (deleted IN ('soft', 'hard')),
+      ADD COLUMN first_version integer NOT NULL DEFAULT 0;
+    ALTER TABLE ${t.head} ADD COLUMN event_count bigint;
+    UPDATE ${t.head} SET event_count = position;
+    ALTER TABLE ${t.head} ALTER COLUMN event_count SET NOT NULL;
+
+    CREATE FUNCTION ${t.patternMatches}(pattern jsonb, candidate jsonb) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE AS $fn$
+    BEGIN
+      IF jsonb_typeof(pattern) = 'object' THEN
+        IF jsonb_typeof(candidate) IS DISTINCT FROM 'object' THEN
+          RETURN false;
+        END IF;
+        RETURN NOT EXISTS (
+          SELECT 1 FROM jsonb_each(pattern) AS p(key, value)
+          WHERE NOT (candidate ? p.key AND ${t.patternMatches}(p.value, candidate -> p.key))
+        );
+      END IF;
+      -- Anything else, arrays included, must be equal (jsonb equality is deep).
+      RETURN pattern = candidate;
+    END
+    $fn$;
+
+    CREATE FUNCTION ${t.appendFunction}(
+      stream_ids text[], assumed_versions int[], assumed_deleted text[], fresh_ids uuid[],
+      event_ids uuid[], event_streams text[], event_versions int[],
+      event_types text[], event_data json, event_metadata json, event_content_types text[],
+      conditions jsonb,
+      OUT first_position bigint, OUT created_epoch bigint, OUT condition_positions bigint[])
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      head_position bigint;
+      new_streams int;
+      stale boolean;
+      refused boolean := false;
+      c jsonb;
+      q text;
+      found_position bigint;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+      EXECUTE $check$
+        SELECT EXISTS (
+          SELECT 1 FROM unnest($1::text[], $2::int[], $3::text[]) AS assumed(stream_id, version, deleted)
+          LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
+          WHERE coalesce(s.version, -1) <> assumed.version OR s.deleted IS DISTINCT FROM assumed.deleted
+        ) OR (cardinality($4::uuid[]) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY($4::uuid[])))
+      $check$
+      INTO stale USING stream_ids, assumed_versions, assumed_deleted, fresh_ids;
+      IF stale THEN
+        RETURN;
+      END IF;
+
+      -- Each condition: the first event after its position that it matches, among the streams its caller may see.
+      condition_positions := ARRAY[]::bigint[];
+      FOR c IN SELECT value FROM jsonb_array_elements(conditions) LOOP
+        q := 'SELECT position FROM ${t.events.replace(/'/g, "''")} WHERE position > $1';
+        IF c ? 'types' THEN q := q || ' AND type = ANY ($2)'; END IF;
+        IF c ? 'prefix' THEN q := q || ' AND stream_id >= $3 AND stream_id <= $3 || chr(1114111) AND starts_with(stream_id, $3)'; END IF;
+        IF c ? 'scope' THEN q := q || ' AND stream_id LIKE ANY ($4)'; END IF;
+        IF c ? 'pattern' THEN
+          q := q || ' AND ${t.patternMatches.replace(/'/g, "''")}($5, jsonb_build_object(''streamId'', stream_id, ''type'', type, ''data'', data, ''metadata'', metadata))';
+        END IF;
+        found_position := NULL;
+        EXECUTE q || ' ORDER BY position LIMIT 1' INTO found_position USING
+          (c ->> 'after')::bigint,
+          ARRAY(SELECT jsonb_array_elements_text(c -> 'types')),
+          c ->> 'prefix',
+          ARRAY(SELECT jsonb_array_elements_text(c -> 'scope')),
+          c -> 'pattern';
+        condition_positions := condition_positions || found_position;
+        IF found_position IS NOT NULL AND (c ->> 'required')::boolean THEN
+          refused := true;
+        END IF;
+      END LOOP;
+      IF refused OR cardinality(event_ids) = 0 THEN
+        RETURN;
+      END IF;
+
+      SELECT position INTO head_position FROM ${t.head};
+      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
+      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data::jsonb, e.metadata::jsonb, e.content_type
+      FROM ROWS FROM (
+          unnest(event_ids), unnest(event_streams), unnest(event_versions), unnest(event_types),
+          json_array_elements(event_data), json_array_elements(event_metadata), unnest(event_content_types)
+        ) WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);
+
+      SELECT count(*) INTO new_streams FROM unnest(assumed_versions, assumed_deleted) AS a(version, deleted)
+      WHERE a.version = -1 OR a.deleted = 'soft';
+${upsertStreamsAndHead(t)}
+      first_position := head_position + 1;
+      created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
+    END
+    $fn$;
+
+${deleteStreamFunction(t)}
+${earlierVersion(t, 'event_data jsonb[], event_metadata jsonb[]', insertFromArrays(t))}
+${earlierVersion(t, 'event_data json, event_metadata json', insertFromDocuments(t))}
+  `;
+}
+
+/** Moves the written streams (a soft-deleted one comes back, numbering on) and the head, and notifies listeners. */
+function upsertStreamsAndHead(t: StoreTables): string {
+  return `      INSERT INTO ${t.streams} AS s (stream_id, version, first_version)
+      SELECT e.stream_id, max(e.version), min(e.version) FROM unnest(event_streams, event_versions) AS e(stream_id, version)
+      GROUP BY e.stream_id
+      ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, updated = now(), deleted = NULL,
+        first_version = CASE WHEN s.deleted IS NULL THEN s.first_version ELSE excluded.first_version END;
+
+      UPDATE ${t.head}
+      SET position = head_position + cardinality(event_ids), stream_count = stream_count + new_streams,
+          event_count = event_count + cardinality(event_ids);
+      PERFORM pg_notify(${sqlLiteral(t.channel)}, (head_position + cardinality(event_ids))::text);
+`;
+}
+
+function insertFromArrays(t: StoreTables): string {
+  return `      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
+      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.content_type
+      FROM unnest(event_ids, event_streams, event_versions, event_types, event_data, event_metadata, event_content_types)
+        WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
+}
+
+function insertFromDocuments(t: StoreTables): string {
+  return `      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
+      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data::jsonb, e.metadata::jsonb, e.content_type
+      FROM ROWS FROM (
+          unnest(event_ids), unnest(event_streams), unnest(event_versions), unnest(event_types),
+          json_array_elements(event_data), json_array_elements(event_metadata), unnest(event_content_types)
+        ) WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
+}
+
+/** The function as gateways of earlier releases call it: same answers, counts kept, deleted streams refused. */
+function earlierVersion(t: StoreTables, payloadParameters: string, insertEvents: string): string {
+  return `
+    CREATE OR REPLACE FUNCTION ${t.appendFunction}(
+      stream_ids text[], assumed_versions int[], fresh_ids uuid[],
+      event_ids uuid[], event_streams text[], event_versions int[],
+      event_types text[], ${payloadParameters}, event_content_types text[],
+      OUT first_position bigint, OUT created_epoch bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      head_position bigint;
+      new_streams int;
+      stale boolean;
+      deleted_stream text;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+      EXECUTE $deleted$
+        SELECT s.stream_id FROM ${t.streams} s WHERE s.stream_id = ANY ($1::text[]) AND s.deleted IS NOT NULL LIMIT 1
+      $deleted$
+      INTO deleted_stream USING stream_ids;
+      IF deleted_stream IS NOT NULL THEN
+        RAISE EXCEPTION 'stream "%" was deleted; only a gateway that knows of deletion (migration 7 or later) may append to it', deleted_stream
+          USING ERRCODE = 'object_not_in_prerequisite_state';
+      END IF;
+      EXECUTE $check$
+        SELECT EXISTS (
+          SELECT 1 FROM unnest($1::text[], $2::int[]) AS assumed(stream_id, version)
+          LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
+          WHERE coalesce(s.version, -1) <> assumed.version
+        ) OR (cardinality($3::uuid[]) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY($3::uuid[])))
+      $check$
+      INTO stale USING stream_ids, assumed_versions, fresh_ids;
+      IF stale THEN
+        RETURN;
+      END IF;
+
+      SELECT position INTO head_position FROM ${t.head};
+${insertEvents}
+
+      SELECT count(*) INTO new_streams FROM unnest(assumed_versions) AS v WHERE v = -1;
+${upsertStreamsAndHead(t)}
+      first_position := head_position + 1;
+      created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
+    END
+    $fn$;`;
+}
+
+/**
+ * Erases a stream: its events, the snapshots of it, and every persistent
+ * delivery of its events (in flight or parked). The streams row stays, marked
+ * deleted, with its last version. `outcome` is 'deleted', 'wrong_expected_version'
+ * (with the version it has) or 'stream_deleted' (already a tombstone).
+ * `expected_kind` is 'any', 'no_stream', 'stream_exists' or 'exact'.
+ */
+function deleteStreamFunction(t: StoreTables): string {
+  return `
+    CREATE FUNCTION ${t.deleteStreamFunction}(
+      target text, hard boolean, expected_kind text, expected_version int,
+      OUT outcome text, OUT actual_version int, OUT erased bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      row_version int;
+      row_deleted text;
+      found boolean;
+      live boolean;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+      SELECT s.version, s.deleted, true INTO row_version, row_deleted, found FROM ${t.streams} s WHERE s.stream_id = target;
+      found := coalesce(found, false);
+      erased := 0;
+      IF row_deleted = 'hard' THEN
+        outcome := 'stream_deleted';
+        actual_version := -1;
+        RETURN;
+      END IF;
+      live := found AND row_deleted IS NULL;
+      actual_version := CASE WHEN live THEN row_version ELSE -1 END;
+      IF (expected_kind = 'no_stream' AND live) OR (expected_kind = 'stream_exists' AND NOT live)
+         OR (expected_kind = 'exact' AND actual_version <> expected_version) THEN
+        outcome := 'wrong_expected_version';
+        RETURN;
+      END IF;
+
+      -- The gateways whose consumers held leases of erased events are told, so that they free those slots.
+      WITH gone AS (DELETE FROM ${t.events} WHERE stream_id = target RETURNING event_id),
+           in_flight AS (DELETE FROM ${t.inFlight} WHERE event_id IN (SELECT event_id FROM gone) RETURNING subscription, gateway_id),
+           parked AS (DELETE FROM ${t.parked} WHERE event_id IN (SELECT event_id FROM gone)),
+           leases AS (SELECT DISTINCT subscription, gateway_id FROM in_flight WHERE gateway_id IS NOT NULL),
+           told AS (SELECT ${notifySql(t, 'leases.subscription', 'leases.gateway_id')} FROM leases)
+      SELECT (SELECT count(*) FROM gone) + 0 * (SELECT count(*) FROM told) INTO erased;
+      DELETE FROM ${t.snapshots} WHERE stream_uuid = target;
+      IF found THEN
+        IF hard OR live THEN
+          UPDATE ${t.streams} SET deleted = CASE WHEN hard THEN 'hard' ELSE 'soft' END, updated = now() WHERE stream_id = target;
+        END IF;
+      ELSIF hard THEN
+        INSERT INTO ${t.streams} (stream_id, version, deleted) VALUES (target, -1, 'hard');
+      END IF;
+      UPDATE ${t.head} SET stream_count = stream_count - CASE WHEN live THEN 1 ELSE 0 END, event_count = event_count - erased;
+      outcome := 'deleted';
+    END
+    $fn$;`;
+}
