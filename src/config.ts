@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadAccessConfig, type AccessConfig } from './access-config.js';
 import { ConfigError } from './config-error.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 import { maskUrl } from './masked-url.js';
 import { loadPersistedDocumentsConfig, type PersistedDocumentsConfig } from './persisted-documents-config.js';
 
@@ -113,6 +114,8 @@ export interface Config {
   access: AccessConfig;
   /** Automatic persisted queries and trusted documents. */
   persistedDocuments: PersistedDocumentsConfig;
+  /** Least severe log lines written: trace, debug, info, warn, error, fatal or silent. Default `info` (`GATER_LOG_LEVEL`). */
+  logLevel: LogLevel;
 }
 
 export { ConfigError };
@@ -269,6 +272,13 @@ function corsOrigins(env: Env): string[] {
   return [...new Set(origins)];
 }
 
+function logLevel(env: Env): LogLevel {
+  const name = 'GATER_LOG_LEVEL';
+  const value = text(env, name)?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(name, `expected one of ${LOG_LEVELS.join(', ')}, got "${text(env, name)}"`);
+  return value as LogLevel;
+}
+
 /** Reads the whole configuration from the environment once; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const host = text(env, 'HOST') ?? '127.0.0.1';
@@ -301,5 +311,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     access: loadAccessConfig(env, host),
     persistedDocuments: loadPersistedDocumentsConfig(env, integer),
+    logLevel: logLevel(env),
   };
 }

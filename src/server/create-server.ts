@@ -4,13 +4,15 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { AccessConfig } from '../access-config.js';
 import type { Authenticator } from '../access/authenticator.js';
-import type { Logger } from '../log.js';
+import { fullLogger, type Logger } from '../log.js';
 import type { GatewayServices } from '../resolvers/context.js';
 import { createContext } from './request-context.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
+import { useOperationLog } from './use-operation-log.js';
+import { identifyRequest } from './request-id.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
@@ -61,7 +63,8 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins, bindHost, persistedDocuments = { apq: null, trusted: null } }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, access, gossip = () => undefined, log: logger, ws, corsOrigins, bindHost, persistedDocuments = { apq: null, trusted: null } }: ServerOptions): GatewayServer {
+  const log = fullLogger(logger);
   const masking = errorMasking(log);
   const inFlight = new InFlight();
   let draining = false;
@@ -87,7 +90,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     // How codegen's clients name a trusted document.
     extraParamNames: ['documentId'],
     // Persisted documents first: they put in the document that the plugins after them check.
-    plugins: [...persisted.plugins, useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
+    plugins: [...persisted.plugins, useOperationLog(log, masking), useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
@@ -95,6 +98,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes, persisted.fastPathMayAnswer));
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {
+    identifyRequest(req, res);
     if (draining) res.setHeader('connection', 'close');
     // An SSE stream lasts as long as its subscription: the stop ends it, it does not wait for it.
     if (!req.headers.accept?.includes('text/event-stream')) res.once('close', inFlight.begin());
@@ -103,6 +107,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     ...ws,
     inFlight,
     maxMessageBytes: maxWsMessageBytes,
+    operationLog: { log, masking },
     upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)),
     resolveParams: persisted.plugins.length === 0 ? undefined : (params, extra) => persisted.resolve(params, { extra }, yoga.fetchAPI),
   });

@@ -3,6 +3,7 @@ import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult 
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
 import type { Logger } from '../log.js';
+import { requestIdOf } from './request-id.js';
 import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
 
@@ -191,7 +192,7 @@ export function graphqlPostListener(
     void Promise.resolve(handled).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
-      log.error('POST /graphql failed', error);
+      log.error('POST /graphql failed', error, { requestId: requestIdOf(req) });
     });
   };
 }

@@ -55,6 +55,7 @@ describe('loadConfig with an empty environment', () => {
       corsOrigins: [],
       access: { apiKeys: [], jwt: undefined, anonymousRole: 'admin', graphiql: true, introspection: 'everyone' },
       persistedDocuments: { apq: { maxDocuments: 1000, maxBytes: 16 * 1024 * 1024 }, trusted: null },
+      logLevel: 'info',
     });
   });
 
