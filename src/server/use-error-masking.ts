@@ -16,8 +16,8 @@ function isExpected(error: unknown): boolean {
 export interface ErrorMasking extends MaskedErrorsOption {
   /** Yoga's masking: what the client sees, with the lines on the gateway's logger. */
   maskError(error: unknown, message: string): GraphQLError;
-  /** The same masking, with the lines on `log()` (a request's logger, which carries its id); `log` is called only for a line. */
-  maskWith(log: () => FullLogger): (error: unknown, message?: string) => GraphQLError;
+  /** The same masking (an unexpected error becomes "Unexpected error."), with the lines on `log()` (a request's logger, which carries its id); `log` is called only for a line. */
+  maskWith(log: () => FullLogger): (error: unknown) => GraphQLError;
   /** Logs the refusals and limits among errors that need no masking (validation, refusals before execution). */
   noteRefusals(errors: readonly GraphQLError[], log: () => FullLogger): void;
 }
@@ -77,7 +77,8 @@ export function errorMasking(logger: Logger): ErrorMasking {
 
   return {
     maskError: (error, message) => mask(error, message, baseLog),
-    maskWith: (log) => (error, message = 'Unexpected error.') => mask(error, message, log),
+    // One argument only: it is handed to Array.map, whose second argument is an index.
+    maskWith: (log) => (error) => mask(error, 'Unexpected error.', log),
     noteRefusals(errors, log) {
       for (const error of errors) {
         if (handled.has(error)) continue;
