@@ -11,8 +11,8 @@ import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-s
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
-import { useOperationLog } from './use-operation-log.js';
-import { identifyRequest } from './request-id.js';
+import { useOperationLog, useRefusalLog } from './use-operation-log.js';
+import { identifyRequest, requestIdOf } from './request-id.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
@@ -90,12 +90,12 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     // How codegen's clients name a trusted document.
     extraParamNames: ['documentId'],
     // Persisted documents first: they put in the document that the plugins after them check.
-    plugins: [...persisted.plugins, useOperationLog(log, masking), useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes)],
+    plugins: [...persisted.plugins, useOperationLog(log, masking), useCsrfPrevention(crossSite), useGraphQLJsExecute(), useReadiness(services.cluster, () => draining), useMetrics({ stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }), useInputErrorCodes(), useIntrospectionAccess(access.config.introspection), useOperationBudgets(services.limits), usePageItemsBudget(services.limits), useAppendBudget(services.limits), useBodyLimit(services.limits.maxBodyBytes), useRefusalLog(log, masking)],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
-  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes, persisted.fastPathMayAnswer));
+  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes, persisted.fastPathMayAnswer, (req, errors) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }))));
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {
     identifyRequest(req, res);

@@ -18,7 +18,11 @@ export interface ErrorMasking extends MaskedErrorsOption {
   maskError(error: unknown, message: string): GraphQLError;
   /** The same masking (an unexpected error becomes "Unexpected error."), with the lines on `log()` (a request's logger, which carries its id); `log` is called only for a line. */
   maskWith(log: () => FullLogger): (error: unknown) => GraphQLError;
-  /** Logs the refusals and limits among errors that need no masking (validation, refusals before execution). */
+  /**
+   * Logs the refusals and limits among errors that need no masking (validation, refusals before
+   * execution, an HTTP request refused whole). Yoga's masking leaves such errors to this, which
+   * is told the request they belong to.
+   */
   noteRefusals(errors: readonly GraphQLError[], log: () => FullLogger): void;
 }
 
@@ -45,9 +49,11 @@ export function errorMasking(logger: Logger): ErrorMasking {
     if (admitted) log().warn(`request refused: ${message}${OncePerInterval.suffix(admitted)}`, { code });
   };
 
-  const mask = (error: unknown, message: string, log: () => FullLogger): GraphQLError => {
+  const mask = (error: unknown, message: string, log: (() => FullLogger) | undefined): GraphQLError => {
     if (typeof error === 'object' && error !== null && handled.has(error)) return error as GraphQLError;
-    const masked = maskUnhandled(error, message, log);
+    // A refusal made as a GraphQL error (a limit, CSRF) waits for noteRefusals, which knows its request.
+    if (isExpected(error) && log === undefined) return error as GraphQLError;
+    const masked = maskUnhandled(error, message, log ?? baseLog);
     handled.add(masked);
     return masked;
   };
@@ -76,11 +82,12 @@ export function errorMasking(logger: Logger): ErrorMasking {
   };
 
   return {
-    maskError: (error, message) => mask(error, message, baseLog),
+    maskError: (error, message) => mask(error, message, undefined),
     // One argument only: it is handed to Array.map, whose second argument is an index.
     maskWith: (log) => (error) => mask(error, 'Unexpected error.', log),
     noteRefusals(errors, log) {
       for (const error of errors) {
+        // Not marked: validation errors are cached, and the same one refuses the next request too.
         if (handled.has(error)) continue;
         warnRefusal(error.extensions?.code, error.message, log);
       }

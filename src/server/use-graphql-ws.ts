@@ -196,15 +196,16 @@ export function useGraphQLWs(
       },
       onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
       onComplete: (ctx, id) => opLog.complete(ctx.extra, id),
+      // What onSubscribe refused (validation, operation limits): logged here with the operation's id.
+      onError: (ctx, id, payload, errors) => opLog.refusedBefore(ctx.extra, id, errors as readonly GraphQLError[], payload.operationName),
       // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
       onSubscribe: (ctx, id, sent) => inFlight.track(async () => {
-        const requestId = opLog.begin(ctx.extra, ctx.extra.request);
+        const requestId = opLog.begin(ctx.extra, ctx.extra.request, id);
         // graphql-ws has already counted the operation being subscribed.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           const refused = new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once (GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
             extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', maximum: maxSubscriptionsPerConnection },
           });
-          opLog.refused(refused, { requestId, operation: sent.operationName ?? undefined });
           return [refused];
         }
         let params = sent;

@@ -53,11 +53,6 @@ export function useOperationLog(log: FullLogger, masking: ErrorMasking): Plugin 
     line.debug(`${type} ${name} ${outcome.outcome} in ${durationMs} ms`, { operationType: type, durationMs, ...outcome });
   };
   return {
-    onValidate({ context, params }) {
-      return ({ result }) => {
-        if (result.length > 0) masking.noteRefusals(result as readonly GraphQLError[], () => log.child(operationFields(context, params.documentAST, undefined)));
-      };
-    },
     onExecute({ args }) {
       const started = debug ? performance.now() : 0;
       const lineLog = () => log.child(operationFields(args.contextValue, args.document, args.operationName));
@@ -92,6 +87,23 @@ export function useOperationLog(log: FullLogger, masking: ErrorMasking): Plugin 
           setError(mask(error));
         },
       };
+    },
+  };
+}
+
+/**
+ * Logs the refusals in yoga's HTTP answers that no operation logged: CSRF,
+ * the body limit, operation budgets checked in validation. Last among the
+ * plugins, so it sees the answer as the client will.
+ */
+export function useRefusalLog(log: FullLogger, masking: ErrorMasking): Plugin {
+  return {
+    onResultProcess({ result, serverContext }) {
+      for (const one of Array.isArray(result) ? result : [result]) {
+        if (Symbol.asyncIterator in one || !one.errors?.length) continue;
+        const req = (serverContext as LoggedContext | undefined)?.req;
+        masking.noteRefusals(one.errors as readonly GraphQLError[], () => log.child({ requestId: requestIdOf(req) }));
+      }
     },
   };
 }

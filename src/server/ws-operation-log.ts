@@ -14,6 +14,8 @@ interface Running {
 
 interface ConnectionState {
   operations: number;
+  /** The request ids of the operations under way, by their graphql-ws id. */
+  ids: Map<string, string>;
   /** Subscriptions under way, only while debug lines are written. */
   running?: Map<string, Running>;
 }
@@ -30,14 +32,16 @@ export function operationLogger(options: { log: FullLogger; masking: ErrorMaskin
   const debug = options?.log.debugEnabled() ?? false;
   const stateOf = (connection: object) => {
     let state = connections.get(connection);
-    if (!state) connections.set(connection, (state = { operations: 0 }));
+    if (!state) connections.set(connection, (state = { operations: 0, ids: new Map() }));
     return state;
   };
   return {
     /** The operation's request id. */
-    begin(connection: object, request: IncomingMessage): string {
+    begin(connection: object, request: IncomingMessage, id: string): string {
       const state = stateOf(connection);
-      return `${requestIdOf(request) ?? 'ws'}:${++state.operations}`;
+      const requestId = `${requestIdOf(request) ?? 'ws'}:${++state.operations}`;
+      state.ids.set(id, requestId);
+      return requestId;
     },
 
     /** Notes a subscription's start, for its line when it ends; nothing unless debug lines are written. */
@@ -48,6 +52,7 @@ export function operationLogger(options: { log: FullLogger; masking: ErrorMaskin
     },
 
     complete(connection: object, id: string): void {
+      connections.get(connection)?.ids.delete(id);
       if (!debug || !options) return;
       const running = connections.get(connection)?.running;
       const entry = running?.get(id);
@@ -57,6 +62,17 @@ export function operationLogger(options: { log: FullLogger; masking: ErrorMaskin
       const fields: LogFields = { requestId: entry.requestId, operationType: 'subscription', durationMs, outcome: 'complete' };
       if (entry.name) fields.operation = entry.name;
       options.log.debug(`subscription ${entry.name ?? '(anonymous)'} complete after ${durationMs} ms`, fields);
+    },
+
+    /** Logs the refusals among the errors an operation was refused with before it ran. */
+    refusedBefore(connection: object, id: string, errors: readonly GraphQLError[], operationName: string | null | undefined): void {
+      const ids = connections.get(connection)?.ids;
+      const requestId = ids?.get(id);
+      ids?.delete(id);
+      if (!options) return;
+      const fields: LogFields = { requestId };
+      if (operationName) fields.operation = operationName;
+      options.masking.noteRefusals(errors, () => options.log.child(fields));
     },
 
     /** Logs a refusal (a credential refused, a limit hit) with these fields, as the masking logs them. */

@@ -64,6 +64,8 @@ describe('the log of a gateway process', () => {
         PORT: '0',
         GATER_LOG_LEVEL: 'debug',
         GATER_API_KEYS: `${ADMIN_KEY}:admin,${READER_KEY}:reader`,
+        GATER_MAX_BODY_BYTES: '1024',
+        GATER_MAX_ALIASES: '3',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -158,6 +160,31 @@ describe('the log of a gateway process', () => {
     expect(forbidden).toHaveLength(1);
     expect(forbidden[0]).toMatchObject({ requestId: readerWrites[0]!.requestId, operation: 'ReaderWrite' });
     expect(forbidden[0]!.msg).toMatch(/role reader may not/);
+  });
+
+  it('logs a request refused before it ran at warn with its id: the body limit, another site, an operation budget over graphql-ws', async () => {
+    const big = await post(`query Big { stores { id } } # ${'x'.repeat(2000)}`, asAdmin);
+    expect(big.body.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+    const crossSite = await post('query FromAnotherSite { stores { id } }', { ...asAdmin, origin: 'https://attacker.example' });
+    expect(crossSite.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    class WithRequestId extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: { 'x-request-id': 'ws-conn-8' } });
+      }
+    }
+    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WithRequestId, lazy: false, connectionParams: { authorization: `Bearer ${ADMIN_KEY}` }, retryAttempts: 0 });
+    try {
+      const aliased = await askOverWs(client, 'query Aliased { a: stores { id } b: stores { id } c: stores { id } d: stores { id } }');
+      expect(aliased.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+    } finally {
+      await client.dispose();
+    }
+
+    const warned = (requestId: string | null) => waitForLine(`the refusal of ${requestId}`, (line) => line.level === 'warn' && line.requestId === requestId);
+    expect(await warned(big.requestId)).toMatchObject({ code: 'LIMIT_EXCEEDED', msg: expect.stringMatching(/GATER_MAX_BODY_BYTES/) });
+    expect(await warned(crossSite.requestId)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await warned('ws-conn-8:1')).toMatchObject({ code: 'LIMIT_EXCEEDED', msg: expect.stringMatching(/GATER_MAX_ALIASES/) });
   });
 
   it('writes an unexpected error on one line at error, with its cause and the request id', async () => {
