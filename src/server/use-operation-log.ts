@@ -29,11 +29,16 @@ export function operationFields(context: unknown, document: DocumentNode | undef
   return fields;
 }
 
-/** `ok`, or the codes of the errors the answer carries. */
-function outcomeOf(errors: readonly GraphQLError[] | undefined): { outcome: string; errorCodes?: string[] } {
-  if (!errors?.length) return { outcome: 'ok' };
-  const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN')))];
-  return { outcome: 'errors', errorCodes: codes };
+/** The codes of the errors an answer carries. */
+function codesOf(errors: readonly GraphQLError[] | undefined): Set<string> | undefined {
+  return errors?.length ? new Set(errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'))) : undefined;
+}
+
+/** What the log reads of an operation's arguments. */
+interface OperationArgs {
+  contextValue: unknown;
+  document: DocumentNode;
+  operationName?: string | null;
 }
 
 /**
@@ -46,45 +51,50 @@ function outcomeOf(errors: readonly GraphQLError[] | undefined): { outcome: stri
  */
 export function useOperationLog(log: FullLogger, masking: ErrorMasking): Plugin {
   const debug = log.debugEnabled();
-  const done = (line: FullLogger, document: DocumentNode, operationName: string | null | undefined, started: number, errors: readonly GraphQLError[] | undefined) => {
+  const done = (args: OperationArgs, started: number, codes: ReadonlySet<string> | undefined) => {
     const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-    const outcome = outcomeOf(errors);
-    const { type = 'unknown', name = '(anonymous)' } = operationOf(document, operationName);
-    line.debug(`${type} ${name} ${outcome.outcome} in ${durationMs} ms`, { operationType: type, durationMs, ...outcome });
+    const outcome = codes?.size ? { outcome: 'errors', errorCodes: [...codes] } : { outcome: 'ok' };
+    const { type = 'unknown', name = '(anonymous)' } = operationOf(args.document, args.operationName);
+    lineLog(args).debug(`${type} ${name} ${outcome.outcome} in ${durationMs} ms`, { operationType: type, durationMs, ...outcome });
   };
+  const lineLog = (args: OperationArgs) => log.child(operationFields(args.contextValue, args.document, args.operationName));
+  // Made only for a result with errors: most operations have none.
+  const maskFor = (args: OperationArgs) => masking.maskWith(() => lineLog(args));
   return {
     onExecute({ args }) {
       const started = debug ? performance.now() : 0;
-      const lineLog = () => log.child(operationFields(args.contextValue, args.document, args.operationName));
-      const mask = masking.maskWith(lineLog);
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            const masked = result.errors ? { ...result, errors: result.errors.map((error) => mask(error)) } : result;
-            if (masked !== result) setResult(masked as ExecutionResult);
-            if (debug && !('hasNext' in result && result.hasNext)) done(lineLog(), args.document, args.operationName, started, masked.errors);
+            let errors = result.errors;
+            if (errors) {
+              const mask = maskFor(args);
+              errors = errors.map((error) => mask(error));
+              setResult({ ...result, errors } as ExecutionResult);
+            }
+            if (debug && !('hasNext' in result && result.hasNext)) done(args, started, codesOf(errors));
           });
         },
       };
     },
     onSubscribe({ args }) {
       const started = debug ? performance.now() : 0;
-      const lineLog = () => log.child(operationFields(args.contextValue, args.document, args.operationName));
-      const mask = masking.maskWith(lineLog);
-      let errors: GraphQLError[] | undefined;
+      // Codes, not errors: a subscription may run for days.
+      let codes: Set<string> | undefined;
       return {
         onSubscribeResult(payload) {
           const handled = handleStreamOrSingleExecutionResult(payload as never, ({ result, setResult }) => {
             if (!result.errors) return;
+            const mask = maskFor(args);
             const masked = result.errors.map((error) => mask(error));
-            (errors ??= []).push(...masked);
+            for (const code of codesOf(masked) ?? []) (codes ??= new Set()).add(code);
             setResult({ ...result, errors: masked });
           });
           if (!debug) return handled as never;
-          return { ...handled, onEnd: () => done(lineLog(), args.document, args.operationName, started, errors) } as never;
+          return { ...handled, onEnd: () => done(args, started, codes) } as never;
         },
         onSubscribeError({ error, setError }) {
-          setError(mask(error));
+          setError(maskFor(args)(error));
         },
       };
     },
