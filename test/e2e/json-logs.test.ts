@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { BY_STREAM } from '../support/queries.js';
 import { askOverWs, waitUntil } from '../support/ws-client.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -127,6 +128,12 @@ describe('the log of a gateway process', () => {
     try {
       expect((await askOverWs(client, 'query First { stores { id } }')).errors).toBeUndefined();
       expect((await askOverWs(client, 'query Second { stores { id } }')).errors).toBeUndefined();
+      // A subscription gets its line when it ends, here when the client stops it after its first event (order-1 was written above).
+      let received = 0;
+      const stop = client.subscribe({ query: BY_STREAM, variables: { streamId: 'order-1', fromVersion: 0 } }, { next: () => received++, error: () => undefined, complete: () => undefined });
+      await waitUntil(() => received > 0, 'the first event of the subscription');
+      stop();
+      expect(await waitForLine('the subscription', (line) => line.requestId === 'ws-conn-7:3')).toMatchObject({ operation: 'ByStream', operationType: 'subscription', level: 'debug' });
     } finally {
       await client.dispose();
     }
