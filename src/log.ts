@@ -60,6 +60,9 @@ function isFull(log: Logger): log is FullLogger {
 const SECRET_KEYS = ['password', 'authorization', 'apiKey', 'token', 'secret', 'connectionString'];
 const REDACT = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `err.*.${key}`]);
 
+/** Log bytes held while stdout is slower than the gateway (a stuck pipe); past them lines are dropped, not memory taken. */
+const MAX_UNWRITTEN_BYTES = 16 * 1024 * 1024;
+
 export interface PinoLoggerOptions {
   /** Least severe level written. Default `info` (`GATER_LOG_LEVEL`). */
   level?: LogLevel;
@@ -84,7 +87,7 @@ export function pinoLogger({ level = 'info', destination }: PinoLoggerOptions = 
     serializers: { err: stdSerializers.err },
     redact: { paths: REDACT, censor: '***' },
   };
-  return adapt(stream ? pino(options, stream) : pino(options));
+  return adapt(pino(options, stream ?? pino.destination({ dest: 1, sync: false, maxLength: MAX_UNWRITTEN_BYTES })));
 }
 
 function adapt(p: Pino): FullLogger {
