@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadAccessConfig, type AccessConfig } from './access-config.js';
 import { ConfigError } from './config-error.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 import { maskUrl } from './masked-url.js';
 import { loadPersistedDocumentsConfig, type PersistedDocumentsConfig } from './persisted-documents-config.js';
 import { loadRetentionConfig, type RetentionConfig } from './retention-config.js';
@@ -116,6 +117,8 @@ export interface Config {
   persistedDocuments: PersistedDocumentsConfig;
   /** The background erasure of what stream metadata hides. */
   retention: RetentionConfig;
+  /** Least severe log lines written: trace, debug, info, warn, error, fatal or silent. Default `info` (`GATER_LOG_LEVEL`). */
+  logLevel: LogLevel;
 }
 
 export { ConfigError };
@@ -272,6 +275,13 @@ function corsOrigins(env: Env): string[] {
   return [...new Set(origins)];
 }
 
+function logLevel(env: Env): LogLevel {
+  const name = 'GATER_LOG_LEVEL';
+  const value = text(env, name)?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(name, `expected one of ${LOG_LEVELS.join(', ')}, got "${text(env, name)}"`);
+  return value as LogLevel;
+}
+
 /** Reads the whole configuration from the environment once; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const host = text(env, 'HOST') ?? '127.0.0.1';
@@ -305,5 +315,6 @@ export function loadConfig(env: Env = process.env): Config {
     access: loadAccessConfig(env, host),
     persistedDocuments: loadPersistedDocumentsConfig(env, integer),
     retention: loadRetentionConfig(env, integer),
+    logLevel: logLevel(env),
   };
 }

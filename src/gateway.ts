@@ -6,7 +6,7 @@ import { startEmbeddedNode, type EmbeddedNode } from './cluster/embedded-node.js
 import type { Gossip } from './cluster/gossip/gossip.js';
 import { startClusterGossip } from './cluster/gossip/start-cluster-gossip.js';
 import type { Config } from './config.js';
-import { consoleLogger, type Logger } from './log.js';
+import { fullLogger, pinoLogger, type Logger } from './log.js';
 import { buildSchema } from './schema/index.js';
 import { createGatewayServer } from './server/create-server.js';
 import { startRetentionWorker } from './store/retention/retention-worker.js';
@@ -31,6 +31,7 @@ export interface Gateway {
 }
 
 export interface GatewayOptions {
+  /** Where the gateway logs. Default: pino on stdout at `config.logLevel`. */
   log?: Logger;
 }
 
@@ -39,7 +40,8 @@ export interface GatewayOptions {
  * returns a stop that undoes it in reverse. A failure part-way stops what had
  * already started.
  */
-export async function startGateway(config: Config, { log = consoleLogger() }: GatewayOptions = {}): Promise<Gateway> {
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const log = fullLogger(options.log ?? pinoLogger({ level: config.logLevel }));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse().splice(0)) {

@@ -1,20 +1,24 @@
 import { ConfigError, loadConfig } from './config.js';
 import { EmbeddedNodeError } from './cluster/embedded-node.js';
 import { startGateway } from './gateway.js';
-import { consoleLogger } from './log.js';
+import { pinoLogger, type FullLogger } from './log.js';
 import { classifyDatabaseError } from './cluster/database-errors.js';
 
-const log = consoleLogger();
+// Set once the configuration has named its level; a failure before that is a configuration line.
+let log: FullLogger | undefined;
 
 async function main(): Promise<void> {
-  const gateway = await startGateway(loadConfig(), { log });
+  const config = loadConfig();
+  const started = pinoLogger({ level: config.logLevel });
+  log = started;
+  const gateway = await startGateway(config, { log: started });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal}: stopping (no new connections; requests under way are answered first)`);
+    started.info(`${signal}: stopping (no new connections; requests under way are answered first)`);
     await gateway.stop();
-    log.info('stopped');
+    started.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -27,7 +31,7 @@ main().catch((error: unknown) => {
   } else if (classifyDatabaseError(error) === 'unavailable') {
     console.error(`gater: cannot reach PostgreSQL (${(error as Error).message}); check GATER_NODES or DATABASE_URL`);
   } else {
-    log.error('start-up failed', error);
+    (log ?? pinoLogger()).error('start-up failed', error);
   }
   process.exit(1);
 });

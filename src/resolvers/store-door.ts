@@ -17,6 +17,9 @@ export type StoreArg = string | number | null | undefined;
  * include the store, and the store it gets sees only the caller's streams.
  */
 export class StoreDoor {
+  /** The first store this request opened, for its log lines. */
+  openedStore: string | undefined;
+
   constructor(
     private readonly registry: StoreRegistry,
     private readonly authentication: Authentication,
@@ -76,6 +79,7 @@ export class StoreDoor {
     }
     const store = this.registry.find(id);
     if (!store) throw new StoreNotFoundError(id);
+    this.openedStore ??= id;
     // The operation's span names the store it used.
     activeSpan().setAttribute('gater.store', id);
     return store;

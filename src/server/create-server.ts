@@ -4,7 +4,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { AccessConfig } from '../access-config.js';
 import type { Authenticator } from '../access/authenticator.js';
-import type { Logger } from '../log.js';
+import { fullLogger, type Logger } from '../log.js';
 import type { GatewayServices } from '../resolvers/context.js';
 import { createContext } from './request-context.js';
 import { useDashboard } from './dashboard/use-dashboard.js';
@@ -12,6 +12,8 @@ import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-s
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
+import { useOperationLog, useRefusalLog } from './use-operation-log.js';
+import { identifyRequest, requestIdOf } from './request-id.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
@@ -66,7 +68,8 @@ export interface GatewayServer {
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
  * on the same path for WebSocket clients.
  */
-export function createGatewayServer({ schema, services, access, gossip = () => undefined, log, ws, corsOrigins, bindHost, persistedDocuments = { apq: null, trusted: null }, metrics = new GatewayMetrics() }: ServerOptions): GatewayServer {
+export function createGatewayServer({ schema, services, access, gossip = () => undefined, log: logger, ws, corsOrigins, bindHost, persistedDocuments = { apq: null, trusted: null }, metrics = new GatewayMetrics() }: ServerOptions): GatewayServer {
+  const log = fullLogger(logger);
   const masking = errorMasking(log);
   const inFlight = new InFlight();
   let draining = false;
@@ -94,6 +97,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     // Persisted documents first: they put in the document that the plugins after them check.
     plugins: [
       ...persisted.plugins,
+      useOperationLog(log, masking),
       useCsrfPrevention(crossSite),
       useGraphQLJsExecute(),
       // Right after the executor it wraps: a later execute wrapper would replace its own.
@@ -107,14 +111,16 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       useAppendBudget(services.limits),
       useBodyLimit(services.limits.maxBodyBytes),
       useDashboard(crossSite, log),
+      useRefusalLog(log, masking),
     ],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
-  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes, persisted.fastPathMayAnswer));
+  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes, persisted.fastPathMayAnswer, (req, errors) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }))));
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {
+    identifyRequest(req, res);
     if (draining) res.setHeader('connection', 'close');
     // An SSE stream lasts as long as its subscription: the stop ends it, it does not wait for it.
     if (!req.headers.accept?.includes('text/event-stream')) res.once('close', inFlight.begin());
@@ -123,6 +129,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     ...ws,
     inFlight,
     maxMessageBytes: maxWsMessageBytes,
+    operationLog: { log, masking },
     upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)),
     resolveParams: persisted.plugins.length === 0 ? undefined : (params, extra) => persisted.resolve(params, { extra }, yoga.fetchAPI),
   });

@@ -3,6 +3,7 @@ import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult 
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
 import type { Logger } from '../log.js';
+import { requestIdOf } from './request-id.js';
 import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
 
@@ -110,6 +111,8 @@ export function graphqlPostListener(
   maxBodyBytes = 16 * 1024 * 1024,
   /** Whether this path may answer these parameters; the others go to yoga, whose onParams plugins (persisted documents) must see them. Default: all. */
   mayAnswer: (params: Params) => boolean = () => true,
+  /** Told of the errors a request is refused with before it is parsed (the body limit), to log them. Default: nobody. */
+  refusedWhole: (req: IncomingMessage, errors: readonly GraphQLError[]) => void = () => undefined,
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
 
@@ -136,7 +139,11 @@ export function graphqlPostListener(
   const handle = async (req: IncomingMessage, res: ServerResponse, mediaType: string) => {
     // Refused before a byte is read when the stated length is too large; the count guards the bytes that come.
     const body = Number(req.headers['content-length']) <= maxBodyBytes ? await readBody(req, maxBodyBytes) : undefined;
-    if (body === undefined) return answer(res, req, { errors: [bodyTooLarge(maxBodyBytes)] }, mediaType);
+    if (body === undefined) {
+      const errors = [bodyTooLarge(maxBodyBytes)];
+      refusedWhole(req, errors);
+      return answer(res, req, { errors }, mediaType);
+    }
     let params: Params | undefined;
     try {
       params = plainParams(JSON.parse(body.toString('utf8')));
@@ -191,7 +198,7 @@ export function graphqlPostListener(
     void Promise.resolve(handled).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
-      log.error('POST /graphql failed', error);
+      log.error('POST /graphql failed', error, { requestId: requestIdOf(req) });
     });
   };
 }

@@ -9,6 +9,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authentication, Authenticator } from '../access/authenticator.js';
 import { connectionConsumerKey, consumerKeyOf } from '../resolvers/consumer-key.js';
 import { InFlight } from './in-flight.js';
+import type { FullLogger } from '../log.js';
+import { identifyRequest, requestIdOf } from './request-id.js';
+import type { ErrorMasking } from './use-error-masking.js';
+import { operationLogger } from './ws-operation-log.js';
 import type { ConnectionExtra } from './request-context.js';
 import { SendRoom } from './send-room.js';
 import { SerializedPayloads } from './serialized-payloads.js';
@@ -37,6 +41,8 @@ export interface GraphQLWsOptions {
   slowConsumerBytes?: number;
   /** How long a subscription waits for its socket to drain before it ends with SLOW_CONSUMER. Default 30 s. */
   slowConsumerTimeoutMs?: number;
+  /** Where each operation's lines go, with its request id, and the masking that writes them. Default: subscriptions masked by `maskError`, nothing logged here. */
+  operationLog?: { log: FullLogger; masking: ErrorMasking };
 }
 
 /** WebSocket close code 1001: the server is going away. */
@@ -137,7 +143,8 @@ export function useGraphQLWs(
     slowConsumerBytes = 16 * 2 ** 20,
     slowConsumerTimeoutMs = 30_000,
   } = options;
-  const { inFlight = new InFlight(), closeGraceMs = 1_000, resolveParams } = options;
+  const { inFlight = new InFlight(), closeGraceMs = 1_000, resolveParams, operationLog } = options;
+  const opLog = operationLogger(operationLog);
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -148,6 +155,8 @@ export function useGraphQLWs(
       else accept(false, 403, refused);
     },
   });
+  // The connection's id, in the 101 answer: each operation's id is this one and its number on the connection.
+  wsServer.on('headers', (headers, request) => headers.push(`x-request-id: ${identifyRequest(request, undefined)}`));
   const shared = new SharedResults(sharedResultsBytes);
   const payloads = new SerializedPayloads();
   const rooms = new WeakMap<WebSocket, SendRoom>();
@@ -164,7 +173,10 @@ export function useGraphQLWs(
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
         const authentication = await authenticator.authenticate(authorization);
-        if ('refusal' in authentication) return false;
+        if ('refusal' in authentication) {
+          opLog.refused(authentication.refusal, { requestId: requestIdOf(ctx.extra.request) });
+          return false;
+        }
         let consumerKey: Buffer;
         try {
           consumerKey = consumerKeyOf(ctx.connectionParams?.consumerToken, 'connectionParams.consumerToken') ?? connectionConsumerKey();
@@ -180,11 +192,15 @@ export function useGraphQLWs(
       execute: (args) => inFlight.track(() => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
-        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, maskError, root.room);
+        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, opLog.maskFor(args, maskError), root.room);
       },
       onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
+      onComplete: (ctx, id) => opLog.complete(ctx.extra, id),
+      // What onSubscribe refused (validation, operation limits): logged here with the operation's id.
+      onError: (ctx, id, payload, errors) => opLog.refusedBefore(ctx.extra, id, errors as readonly GraphQLError[], payload.operationName),
       // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
-      onSubscribe: (ctx, _id, sent) => inFlight.track(async () => {
+      onSubscribe: (ctx, id, sent) => inFlight.track(async () => {
+        const requestId = opLog.begin(ctx.extra, ctx.extra.request, id);
         // graphql-ws has already counted the operation being subscribed.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [
@@ -208,6 +224,7 @@ export function useGraphQLWs(
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
+          requestId,
         });
         let document;
         try {
@@ -217,6 +234,7 @@ export function useGraphQLWs(
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        opLog.started(ctx.extra, id, requestId, document, params.operationName);
         return {
           schema,
           document,

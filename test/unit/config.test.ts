@@ -56,6 +56,7 @@ describe('loadConfig with an empty environment', () => {
       access: { apiKeys: [], jwt: undefined, anonymousRole: 'admin', graphiql: true, introspection: 'everyone' },
       persistedDocuments: { apq: { maxDocuments: 1000, maxBytes: 16 * 1024 * 1024 }, trusted: null },
       retention: { intervalMs: 10_000, busyPauseMs: 100, maxEvents: 1_000, maxStreams: 1_000 },
+      logLevel: 'info',
     });
   });
 
