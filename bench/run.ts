@@ -9,6 +9,7 @@ import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOutScenarios, measureIdleMemory, runFanOut, type FanOutResult } from './fan-out.js';
 import { persistentScenario, persistentSummary, runPersistent } from './persistent.js';
+import { peersSuite } from './peers-suite.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…]
@@ -19,7 +20,8 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
-    suite: { type: 'string', default: 'append,fanout,persistent' },
+    suite: { type: 'string', default: 'peers,fanout,persistent' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const suites = new Set(options.suite.split(','));
@@ -189,10 +191,11 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       durationMs,
     };
+    if (suites.has('peers')) report.peers = await peersSuite(adminUrl, { embedded: !options['database-url'], workers, durationMs, rounds: Number(options.rounds) });
     if (suites.has('append')) report.append = await appendSuite(adminUrl, !options['database-url']);
     if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl);
     if (suites.has('persistent')) {
-      report.persistent = await persistentSuite(adminUrl, (report.append as { rows: Row[] } | undefined)?.rows ?? []);
+      report.persistent = await persistentSuite(adminUrl, ((report.append ?? report.peers) as { rows: Row[] } | undefined)?.rows ?? []);
     }
     const resultsDir = path.join(import.meta.dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });
