@@ -25,13 +25,6 @@ const MAX_BATCH_EVENTS = 5_000;
  */
 const MAX_BATCH_PAYLOAD_BYTES = 64 * 2 ** 20;
 
-/**
- * Batches in flight at once: the next one is planned and sent while the
- * previous one's answer travels back, so the store's lock is not left idle
- * for a round trip and the event-loop turns before the answer is read.
- */
-const CONCURRENT_BATCHES = 2;
-
 /** Characters of JSON an append carries: bytes for ASCII, a bound close enough otherwise. */
 function payloadBytes(request: AppendRequest): number {
   let bytes = 0;
@@ -72,8 +65,6 @@ export class EventLog {
       bytesOf: payloadBytes,
       maxBatchBytes: MAX_BATCH_PAYLOAD_BYTES,
       retryAlone: (error) => !isClusterFault(error),
-      maxConcurrentBatches: CONCURRENT_BATCHES,
-      keysOf: (request: AppendRequest) => [request.streamId],
     });
     return new EventLog(route, { committer, versionCache, appended });
   }

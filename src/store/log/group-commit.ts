@@ -4,8 +4,6 @@ interface Pending<Request, Outcome> {
   bytes: number;
   /** When it was submitted, on `performance.now()`'s clock. */
   since: number;
-  /** What it touches (`keysOf`); empty when the committer runs one batch at a time. */
-  keys: readonly string[];
   resolve: (outcome: Outcome) => void;
   reject: (error: unknown) => void;
 }
@@ -29,19 +27,6 @@ export interface GroupCommitOptions<Request, Outcome> {
    * every request would fail the same way, or when the batch may have been committed. Default: always.
    */
   retryAlone?: (error: unknown) => boolean;
-  /**
-   * Batches committing at the same time. A second batch is planned and sent
-   * while the first one's answer is on its way back (its round trip, the
-   * event-loop turns before it is read), instead of after. Needs `keysOf`.
-   * Default 1.
-   */
-  maxConcurrentBatches?: number;
-  /**
-   * What a request touches (its streams). A request that shares a key with a
-   * batch still committing waits for it, and so does every later request with
-   * that key, so concurrent batches never plan on the same state.
-   */
-  keysOf?: (request: Request) => readonly string[];
 }
 
 /**
@@ -52,81 +37,30 @@ export interface GroupCommitOptions<Request, Outcome> {
  */
 export class GroupCommitter<Request, Outcome> {
   private queue: Pending<Request, Outcome>[] = [];
-  private committing = 0;
-  /** Keys of the batches committing now, with how many hold each. */
-  private readonly busy = new Map<string, number>();
-  private readonly maxConcurrent: number;
+  private draining = false;
 
-  constructor(private readonly options: GroupCommitOptions<Request, Outcome>) {
-    this.maxConcurrent = options.keysOf ? Math.max(1, options.maxConcurrentBatches ?? 1) : 1;
-  }
+  constructor(private readonly options: GroupCommitOptions<Request, Outcome>) {}
 
   submit(request: Request): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      const { sizeOf, bytesOf, keysOf } = this.options;
-      const keys = this.maxConcurrent > 1 ? keysOf!(request) : [];
-      this.queue.push({ request, size: sizeOf(request), bytes: bytesOf?.(request) ?? 0, since: performance.now(), keys, resolve, reject });
-      this.startBatches();
+      const { sizeOf, bytesOf } = this.options;
+      this.queue.push({ request, size: sizeOf(request), bytes: bytesOf?.(request) ?? 0, since: performance.now(), resolve, reject });
+      if (!this.draining) void this.drain();
     });
   }
 
-  /** Starts batches while there is room for one and a request that may go. */
-  private startBatches(): void {
-    while (this.committing < this.maxConcurrent && this.queue.length > 0) {
-      const batch = this.takeBatch();
-      if (batch.length === 0) return;
-      this.committing++;
-      this.hold(batch, 1);
-      void this.commitBatch(batch).finally(() => {
-        this.committing--;
-        this.hold(batch, -1);
-        this.startBatches();
-      });
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) await this.commitBatch(this.takeBatch());
+    } finally {
+      this.draining = false;
     }
   }
 
-  private hold(batch: Pending<Request, Outcome>[], delta: 1 | -1): void {
-    for (const pending of batch) {
-      for (const key of pending.keys) {
-        const count = (this.busy.get(key) ?? 0) + delta;
-        if (count === 0) this.busy.delete(key);
-        else this.busy.set(key, count);
-      }
-    }
-  }
-
-  /**
-   * The queue's first requests that may go now, as many as fit both bounds; the first one always,
-   * however large. A request waits when a key of it is busy or held back, and holds its keys back.
-   */
+  /** The queue's first requests, as many as fit both bounds; the first one always, however large. */
   private takeBatch(): Pending<Request, Outcome>[] {
     const { maxBatchSize, maxBatchBytes = Infinity } = this.options;
-    if (this.busy.size === 0) return this.takeHead(maxBatchSize, maxBatchBytes);
-    const taken: Pending<Request, Outcome>[] = [];
-    const left: Pending<Request, Outcome>[] = [];
-    const heldBack = new Set<string>();
-    let size = 0;
-    let bytes = 0;
-    let full = false;
-    for (const next of this.queue) {
-      const blocked = full || next.keys.some((key) => this.busy.has(key) || heldBack.has(key));
-      const fits = taken.length === 0 || (size + next.size <= maxBatchSize && bytes + next.bytes <= maxBatchBytes);
-      if (blocked || !fits) {
-        if (!fits) full = true;
-        for (const key of next.keys) heldBack.add(key);
-        left.push(next);
-        continue;
-      }
-      taken.push(next);
-      size += next.size;
-      bytes += next.bytes;
-    }
-    this.queue = left;
-    return taken;
-  }
-
-  /** With nothing committing, nothing is blocked: the queue's head. */
-  private takeHead(maxBatchSize: number, maxBatchBytes: number): Pending<Request, Outcome>[] {
     let size = 0;
     let bytes = 0;
     let count = 0;
