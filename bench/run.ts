@@ -10,6 +10,7 @@ import { rawInsert } from './raw-insert.js';
 import { fanOutScenarios, measureIdleMemory, runFanOut, type FanOutResult } from './fan-out.js';
 import { persistentScenario, persistentSummary, runPersistent } from './persistent.js';
 import { peersSuite } from './peers-suite.js';
+import { catchUpSuite } from './catch-up.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…]
@@ -22,6 +23,7 @@ const { values: options } = parseArgs({
     'database-url': { type: 'string' },
     suite: { type: 'string', default: 'peers,fanout,persistent' },
     rounds: { type: 'string', default: '3' },
+    'catch-up-events': { type: 'string', default: '1000000' },
   },
 });
 const suites = new Set(options.suite.split(','));
@@ -192,6 +194,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     if (suites.has('peers')) report.peers = await peersSuite(adminUrl, { embedded: !options['database-url'], workers, durationMs, rounds: Number(options.rounds) });
+    if (suites.has('catchup')) report.catchUp = await catchUpSuite(adminUrl, { events: Number(options['catch-up-events']) });
     if (suites.has('append')) report.append = await appendSuite(adminUrl, !options['database-url']);
     if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl);
     if (suites.has('persistent')) {
