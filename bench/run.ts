@@ -7,8 +7,11 @@ import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
 import { startGatewayProcess, stopRunningGateways, traceGateways, type GatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
-import { fanOutScenarios, measureIdleMemory, runFanOut, type FanOutResult } from './fan-out.js';
+import { fanOut50kScenario, fanOutScenarios, fanOutTargets, measureIdleMemory, runFanOut, type FanOutResult, type FanOutScenario } from './fan-out.js';
 import { persistentScenario, persistentSummary, runPersistent } from './persistent.js';
+import { peersSuite } from './peers-suite.js';
+import { catchUpSuite } from './catch-up.js';
+import { lifecycleAppendSuite } from './lifecycle-appends.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…] [--tracing (gateways send spans over OTLP to a sink that drops them)]
@@ -19,8 +22,10 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
-    suite: { type: 'string', default: 'append,lifecycle,fanout,persistent' },
+    suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent' },
     tracing: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
+    'catch-up-events': { type: 'string', default: '1000000' },
   },
 });
 if (options.tracing) traceGateways();
@@ -111,11 +116,12 @@ async function explained<T>(gateway: GatewayProcess, run: () => Promise<T>): Pro
   }
 }
 
-async function fanOutSuite(adminUrl: string) {
+async function fanOutSuite(adminUrl: string, scenarios: FanOutScenario[]) {
   const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_fanout')).split('|') as [string, string];
   const results: FanOutResult[] = [];
-  const env = { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '1000' };
-  for (const scenario of fanOutScenarios(durationMs)) {
+  // The bench is one client of them all: 50,000 subscriptions from one address.
+  const env = { GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION: '1000', GATER_MAX_SUBSCRIPTIONS_PER_CLIENT: '100000' };
+  for (const scenario of scenarios) {
     // Memory on one gateway (with its inspector, to collect garbage), timings on a fresh one without.
     const inspected = await startGatewayProcess(databaseUrl, { env, inspect: true });
     const memory = await explained(inspected, () => measureIdleMemory(inspected, scenario)).finally(() => inspected.stop());
@@ -129,6 +135,7 @@ async function fanOutSuite(adminUrl: string) {
   await dropAndCheckpoint(adminUrl, 'gater_bench_fanout');
   console.log(`\nlive fan-out over graphql-ws, ${durationMs / 1000}s of appends each`);
   console.table(results);
+  for (const line of fanOutTargets(results)) console.log(line);
   return results;
 }
 
@@ -191,11 +198,14 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       durationMs,
     };
+    if (suites.has('peers')) report.peers = await peersSuite(adminUrl, { embedded: !options['database-url'], workers, durationMs, rounds: Number(options.rounds) });
+    if (suites.has('catchup')) report.catchUp = await catchUpSuite(adminUrl, { events: Number(options['catch-up-events']) });
     if (suites.has('append')) report.append = await appendSuite(adminUrl, !options['database-url']);
-    if (suites.has('lifecycle')) report.lifecycle = await (await import('./lifecycle-appends.js')).lifecycleAppendSuite(adminUrl, workers, durationMs);
-    if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl);
+    if (suites.has('lifecycle')) report.lifecycle = await lifecycleAppendSuite(adminUrl, workers, durationMs);
+    if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl, fanOutScenarios(durationMs));
+    if (suites.has('fanout50k')) report.fanOut50k = await fanOutSuite(adminUrl, [fanOut50kScenario(durationMs)]);
     if (suites.has('persistent')) {
-      report.persistent = await persistentSuite(adminUrl, (report.append as { rows: Row[] } | undefined)?.rows ?? []);
+      report.persistent = await persistentSuite(adminUrl, ((report.append ?? report.peers) as { rows: Row[] } | undefined)?.rows ?? []);
     }
     const resultsDir = path.join(import.meta.dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });

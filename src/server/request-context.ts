@@ -46,21 +46,55 @@ export function authorizationOf(source: RequestSource): string | null | undefine
   return source.request?.headers.get('authorization') ?? source.req?.headers.authorization;
 }
 
-function contextFor({ stores, ...services }: GatewayServices, source: RequestSource, authentication: Authentication): GatewayContext {
+/**
+ * Built for every request, so without object rest and spread (each a copy by
+ * a runtime call) and without arrow functions (tsx, which runs the gateway,
+ * names each one it makes with a defineProperty): the lazy parts are bound
+ * functions over one small state object.
+ */
+function contextFor(services: GatewayServices, source: RequestSource, authentication: Authentication): GatewayContext {
   const consistency = readConsistency(source);
-  let loaders: Loaders | undefined;
-  let requestBudget: RequestBudget | undefined;
+  const lazy: LazyParts = { services, source, authentication, loaders: undefined, requestBudget: undefined };
   return {
-    ...services,
-    door: new StoreDoor(consistency === 'leader' ? stores.readingFromLeader() : stores, authentication),
+    cluster: services.cluster,
+    live: services.live,
+    persistent: services.persistent,
+    limits: services.limits,
+    subscriptionSlots: services.subscriptionSlots,
+    door: new StoreDoor(consistency === 'leader' ? services.stores.readingFromLeader() : services.stores, authentication),
     consistency,
     // Methods, not getters: envelop copies the context with Object.assign, which would run every getter for every request.
-    requestBudget: () => (requestBudget ??= new RequestBudget(services.limits)),
-    client: () => clientOf(authentication, source),
+    requestBudget: requestBudgetOf.bind(undefined, lazy),
+    client: clientOfLazy.bind(undefined, lazy),
     // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
-    loaders: () => (loaders ??= createLoaders()),
-    consumerKey: () => source.extra?.consumerKey ?? consumerKeyOf(headerOf(source, CONSUMER_TOKEN_HEADER), CONSUMER_TOKEN_HEADER),
+    loaders: loadersOf.bind(undefined, lazy),
+    consumerKey: consumerKeyOfLazy.bind(undefined, lazy),
   };
+}
+
+/** What a context's lazy parts need, and what they made once asked. */
+interface LazyParts {
+  services: GatewayServices;
+  source: RequestSource;
+  authentication: Authentication;
+  loaders: Loaders | undefined;
+  requestBudget: RequestBudget | undefined;
+}
+
+function requestBudgetOf(lazy: LazyParts): RequestBudget {
+  return (lazy.requestBudget ??= new RequestBudget(lazy.services.limits));
+}
+
+function loadersOf(lazy: LazyParts): Loaders {
+  return (lazy.loaders ??= createLoaders());
+}
+
+function clientOfLazy(lazy: LazyParts): string {
+  return clientOf(lazy.authentication, lazy.source);
+}
+
+function consumerKeyOfLazy({ source }: LazyParts): Buffer | undefined {
+  return source.extra?.consumerKey ?? consumerKeyOf(headerOf(source, CONSUMER_TOKEN_HEADER), CONSUMER_TOKEN_HEADER);
 }
 
 /** A credential that names someone (an API key, a token with a subject) is the client; else its address is. */

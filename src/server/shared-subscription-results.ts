@@ -39,6 +39,14 @@ interface EventResults {
  */
 export class SharedResults {
   private readonly byEvent = new Map<string, EventResults>();
+  /**
+   * Event ids in the order they were kept, from `oldest` on. A Map's first
+   * entry is slow to find once many were deleted before it (iteration walks
+   * over them until the table is rebuilt), and the oldest is dropped for
+   * every new event once the bounds are reached.
+   */
+  private order: string[] = [];
+  private oldest = 0;
   private bytes = 0;
 
   constructor(
@@ -62,6 +70,7 @@ export class SharedResults {
     if (results === undefined) {
       results = { byDocument: new Map(), bytes: 0 };
       this.byEvent.set(root.id, results);
+      this.order.push(root.id);
     }
     results.byDocument.set(documentKey, result);
     results.bytes += weight;
@@ -71,9 +80,14 @@ export class SharedResults {
   }
 
   private dropOldest(): void {
-    const [eventId, results] = this.byEvent.entries().next().value!;
+    const eventId = this.order[this.oldest++]!;
+    const results = this.byEvent.get(eventId)!;
     this.byEvent.delete(eventId);
     this.bytes -= results.bytes;
+    if (this.oldest >= 1024 && this.oldest * 2 >= this.order.length) {
+      this.order = this.order.slice(this.oldest);
+      this.oldest = 0;
+    }
   }
 }
 

@@ -60,25 +60,58 @@ interface EnvelopedRoot {
 }
 
 /**
+ * Messages a socket's operations may hand it in one turn of the event loop
+ * before their sends are acknowledged on the next turn: one subscriber
+ * replaying history sends this many events per turn, and other sockets get
+ * their turn in between.
+ */
+const MESSAGES_PER_TURN = 256;
+
+/**
  * Holds a socket's writes until the event loop turns, so the messages one
- * event fans out to many subscriptions on that socket leave in one write;
- * puts back the payloads serialised once for many subscribers; and tells
- * the socket's room what it holds.
+ * event fans out to many subscriptions on that socket, or one subscriber's
+ * replayed events, leave in one write; puts back the payloads serialised once
+ * for many subscribers; and tells the socket's room what it holds.
+ *
+ * graphql-ws sends an operation's next message only once the socket's write
+ * callback has run for the previous one, which with the socket corked is a
+ * turn of the event loop later: one event per turn for a subscriber catching
+ * up. The socket's room already bounds what it holds (an operation takes its
+ * next event only while the socket has room), so a send is acknowledged as
+ * soon as it is queued, up to `MESSAGES_PER_TURN` a turn; past that, when the
+ * held writes go out.
  */
 function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: SendRoom): void {
   const raw = (socket as unknown as { _socket?: Socket })._socket;
   const send = socket.send.bind(socket);
   let corked = false;
+  let sentThisTurn = 0;
+  let nextTurn: (() => void)[] = [];
+  const turn = () => {
+    corked = false;
+    sentThisTurn = 0;
+    raw?.uncork();
+    const waiting = nextTurn;
+    nextTurn = [];
+    for (const acknowledge of waiting) acknowledge();
+  };
   socket.send = ((data: Parameters<WebSocket['send']>[0], ...rest: unknown[]) => {
-    if (raw && !corked) {
+    if (!corked) {
       corked = true;
-      raw.cork();
-      setImmediate(() => {
-        corked = false;
-        raw.uncork();
-      });
+      raw?.cork();
+      setImmediate(turn);
     }
-    (send as (...args: unknown[]) => void)(typeof data === 'string' ? payloads.fill(socket, data) : data, ...rest);
+    const last = rest[rest.length - 1];
+    const callback = typeof last === 'function' ? (last as (error?: Error) => void) : undefined;
+    const message = typeof data === 'string' ? payloads.fill(socket, data) : data;
+    if (callback && socket.readyState === socket.OPEN) {
+      // A failed write closes the socket, which ends its operations; the callback need not wait for it.
+      (send as (...args: unknown[]) => void)(message, ...rest.slice(0, -1), () => undefined);
+      if (++sentThisTurn <= MESSAGES_PER_TURN) queueMicrotask(() => callback());
+      else nextTurn.push(() => callback());
+    } else {
+      (send as (...args: unknown[]) => void)(message, ...rest);
+    }
     room.sent();
   }) as WebSocket['send'];
 }

@@ -31,6 +31,17 @@ describe('SharedResults', () => {
     expect(runs).toBe(1);
   });
 
+  it('keeps the newest events by count across thousands of drops, and drops the oldest ones', () => {
+    const shared = new SharedResults(64 * 2 ** 20, 100);
+    const events = Array.from({ length: 5_000 }, (_, index) => eventOf(index + 1, 10));
+    for (const event of events) shared.get('doc', event, () => ({ data: { id: event.id } }));
+    let runs = 0;
+    for (const event of events.slice(-100)) shared.get('doc', event, () => ({ data: { n: ++runs } }));
+    expect(runs).toBe(0);
+    shared.get('doc', events[4_899]!, () => ({ data: { n: ++runs } }));
+    expect(runs).toBe(1);
+  });
+
   it('keeps no result larger than its whole bound, and shares nothing with a bound of 0', () => {
     for (const shared of [new SharedResults(10 * KiB), new SharedResults(0)]) {
       const event = eventOf(1, 100 * KiB);

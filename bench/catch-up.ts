@@ -1,0 +1,150 @@
+import { createClient } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { freshDatabase, dropDatabase } from './bench-database.js';
+import { startGatewayProcess } from './gateway-process.js';
+import { postJson } from './http-post.js';
+import { measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
+import { sampleEvent } from './sample-event.js';
+import { postmasterPid } from './wrk-append.js';
+
+const FIELDS = 'id streamId version position type data metadata createdEpoch';
+const APPEND = `mutation Fill($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
+const REPLAY = `subscription CatchUp { byStream(streamId: "$all", fromPosition: 1) { ${FIELDS} } }`;
+const PAGE = `query Page($after: String) { events(first: 100, after: $after) { edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+/** Events per append while the store is filled; the gateway's default limit per append. */
+const FILL_BATCH = 1000;
+const FILL_WRITERS = 4;
+/** Rows per page of the raw SELECT. */
+const RAW_PAGE = 1000;
+
+export interface CatchUpRow {
+  reader: string;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  /** The raw SELECT's rate over this one's. */
+  ratioToRaw: number;
+  cpu: CpuReport;
+}
+
+/** Fills the store through the gateway, as its writers would: `FILL_WRITERS` clients appending `FILL_BATCH` events a call. */
+async function fill(graphqlUrl: string, total: number): Promise<void> {
+  const url = new URL(graphqlUrl);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: FILL_WRITERS }, async (_, writer) => {
+      while (next < total) {
+        const count = Math.min(FILL_BATCH, total - next);
+        next += count;
+        const events = Array.from({ length: count }, (_, index) => sampleEvent(writer, index));
+        const text = await postJson(url, JSON.stringify({ query: APPEND, variables: { input: { streamId: `catch-up-${writer}-${next}`, events } } }));
+        if (!text.includes('AppendEventsSuccess')) throw new Error(`filling the store failed: ${text.slice(0, 500)}`);
+      }
+    }),
+  );
+}
+
+/** The peer: a keyset-paged SELECT of the same rows, payloads decoded by pg, in this process. */
+async function rawSelect(databaseUrl: string, total: number): Promise<number> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  let read = 0;
+  let after = 0;
+  try {
+    while (read < total) {
+      const { rows } = await db.query<{ position: string }>(
+        `SELECT event_id, stream_id, version, position, type, data, metadata, created FROM gater_default.events
+         WHERE position > $1 ORDER BY position LIMIT ${RAW_PAGE}`,
+        [after],
+      );
+      if (rows.length === 0) break;
+      read += rows.length;
+      after = Number(rows[rows.length - 1]!.position);
+    }
+  } finally {
+    await db.end();
+  }
+  return read;
+}
+
+/** One graphql-ws subscriber replaying `$all` from position 1 until it has seen `total` events. */
+function wsReplay(graphqlUrl: string, total: number): Promise<number> {
+  const client = createClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+  return new Promise<number>((resolve, reject) => {
+    let seen = 0;
+    const dispose = client.subscribe(
+      { query: REPLAY },
+      {
+        next: (result) => {
+          if (result.errors) return reject(new Error(JSON.stringify(result.errors)));
+          if (++seen === total) {
+            dispose();
+            void client.dispose();
+            resolve(seen);
+          }
+        },
+        error: reject,
+        complete: () => resolve(seen),
+      },
+    );
+  });
+}
+
+/** Pages of 100 events over HTTP, each asked for when the previous one arrived, as a client pages through `$all`. */
+async function httpPages(graphqlUrl: string, total: number): Promise<number> {
+  const url = new URL(graphqlUrl);
+  let read = 0;
+  let after: string | null = null;
+  while (read < total) {
+    const text = await postJson(url, JSON.stringify({ query: PAGE, variables: { after } }));
+    const body = JSON.parse(text) as { data?: { events: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }; errors?: unknown };
+    if (!body.data) throw new Error(`page failed: ${text.slice(0, 500)}`);
+    read += body.data.events.edges.length;
+    if (!body.data.events.pageInfo.hasNextPage) break;
+    after = body.data.events.pageInfo.endCursor;
+  }
+  return read;
+}
+
+/**
+ * Catch-up: a projection replaying a store of `events` events from position 1,
+ * over graphql-ws and page by page over HTTP, against a raw keyset-paged
+ * SELECT of the same rows in this process.
+ */
+export async function catchUpSuite(adminUrl: string, { events }: { events: number }) {
+  const { url: databaseUrl } = await freshDatabase(adminUrl, 'gater_bench_catch_up');
+  const gateway = await startGatewayProcess(databaseUrl);
+  try {
+    const filling = performance.now();
+    await fill(gateway.url, events);
+    console.log(`\ncatch-up: stored ${events} events through the gateway in ${((performance.now() - filling) / 1000).toFixed(1)}s`);
+    const postgresPid = await postmasterPid(databaseUrl);
+    const readers: [string, () => Promise<number>][] = [
+      ['raw keyset SELECT, in-process', () => rawSelect(databaseUrl, events)],
+      ['graphql-ws byStream("$all", fromPosition: 1)', () => wsReplay(gateway.url, events)],
+      ['HTTP events(first: 100) pages', () => httpPages(gateway.url, events)],
+    ];
+    const rows: CatchUpRow[] = [];
+    for (const [reader, run] of readers) {
+      const cpu = measureCpu({
+        gateway: () => processCpuSeconds(gateway.pid),
+        postgres: () => (postgresPid ? processTreeCpuSeconds(postgresPid) : 0),
+        client: ownCpuSeconds,
+      });
+      const started = performance.now();
+      const read = await run();
+      const seconds = (performance.now() - started) / 1000;
+      rows.push({ reader, events: read, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(read / seconds), ratioToRaw: 0, cpu: cpu.stop() });
+    }
+    const raw = rows[0]!.eventsPerSecond;
+    for (const row of rows) row.ratioToRaw = Number((row.eventsPerSecond / raw).toFixed(2));
+    console.table(rows.map(({ cpu, ...row }) => ({ ...row, gatewayCpuS: cpu.seconds.gateway, postgresCpuS: cpu.seconds.postgres, clientCpuS: cpu.seconds.client, idle: cpu.idle })));
+    const ws = rows[1]!;
+    console.log(`catch-up over graphql-ws: ${ws.eventsPerSecond} events/s = ${ws.ratioToRaw}x the raw SELECT (target >= 0.5x: ${ws.ratioToRaw >= 0.5 ? 'met' : 'not met'})`);
+    return { events, rows };
+  } finally {
+    await gateway.stop();
+    await dropDatabase(adminUrl, 'gater_bench_catch_up');
+  }
+}

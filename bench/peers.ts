@@ -1,0 +1,139 @@
+import pg from 'pg';
+import type { GatewayProcess } from './gateway-process.js';
+import { bareGroupCommit } from './bare-group-commit.js';
+import { emmettAppend, openEmmett } from './emmett-append.js';
+import { measureCpu, ownCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
+import { rawInsert } from './raw-insert.js';
+import { postmasterPid, wrkAppend } from './wrk-append.js';
+
+/** The scenarios measured side by side; the gateway over HTTP is the one compared with each of the others. */
+const GATEWAY = 'gateway over HTTP (wrk)';
+const EMMETT = 'Emmett PostgreSQL, in-process';
+const RAW = 'raw INSERT, in-process';
+const BARE = 'bare group committer, in-process';
+
+export interface PeerRound {
+  scenario: string;
+  eventsPerAppend: number;
+  round: number;
+  events: number;
+  appends: number;
+  seconds: number;
+  eventsPerSecond: number;
+  cpu: CpuReport;
+}
+
+export interface PeerSummary {
+  scenario: string;
+  eventsPerAppend: number;
+  /** Median over the rounds. */
+  eventsPerSecond: number;
+  /** Gateway process CPU per append, median over the rounds (µs); for in-process peers, the bench process's (client and store code). */
+  cpuMicrosPerAppend: number;
+  postgresMicrosPerAppend: number;
+  /** Share of the machine left idle, median over the rounds. */
+  idle: number;
+  /** The gateway's rate over this one's, both medians of the same run. */
+  gatewayRatio: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Runs an in-process peer, measuring this process (its writers and the store code) and PostgreSQL. */
+async function inProcess(postgresPid: number | undefined, run: () => Promise<{ units: number; calls: number; seconds: number }>) {
+  const cpu = measureCpu({ bench: ownCpuSeconds, postgres: () => (postgresPid ? processTreeCpuSeconds(postgresPid) : 0) });
+  const result = await run();
+  return { ...result, cpu: cpu.stop() };
+}
+
+/**
+ * The gateway over HTTP against Emmett's PostgreSQL event store, raw INSERTs
+ * and a bare group committer, on the same PostgreSQL, in alternating rounds
+ * (the order turns each round, so a slow spell of a shared machine does not
+ * fall on one scenario), and the medians compared.
+ */
+export async function peersSuite(options: {
+  databaseUrl: string;
+  gateway: GatewayProcess;
+  workers: number;
+  durationMs: number;
+  rounds: number;
+  sizes?: number[];
+}): Promise<{ rounds: PeerRound[]; summary: PeerSummary[] }> {
+  const { databaseUrl, gateway, workers, durationMs, rounds } = options;
+  const postgresPid = await postmasterPid(databaseUrl);
+  const emmett = await openEmmett(databaseUrl);
+  const results: PeerRound[] = [];
+  try {
+    for (const eventsPerAppend of options.sizes ?? [1, 100]) {
+      const scenarios: [string, (round: number) => Promise<{ units: number; calls: number; seconds: number; cpu: CpuReport }>][] = [
+        [
+          GATEWAY,
+          (round) =>
+            wrkAppend({ graphqlUrl: gateway.url, databaseUrl, gatewayPid: gateway.pid, postgresPid, connections: workers, eventsPerAppend, durationMs, round }),
+        ],
+        [EMMETT, (round) => inProcess(postgresPid, () => emmettAppend(emmett, workers, eventsPerAppend, durationMs, round))],
+        [RAW, () => inProcess(postgresPid, () => rawInsert(databaseUrl, workers, eventsPerAppend, durationMs))],
+        [BARE, () => inProcess(postgresPid, () => bareGroupCommit(databaseUrl, workers, eventsPerAppend, durationMs))],
+      ];
+      for (let round = 0; round < rounds; round++) {
+        for (let turn = 0; turn < scenarios.length; turn++) {
+          const [scenario, run] = scenarios[(turn + round) % scenarios.length]!;
+          const result = await run(round);
+          await checkpoint(databaseUrl);
+          results.push({
+            scenario,
+            eventsPerAppend,
+            round,
+            events: result.units,
+            appends: result.calls,
+            seconds: Number(result.seconds.toFixed(2)),
+            eventsPerSecond: Math.round(result.units / result.seconds),
+            cpu: result.cpu,
+          });
+          console.log(`  ${eventsPerAppend} ev/append, round ${round + 1}: ${scenario}: ${Math.round(result.units / result.seconds)} ev/s, cpu ${JSON.stringify(result.cpu)}`);
+        }
+      }
+    }
+  } finally {
+    await emmett.close();
+  }
+  return { rounds: results, summary: summarise(results) };
+}
+
+/** Between scenarios, so one does not pay for what the previous one left PostgreSQL to write out. */
+async function checkpoint(databaseUrl: string): Promise<void> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query('CHECKPOINT').catch(() => undefined);
+  await db.end();
+}
+
+function summarise(results: PeerRound[]): PeerSummary[] {
+  const summary: PeerSummary[] = [];
+  for (const eventsPerAppend of new Set(results.map((r) => r.eventsPerAppend))) {
+    const of = (scenario: string) => results.filter((r) => r.scenario === scenario && r.eventsPerAppend === eventsPerAppend);
+    const gatewayRate = median(of(GATEWAY).map((r) => r.eventsPerSecond));
+    for (const scenario of [GATEWAY, EMMETT, RAW, BARE]) {
+      const rounds = of(scenario);
+      if (rounds.length === 0) continue;
+      const rate = median(rounds.map((r) => r.eventsPerSecond));
+      const ownCpu = (r: PeerRound) => r.cpu.seconds.gateway ?? r.cpu.seconds.bench ?? 0;
+      summary.push({
+        scenario,
+        eventsPerAppend,
+        eventsPerSecond: Math.round(rate),
+        cpuMicrosPerAppend: Math.round(median(rounds.map((r) => (ownCpu(r) / Math.max(1, r.appends)) * 1e6))),
+        postgresMicrosPerAppend: Math.round(median(rounds.map((r) => ((r.cpu.seconds.postgres ?? 0) / Math.max(1, r.appends)) * 1e6))),
+        idle: Number(median(rounds.map((r) => r.cpu.idle)).toFixed(2)),
+        gatewayRatio: Number((gatewayRate / rate).toFixed(2)),
+      });
+    }
+  }
+  return summary;
+}
+
