@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
-import { pageErrors, screenshot, shownNumber, waitForText } from '../support/dashboard-page.js';
+import { screenshot, shownNumber, waitForText, withPage } from '../support/dashboard-page.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 
@@ -47,9 +47,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
   it('renders the store panel with live data from the gateway', async () => {
     gatewayOrigin = gw.origin;
     await appendSuccess(gw, { streamId: 'order-1', events: newEvents(3) });
-    const page = await browser.context.newPage();
-    const errors = pageErrors(page);
-    try {
+    await withPage(browser, async (page, errors) => {
       await page.goto(`${siteOrigin}/`);
       const events = 'gater-stores tr[data-store="default"] [data-field="eventCount"]';
       await waitForText(page, events, (text) => shownNumber(text) === 3, 'the event count in the embedded panel');
@@ -58,8 +56,6 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
       expect(await page.locator('gater-stores').getAttribute('connection-state')).toBe('live');
       expect(errors).toEqual([]);
       await screenshot(page, 'embedded');
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
