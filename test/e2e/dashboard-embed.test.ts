@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
+import { chromiumMissing, skipBrowserTests, useChromium } from '../support/chromium.js';
 import { screenshot, shownNumber, waitForText, withPage } from '../support/dashboard-page.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
@@ -17,7 +17,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
   let site: Server;
   let siteOrigin: string;
   let gatewayOrigin = '';
-  let browser: Chromium;
+  const browser = useChromium();
 
   beforeAll(async () => {
     site = createServer((req, res) => {
@@ -36,11 +36,9 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     // Another origin than the gateway's: the same address, another port.
     siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    browser = await launchChromium();
   });
   const gw = useGateway(() => ({ env: { GATER_CORS_ORIGINS: siteOrigin } }));
   afterAll(async () => {
-    await browser?.close();
     await new Promise((resolve) => site?.close(resolve));
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
+import { chromiumMissing, skipBrowserTests, useChromium } from '../support/chromium.js';
 import { PAGE_WAIT_MS, screenshot, shownNumber, textOf, waitForText, withPage } from '../support/dashboard-page.js';
 import { consume, saveSubscription } from '../support/persistent.js';
 import { BY_STREAM } from '../support/queries.js';
@@ -14,17 +14,15 @@ import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '..
 if (skipBrowserTests) console.warn(`dashboard: skipped: ${chromiumMissing}`);
 
 describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard (skipped: ${chromiumMissing})` : 'the dashboard in Chromium', () => {
-  let browser: Chromium;
+  const browser = useChromium();
   let gw: TestGateway;
   /** The first gateway, stopped in the test: its database outlives it, for the gateway started after it. */
   let first: TestGateway | undefined;
 
   beforeAll(async () => {
     gw = await startTestGateway();
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
     await gw?.stop();
     await first?.dropDatabase();
   });

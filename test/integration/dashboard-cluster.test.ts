@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
+import { chromiumMissing, skipBrowserTests, useChromium } from '../support/chromium.js';
 import { PAGE_WAIT_MS, screenshot, shownNumber, waitForText, withPage } from '../support/dashboard-page.js';
 import { saveSubscription } from '../support/persistent.js';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';
@@ -17,16 +17,14 @@ if (skipBrowserTests) console.warn(`dashboard-cluster: skipped: ${chromiumMissin
 describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard cluster (skipped: ${chromiumMissing})` : 'the dashboard over a primary and a replica', () => {
   let cluster: PgCluster;
   let gw: TestGateway;
-  let browser: Chromium;
+  const browser = useChromium();
 
   beforeAll(async () => {
     // The primary's commits do not wait for the replica, which this test stops.
     cluster = await startPgCluster({ synchronousCommit: 'on' });
     gw = await startTestGateway({ databaseUrl: cluster.nodes, env: ENV });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
     await gw?.stop();
     await cluster?.destroy();
   });
