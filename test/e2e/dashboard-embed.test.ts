@@ -17,7 +17,6 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
   let site: Server;
   let siteOrigin: string;
   let gatewayOrigin = '';
-  const browser = useChromium();
 
   beforeAll(async () => {
     site = createServer((req, res) => {
@@ -41,6 +40,8 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
   afterAll(async () => {
     await new Promise((resolve) => site?.close(resolve));
   });
+  // Registered after the site's hook, so the browser closes (with its connections to the site) before the site does.
+  const browser = useChromium();
 
   it('renders the store panel with live data from the gateway', async () => {
     gatewayOrigin = gw.origin;
