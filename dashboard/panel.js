@@ -45,19 +45,37 @@ export const panelStyles = css`
     margin: 12px 0 4px;
     color: #4a5263;
   }
-  .state {
+  /* The connection's state and a health value: a label tinted by how good it is. */
+  .state,
+  .badge {
     font-size: 12px;
-    padding: 2px 8px;
-    border-radius: 10px;
     background: #e8ebf0;
   }
-  .state[data-state='live'] {
+  .state {
+    padding: 2px 8px;
+    border-radius: 10px;
+  }
+  .badge {
+    font-weight: 600;
+    padding: 1px 6px;
+    border-radius: 4px;
+  }
+  .state[data-state='live'],
+  .badge[data-value='HEALTHY'] {
     background: #d8f3e0;
     color: #12632e;
   }
+  .badge[data-value='SUSPECT'],
+  .badge[data-value='DEGRADED'] {
+    background: #fff0c2;
+    color: #7a5300;
+  }
   .state[data-state='disconnected'],
   .state[data-state='needs-key'],
-  .state[data-state='key-refused'] {
+  .state[data-state='key-refused'],
+  .badge[data-value='DOWN'],
+  .badge[data-value='UNAVAILABLE'],
+  .badge[data-value='SPLIT_BRAIN'] {
     background: #fde2e1;
     color: #9b1c17;
   }
@@ -83,28 +101,6 @@ export const panelStyles = css`
   }
   td.number {
     font-variant-numeric: tabular-nums;
-  }
-  .badge {
-    font-size: 12px;
-    font-weight: 600;
-    padding: 1px 6px;
-    border-radius: 4px;
-    background: #e8ebf0;
-  }
-  .badge[data-value='HEALTHY'] {
-    background: #d8f3e0;
-    color: #12632e;
-  }
-  .badge[data-value='SUSPECT'],
-  .badge[data-value='DEGRADED'] {
-    background: #fff0c2;
-    color: #7a5300;
-  }
-  .badge[data-value='DOWN'],
-  .badge[data-value='UNAVAILABLE'],
-  .badge[data-value='SPLIT_BRAIN'] {
-    background: #fde2e1;
-    color: #9b1c17;
   }
   .muted {
     color: #7a8294;

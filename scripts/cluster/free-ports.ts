@@ -1,17 +1,6 @@
 import dgram from 'node:dgram';
-import net from 'node:net';
 
-/** A TCP port on `host` that was free a moment ago. */
-export function freeTcpPort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freeTcpPort } from '../../src/cluster/embedded/free-tcp-port.js';
 
 /** A UDP port on `host` that was free a moment ago. */
 export async function freeUdpPort(host: string): Promise<number> {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../src/cluster/embedded/stop-child.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const READY_TIMEOUT_MS = 90_000;
@@ -35,11 +36,7 @@ export async function startGatewayProcess(name: string, origin: string, env: Rec
     else child.once('exit', () => resolve());
   });
   const stop = once(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await stopChild(child, exited, 'SIGTERM', STOP_TIMEOUT_MS);
   });
   let exitedEarly = false;
   void exited.then(() => (exitedEarly = true));
@@ -77,14 +74,4 @@ async function answersHealth(origin: string): Promise<boolean> {
 function once(run: () => Promise<void>): () => Promise<void> {
   let result: Promise<void> | undefined;
   return () => (result ??= run());
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,7 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeysFile } from '../support/api-keys-file.js';
 import { callerClient, refusals, type CallerClient } from '../support/callers.js';
 import { APPEND, BY_EVENT_PATTERN, BY_EVENT_PAYLOAD, BY_EVENT_TYPE, BY_STREAM, type AppendData, type EventView } from '../support/queries.js';
 import { newEvents } from '../support/test-gateway.js';
@@ -11,19 +9,12 @@ import { connectWs, type Collected, type WsConnection } from '../support/ws-clie
 const KEYS = { a: 'tenant-a-key-0123456789abcdef', b: 'tenant-b-key-0123456789abcdef', admin: 'tenants-admin-key-0123456789' };
 
 function keysFile(): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gater-keys-')), 'keys.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiKeys: [
-        { name: 'tenant-a', key: KEYS.a, role: 'writer', streams: ['a-'] },
-        { name: 'tenant-b', key: KEYS.b, role: 'writer', streams: ['b-', 'shared-b'] },
-        { name: 'ops', key: KEYS.admin, role: 'admin' },
-        { name: 'elsewhere', key: 'elsewhere-key-0123456789abc', role: 'reader', stores: ['other'] },
-      ],
-    }),
-  );
-  return file;
+  return apiKeysFile([
+    { name: 'tenant-a', key: KEYS.a, role: 'writer', streams: ['a-'] },
+    { name: 'tenant-b', key: KEYS.b, role: 'writer', streams: ['b-', 'shared-b'] },
+    { name: 'ops', key: KEYS.admin, role: 'admin' },
+    { name: 'elsewhere', key: 'elsewhere-key-0123456789abc', role: 'reader', stores: ['other'] },
+  ]);
 }
 
 const gw = useGateway(() => ({ stores: ['default', 'other'], env: { GATER_API_KEYS_FILE: keysFile() } }));

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, skipBrowserTests, useChromium } from '../support/chromium.js';
 import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV } from '../support/callers.js';
 import { PAGE_WAIT_MS, screenshot, shownNumber, textOf, waitForText } from '../support/dashboard-page.js';
 import { SAVE_SUBSCRIPTION } from '../support/persistent.js';
@@ -14,15 +14,11 @@ import { useGateway } from '../support/use-gateway.js';
 if (skipBrowserTests) console.warn(`dashboard-access: skipped: ${chromiumMissing}`);
 
 describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard access (skipped: ${chromiumMissing})` : 'the dashboard with API keys', () => {
-  let browser: Chromium;
+  const browser = useChromium();
   const gw = useGateway({ env: { GATER_API_KEYS: ROLE_KEYS_ENV } });
   beforeAll(async () => {
-    browser = await launchChromium();
     const admin = callerClient(gw, ROLE_KEYS.admin);
     dataOf(await admin.gql(SAVE_SUBSCRIPTION, { input: { name: 'billing', type: 'BY_STREAM', selector: '$all' } }));
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
 
   const useKey = async (page: import('playwright-core').Page, key: string) => {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
-import { pageErrors, screenshot, shownNumber, waitForText } from '../support/dashboard-page.js';
+import { chromiumMissing, skipBrowserTests, useChromium } from '../support/chromium.js';
+import { screenshot, shownNumber, waitForText, withPage } from '../support/dashboard-page.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 
@@ -17,7 +17,6 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
   let site: Server;
   let siteOrigin: string;
   let gatewayOrigin = '';
-  let browser: Chromium;
 
   beforeAll(async () => {
     site = createServer((req, res) => {
@@ -36,20 +35,18 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     // Another origin than the gateway's: the same address, another port.
     siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    browser = await launchChromium();
   });
   const gw = useGateway(() => ({ env: { GATER_CORS_ORIGINS: siteOrigin } }));
   afterAll(async () => {
-    await browser?.close();
     await new Promise((resolve) => site?.close(resolve));
   });
+  // Registered after the site's hook, so the browser closes (with its connections to the site) before the site does.
+  const browser = useChromium();
 
   it('renders the store panel with live data from the gateway', async () => {
     gatewayOrigin = gw.origin;
     await appendSuccess(gw, { streamId: 'order-1', events: newEvents(3) });
-    const page = await browser.context.newPage();
-    const errors = pageErrors(page);
-    try {
+    await withPage(browser, async (page, errors) => {
       await page.goto(`${siteOrigin}/`);
       const events = 'gater-stores tr[data-store="default"] [data-field="eventCount"]';
       await waitForText(page, events, (text) => shownNumber(text) === 3, 'the event count in the embedded panel');
@@ -58,8 +55,6 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard embed (skipped: 
       expect(await page.locator('gater-stores').getAttribute('connection-state')).toBe('live');
       expect(errors).toEqual([]);
       await screenshot(page, 'embedded');
-    } finally {
-      await page.close();
-    }
+    });
   });
 });

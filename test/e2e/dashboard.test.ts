@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
-import { PAGE_WAIT_MS, pageErrors, screenshot, shownNumber, textOf, waitForText } from '../support/dashboard-page.js';
+import { chromiumMissing, skipBrowserTests, useChromium } from '../support/chromium.js';
+import { PAGE_WAIT_MS, screenshot, shownNumber, textOf, waitForText, withPage } from '../support/dashboard-page.js';
 import { consume, saveSubscription } from '../support/persistent.js';
 import { BY_STREAM } from '../support/queries.js';
 import { connectWs } from '../support/ws-client.js';
@@ -14,25 +14,21 @@ import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '..
 if (skipBrowserTests) console.warn(`dashboard: skipped: ${chromiumMissing}`);
 
 describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard (skipped: ${chromiumMissing})` : 'the dashboard in Chromium', () => {
-  let browser: Chromium;
+  const browser = useChromium();
   let gw: TestGateway;
   /** The first gateway, stopped in the test: its database outlives it, for the gateway started after it. */
   let first: TestGateway | undefined;
 
   beforeAll(async () => {
     gw = await startTestGateway();
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
     await gw?.stop();
     await first?.dropDatabase();
   });
 
   it('loads without console errors, lists the node, follows appends and a persistent subscription, and shows the gateway going away and coming back', async () => {
-    const page = await browser.context.newPage();
-    const errors = pageErrors(page);
-    try {
+    await withPage(browser, async (page, errors) => {
       await appendSuccess(gw, { streamId: 'order-1', events: newEvents(2) });
       const response = await page.goto(`${gw.origin}/dashboard`);
       expect(response?.status()).toBe(200);
@@ -94,8 +90,6 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard (skipped: ${chro
       await appendSuccess(gw, { streamId: 'order-3', events: newEvents(1) });
       await waitForText(page, events, (text) => shownNumber(text) === 8, 'the event count after the gateway came back');
       expect(await page.locator('gater-cluster').getAttribute('connection-state')).toBe('live');
-    } finally {
-      await page.close();
-    }
+    });
   });
 });

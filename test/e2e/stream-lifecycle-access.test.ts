@@ -1,7 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiKeysFile } from '../support/api-keys-file.js';
 import { callerClient, refusals, type CallerClient } from '../support/callers.js';
 import { APPEND_TO_STREAMS, APPEND_WITH_CONDITION, DELETE_STREAM, type AppendAnswer } from '../support/lifecycle.js';
 import { newEvents, readStream } from '../support/test-gateway.js';
@@ -15,19 +13,12 @@ const KEYS = {
 };
 
 function keysFile(): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gater-keys-')), 'keys.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiKeys: [
-        { name: 'writer', key: KEYS.writer, role: 'writer' },
-        { name: 'tenant-a', key: KEYS.tenantA, role: 'writer', streams: ['a-'] },
-        { name: 'a-admin', key: KEYS.scopedAdmin, role: 'admin', streams: ['a-'] },
-        { name: 'ops', key: KEYS.admin, role: 'admin' },
-      ],
-    }),
-  );
-  return file;
+  return apiKeysFile([
+    { name: 'writer', key: KEYS.writer, role: 'writer' },
+    { name: 'tenant-a', key: KEYS.tenantA, role: 'writer', streams: ['a-'] },
+    { name: 'a-admin', key: KEYS.scopedAdmin, role: 'admin', streams: ['a-'] },
+    { name: 'ops', key: KEYS.admin, role: 'admin' },
+  ]);
 }
 
 const gw = useGateway(() => ({ env: { GATER_API_KEYS_FILE: keysFile() } }));

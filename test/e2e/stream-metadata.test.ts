@@ -1,7 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiKeysFile } from '../support/api-keys-file.js';
 import { callerClient, refusals, ROLE_KEYS, type CallerClient } from '../support/callers.js';
 import { SET_STREAM_METADATA, STREAM_METADATA, type StreamMetadataView } from '../support/stream-metadata.js';
 import { appendSuccess, dataOf, newEvents, readStream, storeView } from '../support/test-gateway.js';
@@ -11,14 +9,11 @@ const SCOPED_ADMIN = 'scoped-admin-key-0123456789abcdef';
 const SCOPED_READER = 'scoped-reader-key-0123456789abcde';
 
 function keysFile(): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gater-keys-')), 'keys.json');
-  const apiKeys = [
+  return apiKeysFile([
     ...Object.entries(ROLE_KEYS).map(([role, key]) => ({ name: role, key, role })),
     { name: 'tenant-admin', key: SCOPED_ADMIN, role: 'admin', streams: ['t-'] },
     { name: 'tenant-reader', key: SCOPED_READER, role: 'reader', streams: ['t-'] },
-  ];
-  writeFileSync(file, JSON.stringify({ apiKeys }));
-  return file;
+  ]);
 }
 
 const gw = useGateway(() => ({ env: { GATER_API_KEYS_FILE: keysFile(), GATER_RETENTION_INTERVAL_MS: '86400000' } }));

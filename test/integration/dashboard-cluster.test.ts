@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, skipBrowserTests, type Chromium } from '../support/chromium.js';
-import { PAGE_WAIT_MS, pageErrors, screenshot, shownNumber, waitForText } from '../support/dashboard-page.js';
+import { chromiumMissing, skipBrowserTests, useChromium } from '../support/chromium.js';
+import { PAGE_WAIT_MS, screenshot, shownNumber, waitForText, withPage } from '../support/dashboard-page.js';
 import { saveSubscription } from '../support/persistent.js';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';
 import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -17,26 +17,22 @@ if (skipBrowserTests) console.warn(`dashboard-cluster: skipped: ${chromiumMissin
 describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard cluster (skipped: ${chromiumMissing})` : 'the dashboard over a primary and a replica', () => {
   let cluster: PgCluster;
   let gw: TestGateway;
-  let browser: Chromium;
+  const browser = useChromium();
 
   beforeAll(async () => {
     // The primary's commits do not wait for the replica, which this test stops.
     cluster = await startPgCluster({ synchronousCommit: 'on' });
     gw = await startTestGateway({ databaseUrl: cluster.nodes, env: ENV });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
     await gw?.stop();
     await cluster?.destroy();
   });
 
   it('shows both nodes with their roles, then the stopped replica DOWN and the cluster DEGRADED', async () => {
-    const page = await browser.context.newPage();
-    const errors = pageErrors(page);
     const replica = `gater-cluster tr[data-node="127.0.0.1:${cluster.replica.port}"]`;
     const primary = `gater-cluster tr[data-node="127.0.0.1:${cluster.primary.port}"]`;
-    try {
+    await withPage(browser, async (page, errors) => {
       await page.goto(`${gw.origin}/dashboard`);
       await waitForText(page, 'gater-cluster [data-cluster-status]', (text) => text === 'HEALTHY', 'a HEALTHY cluster');
       await expect.poll(() => page.locator(replica).getAttribute('data-role'), { timeout: PAGE_WAIT_MS }).toBe('REPLICA');
@@ -64,8 +60,6 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard cluster (skipped
       expect(await page.locator(primary).getAttribute('data-health')).toBe('HEALTHY');
       expect(errors).toEqual([]);
       await screenshot(page, 'replica-down');
-    } finally {
-      await page.close();
-    }
+    });
   });
 });

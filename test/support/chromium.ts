@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium; playwright-core drives it and downloads no browser of its own. */
 export const CHROMIUM_PATH = process.env.GATER_CHROMIUM ?? '/usr/bin/chromium';
@@ -46,5 +47,27 @@ export async function launchChromium(): Promise<Chromium> {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Registers the hooks of a test file (or describe block) that needs a browser:
+ * launched before its tests, closed after them. The answer stands for that
+ * browser from the first test on.
+ */
+export function useChromium(): Chromium {
+  let launched: Chromium | undefined;
+  beforeAll(async () => {
+    launched = await launchChromium();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return {
+    get context() {
+      if (!launched) throw new Error('the browser is launched in beforeAll: use it inside a test or a hook');
+      return launched.context;
+    },
+    close: async () => launched?.close(),
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Chromium } from './chromium.js';
 
 /** Where the dashboard tests keep a screenshot of each state they reach (gitignored). */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url));
@@ -18,6 +19,17 @@ export function pageErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/** Runs `use` on a new page of `browser`, with the page's console errors collected from its start; closes the page afterwards. */
+export async function withPage(browser: Chromium, use: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+  const page = await browser.context.newPage();
+  const errors = pageErrors(page);
+  try {
+    await use(page, errors);
+  } finally {
+    await page.close();
+  }
 }
 
 /** The text of the first element a selector finds (CSS selectors reach into the panels' shadow roots). */

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Binaries } from './binaries.js';
@@ -7,7 +6,9 @@ import { childOptions, collectLines, joinTail } from './child-process.js';
 import { connectionUrl, type Credentials } from './credentials.js';
 import { MAINTENANCE_DATABASE } from './database.js';
 import { EmbeddedNodeError } from './errors.js';
+import { freeTcpPort } from './free-tcp-port.js';
 import type { Identity } from './postgres-user.js';
+import { stopChild } from './stop-child.js';
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -45,7 +46,7 @@ interface Exit {
 /** A port picked by the OS can be taken again before PostgreSQL binds it, so a bind failure on a picked port is retried. */
 export async function launchServer(input: LaunchInput): Promise<RunningServer> {
   for (let attempt = 1; ; attempt += 1) {
-    const port = input.port || (await findFreePort());
+    const port = input.port || (await freeTcpPort());
     try {
       return await startPostmaster(input, port);
     } catch (error) {
@@ -53,17 +54,6 @@ export async function launchServer(input: LaunchInput): Promise<RunningServer> {
       if (!portTaken || input.port || attempt >= PORT_ATTEMPTS) throw error;
     }
   }
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function startPostmaster(input: LaunchInput, port: number): Promise<RunningServer> {
@@ -165,13 +155,7 @@ async function servedDataDirectory(url: string): Promise<string | undefined> {
  * SIGQUIT is its immediate shutdown: every process exits at once, as in a crash.
  */
 async function shutdown(child: ChildProcess, exited: Promise<Exit>, signal: 'SIGINT' | 'SIGQUIT'): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill(signal);
-    if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  }
+  await stopChild(child, exited, signal, STOP_TIMEOUT_MS);
   // Orphaned backends could keep the pipes open, which would hold the event loop.
   child.stdout?.destroy();
   child.stderr?.destroy();
@@ -186,14 +170,4 @@ function describeExit(exit: Exit): string {
 function once<T>(run: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
   return () => (result ??= run());
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

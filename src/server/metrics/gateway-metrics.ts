@@ -31,36 +31,28 @@ export class GatewayMetrics {
 
   constructor({ maxOperationNames = 100 }: GatewayMetricsOptions = {}) {
     this.registry = Registry.merge([processMetrics(), new Registry()]);
-    const registers = [this.registry];
-    const operationDuration = new Histogram({
-      name: 'gater_operation_duration_seconds',
-      help: 'Time to execute a GraphQL query or mutation, by operation type and name (anonymous; other past the first names).',
-      labelNames: ['type', 'name'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+      new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
+    const operationDuration = histogram(
+      'gater_operation_duration_seconds',
+      'Time to execute a GraphQL query or mutation, by operation type and name (anonymous; other past the first names).',
+      ['type', 'name'],
+      LATENCY_BUCKETS,
+    );
     this.operations = new OperationDurations(operationDuration, maxOperationNames);
-    const batchEvents = new Histogram({
-      name: 'gater_append_batch_events',
-      help: 'Events per group-commit transaction, by store.',
-      labelNames: ['store'] as const,
-      buckets: BATCH_SIZE_BUCKETS,
-      registers,
-    });
-    const commitDuration = new Histogram({
-      name: 'gater_append_commit_duration_seconds',
-      help: 'Time from the start of a group-commit batch to its commit (replans included), by store.',
-      labelNames: ['store'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    const deliveryLatency = new Histogram({
-      name: 'gater_live_delivery_latency_seconds',
-      help: "Time from an event's commit (the database's clock) to its offer to the store's live subscribers (this gateway's clock), by store.",
-      labelNames: ['store'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    const batchEvents = histogram('gater_append_batch_events', 'Events per group-commit transaction, by store.', ['store'], BATCH_SIZE_BUCKETS);
+    const commitDuration = histogram(
+      'gater_append_commit_duration_seconds',
+      'Time from the start of a group-commit batch to its commit (replans included), by store.',
+      ['store'],
+      LATENCY_BUCKETS,
+    );
+    const deliveryLatency = histogram(
+      'gater_live_delivery_latency_seconds',
+      "Time from an event's commit (the database's clock) to its offer to the store's live subscribers (this gateway's clock), by store.",
+      ['store'],
+      LATENCY_BUCKETS,
+    );
     // A store's series exist from its start, at 0: a dashboard tells "no appends" from "no metric".
     this.appendObservers = (store) => {
       batchEvents.zero({ store });

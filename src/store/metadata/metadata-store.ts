@@ -1,4 +1,5 @@
 import { StreamOutOfScopeError } from '../errors.js';
+import { readVisible } from '../read-visible.js';
 import type { StoreRoute } from '../store-route.js';
 import { StreamScope } from '../stream-scope.js';
 import { readStreamMetadata } from './read-stream-metadata.js';
@@ -25,11 +26,11 @@ export class MetadataStore {
   }
 
   /** One answer per stream, in the order asked; null where none is set, or where the scope hides the stream. */
-  async read(streamIds: readonly string[]): Promise<(StreamMetadata | null)[]> {
-    const visible = streamIds.filter((id) => this.scope.includes(id));
-    const found = visible.length === 0 ? [] : await this.route.read((db, tables) => readStreamMetadata(db, tables, visible));
-    if (visible.length === streamIds.length) return found;
-    let next = 0;
-    return streamIds.map((id) => (this.scope.includes(id) ? found[next++]! : null));
+  read(streamIds: readonly string[]): Promise<(StreamMetadata | null)[]> {
+    return readVisible(
+      streamIds,
+      (id) => this.scope.includes(id),
+      (visible) => this.route.read((db, tables) => readStreamMetadata(db, tables, visible)),
+    );
   }
 }

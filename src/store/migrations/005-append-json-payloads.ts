@@ -1,5 +1,5 @@
 import type { StoreTables } from '../tables.js';
-import { plannedAppendBody } from './append-function-parts.js';
+import { insertEventsFromDocuments, plannedAppendBody } from './append-function-parts.js';
 
 /**
  * Adds a version of the append function that takes the batch's payloads as
@@ -22,13 +22,4 @@ export function appendJsonPayloads(t: StoreTables): string {
       OUT first_position bigint, OUT created_epoch bigint)
 ${plannedAppendBody(t, insertEventsFromDocuments(t))}
   `;
-}
-
-function insertEventsFromDocuments(t: StoreTables): string {
-  return `      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
-      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data::jsonb, e.metadata::jsonb, e.content_type
-      FROM ROWS FROM (
-          unnest(event_ids), unnest(event_streams), unnest(event_versions), unnest(event_types),
-          json_array_elements(event_data), json_array_elements(event_metadata), unnest(event_content_types)
-        ) WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
 }

@@ -1,5 +1,6 @@
 import type { StoreTables } from '../tables.js';
 import { notifySql } from '../persistent/notices.js';
+import { insertEventsFromArrays, insertEventsFromDocuments, lockStore, returnIfStale } from './append-function-parts.js';
 import { sqlLiteral } from './sql-literal.js';
 
 /**
@@ -67,7 +68,7 @@ export function streamLifecycle(t: StoreTables): string {
       q text;
       found_position bigint;
     BEGIN
-      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+${lockStore(t)}
       EXECUTE $check$
         SELECT EXISTS (
           SELECT 1 FROM unnest($1::text[], $2::int[], $3::text[]) AS assumed(stream_id, version, deleted)
@@ -107,12 +108,7 @@ export function streamLifecycle(t: StoreTables): string {
       END IF;
 
       SELECT position INTO head_position FROM ${t.head};
-      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
-      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data::jsonb, e.metadata::jsonb, e.content_type
-      FROM ROWS FROM (
-          unnest(event_ids), unnest(event_streams), unnest(event_versions), unnest(event_types),
-          json_array_elements(event_data), json_array_elements(event_metadata), unnest(event_content_types)
-        ) WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);
+${insertEventsFromDocuments(t)}
 
       SELECT count(*) INTO new_streams FROM unnest(assumed_versions, assumed_deleted) AS a(version, deleted)
       WHERE a.version = -1 OR a.deleted = 'soft';
@@ -123,8 +119,8 @@ ${upsertStreamsAndHead(t)}
     $fn$;
 
 ${deleteStreamFunction(t)}
-${earlierVersion(t, 'event_data jsonb[], event_metadata jsonb[]', insertFromArrays(t))}
-${earlierVersion(t, 'event_data json, event_metadata json', insertFromDocuments(t))}
+${earlierVersion(t, 'event_data jsonb[], event_metadata jsonb[]', insertEventsFromArrays(t))}
+${earlierVersion(t, 'event_data json, event_metadata json', insertEventsFromDocuments(t))}
   `;
 }
 
@@ -143,22 +139,6 @@ function upsertStreamsAndHead(t: StoreTables): string {
 `;
 }
 
-function insertFromArrays(t: StoreTables): string {
-  return `      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
-      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.content_type
-      FROM unnest(event_ids, event_streams, event_versions, event_types, event_data, event_metadata, event_content_types)
-        WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
-}
-
-function insertFromDocuments(t: StoreTables): string {
-  return `      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
-      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data::jsonb, e.metadata::jsonb, e.content_type
-      FROM ROWS FROM (
-          unnest(event_ids), unnest(event_streams), unnest(event_versions), unnest(event_types),
-          json_array_elements(event_data), json_array_elements(event_metadata), unnest(event_content_types)
-        ) WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
-}
-
 /** The function as gateways of earlier releases call it: same answers, counts kept, deleted streams refused. */
 function earlierVersion(t: StoreTables, payloadParameters: string, insertEvents: string): string {
   return `
@@ -174,7 +154,7 @@ function earlierVersion(t: StoreTables, payloadParameters: string, insertEvents:
       stale boolean;
       deleted_stream text;
     BEGIN
-      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+${lockStore(t)}
       EXECUTE $deleted$
         SELECT s.stream_id FROM ${t.streams} s WHERE s.stream_id = ANY ($1::text[]) AND s.deleted IS NOT NULL LIMIT 1
       $deleted$
@@ -183,17 +163,7 @@ function earlierVersion(t: StoreTables, payloadParameters: string, insertEvents:
         RAISE EXCEPTION 'stream "%" was deleted; only a gateway that knows of deletion (migration 7 or later) may append to it', deleted_stream
           USING ERRCODE = 'object_not_in_prerequisite_state';
       END IF;
-      EXECUTE $check$
-        SELECT EXISTS (
-          SELECT 1 FROM unnest($1::text[], $2::int[]) AS assumed(stream_id, version)
-          LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
-          WHERE coalesce(s.version, -1) <> assumed.version
-        ) OR (cardinality($3::uuid[]) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY($3::uuid[])))
-      $check$
-      INTO stale USING stream_ids, assumed_versions, fresh_ids;
-      IF stale THEN
-        RETURN;
-      END IF;
+${returnIfStale(t)}
 
       SELECT position INTO head_position FROM ${t.head};
 ${insertEvents}
@@ -225,7 +195,7 @@ function deleteStreamFunction(t: StoreTables): string {
       found boolean;
       live boolean;
     BEGIN
-      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+${lockStore(t)}
       SELECT s.version, s.deleted, true INTO row_version, row_deleted, found FROM ${t.streams} s WHERE s.stream_id = target;
       found := coalesce(found, false);
       erased := 0;

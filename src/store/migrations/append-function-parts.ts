@@ -25,9 +25,19 @@ export const APPEND_FUNCTION_PARAMETERS = `      stream_ids text[], assumed_vers
  * small, scans the whole event log.
  */
 function lockAndCheckAssumptions(t: StoreTables): string {
-  return `      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));
+  return `${lockStore(t)}
       -- Planned for these arguments on every call (EXECUTE), so each lookup keeps to its index.
-      EXECUTE $check$
+${returnIfStale(t)}`;
+}
+
+/** Takes the store's advisory lock, which every write to the store holds until its commit. */
+export function lockStore(t: StoreTables): string {
+  return `      PERFORM pg_advisory_xact_lock(hashtext(${sqlLiteral(t.lockKey)}));`;
+}
+
+/** Returns early (NULL answers) when a touched stream no longer has the version the plan assumed, or a fresh event id got stored meanwhile. */
+export function returnIfStale(t: StoreTables): string {
+  return `      EXECUTE $check$
         SELECT EXISTS (
           SELECT 1 FROM unnest($1::text[], $2::int[]) AS assumed(stream_id, version)
           LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
@@ -46,6 +56,16 @@ export function insertEventsFromArrays(t: StoreTables): string {
       SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.content_type
       FROM unnest(event_ids, event_streams, event_versions, event_types, event_data, event_metadata, event_content_types)
         WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
+}
+
+/** With `head_position` read under the lock: the batch's events, from one json array per payload column, at the next positions. */
+export function insertEventsFromDocuments(t: StoreTables): string {
+  return `      INSERT INTO ${t.events} (position, event_id, stream_id, version, type, data, metadata, content_type)
+      SELECT head_position + e.ordinal, e.id, e.stream_id, e.version, e.type, e.data::jsonb, e.metadata::jsonb, e.content_type
+      FROM ROWS FROM (
+          unnest(event_ids), unnest(event_streams), unnest(event_versions), unnest(event_types),
+          json_array_elements(event_data), json_array_elements(event_metadata), unnest(event_content_types)
+        ) WITH ORDINALITY AS e(id, stream_id, version, type, data, metadata, content_type, ordinal);`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { StreamOutOfScopeError } from '../errors.js';
+import { readVisible } from '../read-visible.js';
 import type { StoreRoute } from '../store-route.js';
 import { storeSpan } from '../store-spans.js';
 import { StreamScope } from '../stream-scope.js';
@@ -29,12 +30,12 @@ export class SnapshotStore {
   }
 
   /** One answer per query, in the order asked; null where there is none, or where the scope hides it. */
-  async read(queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> {
-    const visible = queries.filter((query) => this.scope.includes(query.streamUuid));
-    const found = visible.length === 0 ? [] : await storeSpan('snapshot read', this.route.tables, () => this.route.read((db, tables) => readSnapshots(db, tables, visible)));
-    if (visible.length === queries.length) return found;
-    let next = 0;
-    return queries.map((query) => (this.scope.includes(query.streamUuid) ? found[next++]! : null));
+  read(queries: readonly SnapshotQuery[]): Promise<(RecordedSnapshot | null)[]> {
+    return readVisible(
+      queries,
+      (query) => this.scope.includes(query.streamUuid),
+      (visible) => storeSpan('snapshot read', this.route.tables, () => this.route.read((db, tables) => readSnapshots(db, tables, visible))),
+    );
   }
 
   list(options: ListSnapshotsOptions): Promise<Page<RecordedSnapshot>> {
