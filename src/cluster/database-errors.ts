@@ -6,6 +6,9 @@ export type DatabaseFailure = 'unavailable' | 'read_only' | 'pool_exhausted';
 /** What pg-pool says when every connection stayed busy for as long as a query may wait for one. */
 const POOL_WAIT_EXPIRED = 'timeout exceeded when trying to connect';
 
+/** What node-postgres says when a new connection was not set up within its connection timeout (a server slow to accept). */
+const CONNECT_TIMEOUT = 'timeout expired';
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**
@@ -25,7 +28,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
     if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code) || code === '3D000') return 'unavailable';
     if (code === '25006') return 'read_only';
   }
-  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
+  if (error.message === CONNECT_TIMEOUT || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
     return 'unavailable';
   }
   return null;
