@@ -89,6 +89,10 @@ ${lockStore(t)}
         IF c ? 'prefix' THEN q := q || ' AND stream_id >= $3 AND stream_id <= $3 || chr(1114111) AND starts_with(stream_id, $3)'; END IF;
         IF c ? 'scope' THEN q := q || ' AND stream_id LIKE ANY ($4)'; END IF;
         IF c ? 'pattern' THEN
+          -- A match is contained in the event (objects by subset, the rest by equality), so jsonb's own
+          -- containment rules out most rows before the exact match is asked.
+          IF jsonb_typeof(c -> 'pattern') = 'object' AND (c -> 'pattern') ? 'data' THEN q := q || ' AND data @> ($5 -> ''data'')'; END IF;
+          IF jsonb_typeof(c -> 'pattern') = 'object' AND (c -> 'pattern') ? 'metadata' THEN q := q || ' AND metadata @> ($5 -> ''metadata'')'; END IF;
           q := q || ' AND ${t.patternMatches.replace(/'/g, "''")}($5, jsonb_build_object(''streamId'', stream_id, ''type'', type, ''data'', data, ''metadata'', metadata))';
         END IF;
         found_position := NULL;
