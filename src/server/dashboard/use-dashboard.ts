@@ -19,6 +19,9 @@ const PAGE_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The files are the same for every gateway of the process, so they are read and parsed once. */
+let loadedFiles: Promise<Map<string, DashboardFile>> | undefined;
+
 /**
  * GET /dashboard: the operator's page, and under /dashboard/ the modules it
  * is made of (see `dashboardFiles`): nothing else is served there. Modules
@@ -27,7 +30,7 @@ const PAGE_POLICY = [
  * embed a panel; the page itself may be opened from any link.
  */
 export function useDashboard(policy: CrossSitePolicy, log: Logger): Plugin {
-  const files = dashboardFiles();
+  const files = (loadedFiles ??= dashboardFiles());
   files.catch((error: unknown) => log.error('the dashboard cannot be served', error));
 
   return {
