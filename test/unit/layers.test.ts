@@ -17,7 +17,7 @@ async function violations(): Promise<string> {
 }
 
 describe('the layers of src/', () => {
-  it('import only downwards (server → resolvers and schema → subscriptions → store → cluster → config and log), with no cycle', async () => {
+  it('import only downwards (server → resolvers and schema → access → subscriptions → store → cluster → configuration and log), with no cycle', async () => {
     expect(await violations()).toBe('');
   }, 60_000);
 });
