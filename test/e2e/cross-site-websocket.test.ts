@@ -1,7 +1,8 @@
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { dataOf, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { dataOf } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 /**
  * A browser opens a WebSocket to any address and sends its page's Origin;
@@ -11,22 +12,15 @@ import { dataOf, startTestGateway, type TestGateway } from '../support/test-gate
 const ALLOWED = 'http://app.example';
 const FOREIGN = 'http://evil.example';
 
-let gw: TestGateway;
-let wsUrl: string;
-beforeAll(async () => {
-  gw = await startTestGateway({ env: { GATER_CORS_ORIGINS: ALLOWED } });
-  wsUrl = gw.url.replace(/^http/, 'ws');
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway({ env: { GATER_CORS_ORIGINS: ALLOWED } });
+const wsUrlOf = () => gw.url.replace(/^http/, 'ws');
 
 type Upgrade = { opened: true; socket: WebSocket } | { opened: false; status: number; body: string };
 
 /** Opens a raw socket with this Origin (none when undefined) and says whether the upgrade was taken. */
 function upgrade(origin: string | undefined): Promise<Upgrade> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(wsUrl, 'graphql-transport-ws', origin === undefined ? {} : { origin });
+    const socket = new WebSocket(wsUrlOf(), 'graphql-transport-ws', origin === undefined ? {} : { origin });
     socket.once('open', () => resolve({ opened: true, socket }));
     socket.once('unexpected-response', (_request, response) => {
       let body = '';
@@ -44,7 +38,7 @@ async function runOverWs(origin: string | undefined, query: string): Promise<unk
       super(address, protocols, origin === undefined ? {} : { origin });
     }
   }
-  const client = createClient({ url: wsUrl, webSocketImpl: FromOrigin, retryAttempts: 0 });
+  const client = createClient({ url: wsUrlOf(), webSocketImpl: FromOrigin, retryAttempts: 0 });
   try {
     return await new Promise((resolve, reject) => {
       let result: unknown;
