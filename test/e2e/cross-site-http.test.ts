@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestGateway } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 /**
  * What a page of another origin can make a browser send to the gateway over
@@ -15,13 +16,9 @@ const SAVE_ATTACK = 'mutation { saveSubscription(input: { name: "attack", type: 
 const APPEND_ATTACK = 'mutation { appendEvents(input: { streamId: "attack", events: [{ type: "Forged" }] }) { __typename } }';
 const REMOVE_ATTACK = 'mutation { removeSubscription(name: "kept") }';
 
-let gw: TestGateway;
+const gw = useGateway({ env: { GATER_CORS_ORIGINS: `${ALLOWED},http://other.example` } });
 beforeAll(async () => {
-  gw = await startTestGateway({ env: { GATER_CORS_ORIGINS: `${ALLOWED},http://other.example` } });
   dataOf(await gw.gql('mutation { saveSubscription(input: { name: "kept", type: BY_STREAM, selector: "kept" }) { name } }'));
-});
-afterAll(async () => {
-  await gw?.stop();
 });
 
 interface Answer {
