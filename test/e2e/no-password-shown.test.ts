@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { clusterOf } from '../support/cluster-queries.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
 
 /** A gateway whose GATER_NODES URL carries a password (the test server's superuser's). */
 describe('the password in GATER_NODES', () => {
-  let gw: TestGateway;
   const lines: string[] = [];
+  const gw = useGateway({ log: { info: (line) => lines.push(line), error: (line, cause) => lines.push(`${line} ${String(cause)}`) } });
   let password: string;
 
-  beforeAll(async () => {
-    gw = await startTestGateway({ log: { info: (line) => lines.push(line), error: (line, cause) => lines.push(`${line} ${String(cause)}`) } });
+  beforeAll(() => {
     password = decodeURIComponent(new URL(gw.databaseUrl).password);
-  });
-
-  afterAll(async () => {
-    await gw?.stop();
   });
 
   it('is in no node address of the cluster query', async () => {
