@@ -170,6 +170,22 @@ export function flag(env: Env, name: string): boolean | undefined {
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
+/**
+ * The line the log gives once at start-up when requests without a credential
+ * act as admin; undefined when they do not. It says who can reach the
+ * gateway: only this machine on a loopback HOST, anyone who reaches it otherwise.
+ */
+export function anonymousAdminNotice(config: AccessConfig, host: string): string | undefined {
+  if (config.anonymousRole !== 'admin') return undefined;
+  const credentialsConfigured = config.apiKeys.length > 0 || config.jwt !== undefined;
+  if (isLoopback(host)) {
+    return credentialsConfigured
+      ? 'requests without a credential are served as admin (GATER_ANONYMOUS_ROLE=admin), which only this machine can reach'
+      : 'no credential is configured: every request is served as admin, which only this machine can reach (see "Securing it" in the README)';
+  }
+  return `requests without a credential are served as admin (GATER_ANONYMOUS_ROLE=admin) to every machine that reaches ${host}`;
+}
+
 /** Who may use the gateway, from the environment; refuses an open gateway on a non-loopback interface. */
 export function loadAccessConfig(env: Env, host: string): AccessConfig {
   const apiKeys = [...inlineKeys(env), ...fileKeys(env)];

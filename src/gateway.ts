@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { anonymousAdminNotice } from './access-config.js';
 import { createAuthenticator } from './access/authenticator.js';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { startEmbeddedNode, type EmbeddedNode } from './cluster/embedded-node.js';
@@ -94,9 +95,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     stops.push(() => persistent.stop());
 
     const authenticator = createAuthenticator(config.access);
-    if (authenticator.open) {
-      log.info('no credential is configured: every request is served as admin, which only this machine can reach (see "Securing it" in the README)');
-    }
+    const anonymousAdmin = anonymousAdminNotice(config.access, config.host);
+    if (anonymousAdmin) log.info(anonymousAdmin);
     let gossip: Gossip | undefined;
     const { sharedResultsBytes, slowConsumerBytes, slowConsumerTimeoutMs, maxPerClient, maxPerGateway } = config.subscriptionBounds;
     const subscriptionSlots = new SubscriptionSlots({ perClient: maxPerClient, perGateway: maxPerGateway });

@@ -13,8 +13,6 @@ export interface Authenticator {
    * Answered at once, not as a promise, when no credential needs checking: the laptop's every request.
    */
   authenticate(authorization: unknown): Authentication | Promise<Authentication>;
-  /** True when the gateway asks for no credential at all (anonymous admin, nothing configured). */
-  readonly open: boolean;
 }
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
@@ -29,8 +27,6 @@ export function createAuthenticator(config: AccessConfig): Authenticator {
   const anonymous: Authentication = config.anonymousRole
     ? { caller: anonymousCaller(config.anonymousRole) }
     : { refusal: new UnauthenticatedError('a credential is needed: send Authorization: Bearer <API key or token>') };
-  const open = config.apiKeys.length === 0 && jwt === undefined && config.anonymousRole === 'admin';
-
   const checksCredentials = config.apiKeys.length > 0 || jwt !== undefined;
 
   function authenticate(authorization: unknown): Authentication | Promise<Authentication> {
@@ -54,5 +50,5 @@ export function createAuthenticator(config: AccessConfig): Authenticator {
     return { refusal: new UnauthenticatedError('the credential is not a known API key or a valid token') };
   }
 
-  return { authenticate, open };
+  return { authenticate };
 }

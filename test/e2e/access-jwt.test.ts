@@ -49,12 +49,34 @@ describe('tokens signed with the shared secret (HS256)', () => {
     ['signed with another secret', () => hs256({ key: new TextEncoder().encode('another-secret-of-at-least-thirty-two-c') }), 'the token signature is not valid'],
     ['without a gater claim', () => hs256({ claims: { gater: undefined } }), 'the token carries no "gater" claim'],
     ['with an unknown role', () => hs256({ claims: { gater: { role: 'root' } } }), "the token's gater.role must be one of reader, writer, consumer, admin"],
+    ['whose stream scope is not a list', () => hs256({ claims: { gater: { role: 'writer', streams: 'acme-' } } }), "the token's gater.streams must be a list of strings"],
   ])('a token %s is UNAUTHENTICATED, and nothing is written', async (_case, token, message) => {
     const response = await appendWith(await token());
     expect(response.data).toBeNull();
     expect(response.errors).toHaveLength(1);
     expect(response.errors![0]!.message).toMatch(message);
     expect(response.errors![0]!.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('limits a token to the stores and stream prefixes of its gater claim', async () => {
+    const unscoped = callerClient(gw, await hs256());
+    expect((await unscoped.gql(APPEND, { input: { streamId: 'globex-1', events: newEvents(1) } })).errors).toBeUndefined();
+    const acme = callerClient(gw, await hs256({ claims: { gater: { role: 'writer', stores: ['default'], streams: ['acme-'] } } }));
+    expect((await acme.gql(APPEND, { input: { streamId: 'acme-1', events: newEvents(2) } })).errors).toBeUndefined();
+
+    const outside = await acme.gql(APPEND, { input: { streamId: 'globex-1', events: newEvents(1) } });
+    expect(refusals(outside.errors)).toEqual([['FORBIDDEN', 'stream globex-1']]);
+    const globex = await unscoped.gql<{ streamVersion: number }>('{ streamVersion(streamId: "globex-1") }');
+    expect(globex.data?.streamVersion).toBe(0);
+
+    const seen = await acme.gql<{ streams: { edges: { node: { id: string } }[] }; events: { edges: { node: { streamId: string } }[] } }>(
+      '{ streams { edges { node { id } } } events(first: 100) { edges { node { streamId } } } }',
+    );
+    expect(seen.data?.streams.edges.map((edge) => edge.node.id)).toEqual(['acme-1']);
+    expect(seen.data?.events.edges.map((edge) => edge.node.streamId)).toEqual(['acme-1', 'acme-1']);
+
+    const elsewhere = callerClient(gw, await hs256({ claims: { gater: { role: 'reader', stores: ['other'] } } }));
+    expect(refusals((await elsewhere.gql('{ streams { edges { cursor } } }')).errors)).toEqual([['FORBIDDEN', 'store default']]);
   });
 
   it('an unsigned token (alg: none) is UNAUTHENTICATED', async () => {

@@ -5,6 +5,7 @@ import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV, type CallerClient } f
 import { APPEND, BY_STREAM } from '../support/queries.js';
 import { newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
+import { subscribeSse } from '../support/sse-client.js';
 import { askOverWs, connectWs, type WsConnection } from '../support/ws-client.js';
 
 const gw = useGateway({ env: { GATER_API_KEYS: ROLE_KEYS_ENV } });
@@ -70,6 +71,41 @@ describe.each(OPERATION_CLASSES)('$name over HTTP', (operation) => {
     } else {
       expect(response.errors!.length).toBeGreaterThan(0);
       expect(new Set(refusals(response.errors as never).map(String))).toEqual(new Set([`FORBIDDEN,${operation.needs}`]));
+    }
+  });
+});
+
+describe('subscriptions over HTTP (SSE)', () => {
+  const sseAs = (role: Role, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    subscribeSse<{ id: string }>(gw.url, { method: 'POST', query, variables, headers: { authorization: `Bearer ${ROLE_KEYS[role]}`, ...headers } });
+
+  it.each(ROLES)('a live subscription runs as %s, its history and its live part', async (role) => {
+    const streamId = `sse-${role}-${randomUUID()}`;
+    await as('writer').gql(APPEND, { input: { streamId, events: newEvents(1) } });
+    const live = sseAs(role, BY_STREAM, { streamId, fromVersion: 0 });
+    try {
+      expect(await live.waitForEvents(1)).toHaveLength(1);
+      await as('writer').gql(APPEND, { input: { streamId, events: newEvents(1) } });
+      expect(await live.waitForEvents(2)).toHaveLength(2);
+    } finally {
+      live.unsubscribe();
+    }
+  });
+
+  it.each(ROLES)('consuming a persistent subscription as %s', async (role) => {
+    await as('admin').gql(`mutation { saveSubscription(input: { name: "${SUBSCRIPTION}", type: BY_STREAM, selector: "$all" }) { name } }`);
+    const consumer = sseAs(role, `subscription { persistent(subscription: "${SUBSCRIPTION}") { retryCount } }`, undefined, {
+      'x-gater-consumer-token': `sse-consumer-${role}-0123456789abcdef`,
+    });
+    try {
+      if (role === 'consumer' || role === 'admin') {
+        await as('writer').gql(APPEND, { input: { streamId: `consume-sse-${randomUUID()}`, events: newEvents(1) } });
+        expect(await consumer.waitForEvents(1)).toHaveLength(1);
+      } else {
+        expect(refusals(await consumer.waitForErrors())).toEqual([['FORBIDDEN', 'consume']]);
+      }
+    } finally {
+      consumer.unsubscribe();
     }
   });
 });

@@ -6,13 +6,21 @@ import { newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 import { connectWs, type Collected, type WsConnection } from '../support/ws-client.js';
 
-const KEYS = { a: 'tenant-a-key-0123456789abcdef', b: 'tenant-b-key-0123456789abcdef', admin: 'tenants-admin-key-0123456789' };
+const KEYS = {
+  a: 'tenant-a-key-0123456789abcdef',
+  b: 'tenant-b-key-0123456789abcdef',
+  admin: 'tenants-admin-key-0123456789',
+  aConsumer: 'tenant-a-consumer-key-0123456789',
+  aAdmin: 'tenant-a-admin-key-0123456789',
+};
 
 function keysFile(): string {
   return apiKeysFile([
     { name: 'tenant-a', key: KEYS.a, role: 'writer', streams: ['a-'] },
     { name: 'tenant-b', key: KEYS.b, role: 'writer', streams: ['b-', 'shared-b'] },
     { name: 'ops', key: KEYS.admin, role: 'admin' },
+    { name: 'tenant-a-consumer', key: KEYS.aConsumer, role: 'consumer', streams: ['a-'] },
+    { name: 'tenant-a-admin', key: KEYS.aAdmin, role: 'admin', streams: ['a-'] },
     { name: 'elsewhere', key: 'elsewhere-key-0123456789abc', role: 'reader', stores: ['other'] },
   ]);
 }
@@ -106,6 +114,28 @@ describe('two tenants scoped to their own stream prefixes', () => {
     expect(refusals(response.errors)).toEqual([['UNAUTHENTICATED', undefined]]);
     const ack = await a.gql('mutation { ackEvent(subscription: "any", eventId: "00000000-0000-4000-8000-000000000000") }');
     expect(refusals(ack.errors)).toEqual([['FORBIDDEN', 'consume']]);
+  });
+
+  it('even with the role for them, a scoped credential may not consume or manage persistent subscriptions: FORBIDDEN naming all streams', async () => {
+    const ALL_STREAMS = [['FORBIDDEN', 'all streams']];
+    expect((await admin.gql('mutation { saveSubscription(input: { name: "tenants-all", type: BY_STREAM, selector: "$all" }) { name } }')).errors).toBeUndefined();
+    const consumer = callerClient(gw, KEYS.aConsumer);
+    const ack = await consumer.gql('mutation { ackEvent(subscription: "tenants-all", eventId: "00000000-0000-4000-8000-000000000000") }');
+    expect(refusals(ack.errors)).toEqual(ALL_STREAMS);
+    const connection = await connectWs(gw, { connectionParams: { authorization: `Bearer ${KEYS.aConsumer}` } });
+    try {
+      const deliveries = connection.subscribe('subscription { persistent(subscription: "tenants-all") { retryCount } }');
+      expect(refusals(await deliveries.waitForErrors())).toEqual(ALL_STREAMS);
+    } finally {
+      await connection.dispose();
+    }
+    const scopedAdmin = callerClient(gw, KEYS.aAdmin);
+    const managed = await scopedAdmin.gql('mutation { saveSubscription(input: { name: "tenant-a-only", type: BY_STREAM, selector: "a-1" }) { name } }');
+    expect(refusals(managed.errors)).toEqual(ALL_STREAMS);
+    expect(refusals((await scopedAdmin.gql('{ persistentSubscriptions { name } }')).errors)).toEqual(ALL_STREAMS);
+    expect(refusals((await scopedAdmin.gql('mutation { replayParked(subscription: "tenants-all") }')).errors)).toEqual(ALL_STREAMS);
+    const saved = await admin.gql<{ persistentSubscriptions: { name: string }[] }>('{ persistentSubscriptions { name } }');
+    expect(saved.data?.persistentSubscriptions.map((subscription) => subscription.name)).toEqual(['tenants-all']);
   });
 
   it('a credential limited to other stores may not use this one', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAccessConfig } from '../../src/access-config.js';
+import { anonymousAdminNotice, loadAccessConfig } from '../../src/access-config.js';
 import { ConfigError } from '../../src/config.js';
 
 const KEY = 'a-key-of-sixteen-chars-or-more';
@@ -101,5 +101,30 @@ describe('who may use the gateway', () => {
     const message = refusal({ GATER_API_KEYS_FILE: keys });
     expect(message).toBe(`GATER_API_KEYS_FILE: ${keys}, svc: role must be one of reader, writer, consumer, admin, got "superuser"`);
     expect(message).not.toContain('secret-key');
+  });
+});
+
+describe('the start-up line about requests without a credential', () => {
+  const notice = (env: Record<string, string>, host: string) => anonymousAdminNotice(loadAccessConfig(env, host), host);
+
+  it('says that every request is admin, and that only this machine can reach it, with nothing configured on a loopback address', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1']) {
+      expect(notice({}, host)).toBe('no credential is configured: every request is served as admin, which only this machine can reach (see "Securing it" in the README)');
+    }
+  });
+
+  it('does not claim that only this machine can reach a gateway on another address', () => {
+    expect(notice({ GATER_ANONYMOUS_ROLE: 'admin' }, '0.0.0.0')).toBe(
+      'requests without a credential are served as admin (GATER_ANONYMOUS_ROLE=admin) to every machine that reaches 0.0.0.0',
+    );
+    expect(notice({ GATER_ANONYMOUS_ROLE: 'admin', GATER_API_KEYS: `${KEY}:reader` }, '127.0.0.1')).toBe(
+      'requests without a credential are served as admin (GATER_ANONYMOUS_ROLE=admin), which only this machine can reach',
+    );
+  });
+
+  it('is not given when requests without a credential are not admin', () => {
+    expect(notice({ GATER_API_KEYS: `${KEY}:admin` }, '127.0.0.1')).toBeUndefined();
+    expect(notice({ GATER_ANONYMOUS_ROLE: 'reader' }, '0.0.0.0')).toBeUndefined();
+    expect(notice({ GATER_ANONYMOUS_ROLE: 'none' }, '127.0.0.1')).toBeUndefined();
   });
 });
