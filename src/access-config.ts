@@ -16,6 +16,8 @@ export interface ApiKeyGrant {
   stores: string[] | null;
   /** Stream-id prefixes it may see and touch; null: every stream. */
   streams: string[] | null;
+  /** May run only the trusted documents' manifest (`"trustedDocumentsOnly": true` in GATER_API_KEYS_FILE); absent: false. */
+  trustedDocumentsOnly?: boolean;
 }
 
 export interface JwtSettings {
@@ -88,7 +90,7 @@ function stringList(variable: string, value: unknown, where: string): string[] |
   return value as string[];
 }
 
-/** `{ "apiKeys": [ { name, key | sha256, role, stores?, streams? } ] }`. */
+/** `{ "apiKeys": [ { name, key | sha256, role, stores?, streams?, trustedDocumentsOnly? } ] }`. */
 function fileKeys(env: Env): ApiKeyGrant[] {
   const variable = 'GATER_API_KEYS_FILE';
   const file = text(env, variable);
@@ -111,12 +113,16 @@ function fileKeys(env: Env): ApiKeyGrant[] {
     if (typeof entry.key === 'string' && entry.key.length >= 16) digest = sha256(entry.key);
     else if (typeof entry.sha256 === 'string' && /^[0-9a-f]{64}$/i.test(entry.sha256)) digest = Buffer.from(entry.sha256, 'hex');
     else throw new ConfigError(variable, `${where}: give "key" (at least 16 characters) or "sha256" (64 hex digits)`);
+    if (entry.trustedDocumentsOnly !== undefined && typeof entry.trustedDocumentsOnly !== 'boolean') {
+      throw new ConfigError(variable, `${where}: trustedDocumentsOnly must be true or false`);
+    }
     return {
       name,
       sha256: digest,
       role: roleOf(variable, entry.role, where),
       stores: stringList(variable, entry.stores, `${where}: stores`),
       streams: stringList(variable, entry.streams, `${where}: streams`),
+      ...(entry.trustedDocumentsOnly === true ? { trustedDocumentsOnly: true } : {}),
     };
   });
 }

@@ -3,7 +3,7 @@ import { loadAccessConfig, type AccessConfig } from './access-config.js';
 import { ConfigError } from './config-error.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { maskUrl } from './masked-url.js';
-import { loadPersistedDocumentsConfig, type PersistedDocumentsConfig } from './persisted-documents-config.js';
+import { checkTrustedDocumentsKeys, loadPersistedDocumentsConfig, type PersistedDocumentsConfig } from './persisted-documents-config.js';
 import { loadRetentionConfig, type RetentionConfig } from './retention-config.js';
 
 /** Size and count limits that protect the store from oversized requests. */
@@ -285,7 +285,7 @@ function logLevel(env: Env): LogLevel {
 /** Reads the whole configuration from the environment once; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const host = text(env, 'HOST') ?? '127.0.0.1';
-  return {
+  const config: Config = {
     host,
     port: integer(env, 'PORT', 4000, 0, 65535),
     dataDir: path.resolve(text(env, 'GATER_DATA_DIR') ?? './data'),
@@ -317,4 +317,6 @@ export function loadConfig(env: Env = process.env): Config {
     retention: loadRetentionConfig(env, integer),
     logLevel: logLevel(env),
   };
+  checkTrustedDocumentsKeys(config.access, config.persistedDocuments);
+  return config;
 }

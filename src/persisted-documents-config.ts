@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { flag } from './access-config.js';
+import { flag, type AccessConfig } from './access-config.js';
 import { ConfigError } from './config-error.js';
 
 /** Automatic persisted queries (Apollo's protocol): documents a client sent once, run again by their hash. */
@@ -11,16 +11,21 @@ export interface ApqSettings {
   maxBytes: number;
 }
 
+/** Who is held to the manifest: every caller, or only the credentials marked `trustedDocumentsOnly`. */
+export type TrustedDocumentsFor = 'everyone' | 'marked';
+
 /** Trusted documents: only the operations of a manifest may run. */
 export interface TrustedDocuments {
   /** The manifest (`GATER_TRUSTED_DOCUMENTS_FILE`): document id (its hash) → document text. */
   documents: ReadonlyMap<string, string>;
+  /** Who may run only the manifest's documents. Default everyone (`GATER_TRUSTED_DOCUMENTS_FOR`). */
+  for: TrustedDocumentsFor;
   /** Admins may still send any document. Default false (`GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS`). */
   adminBypass: boolean;
 }
 
 export interface PersistedDocumentsConfig {
-  /** Null when `GATER_APQ=false`; on by default. Not used with trusted documents, whose manifest is the only store. */
+  /** Null when `GATER_APQ=false`; on by default. Not used when every caller is held to trusted documents, whose manifest is then the only store. */
   apq: ApqSettings | null;
   /** Null (the default) when `GATER_TRUSTED_DOCUMENTS_FILE` is unset: any document may run. */
   trusted: TrustedDocuments | null;
@@ -56,16 +61,37 @@ function readManifest(file: string): Map<string, string> {
   return documents;
 }
 
+function trustedDocumentsFor(env: Env, file: string | undefined): TrustedDocumentsFor {
+  const variable = 'GATER_TRUSTED_DOCUMENTS_FOR';
+  const raw = env[variable]?.trim();
+  if (!raw) return 'everyone';
+  if (raw !== 'everyone' && raw !== 'marked') throw new ConfigError(variable, `expected everyone or marked, got "${raw}"`);
+  if (!file) throw new ConfigError(variable, 'needs the manifest of trusted documents in GATER_TRUSTED_DOCUMENTS_FILE');
+  return raw;
+}
+
 /** APQ and trusted documents, from the environment; `integer` is config.ts's reader of bounded integers. */
 export function loadPersistedDocumentsConfig(env: Env, integer: IntegerReader): PersistedDocumentsConfig {
   const file = env.GATER_TRUSTED_DOCUMENTS_FILE?.trim();
-  const trusted = file ? { documents: readManifest(file), adminBypass: flag(env, 'GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS') ?? false } : null;
+  const holds = trustedDocumentsFor(env, file);
+  const trusted = file ? { documents: readManifest(file), for: holds, adminBypass: flag(env, 'GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS') ?? false } : null;
   const apq =
-    flag(env, 'GATER_APQ') === false || trusted
+    flag(env, 'GATER_APQ') === false || trusted?.for === 'everyone'
       ? null
       : {
           maxDocuments: integer(env, 'GATER_APQ_MAX_DOCUMENTS', 1_000, 1, 10_000_000),
           maxBytes: integer(env, 'GATER_APQ_MAX_BYTES', 16 * MIB, 1024, 4096 * MIB),
         };
   return { apq, trusted };
+}
+
+/**
+ * An API key marked `trustedDocumentsOnly` needs a manifest to be held to:
+ * without one it would run any document, which is not what its entry says.
+ */
+export function checkTrustedDocumentsKeys({ apiKeys }: Pick<AccessConfig, 'apiKeys'>, { trusted }: PersistedDocumentsConfig): void {
+  const marked = apiKeys.find((grant) => grant.trustedDocumentsOnly);
+  if (marked && !trusted) {
+    throw new ConfigError('GATER_API_KEYS_FILE', `${marked.name} may run only trusted documents: give their manifest in GATER_TRUSTED_DOCUMENTS_FILE`);
+  }
 }

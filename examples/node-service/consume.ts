@@ -5,7 +5,7 @@ import { overSocket } from './client.js';
 
 const DELIVERIES = graphql(`
   subscription PersistentDeliveries($store: ID, $subscription: String!) {
-    persistent(store: $store, subscription: $subscription) { retryCount event { id streamId version type data } }
+    persistent(store: $store, subscription: $subscription) { retryCount event { store id streamId version type data } }
   }
 `);
 

@@ -4,7 +4,7 @@ import type { FollowAllSubscription } from '../generated/graphql.js';
 
 const FOLLOW_ALL = graphql(`
   subscription FollowAll($store: ID, $fromPosition: Long) {
-    byStream(store: $store, streamId: "$all", fromPosition: $fromPosition) { id streamId version position type data }
+    byStream(store: $store, streamId: "$all", fromPosition: $fromPosition) { store id streamId version position type data }
   }
 `);
 

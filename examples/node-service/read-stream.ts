@@ -9,7 +9,7 @@ export const STREAM_PAGE = graphql(`
       id
       version
       events(first: $first, after: $after) {
-        edges { node { id version position type data } }
+        edges { node { store id version position type data } }
         pageInfo { hasNextPage endCursor }
       }
     }

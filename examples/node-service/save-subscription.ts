@@ -4,7 +4,7 @@ import type { SaveSubscriptionInput } from '../generated/graphql.js';
 
 const SAVE = graphql(`
   mutation SaveSubscription($input: SaveSubscriptionInput!) {
-    saveSubscription(input: $input) { name checkpoint }
+    saveSubscription(input: $input) { store name checkpoint }
   }
 `);
 

@@ -1,13 +1,27 @@
 import type { TypePolicies } from '@apollo/client';
 import possibleTypes from '../generated/possible-types.js';
 
+/** A list that the gateway answers whole: what comes replaces what was cached, even when it is shorter. */
+const replacedWhole = { merge: false } as const;
+
 /**
- * The cache settings a client of the gateway wants. A stream id is unique only
- * within its store, so a Stream is keyed by both; Store, Cluster, Event and the
- * rest are keyed by their `id`, Apollo's default.
+ * The cache settings a client of the gateway wants. Stream ids, event ids,
+ * snapshots and persistent subscription names are unique only within their
+ * store, so those types are keyed by their store too (select `store` with
+ * them); Store, Cluster, ClusterNode and Gateway are keyed by their `id`,
+ * Apollo's default. A stream's metadata belongs to its stream. The lists
+ * below shrink when a subscription is removed or a gateway leaves: the
+ * answer replaces them.
  */
 export const typePolicies: TypePolicies = {
   Stream: { keyFields: ['store', 'id'] },
+  Event: { keyFields: ['store', 'id'] },
+  Snapshot: { keyFields: ['store', 'sourceUuid', 'streamUuid', 'version'] },
+  PersistentSubscription: { keyFields: ['store', 'name'] },
+  StreamMetadata: { merge: true },
+  Query: { fields: { stores: replacedWhole, persistentSubscriptions: replacedWhole, clusterNodes: replacedWhole, liveSubscriptions: replacedWhole } },
+  Cluster: { fields: { nodes: replacedWhole, gateways: replacedWhole } },
+  Gateway: { fields: { nodes: replacedWhole } },
 };
 
 /** The members of the result unions, so that fragments on them match in the cache. */

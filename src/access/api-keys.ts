@@ -18,5 +18,7 @@ export function findApiKey(grants: readonly ApiKeyGrant[], presented: string): A
 }
 
 export function apiKeyCaller(grant: ApiKeyGrant): Caller {
-  return { name: grant.name, role: grant.role, stores: grant.stores, scope: StreamScope.of(grant.streams), expiresAt: undefined };
+  const caller: Caller = { name: grant.name, role: grant.role, stores: grant.stores, scope: StreamScope.of(grant.streams), expiresAt: undefined };
+  if (grant.trustedDocumentsOnly) caller.trustedDocumentsOnly = true;
+  return caller;
 }

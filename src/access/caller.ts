@@ -12,6 +12,8 @@ export interface Caller {
   scope: StreamScope;
   /** When the credential stops being valid, in ms since the epoch; undefined: it does not expire. */
   expiresAt: number | undefined;
+  /** Its credential may run only trusted documents (`trustedDocumentsOnly`), where GATER_TRUSTED_DOCUMENTS_FOR=marked. */
+  trustedDocumentsOnly?: boolean;
 }
 
 export function anonymousCaller(role: Role): Caller {

@@ -14,18 +14,23 @@ function optionalList(value: unknown, what: string): string[] | null {
 }
 
 function callerOf(payload: JWTPayload, claimName: string): Caller {
-  const claim = payload[claimName] as { role?: unknown; stores?: unknown; streams?: unknown } | undefined;
+  const claim = payload[claimName] as { role?: unknown; stores?: unknown; streams?: unknown; trustedDocumentsOnly?: unknown } | undefined;
   if (typeof claim !== 'object' || claim === null) throw new UnauthenticatedError(`the token carries no "${claimName}" claim`);
   if (typeof claim.role !== 'string' || !(ROLES as readonly string[]).includes(claim.role)) {
     throw new UnauthenticatedError(`the token's ${claimName}.role must be one of ${ROLES.join(', ')}`);
   }
-  return {
+  if (claim.trustedDocumentsOnly !== undefined && typeof claim.trustedDocumentsOnly !== 'boolean') {
+    throw new UnauthenticatedError(`the token's ${claimName}.trustedDocumentsOnly must be true or false`);
+  }
+  const caller: Caller = {
     name: typeof payload.sub === 'string' ? `jwt:${payload.sub}` : 'jwt',
     role: claim.role as Role,
     stores: optionalList(claim.stores, `${claimName}.stores`),
     scope: StreamScope.of(optionalList(claim.streams, `${claimName}.streams`)),
     expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
   };
+  if (claim.trustedDocumentsOnly) caller.trustedDocumentsOnly = true;
+  return caller;
 }
 
 /** Why a token was refused, in words a client can act on; never the token. */

@@ -13,7 +13,7 @@ export const EventType = builder.objectRef<RecordedEvent>('Event').implement({
     version: t.exposeInt('version', { description: '0-based event number in its stream.' }),
     position: t.expose('position', {
       type: 'Long',
-      description: 'Global position in its store: strictly increasing in commit order, with no gaps.',
+      description: 'Global position in its store: strictly increasing in commit order, with gaps only where events were erased (deletion, retention).',
     }),
     type: t.exposeString('type'),
     data: t.expose('data', { type: 'JSON', nullable: true }),

@@ -18,6 +18,10 @@ const PersistentSubscriptionType = builder.objectRef<SubscriptionView>('Persiste
   description: 'A durable subscription whose events are shared among its consumers and acknowledged one by one.',
   fields: (t) => ({
     name: t.exposeString('name'),
+    store: t.id({
+      description: 'The store the subscription is in: with its name, what names it across stores.',
+      resolve: (subscription) => subscription.store.id,
+    }),
     type: t.field({ type: SubscriptionTypeEnum, resolve: (subscription) => subscription.type }),
     selector: t.exposeString('selector', { nullable: true, description: 'The stream id (or "$all") of BY_STREAM, the event type of BY_EVENT_TYPE.' }),
     pattern: t.expose('pattern', { type: 'JSON', nullable: true, description: 'The pattern of BY_EVENT_PATTERN and BY_EVENT_PAYLOAD.' }),

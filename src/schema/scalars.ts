@@ -52,8 +52,9 @@ builder.scalarType('Long', {
 
 builder.scalarType('DateTime', {
   description:
-    'A point in time, serialised as an ISO 8601 string in UTC with microseconds (2026-12-01T14:41:25.123456Z). ' +
-    'In codegen, map it to string.',
+    'A point in time, serialised as an ISO 8601 string in UTC. The times of events and snapshots (created) carry microseconds, ' +
+    'as their createdEpoch does (2026-12-01T14:41:25.123456Z); the cluster\'s times carry milliseconds (2026-12-01T14:41:25.123Z). ' +
+    'In codegen, map it to string: Date.parse keeps only the milliseconds.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : value),
   parseValue: (value) => {
     const date = new Date(String(value));

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { FetchAPI, GraphQLParams, OnParamsEventPayload, Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Authenticator } from '../access/authenticator.js';
+import type { Caller } from '../access/caller.js';
 import type { ApqSettings, PersistedDocumentsConfig, TrustedDocuments } from '../persisted-documents-config.js';
 import { authorizationOf, type RequestSource } from './request-context.js';
 
@@ -39,7 +40,21 @@ function refusal(code: string, message: string) {
   return { message, extensions: { code, http: { status: 400 } } };
 }
 
-function trustedDocumentsPlugin(trusted: TrustedDocuments, authenticator: Authenticator): Plugin {
+/** The id a request names a document by: codegen's `documentId`, or APQ's hash. */
+function documentIdOf(params: GraphQLParams & { documentId?: unknown }): string | undefined {
+  if (typeof params.documentId === 'string') return params.documentId;
+  const hash = (params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+/**
+ * The allow-list, for the callers it holds: everyone (admins aside with
+ * `adminBypass`), or only those whose credential is marked
+ * `trustedDocumentsOnly`. A caller it does not hold sends any document; an
+ * id names a document of the manifest, or one registered by APQ when `apq`
+ * is on.
+ */
+function trustedDocumentsPlugin(trusted: TrustedDocuments, authenticator: Authenticator, apq: Plugin | undefined): Plugin {
   const allowList: Plugin = usePersistedOperations({
     getPersistedOperation: (id) => trusted.documents.get(id) ?? null,
     extractPersistedOperationId: (params: GraphQLParams & { documentId?: unknown }, request, context) =>
@@ -50,16 +65,27 @@ function trustedDocumentsPlugin(trusted: TrustedDocuments, authenticator: Authen
       persistedQueryOnly: refusal('PERSISTED_QUERY_ONLY', 'only trusted documents may run: send documentId (or extensions.persistedQuery.sha256Hash) instead of the document'),
     },
   });
-  const isAdmin = async ({ context }: OnParamsEventPayload<object>) => {
+  const callerOf = async ({ context }: OnParamsEventPayload<object>): Promise<Caller | undefined> => {
     const source = context as RequestSource;
     const authentication = source.extra?.authentication ?? (await authenticator.authenticate(authorizationOf(source) ?? undefined));
-    return 'caller' in authentication && authentication.caller.role === 'admin';
+    return 'caller' in authentication ? authentication.caller : undefined;
   };
   return {
     ...allowList,
     onParams: async (payload) => {
-      if (trusted.adminBypass && payload.params.query && (await isAdmin(payload))) return;
-      await allowList.onParams!(payload);
+      if (trusted.for === 'everyone') {
+        if (trusted.adminBypass && payload.params.query && (await callerOf(payload))?.role === 'admin') return;
+        return allowList.onParams!(payload);
+      }
+      const caller = await callerOf(payload);
+      if (caller?.trustedDocumentsOnly && !(trusted.adminBypass && payload.params.query && caller.role === 'admin')) return allowList.onParams!(payload);
+      const params: GraphQLParams & { documentId?: unknown } = payload.params;
+      const id = documentIdOf(params);
+      // An id of the manifest, or a documentId (which only the manifest has), or any id when APQ is off.
+      if (id !== undefined && !params.query && (trusted.documents.has(id) || typeof params.documentId === 'string' || !apq)) {
+        return allowList.onParams!(payload);
+      }
+      return apq?.onParams!(payload);
     },
   };
 }
@@ -68,11 +94,13 @@ function trustedDocumentsPlugin(trusted: TrustedDocuments, authenticator: Authen
  * Persisted operations. APQ (Apollo's automatic persisted queries): a
  * request may name a document by its SHA-256 once it was sent in full
  * with that hash. Trusted documents: only the documents of a manifest may
- * run, named by their id; with `adminBypass`, admins may still send any.
- * The manifest replaces APQ when both are configured.
+ * run, named by their id, for every caller or only for the credentials
+ * marked so; with `adminBypass`, admins may still send any. When it holds
+ * every caller, the manifest replaces APQ.
  */
 export function usePersistedDocuments({ apq, trusted }: PersistedDocumentsConfig, authenticator: Authenticator): PersistedDocuments {
-  const plugins: Plugin[] = trusted ? [trustedDocumentsPlugin(trusted, authenticator)] : apq ? [useAPQ({ store: apqStore(apq) })] : [];
+  const automatic = apq ? useAPQ({ store: apqStore(apq) }) : undefined;
+  const plugins: Plugin[] = trusted ? [trustedDocumentsPlugin(trusted, authenticator, automatic)] : automatic ? [automatic] : [];
   return {
     plugins,
     fastPathMayAnswer: (params) => plugins.length === 0 || (!trusted && params.extensions?.persistedQuery == null),

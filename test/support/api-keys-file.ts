@@ -9,6 +9,7 @@ export interface ApiKeyEntry {
   role: string;
   stores?: string[];
   streams?: string[];
+  trustedDocumentsOnly?: boolean;
 }
 
 /** A GATER_API_KEYS_FILE listing `apiKeys`, in a fresh temporary folder; returns its path. */

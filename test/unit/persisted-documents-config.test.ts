@@ -52,12 +52,35 @@ describe('trusted documents', () => {
 
   it('GATER_TRUSTED_DOCUMENTS_FILE reads a manifest as graphql-codegen writes it, and turns APQ off', () => {
     const file = manifestFile(JSON.stringify({ abc123: STORES }));
-    expect(persisted({ GATER_TRUSTED_DOCUMENTS_FILE: file })).toEqual({ apq: null, trusted: { documents: new Map([['abc123', STORES]]), adminBypass: false } });
+    expect(persisted({ GATER_TRUSTED_DOCUMENTS_FILE: file })).toEqual({ apq: null, trusted: { documents: new Map([['abc123', STORES]]), for: 'everyone', adminBypass: false } });
   });
 
   it('GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS lets admins send any document', () => {
     const file = manifestFile(JSON.stringify({ abc123: STORES }));
     expect(persisted({ GATER_TRUSTED_DOCUMENTS_FILE: file, GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS: 'true' }).trusted?.adminBypass).toBe(true);
+  });
+
+  it('GATER_TRUSTED_DOCUMENTS_FOR=marked holds only the credentials marked trustedDocumentsOnly, and keeps APQ for the others', () => {
+    const file = manifestFile(JSON.stringify({ abc123: STORES }));
+    expect(persisted({ GATER_TRUSTED_DOCUMENTS_FILE: file, GATER_TRUSTED_DOCUMENTS_FOR: 'marked' })).toMatchObject({ apq: { maxDocuments: 1000 }, trusted: { for: 'marked' } });
+    expect(persisted({ GATER_TRUSTED_DOCUMENTS_FILE: file, GATER_TRUSTED_DOCUMENTS_FOR: 'everyone' })).toMatchObject({ apq: null, trusted: { for: 'everyone' } });
+    expect(configError({ GATER_TRUSTED_DOCUMENTS_FILE: file, GATER_TRUSTED_DOCUMENTS_FOR: 'some' })).toMatch(/^GATER_TRUSTED_DOCUMENTS_FOR: expected everyone or marked, got "some"/);
+    expect(configError({ GATER_TRUSTED_DOCUMENTS_FOR: 'marked' })).toMatch(/^GATER_TRUSTED_DOCUMENTS_FOR: needs the manifest of trusted documents in GATER_TRUSTED_DOCUMENTS_FILE/);
+  });
+
+  it('marks an API key of GATER_API_KEYS_FILE trustedDocumentsOnly, which needs a manifest', () => {
+    const keys = manifestFile(
+      JSON.stringify({ apiKeys: [{ name: 'front-end', key: 'front-end-key-0123456789', role: 'reader', trustedDocumentsOnly: true }, { name: 'service', key: 'service-key-0123456789', role: 'writer' }] }),
+    );
+    const file = manifestFile(JSON.stringify({ abc123: STORES }));
+    const { apiKeys } = loadConfig({ GATER_API_KEYS_FILE: keys, GATER_TRUSTED_DOCUMENTS_FILE: file, GATER_TRUSTED_DOCUMENTS_FOR: 'marked' }).access;
+    expect(apiKeys.map((grant) => [grant.name, grant.trustedDocumentsOnly ?? false])).toEqual([
+      ['front-end', true],
+      ['service', false],
+    ]);
+    expect(configError({ GATER_API_KEYS_FILE: keys })).toMatch(/^GATER_API_KEYS_FILE: front-end may run only trusted documents: give their manifest in GATER_TRUSTED_DOCUMENTS_FILE/);
+    const wrong = manifestFile(JSON.stringify({ apiKeys: [{ name: 'front-end', key: 'front-end-key-0123456789', role: 'reader', trustedDocumentsOnly: 'yes' }] }));
+    expect(configError({ GATER_API_KEYS_FILE: wrong })).toMatch(/front-end: trustedDocumentsOnly must be true or false/);
   });
 
   it('refuses a manifest it cannot use, in one line naming the variable', () => {
