@@ -1,0 +1,56 @@
+import { execute, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/** Compiled operations by schema, document and operation name; `null` where graphql-jit could not compile one. */
+const compiledBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
+
+function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
+  let byDocument = compiledBySchema.get(schema);
+  if (byDocument === undefined) {
+    byDocument = new WeakMap();
+    compiledBySchema.set(schema, byDocument);
+  }
+  let byName = byDocument.get(document);
+  if (byName === undefined) {
+    byName = new Map();
+    byDocument.set(document, byName);
+  }
+  const name = operationName ?? '';
+  let query = byName.get(name);
+  if (query === undefined) {
+    const result = compileQuery(schema, document, operationName ?? undefined);
+    query = isCompiledQuery(result) ? result : null;
+    byName.set(name, query);
+  }
+  return query;
+}
+
+/**
+ * Runs an operation as graphql-js's `execute` does, through a function
+ * graphql-jit compiled from it once per parsed document (yoga's parser
+ * cache hands the same document to every request of the same text), so a
+ * request does not walk its selection and the schema anew. Where
+ * graphql-jit cannot compile an operation, graphql-js runs it.
+ */
+export function compiledExecute(args: ExecutionArgs): Result {
+  const query = compiled(args.schema, args.document, args.operationName);
+  if (query === null) return execute(args);
+  return query.query(args.rootValue, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
+}
+
+/**
+ * How a subscription's selection is run on each event it delivers. A replay
+ * of a million events runs it a million times; compiled, each run is one
+ * function call. The compiled operation runs the subscription field's
+ * resolver on the event, as graphql-js does with the event as root value.
+ */
+export function eventExecution(args: ExecutionArgs): (event: object) => Result {
+  let query: CompiledQuery | null | undefined;
+  return (event) => {
+    if (query === undefined) query = compiled(args.schema, args.document, args.operationName);
+    if (query === null) return execute({ ...args, rootValue: event });
+    return query.query(event, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
+  };
+}
