@@ -33,11 +33,23 @@ function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: 
  * cache hands the same document to every request of the same text), so a
  * request does not walk its selection and the schema anew. Where
  * graphql-jit cannot compile an operation, graphql-js runs it.
+ *
+ * Variables that do not fit their types are answered by graphql-js: its
+ * messages name the input path that was wrong, which clients (and the
+ * BAD_USER_INPUT codes) rely on. graphql-jit refuses the same variables
+ * before any resolver runs, answering errors without data, so running
+ * graphql-js then repeats nothing.
  */
 export function compiledExecute(args: ExecutionArgs): Result {
   const query = compiled(args.schema, args.document, args.operationName);
   if (query === null) return execute(args);
-  return query.query(args.rootValue, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
+  const result = query.query(args.rootValue, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
+  if (result instanceof Promise || !refusedVariables(result)) return result;
+  return execute(args);
+}
+
+function refusedVariables(result: ExecutionResult): boolean {
+  return result.errors !== undefined && !('data' in result);
 }
 
 /**
