@@ -3,14 +3,28 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
-/** Compiled operations by schema, document and operation name; `null` where graphql-jit could not compile one. */
-const compiledBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
+/**
+ * Runs of a document before it is compiled. Compiling takes milliseconds,
+ * a thousand times what running a small operation once does, so only what
+ * runs again and again is compiled: a client sending a new document with
+ * every request makes the gateway compile nothing.
+ */
+const RUNS_BEFORE_COMPILING = 10;
 
-function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
-  let byDocument = compiledBySchema.get(schema);
+interface Operation {
+  runs: number;
+  /** `null` where graphql-jit could not compile it. */
+  compiled?: CompiledQuery | null;
+}
+
+/** Operations by schema, document and operation name. */
+const operationsBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Operation>>>();
+
+function operationOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Operation {
+  let byDocument = operationsBySchema.get(schema);
   if (byDocument === undefined) {
     byDocument = new WeakMap();
-    compiledBySchema.set(schema, byDocument);
+    operationsBySchema.set(schema, byDocument);
   }
   let byName = byDocument.get(document);
   if (byName === undefined) {
@@ -18,21 +32,31 @@ function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: 
     byDocument.set(document, byName);
   }
   const name = operationName ?? '';
-  let query = byName.get(name);
-  if (query === undefined) {
-    const result = compileQuery(schema, document, operationName ?? undefined);
-    query = isCompiledQuery(result) ? result : null;
-    byName.set(name, query);
+  let operation = byName.get(name);
+  if (operation === undefined) {
+    operation = { runs: 0 };
+    byName.set(name, operation);
   }
-  return query;
+  return operation;
+}
+
+/** The compiled operation, once it has run often enough; null until then, or where it cannot be compiled. */
+function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
+  const operation = operationOf(schema, document, operationName);
+  if (operation.compiled !== undefined) return operation.compiled;
+  if (++operation.runs < RUNS_BEFORE_COMPILING) return null;
+  const result = compileQuery(schema, document, operationName ?? undefined);
+  operation.compiled = isCompiledQuery(result) ? result : null;
+  return operation.compiled;
 }
 
 /**
  * Runs an operation as graphql-js's `execute` does, through a function
  * graphql-jit compiled from it once per parsed document (yoga's parser
  * cache hands the same document to every request of the same text), so a
- * request does not walk its selection and the schema anew. Where
- * graphql-jit cannot compile an operation, graphql-js runs it.
+ * request does not walk its selection and the schema anew. Until it has run
+ * `RUNS_BEFORE_COMPILING` times, and where graphql-jit cannot compile it,
+ * graphql-js runs it.
  *
  * Variables that do not fit their types are answered by graphql-js: its
  * messages name the input path that was wrong, which clients (and the
@@ -59,9 +83,9 @@ function refusedVariables(result: ExecutionResult): boolean {
  * resolver on the event, as graphql-js does with the event as root value.
  */
 export function eventExecution(args: ExecutionArgs): (event: object) => Result {
-  let query: CompiledQuery | null | undefined;
+  let query: CompiledQuery | null = null;
   return (event) => {
-    if (query === undefined) query = compiled(args.schema, args.document, args.operationName);
+    query ??= compiled(args.schema, args.document, args.operationName);
     if (query === null) return execute({ ...args, rootValue: event });
     return query.query(event, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
   };
