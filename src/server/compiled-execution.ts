@@ -9,7 +9,7 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * runs again and again is compiled: a client sending a new document with
  * every request makes the gateway compile nothing.
  */
-const RUNS_BEFORE_COMPILING = 10;
+export const RUNS_BEFORE_COMPILING = 10;
 
 interface Operation {
   runs: number;

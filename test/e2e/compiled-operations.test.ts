@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RUNS_BEFORE_COMPILING } from '../../src/server/compiled-execution.js';
 import { APPEND, BY_STREAM, STREAM_PAGE, type EventView } from '../support/queries.js';
 import { appendSuccess, newEvents, readStream } from '../support/test-gateway.js';
 import { useLiveGateway } from '../support/ws-client.js';
@@ -8,7 +9,7 @@ import { useLiveGateway } from '../support/ws-client.js';
  * runs it. A client must not be able to tell the two apart: each operation
  * here runs well past that point, and every answer must equal the first.
  */
-const RUNS = 25;
+const RUNS = RUNS_BEFORE_COMPILING + 15;
 
 const live = useLiveGateway();
 
