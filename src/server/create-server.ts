@@ -15,7 +15,7 @@ import { errorMasking } from './use-error-masking.js';
 import { useOperationLog, useRefusalLog } from './use-operation-log.js';
 import { identifyRequest, requestIdOf } from './request-id.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
-import { useGraphQLJsExecute } from './use-graphql-js-execute.js';
+import { useCompiledExecute } from './use-compiled-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
 import { useIntrospectionAccess } from './use-introspection-access.js';
@@ -99,7 +99,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       ...persisted.plugins,
       useOperationLog(log, masking),
       useCsrfPrevention(crossSite),
-      useGraphQLJsExecute(),
+      useCompiledExecute(),
       // Right after the executor it wraps: a later execute wrapper would replace its own.
       useOperationSpans(),
       useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }),

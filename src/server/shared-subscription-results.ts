@@ -1,6 +1,7 @@
-import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { jsonSizeOf } from '../store/event-size.js';
 import type { RecordedEvent } from '../store/types.js';
+import { eventExecution } from './compiled-execution.js';
 import type { Room } from './send-room.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
@@ -199,9 +200,10 @@ export async function subscribeWithSharedResults(
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return masked(source as ExecutionResult);
   const events = (source as AsyncIterable<{ id: string }>)[Symbol.asyncIterator]();
+  const executeOn = eventExecution(args);
   return mapAsyncIterator(
     events,
-    (event) => shared.get(key, event, async () => masked(await execute({ ...args, rootValue: event }))),
+    (event) => shared.get(key, event, async () => masked(await executeOn(event))),
     (error) => masked({ errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] }),
     room,
   );

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { RUNS_BEFORE_COMPILING } from '../../src/server/compiled-execution.js';
+import { APPEND, BY_STREAM, STREAM_PAGE, type EventView } from '../support/queries.js';
+import { appendSuccess, newEvents, readStream } from '../support/test-gateway.js';
+import { useLiveGateway } from '../support/ws-client.js';
+
+/**
+ * A document is compiled once it has run a few times; before that graphql-js
+ * runs it. A client must not be able to tell the two apart: each operation
+ * here runs well past that point, and every answer must equal the first.
+ */
+const RUNS = RUNS_BEFORE_COMPILING + 15;
+
+const live = useLiveGateway();
+
+async function answers(query: string, variables: Record<string, unknown>): Promise<unknown[]> {
+  const all: unknown[] = [];
+  for (let run = 0; run < RUNS; run++) all.push(await live.gw.gql(query, variables));
+  return all;
+}
+
+function expectAllAlike(all: unknown[]): void {
+  for (const answer of all) expect(answer).toEqual(all[0]);
+}
+
+describe('an operation run many times', () => {
+  it('reads the same page of a stream, every field alike, each time', async () => {
+    await appendSuccess(live.gw, {
+      streamId: 'compiled-read',
+      events: [{ type: 'OrderPlaced', data: { total: 12.5, lines: [{ sku: 'a', qty: 2 }], note: null }, metadata: { user: 'u1' } }, ...newEvents(2)],
+    });
+    const all = await answers(STREAM_PAGE, { id: 'compiled-read', first: 2, after: null });
+    expectAllAlike(all);
+    expect(JSON.stringify(all[0])).toContain('"total":12.5');
+  });
+
+  it('answers a wrong expected version with the same union member each time, and writes nothing', async () => {
+    await appendSuccess(live.gw, { streamId: 'compiled-wev', events: newEvents(1) });
+    const all = await answers(APPEND, { input: { streamId: 'compiled-wev', expectedVersion: 5, events: newEvents(1) } });
+    expectAllAlike(all);
+    expect(JSON.stringify(all[0])).toContain('WrongExpectedVersionError');
+    expect(await readStream(live.gw, 'compiled-wev')).toHaveLength(1);
+  });
+
+  it('refuses an unknown store with the same error, code and path each time', async () => {
+    const all = await answers(STREAM_PAGE, { store: 'no-such-store', id: 'x', first: 1, after: null });
+    expectAllAlike(all);
+    expect(all[0]).toMatchObject({ errors: [{ path: ['stream'], extensions: { code: 'STORE_NOT_FOUND' } }] });
+  });
+
+  it('refuses a variable that does not fit its type the same way each time, naming the field', async () => {
+    const all = await answers(APPEND, { input: { streamId: 'compiled-bad', events: [{ data: {} }] } });
+    expectAllAlike(all);
+    expect(all[0]).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(JSON.stringify(all[0])).toContain('type');
+    expect(await readStream(live.gw, 'compiled-bad')).toEqual([]);
+  });
+});
+
+describe('a subscription delivering many events', () => {
+  it('shows each event exactly as a read of the stream does, before and after its document is compiled', async () => {
+    const written: EventView[] = (
+      await appendSuccess(live.gw, { streamId: 'compiled-live', events: newEvents(RUNS, 'Ticked', (index) => ({ index, nested: { list: [index, null, 'x'] } })) })
+    ).events;
+    const sub = await live.ws.subscribeActive<EventView>(BY_STREAM, { streamId: 'compiled-live', fromVersion: 0 });
+    expect(await sub.waitForEvents(RUNS)).toEqual(await readStream(live.gw, 'compiled-live'));
+    expect(written).toHaveLength(RUNS);
+  });
+});
