@@ -1,4 +1,4 @@
-import { badUserInput } from './errors.js';
+import { badUserInput, limitExceeded } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 255;
@@ -76,7 +76,8 @@ export function checkJsonSize(field: string, value: unknown, maxBytes: number): 
 }
 
 /**
- * Refuses a JSON value whose arrays and objects nest deeper than `maxDepth`.
+ * Refuses a JSON value whose arrays and objects nest deeper than `maxDepth`,
+ * as a limit (`GATER_MAX_JSON_DEPTH`) that also names the field.
  * It walks without recursion, so that no depth can overflow the stack here;
  * past it, nothing recursive (serialisation, the matchers, jsonb) sees the value.
  */
@@ -87,7 +88,9 @@ export function checkJsonDepth(field: string, value: unknown, maxDepth: number):
   while (pending.length > 0) {
     const container = pending.pop()!;
     const depth = depths.pop()!;
-    if (depth > maxDepth) throw badUserInput(field, `nests arrays and objects deeper than ${maxDepth} levels`);
+    if (depth > maxDepth) {
+      throw limitExceeded('GATER_MAX_JSON_DEPTH', `${field}: nests arrays and objects deeper than ${maxDepth} levels`, { field, maximum: maxDepth });
+    }
     for (const child of Array.isArray(container) ? container : Object.values(container)) {
       if (typeof child === 'object' && child !== null) {
         pending.push(child);

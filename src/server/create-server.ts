@@ -29,6 +29,7 @@ import { useOperationBudgets } from './use-operation-budgets.js';
 import { useOperationSpans } from './use-operation-spans.js';
 import { usePageItemsBudget } from './use-page-items-budget.js';
 import { usePersistedDocuments } from './use-persisted-documents.js';
+import { useSafeSerialization } from './use-safe-serialization.js';
 import type { PersistedDocumentsConfig } from '../persisted-documents-config.js';
 
 export interface ServerOptions {
@@ -112,6 +113,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       useBodyLimit(services.limits.maxBodyBytes),
       useDashboard(crossSite, log),
       useRefusalLog(log, masking),
+      useSafeSerialization(log, masking),
     ],
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);

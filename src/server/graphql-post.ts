@@ -127,7 +127,14 @@ export function graphqlPostListener(
 
   const answer = (res: ServerResponse, req: IncomingMessage, result: ExecutionResult, mediaType: string) => {
     if (result.errors === undefined && result.extensions === undefined) {
-      const json = JSON.stringify(result);
+      let json: string;
+      try {
+        json = JSON.stringify(result);
+      } catch (error) {
+        // A value nested too deep for JSON.stringify's recursion (an event stored past the API's depth limit).
+        const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
+        return answer(res, req, { errors: [maskError(failure)] }, mediaType);
+      }
       res.writeHead(200, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) });
       res.end(json);
       return;

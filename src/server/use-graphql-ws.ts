@@ -227,7 +227,15 @@ export function useGraphQLWs(
         const root = args.rootValue as EnvelopedRoot;
         return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, opLog.maskFor(args, maskError), root.room);
       },
-      onNext: (ctx, _id, _params, _args, result) => payloads.payloadFor(ctx.extra.socket, result as ExecutionResult),
+      onNext: (ctx, _id, _params, args, result) => {
+        try {
+          return payloads.payloadFor(ctx.extra.socket, result as ExecutionResult);
+        } catch (error) {
+          // A result that cannot be serialised (a value nested too deep for JSON.stringify): graphql-ws ends
+          // this operation alone with what is thrown here, which must be the masked error, not the cause.
+          throw opLog.maskFor(args, maskError)(new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error }));
+        }
+      },
       onComplete: (ctx, id) => opLog.complete(ctx.extra, id),
       // What onSubscribe refused (validation, operation limits): logged here with the operation's id.
       onError: (ctx, id, payload, errors) => opLog.refusedBefore(ctx.extra, id, errors as readonly GraphQLError[], payload.operationName),

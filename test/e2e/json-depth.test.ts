@@ -33,7 +33,10 @@ afterAll(() => {
 
 function expectTooDeep(response: GraphQLResponse<unknown>, field: string): void {
   expect(response.errors, JSON.stringify(response).slice(0, 500)).toEqual([
-    expect.objectContaining({ message: expect.stringContaining('64 levels'), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) }),
+    expect.objectContaining({
+      message: expect.stringContaining('64 levels (GATER_MAX_JSON_DEPTH)'),
+      extensions: expect.objectContaining({ code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_JSON_DEPTH', maximum: 64, field }),
+    }),
   ]);
 }
 

@@ -3,10 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { RecordedEvent } from '../../src/store/types.js';
 import { BY_STREAM, type EventView } from '../support/queries.js';
+import { subscribeSse } from '../support/sse-client.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
-import { useLiveGateway, waitUntil } from '../support/ws-client.js';
+import { activeSubscriptions, startActive, useLiveGateway, waitUntil, type Collected } from '../support/ws-client.js';
 
-const live = useLiveGateway();
+const logged: { message: string; cause: unknown }[] = [];
+const live = useLiveGateway({ log: { info: () => undefined, error: (message, cause) => logged.push({ message, cause }) } });
 
 const DEPTH = 3_000;
 
@@ -22,14 +24,14 @@ const store = (): EventStore => live.gw.gateway.stores.find('default')!;
 /**
  * Appends straight to the store: an event nested this deep, and a pattern to
  * match it, would be refused at the API by the JSON depth limit; what is
- * tested here is what fan-out does if one gets through.
+ * tested here is what fan-out does if one gets through (another writer, an
+ * older version). `dataJson` is given as text when JSON.stringify cannot make it.
  */
-async function appendDeepEvent(streamId: string): Promise<void> {
-  const data = { nested: deepArray('x') };
+async function appendDeepEvent(streamId: string, data: unknown = { nested: deepArray('x') }, dataJson = JSON.stringify(data)): Promise<void> {
   const outcome = await store().log.append({
     streamId,
     expected: { kind: 'any' },
-    events: [{ id: randomUUID(), idGenerated: false, type: 'Deep', data, metadata: null, dataJson: JSON.stringify(data), metadataJson: 'null', contentType: 'application/json' }],
+    events: [{ id: randomUUID(), idGenerated: false, type: 'Deep', data, metadata: null, dataJson, metadataJson: 'null', contentType: 'application/json' }],
   });
   expect(outcome.ok).toBe(true);
 }
@@ -93,5 +95,44 @@ describe('fan-out to many subscribers, one of which cannot take an event', () =>
     await waitUntil(() => healthy.events.length === 3 && throwing.failure !== undefined, 'the healthy pattern to match, and the throwing one to end');
     expect(throwing.failure).toBe(failure);
     expect(throwing.events).toEqual([]);
+  });
+
+  it('ends only the subscriptions an event too deep to serialise is sent to, over graphql-ws and SSE, with a masked error; their sockets and the others go on', async () => {
+    // Deeper than JSON.stringify can recurse, not than PostgreSQL's jsonb can nest.
+    const depth = 10_000;
+    const dataJson = `{"nested":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const connection = await live.connect();
+    const allOverWs = await connection.subscribeActive<EventView>(BY_STREAM, { streamId: '$all' });
+    const nextOverWs = await connection.subscribeActive<EventView>(BY_STREAM, { streamId: 'after-deeper' });
+    const sse = (streamId: string) =>
+      startActive(live.gw.gateway, () => subscribeSse<EventView>(live.gw.url, { method: 'POST', query: BY_STREAM, variables: { streamId } }));
+    const allOverSse = await sse('$all');
+    const nextOverSse = await sse('after-deeper');
+    const running = activeSubscriptions(live.gw.gateway);
+    logged.length = 0;
+
+    await appendDeepEvent('deeper', JSON.parse(dataJson), dataJson);
+    const [after] = (await appendSuccess(live.gw, { streamId: 'after-deeper', events: newEvents(1) })).events;
+
+    expect(await nextOverWs.waitForEvents(1)).toEqual([after]);
+    expect(await nextOverSse.waitForEvents(1)).toEqual([after]);
+    for (const failed of [allOverWs, allOverSse] as Collected<EventView>[]) {
+      expect((await failed.waitForErrors()).map((error) => error.message)).toEqual(['Unexpected error.']);
+      await waitUntil(() => failed.done, 'the subscription to end');
+      expect(failed.events).toEqual([]);
+    }
+    expect(connection.closes).toEqual([]);
+    await waitUntil(() => activeSubscriptions(live.gw.gateway) === running - 2, 'the gateway to let go of the two ended subscriptions');
+    // The cause is the operator's: logged, and once per interval, however many subscribers hit it.
+    expect(logged.map((line) => [line.message, (line.cause as Error).name])).toEqual([['unexpected error', 'RangeError']]);
+    nextOverSse.unsubscribe();
+
+    // A query that reads it is answered the same way, on the fast POST path and through yoga (GET).
+    const query = '{ stream(id: "deeper") { events(first: 1) { edges { node { id data } } } } }';
+    const viaGet = new URL(live.gw.url);
+    viaGet.searchParams.set('query', query);
+    for (const answer of [await live.gw.gql(query), await (await fetch(viaGet, { headers: { accept: 'application/json' } })).json()]) {
+      expect(answer).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }
   });
 });

@@ -69,13 +69,19 @@ describe('bad input', () => {
     ['maxAgeSeconds 0', { maxAgeSeconds: 0 }, 'input.maxAgeSeconds'],
     ['a negative truncateBefore', { truncateBefore: -1 }, 'input.truncateBefore'],
     ['custom JSON over 64 KiB', { custom: { text: 'x'.repeat(70_000) } }, 'input.custom'],
-    ['custom JSON nested too deep', { custom: JSON.parse('['.repeat(100) + ']'.repeat(100)) }, 'input.custom'],
   ];
   it.each(cases)('refuses %s with BAD_USER_INPUT naming the field, and keeps what was stored', async (_what, fields, field) => {
     await set(admin, { streamId: 'guarded', maxCount: 7, custom: { stays: true } });
     const response = await set(admin, { streamId: 'guarded', ...fields });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(response.errors?.[0]?.message).toContain(field);
+    expect(dataOf(await metadataOf(admin, 'guarded')).stream.metadata).toEqual({ maxCount: 7, maxAgeSeconds: null, truncateBefore: null, custom: { stays: true } });
+  });
+
+  it('refuses custom JSON nested deeper than GATER_MAX_JSON_DEPTH as LIMIT_EXCEEDED naming the field, and keeps what was stored', async () => {
+    await set(admin, { streamId: 'guarded', maxCount: 7, custom: { stays: true } });
+    const response = await set(admin, { streamId: 'guarded', custom: JSON.parse('['.repeat(100) + ']'.repeat(100)) });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_JSON_DEPTH', field: 'input.custom' });
     expect(dataOf(await metadataOf(admin, 'guarded')).stream.metadata).toEqual({ maxCount: 7, maxAgeSeconds: null, truncateBefore: null, custom: { stays: true } });
   });
 

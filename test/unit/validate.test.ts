@@ -104,13 +104,13 @@ describe('checkJsonDepth', () => {
     for (const value of [null, 1, 'text', true, [], {}, nested(3), { a: [{ b: 1 }] }]) expect(() => checkJsonDepth('data', value, 3)).not.toThrow();
   });
 
-  it('refuses one level more, wherever it is, naming the field', () => {
+  it('refuses one level more, wherever it is, as LIMIT_EXCEEDED naming the field', () => {
     for (const value of [nested(4), { a: [{ b: [] }] }, [1, 'x', { a: { b: { c: 1 } } }]]) {
-      expect(rejection(() => checkJsonDepth('input.events[0].data', value, 3))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.events[0].data' });
+      expect(rejection(() => checkJsonDepth('input.events[0].data', value, 3))).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'input.events[0].data' });
     }
   });
 
   it('walks a value far deeper than the stack allows without overflowing it', () => {
-    expect(rejection(() => checkJsonDepth('pattern', nested(200_000), 64)).message).toBe('pattern: nests arrays and objects deeper than 64 levels');
+    expect(rejection(() => checkJsonDepth('pattern', nested(200_000), 64)).message).toBe('pattern: nests arrays and objects deeper than 64 levels (GATER_MAX_JSON_DEPTH)');
   });
 });
