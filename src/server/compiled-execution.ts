@@ -1,5 +1,6 @@
 import { execute, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { asGraphQLJsResult } from './jit-result.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -68,8 +69,9 @@ export function compiledExecute(args: ExecutionArgs): Result {
   const query = compiled(args.schema, args.document, args.operationName);
   if (query === null) return execute(args);
   const result = query.query(args.rootValue, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
-  if (result instanceof Promise || !refusedVariables(result)) return result;
-  return execute(args);
+  if (result instanceof Promise) return result.then((settled) => asGraphQLJsResult(settled, args.document));
+  if (refusedVariables(result)) return execute(args);
+  return asGraphQLJsResult(result, args.document);
 }
 
 function refusedVariables(result: ExecutionResult): boolean {
@@ -87,6 +89,7 @@ export function eventExecution(args: ExecutionArgs): (event: object) => Result {
   return (event) => {
     query ??= compiled(args.schema, args.document, args.operationName);
     if (query === null) return execute({ ...args, rootValue: event });
-    return query.query(event, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
+    const result = query.query(event, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
+    return result instanceof Promise ? result.then((settled) => asGraphQLJsResult(settled, args.document)) : asGraphQLJsResult(result, args.document);
   };
 }

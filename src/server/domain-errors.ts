@@ -58,6 +58,8 @@ export function clientErrorOf(error: unknown): ClientError | null {
 export function toClientGraphQLError(located: GraphQLError | undefined, clientError: ClientError): GraphQLError {
   return new GraphQLError(clientError.message, {
     nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
     path: located?.path,
     extensions: clientError.extensions,
   });

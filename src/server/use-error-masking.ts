@@ -76,6 +76,8 @@ export function errorMasking(logger: Logger): ErrorMasking {
     if (admitted) log().error(`unexpected error${path}${OncePerInterval.suffix(admitted)}`, original);
     return new GraphQLError(message, {
       nodes: located?.nodes,
+      source: located?.source,
+      positions: located?.positions,
       path: located?.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
