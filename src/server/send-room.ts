@@ -56,6 +56,11 @@ export class SendRoom implements Room {
     socket.once('close', () => this.close());
   }
 
+  /** Operations sending on the socket now. */
+  get tenantCount(): number {
+    return this.tenants.size;
+  }
+
   join(tenant: Tenant): () => void {
     this.tenants.add(tenant);
     return () => this.tenants.delete(tenant);

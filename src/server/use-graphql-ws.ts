@@ -68,6 +68,16 @@ interface EnvelopedRoot {
 const MESSAGES_PER_TURN = 256;
 
 /**
+ * Sending operations on one socket up to which its sends are acknowledged as
+ * soon as they are queued. Past that (a client following a thousand streams
+ * over a few sockets), each operation sends one message a turn: acknowledged
+ * at once, the first operations of a turn took many events each while the
+ * others fell behind, past their buffers, and back to reading the database,
+ * which halved what a gateway delivered to a thousand `$all` subscribers.
+ */
+const FEW_OPERATIONS = 4;
+
+/**
  * Holds a socket's writes until the event loop turns, so the messages one
  * event fans out to many subscriptions on that socket, or one subscriber's
  * replayed events, leave in one write; puts back the payloads serialised once
@@ -107,7 +117,7 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: Se
     if (callback && socket.readyState === socket.OPEN) {
       // A failed write closes the socket, which ends its operations; the callback need not wait for it.
       (send as (...args: unknown[]) => void)(message, ...rest.slice(0, -1), () => undefined);
-      if (++sentThisTurn <= MESSAGES_PER_TURN) queueMicrotask(() => callback());
+      if (room.tenantCount <= FEW_OPERATIONS && ++sentThisTurn <= MESSAGES_PER_TURN) queueMicrotask(() => callback());
       else nextTurn.push(() => callback());
     } else {
       (send as (...args: unknown[]) => void)(message, ...rest);
