@@ -68,10 +68,15 @@ function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: 
 export function compiledExecute(args: ExecutionArgs): Result {
   const query = compiled(args.schema, args.document, args.operationName);
   if (query === null) return execute(args);
-  const result = query.query(args.rootValue, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
-  if (result instanceof Promise) return result.then((settled) => asGraphQLJsResult(settled, args.document));
-  if (refusedVariables(result)) return execute(args);
-  return asGraphQLJsResult(result, args.document);
+  const result = runCompiled(query, args.rootValue, args);
+  if (!(result instanceof Promise) && refusedVariables(result)) return execute(args);
+  return result;
+}
+
+/** Runs the compiled operation on `root`, answering as graphql-js would. */
+function runCompiled(query: CompiledQuery, root: unknown, args: ExecutionArgs): Result {
+  const result = query.query(root, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
+  return result instanceof Promise ? result.then((settled) => asGraphQLJsResult(settled, args.document)) : asGraphQLJsResult(result, args.document);
 }
 
 function refusedVariables(result: ExecutionResult): boolean {
@@ -89,7 +94,6 @@ export function eventExecution(args: ExecutionArgs): (event: object) => Result {
   return (event) => {
     query ??= compiled(args.schema, args.document, args.operationName);
     if (query === null) return execute({ ...args, rootValue: event });
-    const result = query.query(event, args.contextValue, args.variableValues as Record<string, unknown> | undefined) as Result;
-    return result instanceof Promise ? result.then((settled) => asGraphQLJsResult(settled, args.document)) : asGraphQLJsResult(result, args.document);
+    return runCompiled(query, event, args);
   };
 }

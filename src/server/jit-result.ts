@@ -32,5 +32,7 @@ function asGraphQLJsError(error: GraphQLError, source: Source | undefined): Grap
 export function asGraphQLJsResult(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   if (result.errors === undefined || result.errors.length === 0) return result;
   const source = document.loc?.source;
-  return { errors: result.errors.map((error) => asGraphQLJsError(error, source)), data: result.data };
+  const errors = result.errors.map((error) => asGraphQLJsError(error, source));
+  // No data at all (variables refused before execution) stays no data, as graphql-js answers it.
+  return 'data' in result ? { errors, data: result.data } : { errors };
 }
