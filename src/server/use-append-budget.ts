@@ -2,7 +2,7 @@ import { getOperationAST, GraphQLError, Kind, valueFromASTUntyped, type FieldNod
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { RequestBudget } from '../resolvers/request-budget.js';
-import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+import { fragmentsOf, oncePerOperation, refusedBeforeExecution } from './before-execution.js';
 
 /** Mutation fields that write events. */
 const APPEND_FIELDS = new Set(['appendEvents', 'appendToStreams']);
@@ -26,6 +26,12 @@ function appendFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, F
   }
   return [...byKey.values()];
 }
+
+/** The append fields of the operation that would run; none unless it is a mutation. */
+const appendFieldsOfOperation = oncePerOperation((_schema, document, operationName) => {
+  const operation = getOperationAST(document, operationName);
+  return operation?.operation === 'mutation' ? appendFieldsOf(operation.selectionSet, fragmentsOf(document)) : [];
+});
 
 /** Bytes of a value's JSON as the append resolver stores it; 0 for one too deep to serialise, which that resolver refuses. */
 function jsonBytes(value: unknown): number {
@@ -67,9 +73,7 @@ function costOf(input: unknown): { events: number; bytes: number } {
 export function useAppendBudget(limits: Pick<Limits, 'maxRequestEvents' | 'maxRequestEventBytes'>): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'mutation') return;
-      const fields = appendFieldsOf(operation.selectionSet, fragmentsOf(args.document));
+      const fields = appendFieldsOfOperation(args.schema, args.document, args.operationName);
       if (fields.length < 2) return;
       const budget = new RequestBudget(limits);
       const variables = args.variableValues ?? {};

@@ -15,7 +15,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { limitExceeded } from '../resolvers/errors.js';
-import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+import { fragmentsOf, oncePerOperation, refusedBeforeExecution } from './before-execution.js';
 
 type PageSizes = Pick<Limits, 'defaultPageSize' | 'maxPageSize'>;
 
@@ -32,8 +32,8 @@ class PageItems {
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
-    private readonly variables: Record<string, unknown>,
-    private readonly sizes: PageSizes,
+    /** What one connection field asks for. */
+    private readonly firstOf: (field: FieldNode) => number,
   ) {}
 
   /** Items one selection set asks for, for one item of what holds it. */
@@ -69,14 +69,16 @@ class PageItems {
     const first = this.firstOf(field);
     return first + first * inner;
   }
+}
 
-  /** What `first` asks for: the default when absent or null; a value the resolver refuses counts what it could be. */
-  private firstOf(field: FieldNode): number {
+/** What `first` asks for: the default when absent or null; a value the resolver refuses counts what it could be. */
+function firstWith(variables: Record<string, unknown>, sizes: PageSizes) {
+  return (field: FieldNode): number => {
     const arg = field.arguments?.find((candidate) => candidate.name.value === 'first');
-    const value = arg ? valueFromASTUntyped(arg.value, this.variables) : undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value)) return this.sizes.defaultPageSize;
-    return Math.min(Math.max(value, 0), this.sizes.maxPageSize);
-  }
+    const value = arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value)) return sizes.defaultPageSize;
+    return Math.min(Math.max(value, 0), sizes.maxPageSize);
+  };
 }
 
 /** The page items of the operation that would run, with the variables given (or their defaults). */
@@ -96,8 +98,16 @@ export function pageItemsOf(
     variables[name] = given !== undefined ? given : definition.defaultValue && valueFromASTUntyped(definition.defaultValue);
   }
   const root = schema.getRootType(operation.operation) ?? undefined;
-  return new PageItems(schema, fragmentsOf(document), variables, sizes).ofSelections(operation.selectionSet, root);
+  return new PageItems(schema, fragmentsOf(document), firstWith(variables, sizes)).ofSelections(operation.selectionSet, root);
 }
+
+/** Whether the operation that would run has a connection anywhere: most (appends, single reads) have none, and cost nothing to weigh. */
+const asksForPages = oncePerOperation((schema, document, operationName) => {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return false;
+  const root = schema.getRootType(operation.operation) ?? undefined;
+  return new PageItems(schema, fragmentsOf(document), () => 1).ofSelections(operation.selectionSet, root) > 0;
+});
 
 /**
  * Refuses, before it runs, an operation whose connections may answer more
@@ -109,6 +119,7 @@ export function pageItemsOf(
 export function usePageItemsBudget(limits: Pick<Limits, 'maxPageItems'> & PageSizes): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
+      if (!asksForPages(args.schema, args.document, args.operationName)) return;
       const items = pageItemsOf(args.schema, args.document, args.operationName, args.variableValues, limits);
       if (items <= limits.maxPageItems) return;
       const problem = `an operation may ask its connections for at most ${limits.maxPageItems} items (their first, ${limits.defaultPageSize} when absent), this one asks for ${items}`;
