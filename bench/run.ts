@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
-import { startGatewayProcess, stopRunningGateways, traceGateways, type GatewayProcess } from './gateway-process.js';
+import { runCompiledGateways, startGatewayProcess, stopRunningGateways, traceGateways, type GatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOut50kScenario, fanOutScenarios, fanOutTargets, measureIdleMemory, runFanOut, type FanOutResult, type FanOutScenario } from './fan-out.js';
@@ -15,6 +15,7 @@ import { lifecycleAppendSuite } from './lifecycle-appends.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…] [--tracing (gateways send spans over OTLP to a sink that drops them)]
+ *   [--sources (gateways run the sources under tsx, as npm start does, instead of the compiled build)]
  * Appends over HTTP against raw INSERTs, side by side on one PostgreSQL; live fan-out; persistent-subscription acks.
  */
 const { values: options } = parseArgs({
@@ -24,11 +25,14 @@ const { values: options } = parseArgs({
     'database-url': { type: 'string' },
     suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent' },
     tracing: { type: 'boolean', default: false },
+    sources: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
     'catch-up-events': { type: 'string', default: '1000000' },
   },
 });
 if (options.tracing) traceGateways();
+if (!options.sources) runCompiledGateways();
+console.log(`gateways run ${options.sources ? 'the sources under tsx (npm start)' : 'the compiled build, dist/main.js (as the Docker image does)'}`);
 const suites = new Set(options.suite.split(','));
 const durationMs = Number(options.duration);
 const workers = Number(options.workers);
