@@ -28,7 +28,8 @@ function outcomeOf(response: GraphQLResponse<AppendData> | Error): Outcome {
 
 const eventsWithIds = (count: number) => Array.from({ length: count }, () => ({ id: randomUUID(), type: 'Drained', data: { at: Date.now() } }));
 
-describe('a gateway process told to stop (SIGTERM)', () => {
+// SIGTERM is what an orchestrator sends; SIGINT is a Ctrl-C in the terminal that ran npm start.
+describe.each(['SIGTERM', 'SIGINT'] as const)('a gateway process told to stop (%s)', (signal) => {
   let database: TestDatabase;
   let gateway: GatewayProcess | undefined;
   const connections: WsConnection[] = [];
@@ -78,7 +79,7 @@ describe('a gateway process told to stop (SIGTERM)', () => {
       );
       await pollUntil(async () => (await waitingForTheLock(db)) >= 1, 'an append batch to wait for the lock');
 
-      process.kill(gw.pid, 'SIGTERM');
+      process.kill(gw.pid, signal);
       // Clients keep writing all along; once the gateway stops accepting, their appends fail before anything is sent.
       let writing = true;
       const writers = Array.from({ length: 3 }, async (_, writer) => {
