@@ -104,7 +104,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       // Right after the executor it wraps: a later execute wrapper would replace its own.
       useOperationSpans(),
       useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }),
-      useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip }),
+      useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip, inFlight }),
       useInputErrorCodes(),
       useIntrospectionAccess(access.config.introspection),
       useOperationBudgets(services.limits),

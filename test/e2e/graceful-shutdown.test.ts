@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../../bench/gateway-process.js';
 import { storeTables } from '../../src/store/tables.js';
 import { errorCodes, pollUntil } from '../support/cluster-queries.js';
+import { scrapeMetrics } from '../support/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { consume, executeOverWs, saveSubscription } from '../support/persistent.js';
 import { APPEND, BY_STREAM, type AppendData, type EventView } from '../support/queries.js';
@@ -78,6 +79,9 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('a gateway process told to stop (%
         (): Outcome => 'failed',
       );
       await pollUntil(async () => (await waitingForTheLock(db)) >= 1, 'an append batch to wait for the lock');
+      // Taken on, every one of them: the six over HTTP, the one over graphql-ws, and the scrape that asks.
+      const origin = new URL(gw.url).origin;
+      await pollUntil(async () => (await scrapeMetrics(origin)).samples.get('gater_requests_in_flight')! >= 8, 'the gateway to take on all seven appends');
 
       process.kill(gw.pid, signal);
       // Clients keep writing all along; once the gateway stops accepting, their appends fail before anything is sent.

@@ -27,6 +27,8 @@ it('reports appends, subscriptions, consumers and the cluster in Prometheus text
   expect(grown('gater_append_batches_total{store="default"}')).toBe(2);
   expect(samples.get('gater_live_subscriptions{kind="stream"}')).toBe(1);
   expect(samples.get('gater_tailers')).toBe(1);
+  // Subscriptions are not requests in flight; the scrape that reads the gauge is.
+  expect(samples.get('gater_requests_in_flight')).toBe(1);
   expect(samples.get('gater_persistent_consumers{store="default"}')).toBe(1);
   expect(samples.get('gater_persistent_consumers{store="audit"}')).toBe(0);
   expect(samples.get('gater_cluster_status{status="HEALTHY"}')).toBe(1);

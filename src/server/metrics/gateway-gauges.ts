@@ -5,6 +5,7 @@ import type { Gossip } from '../../cluster/gossip/gossip.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { LiveSubscriptions } from '../../subscriptions/live-subscriptions.js';
 import type { PersistentSubscriptions } from '../../subscriptions/persistent/persistent-subscriptions.js';
+import type { InFlight } from '../in-flight.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { registerRetentionMetrics } from './retention-metrics.js';
 
@@ -15,6 +16,8 @@ export interface MetricSources {
   persistent: PersistentSubscriptions;
   /** Gossip starts after the server listens, and not at all without a cluster secret. */
   gossip: () => Gossip | undefined;
+  /** Work taken on and not yet answered, which a stop waits for. */
+  inFlight: Pick<InFlight, 'count'>;
 }
 
 /**
@@ -27,6 +30,7 @@ export function registerGatewayGauges(metrics: GatewayMetrics, sources: MetricSo
   const registers = [metrics.registry];
   registerAppendCounters(registers, sources.stores);
   registerSubscriptionGauges(registers, sources);
+  registerRequestGauge(registers, sources.inFlight);
   registerClusterGauges(registers, sources.cluster);
   registerRetentionMetrics(registers, sources.stores);
   let gossipRegistered = false;
@@ -58,6 +62,17 @@ function registerAppendCounters(registers: Registry[], stores: readonly EventSto
     collect() {
       this.reset();
       for (const store of stores) this.inc({ store: store.id }, store.log.appended.batches);
+    },
+  });
+}
+
+function registerRequestGauge(registers: Registry[], inFlight: Pick<InFlight, 'count'>): void {
+  new Gauge({
+    name: 'gater_requests_in_flight',
+    help: 'HTTP requests (but SSE streams) and graphql-ws queries and mutations taken on and not yet answered, the scrape included; a stopping gateway waits for them.',
+    registers,
+    collect() {
+      this.set(inFlight.count);
     },
   });
 }
