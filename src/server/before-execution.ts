@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode } from 'graphql';
 
 /** What the plugins that weigh an operation before it runs share. */
 
@@ -15,19 +15,3 @@ export function refusedBeforeExecution(error: GraphQLError): ExecutionResult {
   return { errors: [new GraphQLError(error.message, { extensions: { ...error.extensions, http: { spec: true, status: 400 } } })] };
 }
 
-/**
- * What `weigh` finds in one operation of a document, found once: yoga's parse
- * cache hands every request of the same text the same document, so the
- * requests after the first pay a lookup instead of a walk.
- */
-export function oncePerOperation<T>(weigh: (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) => T) {
-  // One schema serves a gateway's documents, so the document alone is the key.
-  const found = new WeakMap<DocumentNode, Map<string, T>>();
-  return (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): T => {
-    let byName = found.get(document);
-    if (!byName) found.set(document, (byName = new Map()));
-    const key = operationName ?? '';
-    if (!byName.has(key)) byName.set(key, weigh(schema, document, operationName));
-    return byName.get(key)!;
-  };
-}

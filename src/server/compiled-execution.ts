@@ -1,6 +1,7 @@
 import { execute, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { asGraphQLJsResult } from './jit-result.js';
+import { perOperation } from './per-operation.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -18,28 +19,8 @@ interface Operation {
   compiled?: CompiledQuery | null;
 }
 
-/** Operations by schema, document and operation name. */
-const operationsBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Operation>>>();
-
-function operationOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Operation {
-  let byDocument = operationsBySchema.get(schema);
-  if (byDocument === undefined) {
-    byDocument = new WeakMap();
-    operationsBySchema.set(schema, byDocument);
-  }
-  let byName = byDocument.get(document);
-  if (byName === undefined) {
-    byName = new Map();
-    byDocument.set(document, byName);
-  }
-  const name = operationName ?? '';
-  let operation = byName.get(name);
-  if (operation === undefined) {
-    operation = { runs: 0 };
-    byName.set(name, operation);
-  }
-  return operation;
-}
+/** How often each operation ran, and what it compiled to. */
+const operationOf = perOperation((): Operation => ({ runs: 0 }));
 
 /** The compiled operation, once it has run often enough; null until then, or where it cannot be compiled. */
 function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {

@@ -2,7 +2,8 @@ import { getOperationAST, GraphQLError, Kind, valueFromASTUntyped, type FieldNod
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { RequestBudget } from '../resolvers/request-budget.js';
-import { fragmentsOf, oncePerOperation, refusedBeforeExecution } from './before-execution.js';
+import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+import { perOperation } from './per-operation.js';
 
 /** Mutation fields that write events. */
 const APPEND_FIELDS = new Set(['appendEvents', 'appendToStreams']);
@@ -28,7 +29,7 @@ function appendFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, F
 }
 
 /** The append fields of the operation that would run; none unless it is a mutation. */
-const appendFieldsOfOperation = oncePerOperation((_schema, document, operationName) => {
+const appendFieldsOfOperation = perOperation((_schema, document, operationName) => {
   const operation = getOperationAST(document, operationName);
   return operation?.operation === 'mutation' ? appendFieldsOf(operation.selectionSet, fragmentsOf(document)) : [];
 });

@@ -15,7 +15,8 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { limitExceeded } from '../resolvers/errors.js';
-import { fragmentsOf, oncePerOperation, refusedBeforeExecution } from './before-execution.js';
+import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+import { perOperation } from './per-operation.js';
 
 type PageSizes = Pick<Limits, 'defaultPageSize' | 'maxPageSize'>;
 
@@ -102,7 +103,7 @@ export function pageItemsOf(
 }
 
 /** Whether the operation that would run has a connection anywhere: most (appends, single reads) have none, and cost nothing to weigh. */
-const asksForPages = oncePerOperation((schema, document, operationName) => {
+const asksForPages = perOperation((schema, document, operationName) => {
   const operation = getOperationAST(document, operationName);
   if (!operation) return false;
   const root = schema.getRootType(operation.operation) ?? undefined;
