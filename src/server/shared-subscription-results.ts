@@ -36,10 +36,13 @@ interface EventResults {
  * Kept per event id, so that subscribers reading the same events from the
  * database (catching up) share them too; the same document and variables
  * mean the same store. Bounded in events and in bytes (`resultWeight`): the
- * oldest events' results are dropped first.
+ * oldest events' results are dropped first. A document only one subscription
+ * runs keeps nothing: its results would only be looked up by itself, and a
+ * lone subscriber replaying a million events would pay for keeping each.
  */
 export class SharedResults {
   private readonly byEvent = new Map<string, EventResults>();
+  private readonly subscribers = new Map<string, number>();
   /**
    * Event ids in the order they were kept, from `oldest` on. A Map's first
    * entry is slow to find once many were deleted before it (iteration walks
@@ -60,8 +63,22 @@ export class SharedResults {
     return this.bytes;
   }
 
+  /** Counts a subscription of `documentKey` in until the answer is called. */
+  join(documentKey: string): () => void {
+    this.subscribers.set(documentKey, (this.subscribers.get(documentKey) ?? 0) + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const count = this.subscribers.get(documentKey)! - 1;
+      if (count === 0) this.subscribers.delete(documentKey);
+      else this.subscribers.set(documentKey, count);
+    };
+  }
+
   /** The result of `documentKey` on `root` (an event, a delivery: anything with an id that names what it shows). */
   get(documentKey: string, root: { id: string }, execute: () => Result): Result {
+    if (this.subscribers.get(documentKey) === 1) return execute();
     let results = this.byEvent.get(root.id);
     let result = results?.byDocument.get(documentKey);
     if (result !== undefined) return result;
@@ -112,13 +129,14 @@ export function documentKey(query: string, operationName: string | null | undefi
  * as yoga answers over SSE, rather than handing graphql-ws the raw error.
  * With a `room`, a value is taken from the source only when the socket has
  * room for it; a subscription the room stalls lets go of its source at once,
- * and ends with `failed(error)` once its client reads again.
+ * and ends with `failed(error)` once its client reads again. `onEnd` is
+ * called once, however it ends.
  */
 export function mapAsyncIterator<T, U>(
   source: AsyncIterator<T>,
   map: (value: T) => U | Promise<U>,
   failed: (error: unknown) => U,
-  room?: Room,
+  { room, onEnd }: { room?: Room; onEnd?: () => void } = {},
 ): AsyncIterableIterator<U> {
   let ended = false;
   let busy = false;
@@ -134,8 +152,10 @@ export function mapAsyncIterator<T, U>(
     },
   });
   const end = () => {
+    if (ended) return;
     ended = true;
     leave?.();
+    onEnd?.();
   };
   return {
     async next() {
@@ -160,7 +180,10 @@ export function mapAsyncIterator<T, U>(
         await source.return?.();
         return { value: failed(error), done: false };
       }
-      if (step.done) return { value: undefined, done: true };
+      if (step.done) {
+        end();
+        return { value: undefined, done: true };
+      }
       const value = await map(step.value);
       busy = true;
       return { value, done: false };
@@ -205,6 +228,6 @@ export async function subscribeWithSharedResults(
     events,
     (event) => shared.get(key, event, async () => masked(await executeOn(event))),
     (error) => masked({ errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] }),
-    room,
+    { room, onEnd: shared.join(key) },
   );
 }

@@ -27,7 +27,7 @@ it('lets go of its source as soon as its room stalls it while it sends, and ends
     next: async () => ({ value: 1, done: false }),
     return: async () => ((returned = true), { value: undefined, done: true }),
   };
-  const iterator = mapAsyncIterator(source, (value) => `event ${value}`, (error) => `failed: ${(error as Error).name}`, room);
+  const iterator = mapAsyncIterator(source, (value) => `event ${value}`, (error) => `failed: ${(error as Error).name}`, { room });
   expect(await iterator.next()).toEqual({ value: 'event 1', done: false });
   expect(tenant.busy).toBe(true);
   tenant.stall(new SlowConsumerError(1, 1));
@@ -39,8 +39,26 @@ it('lets go of its source as soon as its room stalls it while it sends, and ends
 it('is not stalled while it waits for its next event with nothing to send', async () => {
   let tenant!: Tenant;
   const room: Room = { join: (joined) => ((tenant = joined), () => undefined), wait: () => undefined };
-  const iterator = mapAsyncIterator(failingAfter([]), (value) => value, () => -1, room);
+  const iterator = mapAsyncIterator(failingAfter([]), (value) => value, () => -1, { room });
   const pending = iterator.next();
   expect(tenant.busy).toBe(false);
   expect(await pending).toEqual({ value: -1, done: false });
+});
+
+it('tells once that it ended, whether its source completed or its client returned', async () => {
+  let ends = 0;
+  const completing = (async function* () {
+    yield 1;
+  })();
+  const completed = mapAsyncIterator(completing, (value) => value, () => -1, { onEnd: () => ends++ });
+  const seen: number[] = [];
+  for await (const value of completed) seen.push(value);
+  await completed.return!();
+  expect(seen).toEqual([1]);
+  expect(ends).toBe(1);
+  const returned = mapAsyncIterator(failingAfter([1, 2]), (value) => value, () => -1, { onEnd: () => ends++ });
+  expect(await returned.next()).toEqual({ value: 1, done: false });
+  await returned.return!();
+  await returned.return!();
+  expect(ends).toBe(2);
 });
