@@ -1,5 +1,4 @@
 import { CREATED_EPOCH_COLUMN } from './created-epoch.js';
-import { withJsonSize } from './event-size.js';
 import type { Page, RecordedEvent } from './types.js';
 
 /**
@@ -23,20 +22,48 @@ export interface EventRow {
   bytes_through?: string | number;
 }
 
+/**
+ * An event as read from the database. It knows the length of its payloads'
+ * JSON text, kept private so that an event read back equals the one appended,
+ * whose JSON the database may have spelt differently. A class rather than a
+ * literal with a hidden property: a catch-up makes a million of them, and
+ * defining a property on each cost more than making it.
+ */
+export class StoredEvent implements RecordedEvent {
+  readonly id: string;
+  readonly storeId: string;
+  readonly streamId: string;
+  readonly version: number;
+  readonly position: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly contentType: string;
+  readonly createdEpoch: number;
+  readonly #jsonSize: number;
+
+  constructor(row: EventRow, storeId: string) {
+    this.id = row.event_id;
+    this.storeId = storeId;
+    this.streamId = row.stream_id;
+    this.version = row.version;
+    this.position = Number(row.position);
+    this.type = row.type;
+    this.data = JSON.parse(row.data);
+    this.metadata = JSON.parse(row.metadata);
+    this.contentType = row.content_type;
+    this.createdEpoch = Number(row.created_epoch);
+    this.#jsonSize = row.data.length + row.metadata.length;
+  }
+
+  /** Characters of JSON in `event`'s payloads, if it was read from the database. */
+  static jsonSizeOf(event: RecordedEvent): number | undefined {
+    return #jsonSize in event ? event.#jsonSize : undefined;
+  }
+}
+
 export function toRecordedEvent(row: EventRow, storeId: string): RecordedEvent {
-  const event: RecordedEvent = {
-    id: row.event_id,
-    storeId,
-    streamId: row.stream_id,
-    version: row.version,
-    position: Number(row.position),
-    type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    contentType: row.content_type,
-    createdEpoch: Number(row.created_epoch),
-  };
-  return withJsonSize(event, row.data.length + row.metadata.length);
+  return new StoredEvent(row, storeId);
 }
 
 /** An event's payloads as stored: read without detoasting or printing them, so a page is cut before any is sent. */

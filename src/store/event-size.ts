@@ -1,3 +1,4 @@
+import { StoredEvent } from './event-row.js';
 import type { RecordedEvent } from './types.js';
 
 const JSON_SIZE = Symbol('jsonSize');
@@ -5,24 +6,15 @@ const JSON_SIZE = Symbol('jsonSize');
 type Sized = RecordedEvent & { [JSON_SIZE]?: number };
 
 /**
- * Records the size of an event's payloads as JSON text. It is kept out of
- * sight (not enumerable) so that an event read back equals the one appended,
- * whose JSON the database may have spelt differently.
- */
-export function withJsonSize(event: RecordedEvent, size: number): RecordedEvent {
-  Object.defineProperty(event, JSON_SIZE, { value: size, writable: true });
-  return event;
-}
-
-/**
  * Characters of JSON in the event's data and metadata: what holding it costs,
  * near enough. Known for every event read from the database; for one made
- * otherwise (an append's answer, a test), measured once on first ask.
+ * otherwise (an append's answer, a test), measured once on first ask and
+ * kept out of sight (not enumerable), as a StoredEvent keeps its own.
  */
 export function jsonSizeOf(event: RecordedEvent): number {
-  const known = (event as Sized)[JSON_SIZE];
+  const known = StoredEvent.jsonSizeOf(event) ?? (event as Sized)[JSON_SIZE];
   if (known !== undefined) return known;
   const size = (JSON.stringify(event.data) ?? '').length + (JSON.stringify(event.metadata) ?? '').length;
-  withJsonSize(event, size);
+  Object.defineProperty(event, JSON_SIZE, { value: size, writable: true });
   return size;
 }
