@@ -5,6 +5,7 @@ import { emmettAppend, openEmmett } from './emmett-append.js';
 import { measureCpu, ownCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
 import { rawInsert } from './raw-insert.js';
 import { postmasterPid, wrkAppend } from './wrk-append.js';
+import { median } from './median.js';
 
 /** The scenarios measured side by side; the gateway over HTTP is the one compared with each of the others. */
 const GATEWAY = 'gateway over HTTP (wrk)';
@@ -36,12 +37,6 @@ export interface PeerSummary {
   /** The gateway's rate over this one's, both medians of the same run. */
   gatewayRatio: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** Runs an in-process peer, measuring this process (its writers and the store code) and PostgreSQL. */
 async function inProcess(postgresPid: number | undefined, run: () => Promise<{ units: number; calls: number; seconds: number }>) {
