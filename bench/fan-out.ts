@@ -70,7 +70,11 @@ async function appendSteadily(graphqlUrl: string, scenario: FanOutScenario): Pro
       const events = Array.from({ length: scenario.eventsPerAppend }, () => ({ type: 'Ticked', data: { sentAt: now() } }));
       const request = postJson(url, JSON.stringify({ query: APPEND, variables: { input: { streamId: scenario.appendStream(sent), events } } }));
       inFlight.add(request);
-      void request.finally(() => inFlight.delete(request));
+      // A failed append fails the scenario at Promise.all below, not the whole bench as an unhandled rejection.
+      request.then(
+        () => inFlight.delete(request),
+        () => undefined,
+      );
     }
     await sleep(5);
   }
