@@ -23,7 +23,7 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
-    suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent' },
+    suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent,catchup,fanout50k' },
     tracing: { type: 'boolean', default: false },
     sources: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
