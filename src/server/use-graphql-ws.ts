@@ -270,10 +270,12 @@ export function useGraphQLWs(
             throw error;
           }
         }
+        // What the context is made from, and no more: it lives as long as the subscription does, and a copy of
+        // graphql-ws's whole connection state (its map of operations, say) cost each subscription a kilobyte.
         const { schema, execute, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
+          extra: ctx.extra,
           params,
           requestId,
         });
