@@ -27,8 +27,9 @@ export interface Tenant {
 
 /** Room on a socket for more messages, as an operation sees it. */
 export interface Room {
-  /** Counts the tenant in until the answer is called. */
-  join(tenant: Tenant): () => void;
+  /** Counts the tenant in until it leaves. */
+  join(tenant: Tenant): void;
+  leave(tenant: Tenant): void;
   /** Undefined when there is room now (no promise made); else settles once there is, or once the waiting tenant was stalled. */
   wait(): Promise<void> | undefined;
 }
@@ -61,9 +62,12 @@ export class SendRoom implements Room {
     return this.tenants.size;
   }
 
-  join(tenant: Tenant): () => void {
+  join(tenant: Tenant): void {
     this.tenants.add(tenant);
-    return () => this.tenants.delete(tenant);
+  }
+
+  leave(tenant: Tenant): void {
+    this.tenants.delete(tenant);
   }
 
   /** To be called after each message handed to the socket: starts watching it once it holds too much. */

@@ -2,7 +2,7 @@ import { createSourceEventStream, GraphQLError, type ExecutionArgs, type Executi
 import { jsonSizeOf } from '../store/event-size.js';
 import type { RecordedEvent } from '../store/types.js';
 import { eventExecution } from './compiled-execution.js';
-import type { Room } from './send-room.js';
+import type { Room, Tenant } from './send-room.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -138,70 +138,89 @@ export function mapAsyncIterator<T, U>(
   failed: (error: unknown) => U,
   { room, onEnd }: { room?: Room; onEnd?: () => void } = {},
 ): AsyncIterableIterator<U> {
-  let ended = false;
-  let busy = false;
-  let stalled: unknown;
-  const leave = room?.join({
-    get busy() {
-      return busy;
-    },
-    stall(error) {
-      if (ended || stalled !== undefined) return;
-      stalled = error;
-      void source.return?.();
-    },
-  });
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    leave?.();
-    onEnd?.();
-  };
-  return {
-    async next() {
-      busy = false;
-      if (ended) return { value: undefined, done: true };
-      let step: IteratorResult<T>;
-      try {
-        const waiting = room?.wait();
-        if (waiting) {
-          busy = true;
-          await waiting;
-          busy = false;
-          if (ended) return { value: undefined, done: true };
-        }
-        if (stalled !== undefined) {
-          end();
-          return { value: failed(stalled), done: false };
-        }
-        step = await source.next();
-      } catch (error) {
-        end();
-        await source.return?.();
-        return { value: failed(error), done: false };
+  return new MappedIterator(source, map, failed, room, onEnd);
+}
+
+/**
+ * One object for each subscription, where a closure for each method and
+ * each piece of state cost an idle subscription more than half a kilobyte:
+ * a gateway holds tens of thousands of them.
+ */
+class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
+  /** True while a message of its own is on its way out, or it waits for room to send one. */
+  busy = false;
+  private ended = false;
+  private stalled: unknown;
+
+  constructor(
+    private readonly source: AsyncIterator<T>,
+    private readonly map: (value: T) => U | Promise<U>,
+    private readonly failed: (error: unknown) => U,
+    private readonly room: Room | undefined,
+    private readonly onEnd: (() => void) | undefined,
+  ) {
+    room?.join(this);
+  }
+
+  stall(error: unknown): void {
+    if (this.ended || this.stalled !== undefined) return;
+    this.stalled = error;
+    void this.source.return?.();
+  }
+
+  async next(): Promise<IteratorResult<U>> {
+    this.busy = false;
+    if (this.ended) return { value: undefined, done: true };
+    let step: IteratorResult<T>;
+    try {
+      const waiting = this.room?.wait();
+      if (waiting) {
+        this.busy = true;
+        await waiting;
+        this.busy = false;
+        if (this.ended) return { value: undefined, done: true };
       }
-      if (step.done) {
-        end();
-        return { value: undefined, done: true };
+      if (this.stalled !== undefined) {
+        this.end();
+        return { value: this.failed(this.stalled), done: false };
       }
-      const value = await map(step.value);
-      busy = true;
-      return { value, done: false };
-    },
-    async return() {
-      end();
-      await source.return?.();
+      step = await this.source.next();
+    } catch (error) {
+      this.end();
+      await this.source.return?.();
+      return { value: this.failed(error), done: false };
+    }
+    if (step.done) {
+      this.end();
       return { value: undefined, done: true };
-    },
-    async throw(error: unknown) {
-      end();
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+    }
+    const value = await this.map(step.value);
+    this.busy = true;
+    return { value, done: false };
+  }
+
+  async return(): Promise<IteratorResult<U>> {
+    this.end();
+    await this.source.return?.();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<U>> {
+    this.end();
+    await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.room?.leave(this);
+    this.onEnd?.();
+  }
 }
 
 /**

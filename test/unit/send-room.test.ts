@@ -61,7 +61,8 @@ describe('SendRoom', () => {
     const room = new SendRoom(socket, 100, 150);
     const [staying, leaving] = [tenant(true), tenant(true)];
     room.join(staying);
-    room.join(leaving)();
+    room.join(leaving);
+    room.leave(leaving);
     socket.bufferedAmount = 1_000;
     room.sent();
     await sleep(100);

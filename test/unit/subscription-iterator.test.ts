@@ -21,7 +21,7 @@ it('ends a subscription whose source fails with one result made from the error, 
 
 it('lets go of its source as soon as its room stalls it while it sends, and ends with the error once read again', async () => {
   let tenant!: Tenant;
-  const room: Room = { join: (joined) => ((tenant = joined), () => undefined), wait: () => undefined };
+  const room: Room = { join: (joined) => void (tenant = joined), leave: () => undefined, wait: () => undefined };
   let returned = false;
   const source: AsyncIterator<number> = {
     next: async () => ({ value: 1, done: false }),
@@ -38,7 +38,7 @@ it('lets go of its source as soon as its room stalls it while it sends, and ends
 
 it('is not stalled while it waits for its next event with nothing to send', async () => {
   let tenant!: Tenant;
-  const room: Room = { join: (joined) => ((tenant = joined), () => undefined), wait: () => undefined };
+  const room: Room = { join: (joined) => void (tenant = joined), leave: () => undefined, wait: () => undefined };
   const iterator = mapAsyncIterator(failingAfter([]), (value) => value, () => -1, { room });
   const pending = iterator.next();
   expect(tenant.busy).toBe(false);
