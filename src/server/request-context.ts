@@ -46,31 +46,8 @@ export function authorizationOf(source: RequestSource): string | null | undefine
   return source.request?.headers.get('authorization') ?? source.req?.headers.authorization;
 }
 
-/**
- * Built for every request, so without object rest and spread (each a copy by
- * a runtime call) and without arrow functions (tsx, which runs the gateway,
- * names each one it makes with a defineProperty): the lazy parts are bound
- * functions over one small state object.
- */
-function contextFor(services: GatewayServices, source: RequestSource, authentication: Authentication): GatewayContext {
-  const consistency = readConsistency(source);
-  const lazy: LazyParts = { services, source, authentication, loaders: undefined, requestBudget: undefined };
-  return {
-    cluster: services.cluster,
-    live: services.live,
-    persistent: services.persistent,
-    limits: services.limits,
-    subscriptionSlots: services.subscriptionSlots,
-    door: new StoreDoor(consistency === 'leader' ? services.stores.readingFromLeader() : services.stores, authentication),
-    consistency,
-    // Methods, not getters: envelop copies the context with Object.assign, which would run every getter for every request.
-    requestBudget: requestBudgetOf.bind(undefined, lazy),
-    client: clientOfLazy.bind(undefined, lazy),
-    // Made on first use: a subscription's context lives as long as it does, and most never batch a read.
-    loaders: loadersOf.bind(undefined, lazy),
-    consumerKey: consumerKeyOfLazy.bind(undefined, lazy),
-  };
-}
+/** Where a context keeps what its lazy parts need and made: copied with it by envelop's Object.assign, as a symbol key is. */
+const LAZY = Symbol('lazy parts');
 
 /** What a context's lazy parts need, and what they made once asked. */
 interface LazyParts {
@@ -81,19 +58,50 @@ interface LazyParts {
   requestBudget: RequestBudget | undefined;
 }
 
-function requestBudgetOf(lazy: LazyParts): RequestBudget {
+type WithLazyParts = GatewayContext & { [LAZY]: LazyParts };
+
+/**
+ * Built for every request, so without object rest and spread (each a copy by
+ * a runtime call) and without a closure per lazy part: those are methods
+ * shared by every context, over its own small state object (a subscription's
+ * context lives as long as it does, and a gateway holds tens of thousands).
+ */
+function contextFor(services: GatewayServices, source: RequestSource, authentication: Authentication): GatewayContext {
+  const consistency = readConsistency(source);
+  const context: WithLazyParts = {
+    cluster: services.cluster,
+    live: services.live,
+    persistent: services.persistent,
+    limits: services.limits,
+    subscriptionSlots: services.subscriptionSlots,
+    door: new StoreDoor(consistency === 'leader' ? services.stores.readingFromLeader() : services.stores, authentication),
+    consistency,
+    // Methods, not getters: envelop copies the context with Object.assign, which would run every getter for every request.
+    requestBudget,
+    client,
+    // Made on first use: most contexts never batch a read.
+    loaders,
+    consumerKey,
+    [LAZY]: { services, source, authentication, loaders: undefined, requestBudget: undefined },
+  };
+  return context;
+}
+
+function requestBudget(this: WithLazyParts): RequestBudget {
+  const lazy = this[LAZY];
   return (lazy.requestBudget ??= new RequestBudget(lazy.services.limits));
 }
 
-function loadersOf(lazy: LazyParts): Loaders {
-  return (lazy.loaders ??= createLoaders());
+function loaders(this: WithLazyParts): Loaders {
+  return (this[LAZY].loaders ??= createLoaders());
 }
 
-function clientOfLazy(lazy: LazyParts): string {
-  return clientOf(lazy.authentication, lazy.source);
+function client(this: WithLazyParts): string {
+  return clientOf(this[LAZY].authentication, this[LAZY].source);
 }
 
-function consumerKeyOfLazy({ source }: LazyParts): Buffer | undefined {
+function consumerKey(this: WithLazyParts): Buffer | undefined {
+  const { source } = this[LAZY];
   return source.extra?.consumerKey ?? consumerKeyOf(headerOf(source, CONSUMER_TOKEN_HEADER), CONSUMER_TOKEN_HEADER);
 }
 
