@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedNode } from '../src/cluster/embedded-node.js';
-import { runCompiledGateways, startGatewayProcess, stopRunningGateways, traceGateways, type GatewayProcess } from './gateway-process.js';
+import { profileGateways, runCompiledGateways, startGatewayProcess, stopRunningGateways, traceGateways, type GatewayProcess } from './gateway-process.js';
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOut50kScenario, fanOutScenarios, fanOutTargets, measureIdleMemory, runFanOut, type FanOutResult, type FanOutScenario } from './fan-out.js';
@@ -16,6 +16,7 @@ import { lifecycleAppendSuite } from './lifecycle-appends.js';
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…] [--tracing (gateways send spans over OTLP to a sink that drops them)]
  *   [--sources (gateways run the sources under tsx, as npm start does, instead of the compiled build)]
+ *   [--cpu-prof (each gateway writes a CPU profile to bench/results/profiles/ when it stops)]
  * Appends over HTTP against raw INSERTs, side by side on one PostgreSQL; live fan-out; persistent-subscription acks.
  */
 const { values: options } = parseArgs({
@@ -26,11 +27,13 @@ const { values: options } = parseArgs({
     suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent,catchup,fanout50k' },
     tracing: { type: 'boolean', default: false },
     sources: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
     'catch-up-events': { type: 'string', default: '1000000' },
   },
 });
 if (options.tracing) traceGateways();
+if (options['cpu-prof']) profileGateways(path.join(import.meta.dirname, 'results', 'profiles'));
 if (!options.sources) runCompiledGateways();
 console.log(`gateways run ${options.sources ? 'the sources under tsx (npm start)' : 'the compiled build, dist/main.js (as the Docker image does)'}`);
 const suites = new Set(options.suite.split(','));
