@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { SlowConsumerError, type Room, type Tenant } from '../../src/server/send-room.js';
-import { mapAsyncIterator } from '../../src/server/shared-subscription-results.js';
+import { mapAsyncIterator } from '../../src/server/mapped-iterator.js';
 
 async function* failingAfter(values: number[]): AsyncGenerator<number> {
   yield* values;
