@@ -1,3 +1,4 @@
+import { StoredEvent } from '../store/event-row.js';
 import type { RecordedEvent } from '../store/types.js';
 import { allEvents, eventById } from '../resolvers/read-events.js';
 import { builder } from './builder.js';
@@ -16,8 +17,8 @@ export const EventType = builder.objectRef<RecordedEvent>('Event').implement({
       description: 'Global position in its store: strictly increasing in commit order, with gaps only where events were erased (deletion, retention).',
     }),
     type: t.exposeString('type'),
-    data: t.expose('data', { type: 'JSON', nullable: true }),
-    metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
+    data: t.field({ type: 'JSON', nullable: true, resolve: (event) => StoredEvent.payloadOf(event, 'data') }),
+    metadata: t.field({ type: 'JSON', nullable: true, resolve: (event) => StoredEvent.payloadOf(event, 'metadata') }),
     contentType: t.exposeString('contentType'),
     created: t.field({ type: 'DateTime', resolve: (event) => isoWithMicroseconds(event.createdEpoch) }),
     createdEpoch: t.expose('createdEpoch', { type: 'Long', description: 'Microseconds since the Unix epoch.' }),

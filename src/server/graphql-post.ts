@@ -3,6 +3,7 @@ import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult 
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
 import type { Logger } from '../log.js';
+import { stringifyWithStoredJson } from '../store/stored-json.js';
 import { requestIdOf } from './request-id.js';
 import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
@@ -129,7 +130,7 @@ export function graphqlPostListener(
     if (result.errors === undefined && result.extensions === undefined) {
       let json: string;
       try {
-        json = JSON.stringify(result);
+        json = stringifyWithStoredJson(result);
       } catch (error) {
         // A value nested too deep for JSON.stringify's recursion (an event stored past the API's depth limit).
         const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });

@@ -1,4 +1,5 @@
 import type { ExecutionResult } from 'graphql';
+import { stringifyWithStoredJson } from '../store/stored-json.js';
 
 /**
  * What graphql-ws serialises in place of a result whose JSON is already
@@ -25,7 +26,7 @@ export class SerializedPayloads {
     if (result.errors !== undefined) return undefined;
     let json = this.jsonOf.get(result);
     if (json === undefined) {
-      json = JSON.stringify(result);
+      json = stringifyWithStoredJson(result);
       this.jsonOf.set(result, json);
     }
     let queue = this.pending.get(socket);

@@ -1,10 +1,11 @@
 import { CREATED_EPOCH_COLUMN } from './created-epoch.js';
+import { StoredJson } from './stored-json.js';
 import type { Page, RecordedEvent } from './types.js';
 
 /**
  * The columns every event read selects, in the shape `toRecordedEvent` maps.
- * Payloads come as their JSON text, which pg would parse anyway: parsed here,
- * its length is the event's size at no extra cost.
+ * Payloads come as their JSON text, not parsed by pg: a StoredEvent parses
+ * them only when they are read, and their length is its size.
  */
 export const EVENT_COLUMNS = `event_id, stream_id, version, position, type, data::text AS data, metadata::text AS metadata, content_type, ${CREATED_EPOCH_COLUMN}`;
 
@@ -22,12 +23,25 @@ export interface EventRow {
   bytes_through?: string | number;
 }
 
+/** Not parsed yet. */
+const UNPARSED: unique symbol = Symbol('unparsed');
+
 /**
- * An event as read from the database. It knows the length of its payloads'
- * JSON text, kept private so that an event read back equals the one appended,
- * whose JSON the database may have spelt differently. A class rather than a
- * literal with a hidden property: a catch-up makes a million of them, and
- * defining a property on each cost more than making it.
+ * Payloads longer than this are answered from their parsed value: a text
+ * this short nests at most half as deep, which JSON.stringify serialises, so
+ * an event nested too deep for it fails where it failed before.
+ */
+const SPLICED_AT_MOST = 4096;
+
+/**
+ * An event as read from the database. Its payloads are kept as the JSON text
+ * they came as, and parsed when first read: a catch-up sends a million events
+ * whose payloads nothing reads, spliced into their answers as text
+ * (`payloadOf`). It knows their length, kept private so that an event read
+ * back equals the one appended, whose JSON the database may have spelt
+ * differently. A class rather than a literal with hidden properties: a
+ * catch-up makes a million of them, and defining a property on each cost
+ * more than making it.
  */
 export class StoredEvent implements RecordedEvent {
   readonly id: string;
@@ -36,11 +50,12 @@ export class StoredEvent implements RecordedEvent {
   readonly version: number;
   readonly position: number;
   readonly type: string;
-  readonly data: unknown;
-  readonly metadata: unknown;
   readonly contentType: string;
   readonly createdEpoch: number;
-  readonly #jsonSize: number;
+  readonly #dataText: string;
+  readonly #metadataText: string;
+  #data: unknown = UNPARSED;
+  #metadata: unknown = UNPARSED;
 
   constructor(row: EventRow, storeId: string) {
     this.id = row.event_id;
@@ -49,16 +64,33 @@ export class StoredEvent implements RecordedEvent {
     this.version = row.version;
     this.position = Number(row.position);
     this.type = row.type;
-    this.data = JSON.parse(row.data);
-    this.metadata = JSON.parse(row.metadata);
     this.contentType = row.content_type;
     this.createdEpoch = Number(row.created_epoch);
-    this.#jsonSize = row.data.length + row.metadata.length;
+    this.#dataText = row.data;
+    this.#metadataText = row.metadata;
+  }
+
+  get data(): unknown {
+    if (this.#data === UNPARSED) this.#data = JSON.parse(this.#dataText);
+    return this.#data;
+  }
+
+  get metadata(): unknown {
+    if (this.#metadata === UNPARSED) this.#metadata = JSON.parse(this.#metadataText);
+    return this.#metadata;
   }
 
   /** Characters of JSON in `event`'s payloads, if it was read from the database. */
   static jsonSizeOf(event: RecordedEvent): number | undefined {
-    return #jsonSize in event ? event.#jsonSize : undefined;
+    return #dataText in event ? event.#dataText.length + event.#metadataText.length : undefined;
+  }
+
+  /** `event`'s data or metadata to answer: its stored text, if it was read from the database and is short, else its value. */
+  static payloadOf(event: RecordedEvent, field: 'data' | 'metadata'): unknown {
+    if (!(#dataText in event)) return event[field];
+    const text = field === 'data' ? event.#dataText : event.#metadataText;
+    if (text.length > SPLICED_AT_MOST) return event[field];
+    return new StoredJson(text, event as unknown as Record<string, unknown>, field);
   }
 }
 

@@ -1,0 +1,50 @@
+/**
+ * A payload as the database gave it, JSON text, answered without parsing it
+ * and serialising it again when the answer is made by
+ * `stringifyWithStoredJson`. Anywhere else (yoga's answers, SSE) it
+ * serialises as its parsed value, so every path answers the same JSON.
+ */
+export class StoredJson {
+  constructor(
+    readonly text: string,
+    /** Where the parsed value is read when one is needed: an object whose `field` parses `text` on demand. */
+    private readonly holder: Record<string, unknown>,
+    private readonly field: string,
+  ) {}
+
+  toJSON(): unknown {
+    if (collected === undefined) return this.holder[this.field];
+    collected.push(this.text);
+    return MARK;
+  }
+}
+
+/** What a StoredJson serialises as while `stringifyWithStoredJson` runs, to be replaced by its text. */
+const MARK = '\u0000stored-json';
+const MARK_JSON = JSON.stringify(MARK);
+
+/** The texts of the StoredJson values met by the JSON.stringify under way, in the order it met them. */
+let collected: string[] | undefined;
+
+/**
+ * `JSON.stringify(value)`, with each StoredJson in it spliced in as its text.
+ * A string of the answer equal to the mark (nothing stops a stream id from
+ * being one) shows as one mark too many, and the answer is made again the
+ * plain way.
+ */
+export function stringifyWithStoredJson(value: unknown): string {
+  const texts: string[] = [];
+  collected = texts;
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } finally {
+    collected = undefined;
+  }
+  if (texts.length === 0) return json;
+  const pieces = json.split(MARK_JSON);
+  if (pieces.length !== texts.length + 1) return JSON.stringify(value);
+  let spliced = pieces[0]!;
+  for (let index = 0; index < texts.length; index++) spliced += texts[index]! + pieces[index + 1]!;
+  return spliced;
+}
