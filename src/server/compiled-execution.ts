@@ -70,11 +70,15 @@ function refusedVariables(result: ExecutionResult): boolean {
  * function call. The compiled operation runs the subscription field's
  * resolver on the event, as graphql-js does with the event as root value.
  */
-export function eventExecution(args: ExecutionArgs): (event: object) => Result {
-  let query: CompiledQuery | null = null;
-  return (event) => {
-    query ??= compiled(args.schema, args.document, args.operationName);
-    if (query === null) return execute({ ...args, rootValue: event });
-    return runCompiled(query, event, args);
-  };
+export class EventExecution {
+  private query: CompiledQuery | null = null;
+
+  constructor(private readonly args: ExecutionArgs) {}
+
+  run(event: object): Result {
+    const { args } = this;
+    this.query ??= compiled(args.schema, args.document, args.operationName);
+    if (this.query === null) return execute({ ...args, rootValue: event });
+    return runCompiled(this.query, event, args);
+  }
 }

@@ -16,7 +16,14 @@ export function mapAsyncIterator<T, U>(
   failed: (error: unknown) => U,
   { room, onEnd }: { room?: Room; onEnd?: () => void } = {},
 ): AsyncIterableIterator<U> {
-  return new MappedIterator(source, map, failed, room, onEnd);
+  return new MappedIterator(source, { map, failed, ended: onEnd }, room);
+}
+
+/** What a MappedIterator makes of its source's values and failure, and whom it tells once it ended. */
+export interface Mapping<T, U> {
+  map(value: T): U | Promise<U>;
+  failed(error: unknown): U;
+  ended?(): void;
 }
 
 /**
@@ -24,7 +31,7 @@ export function mapAsyncIterator<T, U>(
  * each piece of state cost an idle subscription more than half a kilobyte:
  * a gateway holds tens of thousands of them.
  */
-class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
+export class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
   /** True while a message of its own is on its way out, or it waits for room to send one. */
   busy = false;
   private ended = false;
@@ -32,10 +39,8 @@ class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
 
   constructor(
     private readonly source: AsyncIterator<T>,
-    private readonly map: (value: T) => U | Promise<U>,
-    private readonly failed: (error: unknown) => U,
-    private readonly room: Room | undefined,
-    private readonly onEnd: (() => void) | undefined,
+    private readonly mapping: Mapping<T, U>,
+    private readonly room?: Room,
   ) {
     room?.join(this);
   }
@@ -69,7 +74,7 @@ class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
   private take(): Promise<IteratorResult<U>> {
     if (this.stalled !== undefined) {
       this.end();
-      return Promise.resolve({ value: this.failed(this.stalled), done: false });
+      return Promise.resolve({ value: this.mapping.failed(this.stalled), done: false });
     }
     let step: Promise<IteratorResult<T>>;
     try {
@@ -88,7 +93,7 @@ class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
       this.end();
       return { value: undefined, done: true };
     }
-    const value = this.map(step.value);
+    const value = this.mapping.map(step.value);
     if (!(value instanceof Promise)) {
       this.busy = true;
       return { value, done: false };
@@ -102,7 +107,7 @@ class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
   private async sourceFailed(error: unknown): Promise<IteratorResult<U>> {
     this.end();
     await this.source.return?.();
-    return { value: this.failed(error), done: false };
+    return { value: this.mapping.failed(error), done: false };
   }
 
   async return(): Promise<IteratorResult<U>> {
@@ -125,6 +130,6 @@ class MappedIterator<T, U> implements AsyncIterableIterator<U>, Tenant {
     if (this.ended) return;
     this.ended = true;
     this.room?.leave(this);
-    this.onEnd?.();
+    this.mapping.ended?.();
   }
 }

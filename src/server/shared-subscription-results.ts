@@ -1,8 +1,8 @@
 import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { jsonSizeOf } from '../store/event-size.js';
 import type { RecordedEvent } from '../store/types.js';
-import { eventExecution } from './compiled-execution.js';
-import { mapAsyncIterator } from './mapped-iterator.js';
+import { EventExecution } from './compiled-execution.js';
+import { MappedIterator, type Mapping } from './mapped-iterator.js';
 import type { Room } from './send-room.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
@@ -64,17 +64,15 @@ export class SharedResults {
     return this.bytes;
   }
 
-  /** Counts a subscription of `documentKey` in until the answer is called. */
-  join(documentKey: string): () => void {
+  /** Counts a subscription of `documentKey` in; `leave` counts it out, once for each join. */
+  join(documentKey: string): void {
     this.subscribers.set(documentKey, (this.subscribers.get(documentKey) ?? 0) + 1);
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      const count = this.subscribers.get(documentKey)! - 1;
-      if (count === 0) this.subscribers.delete(documentKey);
-      else this.subscribers.set(documentKey, count);
-    };
+  }
+
+  leave(documentKey: string): void {
+    const count = this.subscribers.get(documentKey)! - 1;
+    if (count === 0) this.subscribers.delete(documentKey);
+    else this.subscribers.set(documentKey, count);
   }
 
   /** The result of `documentKey` on `root` (an event, a delivery: anything with an id that names what it shows). */
@@ -137,16 +135,44 @@ export async function subscribeWithSharedResults(
   maskError: (error: GraphQLError) => GraphQLError,
   room?: Room,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const masked = (result: ExecutionResult): ExecutionResult =>
-    result.errors ? { ...result, errors: result.errors.map(maskError) } : result;
   const source = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in source)) return masked(source as ExecutionResult);
+  if (!(Symbol.asyncIterator in source)) return masked(source as ExecutionResult, maskError);
   const events = (source as AsyncIterable<{ id: string }>)[Symbol.asyncIterator]();
-  const executeOn = eventExecution(args);
-  return mapAsyncIterator(
-    events,
-    (event) => shared.get(key, event, async () => masked(await executeOn(event))),
-    (error) => masked({ errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] }),
-    { room, onEnd: shared.join(key) },
-  );
+  return new MappedIterator(events, new SharedSubscription(args, shared, key, maskError), room);
+}
+
+function masked(result: ExecutionResult, maskError: (error: GraphQLError) => GraphQLError): ExecutionResult {
+  return result.errors ? { ...result, errors: result.errors.map(maskError) } : result;
+}
+
+/**
+ * How one subscription turns events into results: one object, where a
+ * closure for each step and for leaving the shared results cost an idle
+ * subscription some 300 bytes.
+ */
+class SharedSubscription implements Mapping<{ id: string }, ExecutionResult | Promise<ExecutionResult>> {
+  private readonly execution: EventExecution;
+
+  constructor(
+    args: ExecutionArgs,
+    private readonly shared: SharedResults,
+    private readonly key: string,
+    private readonly maskError: (error: GraphQLError) => GraphQLError,
+  ) {
+    this.execution = new EventExecution(args);
+    shared.join(key);
+  }
+
+  map(event: { id: string }): Result {
+    return this.shared.get(this.key, event, async () => masked(await this.execution.run(event), this.maskError));
+  }
+
+  failed(error: unknown): ExecutionResult {
+    const graphqlError = error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
+    return masked({ errors: [graphqlError] }, this.maskError);
+  }
+
+  ended(): void {
+    this.shared.leave(this.key);
+  }
 }

@@ -20,24 +20,23 @@ describe('SharedResults', () => {
 
   it('keeps nothing for a document one subscription runs, and shares once a second one joins', () => {
     const shared = new SharedResults();
-    const leaveFirst = shared.join('doc');
+    shared.join('doc');
     let runs = 0;
     const event = eventOf(1, 10);
     shared.get('doc', event, () => ({ data: { n: ++runs } }));
     shared.get('doc', event, () => ({ data: { n: ++runs } }));
     expect(runs).toBe(2);
     expect(shared.weight).toBe(0);
-    const leaveSecond = shared.join('doc');
+    shared.join('doc');
     const first = shared.get('doc', event, () => ({ data: { n: ++runs } }));
     expect(shared.get('doc', event, () => ({ data: { n: ++runs } }))).toBe(first);
     expect(runs).toBe(3);
-    leaveSecond();
-    leaveSecond();
+    shared.leave('doc');
     const later = eventOf(2, 10);
     shared.get('doc', later, () => ({ data: { n: ++runs } }));
     shared.get('doc', later, () => ({ data: { n: ++runs } }));
     expect(runs).toBe(5);
-    leaveFirst();
+    shared.leave('doc');
   });
 
   it('keeps results within its bound in bytes, dropping the oldest events first', () => {
