@@ -2,7 +2,8 @@
  * A payload as the database gave it, JSON text, answered without parsing it
  * and serialising it again when the answer is made by
  * `stringifyWithStoredJson`. Anywhere else (yoga's answers, SSE) it
- * serialises as its parsed value, so every path answers the same JSON.
+ * serialises as its parsed value: every path answers the same JSON value,
+ * spelt as PostgreSQL prints jsonb where the text is spliced in.
  */
 export class StoredJson {
   constructor(
