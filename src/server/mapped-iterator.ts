@@ -1,24 +1,5 @@
 import type { Room, Tenant } from './send-room.js';
 
-/**
- * Maps an async iterator and, unlike an async generator, passes return()
- * straight through to the source. A source that fails (its database reads
- * failing, say) ends the subscription with one result carrying `failed(error)`,
- * as yoga answers over SSE, rather than handing graphql-ws the raw error.
- * With a `room`, a value is taken from the source only when the socket has
- * room for it; a subscription the room stalls lets go of its source at once,
- * and ends with `failed(error)` once its client reads again. `onEnd` is
- * called once, however it ends.
- */
-export function mapAsyncIterator<T, U>(
-  source: AsyncIterator<T>,
-  map: (value: T) => U | Promise<U>,
-  failed: (error: unknown) => U,
-  { room, onEnd }: { room?: Room; onEnd?: () => void } = {},
-): AsyncIterableIterator<U> {
-  return new MappedIterator(source, { map, failed, ended: onEnd }, room);
-}
-
 /** What a MappedIterator makes of its source's values and failure, and whom it tells once it ended. */
 export interface Mapping<T, U> {
   map(value: T): U | Promise<U>;
@@ -27,6 +8,15 @@ export interface Mapping<T, U> {
 }
 
 /**
+ * Maps an async iterator and, unlike an async generator, passes return()
+ * straight through to the source. A source that fails (its database reads
+ * failing, say) ends the subscription with one result carrying
+ * `mapping.failed(error)`, as yoga answers over SSE, rather than handing
+ * graphql-ws the raw error. With a `room`, a value is taken from the source
+ * only when the socket has room for it; a subscription the room stalls lets
+ * go of its source at once, and ends with `failed(error)` once its client
+ * reads again. `mapping.ended` is called once, however it ends.
+ *
  * One object for each subscription, where a closure for each method and
  * each piece of state cost an idle subscription more than half a kilobyte:
  * a gateway holds tens of thousands of them.

@@ -156,7 +156,7 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: Se
 function adaptSocketEvents(socket: WebSocket): void {
   const emit = socket.emit.bind(socket);
   socket.emit = ((event: string, ...args: unknown[]) => {
-    if (event === 'message') return emit(event, String(args[0]), ...args.slice(1));
+    if (event === 'message') return emit(event, String(args[0]), args[1]);
     if (event === 'error' && (args[0] as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return false;
     return emit(event, ...args);
   }) as WebSocket['emit'];

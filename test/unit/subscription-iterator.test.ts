@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { SlowConsumerError, type Room, type Tenant } from '../../src/server/send-room.js';
-import { mapAsyncIterator } from '../../src/server/mapped-iterator.js';
+import { MappedIterator } from '../../src/server/mapped-iterator.js';
 
 async function* failingAfter(values: number[]): AsyncGenerator<number> {
   yield* values;
@@ -8,11 +8,10 @@ async function* failingAfter(values: number[]): AsyncGenerator<number> {
 }
 
 it('ends a subscription whose source fails with one result made from the error, instead of throwing it', async () => {
-  const iterator = mapAsyncIterator(
-    failingAfter([1, 2]),
-    (value) => `event ${value}`,
-    (error) => `failed: ${(error as Error).message}`,
-  );
+  const iterator = new MappedIterator(failingAfter([1, 2]), {
+    map: (value) => `event ${value}`,
+    failed: (error) => `failed: ${(error as Error).message}`,
+  });
   const seen: string[] = [];
   for await (const value of iterator) seen.push(value);
   expect(seen).toEqual(['event 1', 'event 2', 'failed: connection lost']);
@@ -27,7 +26,7 @@ it('lets go of its source as soon as its room stalls it while it sends, and ends
     next: async () => ({ value: 1, done: false }),
     return: async () => ((returned = true), { value: undefined, done: true }),
   };
-  const iterator = mapAsyncIterator(source, (value) => `event ${value}`, (error) => `failed: ${(error as Error).name}`, { room });
+  const iterator = new MappedIterator(source, { map: (value) => `event ${value}`, failed: (error) => `failed: ${(error as Error).name}` }, room);
   expect(await iterator.next()).toEqual({ value: 'event 1', done: false });
   expect(tenant.busy).toBe(true);
   tenant.stall(new SlowConsumerError(1, 1));
@@ -39,7 +38,7 @@ it('lets go of its source as soon as its room stalls it while it sends, and ends
 it('is not stalled while it waits for its next event with nothing to send', async () => {
   let tenant!: Tenant;
   const room: Room = { join: (joined) => void (tenant = joined), leave: () => undefined, wait: () => undefined };
-  const iterator = mapAsyncIterator(failingAfter([]), (value) => value, () => -1, { room });
+  const iterator = new MappedIterator(failingAfter([]), { map: (value) => value, failed: () => -1 }, room);
   const pending = iterator.next();
   expect(tenant.busy).toBe(false);
   expect(await pending).toEqual({ value: -1, done: false });
@@ -50,13 +49,13 @@ it('tells once that it ended, whether its source completed or its client returne
   const completing = (async function* () {
     yield 1;
   })();
-  const completed = mapAsyncIterator(completing, (value) => value, () => -1, { onEnd: () => ends++ });
+  const completed = new MappedIterator(completing, { map: (value) => value, failed: () => -1, ended: () => void ends++ });
   const seen: number[] = [];
   for await (const value of completed) seen.push(value);
   await completed.return!();
   expect(seen).toEqual([1]);
   expect(ends).toBe(1);
-  const returned = mapAsyncIterator(failingAfter([1, 2]), (value) => value, () => -1, { onEnd: () => ends++ });
+  const returned = new MappedIterator(failingAfter([1, 2]), { map: (value) => value, failed: () => -1, ended: () => void ends++ });
   expect(await returned.next()).toEqual({ value: 1, done: false });
   await returned.return!();
   await returned.return!();
