@@ -21,13 +21,21 @@ export class SerializedPayloads {
   private readonly jsonOf = new WeakMap<ExecutionResult, string>();
   private readonly pending = new WeakMap<object, string[]>();
 
+  /**
+   * `isShared`: whether a result may go to more than one subscription. Only
+   * those are remembered: a lone subscriber replaying a million events would
+   * pay for a weak map entry of each.
+   */
+  constructor(private readonly isShared: (result: ExecutionResult) => boolean = () => true) {}
+
   /** For graphql-ws's onNext: the payload to serialise instead, or undefined to let it serialise the result itself. */
   payloadFor(socket: object, result: ExecutionResult): object | undefined {
     if (result.errors !== undefined) return undefined;
-    let json = this.jsonOf.get(result);
+    const shared = this.isShared(result);
+    let json = shared ? this.jsonOf.get(result) : undefined;
     if (json === undefined) {
       json = stringifyWithStoredJson(result);
-      this.jsonOf.set(result, json);
+      if (shared) this.jsonOf.set(result, json);
     }
     let queue = this.pending.get(socket);
     if (queue === undefined) {

@@ -44,6 +44,7 @@ interface EventResults {
 export class SharedResults {
   private readonly byEvent = new Map<string, EventResults>();
   private readonly subscribers = new Map<string, number>();
+  private readonly handedOut = new WeakSet<ExecutionResult>();
   /**
    * Event ids in the order they were kept, from `oldest` on. A Map's first
    * entry is slow to find once many were deleted before it (iteration walks
@@ -75,13 +76,18 @@ export class SharedResults {
     else this.subscribers.set(documentKey, count);
   }
 
+  /** Whether `result` was handed to more than one subscription (or may yet be): only such a result is worth serialising once for all. */
+  isShared(result: ExecutionResult): boolean {
+    return this.handedOut.has(result);
+  }
+
   /** The result of `documentKey` on `root` (an event, a delivery: anything with an id that names what it shows). */
   get(documentKey: string, root: { id: string }, execute: () => Result): Result {
     if (this.subscribers.get(documentKey) === 1) return execute();
     let results = this.byEvent.get(root.id);
     let result = results?.byDocument.get(documentKey);
     if (result !== undefined) return result;
-    result = execute();
+    result = this.handOut(execute());
     const weight = resultWeight(root);
     if (weight > this.maxBytes) return result;
     if (results === undefined) {
@@ -94,6 +100,17 @@ export class SharedResults {
     this.bytes += weight;
     while (this.bytes > this.maxBytes || this.byEvent.size > this.maxEvents) this.dropOldest();
     return result;
+  }
+
+  private handOut(result: Result): Result {
+    if (!(result instanceof Promise)) {
+      this.handedOut.add(result);
+      return result;
+    }
+    return result.then((settled) => {
+      this.handedOut.add(settled);
+      return settled;
+    });
   }
 
   private dropOldest(): void {
@@ -164,7 +181,13 @@ class SharedSubscription implements Mapping<{ id: string }, ExecutionResult | Pr
   }
 
   map(event: { id: string }): Result {
-    return this.shared.get(this.key, event, async () => masked(await this.execution.run(event), this.maskError));
+    return this.shared.get(this.key, event, () => this.run(event));
+  }
+
+  /** Synchronous when the execution is: a replay runs this a million times, and an await each cost a promise and a turn. */
+  private run(event: { id: string }): Result {
+    const result = this.execution.run(event);
+    return result instanceof Promise ? result.then((settled) => masked(settled, this.maskError)) : masked(result, this.maskError);
   }
 
   failed(error: unknown): ExecutionResult {

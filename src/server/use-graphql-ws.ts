@@ -226,7 +226,7 @@ export function useGraphQLWs(
   // The connection's id, in the 101 answer: each operation's id is this one and its number on the connection.
   wsServer.on('headers', (headers, request) => headers.push(`x-request-id: ${identifyRequest(request, undefined)}`));
   const shared = new SharedResults(sharedResultsBytes);
-  const payloads = new SerializedPayloads();
+  const payloads = new SerializedPayloads((result) => shared.isShared(result));
   const rooms = new WeakMap<WebSocket, SendRoom>();
   wsServer.on('connection', (socket) => {
     const room = new SendRoom(socket, slowConsumerBytes, slowConsumerTimeoutMs);

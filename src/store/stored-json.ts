@@ -43,9 +43,14 @@ export function stringifyWithStoredJson(value: unknown): string {
     collected = undefined;
   }
   if (texts.length === 0) return json;
-  const pieces = json.split(MARK_JSON);
-  if (pieces.length !== texts.length + 1) return JSON.stringify(value);
-  let spliced = pieces[0]!;
-  for (let index = 0; index < texts.length; index++) spliced += texts[index]! + pieces[index + 1]!;
-  return spliced;
+  let spliced = '';
+  let from = 0;
+  for (const text of texts) {
+    const at = json.indexOf(MARK_JSON, from);
+    if (at < 0) return JSON.stringify(value);
+    spliced += json.slice(from, at) + text;
+    from = at + MARK_JSON.length;
+  }
+  if (json.includes(MARK_JSON, from)) return JSON.stringify(value);
+  return spliced + json.slice(from);
 }

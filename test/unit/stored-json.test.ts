@@ -40,6 +40,14 @@ describe('payloads answered as the database gave them', () => {
     expect(JSON.parse(stringifyWithStoredJson(answered(event)))).toEqual({ data: { event: { streamId: '\u0000stored-json', data: 'x', metadata: null } } });
   });
 
+  it('gives the same JSON when a string equal to the mark comes after the stored texts', () => {
+    const event = storedEvent('{"n": 1}', '{"m": 2}');
+    const answer = { data: { events: [answered(event).data.event, { streamId: '\u0000stored-json' }] } };
+    expect(JSON.parse(stringifyWithStoredJson(answer))).toEqual({
+      data: { events: [{ streamId: 'orders-1', data: { n: 1 }, metadata: { m: 2 } }, { streamId: '\u0000stored-json' }] },
+    });
+  });
+
   it('answers a long payload from its value, so one nested too deep still fails to serialise', () => {
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
     const event = storedEvent(deep);
