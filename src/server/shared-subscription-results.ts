@@ -21,6 +21,13 @@ export function resultWeight(root: object): number {
   return RESULT_OVERHEAD_BYTES + payloads;
 }
 
+/** What a subscription's selection runs on: an id that names what it shows. */
+export interface SharedRoot {
+  id: string;
+  /** True when no other subscription is handed the same root (a persistent delivery): its result is not kept to share. */
+  readonly forOneOnly?: boolean;
+}
+
 interface EventResults {
   byDocument: Map<string, Result>;
   bytes: number;
@@ -81,9 +88,9 @@ export class SharedResults {
     return this.handedOut.has(result);
   }
 
-  /** The result of `documentKey` on `root` (an event, a delivery: anything with an id that names what it shows). */
-  get(documentKey: string, root: { id: string }, execute: () => Result): Result {
-    if (this.subscribers.get(documentKey) === 1) return execute();
+  /** The result of `documentKey` on `root` (an event, a delivery, a cluster snapshot). */
+  get(documentKey: string, root: SharedRoot, execute: () => Result): Result {
+    if (root.forOneOnly === true || this.subscribers.get(documentKey) === 1) return execute();
     let results = this.byEvent.get(root.id);
     let result = results?.byDocument.get(documentKey);
     if (result !== undefined) return result;
@@ -154,7 +161,7 @@ export async function subscribeWithSharedResults(
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return masked(source as ExecutionResult, maskError);
-  const events = (source as AsyncIterable<{ id: string }>)[Symbol.asyncIterator]();
+  const events = (source as AsyncIterable<SharedRoot>)[Symbol.asyncIterator]();
   return new MappedIterator(events, new SharedSubscription(args, shared, key, maskError), room);
 }
 
@@ -167,7 +174,7 @@ function masked(result: ExecutionResult, maskError: (error: GraphQLError) => Gra
  * closure for each step and for leaving the shared results cost an idle
  * subscription some 300 bytes.
  */
-class SharedSubscription implements Mapping<{ id: string }, ExecutionResult | Promise<ExecutionResult>> {
+class SharedSubscription implements Mapping<SharedRoot, ExecutionResult | Promise<ExecutionResult>> {
   private readonly execution: EventExecution;
 
   constructor(
@@ -180,12 +187,12 @@ class SharedSubscription implements Mapping<{ id: string }, ExecutionResult | Pr
     shared.join(key);
   }
 
-  map(event: { id: string }): Result {
+  map(event: SharedRoot): Result {
     return this.shared.get(this.key, event, () => this.run(event));
   }
 
   /** Synchronous when the execution is: a replay runs this a million times, and an await each cost a promise and a turn. */
-  private run(event: { id: string }): Result {
+  private run(event: SharedRoot): Result {
     const result = this.execution.run(event);
     return result instanceof Promise ? result.then((settled) => masked(settled, this.maskError)) : masked(result, this.maskError);
   }

@@ -18,6 +18,21 @@ describe('SharedResults', () => {
     expect(runs).toBe(1);
   });
 
+  it('keeps nothing for a root handed to one subscription only, and tells which results are shared', () => {
+    const shared = new SharedResults();
+    shared.join('doc');
+    shared.join('doc');
+    let runs = 0;
+    const delivery = { id: 'event-1/0', forOneOnly: true as const };
+    const alone = shared.get('doc', delivery, () => ({ data: { n: ++runs } })) as { data: unknown };
+    shared.get('doc', delivery, () => ({ data: { n: ++runs } }));
+    expect(runs).toBe(2);
+    expect(shared.weight).toBe(0);
+    expect(shared.isShared(alone)).toBe(false);
+    const event = eventOf(1, 10);
+    expect(shared.isShared(shared.get('doc', event, () => ({ data: { n: ++runs } })) as { data: unknown })).toBe(true);
+  });
+
   it('keeps nothing for a document one subscription runs, and shares once a second one joins', () => {
     const shared = new SharedResults();
     shared.join('doc');

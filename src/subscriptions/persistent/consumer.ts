@@ -4,12 +4,10 @@ import { AsyncQueue } from '../async-queue.js';
 
 /** One delivery of a persistent subscription. */
 export interface PersistentDelivery {
-  /**
-   * Names what this delivery shows (the event and its retry count), so that
-   * a layer that shares results between identical deliveries keeps
-   * redeliveries apart.
-   */
+  /** Names what this delivery shows: the event and its retry count. */
   id: string;
+  /** Each delivery goes to one consumer: there is no result to share with another (SharedResults). */
+  forOneOnly: true;
   event: RecordedEvent;
   /** Deliveries of this event before this one. */
   retryCount: number;
@@ -56,7 +54,7 @@ export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
   deliver(event: RecordedEvent, retryCount: number, deadline: number): void {
     if (this.queue.isEnded) return;
     this.held.set(event.id, deadline);
-    this.queue.push({ id: `${event.id}/${retryCount}`, event, retryCount });
+    this.queue.push({ id: `${event.id}/${retryCount}`, forOneOnly: true, event, retryCount });
   }
 
   next(): Promise<IteratorResult<PersistentDelivery>> {
