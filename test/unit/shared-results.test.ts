@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ExecutionResult } from 'graphql';
 import { resultWeight, SharedResults } from '../../src/server/shared-subscription-results.js';
 import { recordedEvent } from '../support/recorded-event.js';
 
@@ -24,13 +25,13 @@ describe('SharedResults', () => {
     shared.join('doc');
     let runs = 0;
     const delivery = { id: 'event-1/0', forOneOnly: true as const };
-    const alone = shared.get('doc', delivery, () => ({ data: { n: ++runs } })) as { data: unknown };
+    const alone = shared.get('doc', delivery, () => ({ data: { n: ++runs } })) as ExecutionResult;
     shared.get('doc', delivery, () => ({ data: { n: ++runs } }));
     expect(runs).toBe(2);
     expect(shared.weight).toBe(0);
     expect(shared.isShared(alone)).toBe(false);
     const event = eventOf(1, 10);
-    expect(shared.isShared(shared.get('doc', event, () => ({ data: { n: ++runs } })) as { data: unknown })).toBe(true);
+    expect(shared.isShared(shared.get('doc', event, () => ({ data: { n: ++runs } })) as ExecutionResult)).toBe(true);
   });
 
   it('keeps nothing for a document one subscription runs, and shares once a second one joins', () => {
