@@ -135,11 +135,13 @@ export async function catchUpSuite(adminUrl: string, { events, rounds }: { event
     await fill(gateway.url, events);
     console.log(`\ncatch-up: stored ${events} events through the gateway in ${((performance.now() - filling) / 1000).toFixed(1)}s`);
     const postgresPid = await postmasterPid(databaseUrl);
-    const readers: [string, () => Promise<number>][] = [
-      ['raw keyset SELECT, in-process', () => rawSelect(databaseUrl, events)],
-      ['graphql-ws byStream("$all", fromPosition: 1)', () => wsReplay(gateway.url, events)],
-      ['HTTP events(first: 100) pages', () => httpPages(gateway.url, events)],
+    const readers: [string, (count: number) => Promise<number>][] = [
+      ['raw keyset SELECT, in-process', (count) => rawSelect(databaseUrl, count)],
+      ['graphql-ws byStream("$all", fromPosition: 1)', (count) => wsReplay(gateway.url, count)],
+      ['HTTP events(first: 100) pages', (count) => httpPages(gateway.url, count)],
     ];
+    // Each reads a tenth of the store once, unmeasured, as benchmarks warm up.
+    for (const [, read] of readers) await read(Math.ceil(events / 10));
     const measured = readers.map((): CatchUpRound[] => []);
     for (let round = 0; round < rounds; round++) {
       for (let turn = 0; turn < readers.length; turn++) {
@@ -150,7 +152,7 @@ export async function catchUpSuite(adminUrl: string, { events, rounds }: { event
           client: ownCpuSeconds,
         });
         const started = performance.now();
-        const read = await readers[index]![1]();
+        const read = await readers[index]![1](events);
         const seconds = (performance.now() - started) / 1000;
         measured[index]!.push({ events: read, eventsPerSecond: Math.round(read / seconds), cpu: cpu.stop() });
       }

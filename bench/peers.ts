@@ -12,6 +12,8 @@ const GATEWAY = 'gateway over HTTP (wrk)';
 const EMMETT = 'Emmett PostgreSQL, in-process';
 const RAW = 'raw INSERT, in-process';
 const BARE = 'bare group committer, in-process';
+/** How long each scenario runs, unmeasured, before the rounds. */
+const WARM_UP_MS = 3_000;
 
 export interface PeerRound {
   scenario: string;
@@ -65,20 +67,25 @@ export async function peersSuite(options: {
   const results: PeerRound[] = [];
   try {
     for (const eventsPerAppend of options.sizes ?? [1, 100]) {
-      const scenarios: [string, (round: number) => Promise<{ units: number; calls: number; seconds: number; cpu: CpuReport }>][] = [
+      const scenarios: [string, (round: number, ms: number) => Promise<{ units: number; calls: number; seconds: number; cpu: CpuReport }>][] = [
         [
           GATEWAY,
-          (round) =>
-            wrkAppend({ graphqlUrl: gateway.url, databaseUrl, gatewayPid: gateway.pid, postgresPid, connections: workers, eventsPerAppend, durationMs, round }),
+          (round, ms) =>
+            wrkAppend({ graphqlUrl: gateway.url, databaseUrl, gatewayPid: gateway.pid, postgresPid, connections: workers, eventsPerAppend, durationMs: ms, round }),
         ],
-        [EMMETT, (round) => inProcess(postgresPid, () => emmettAppend(emmett, workers, eventsPerAppend, durationMs, round))],
-        [RAW, () => inProcess(postgresPid, () => rawInsert(databaseUrl, workers, eventsPerAppend, durationMs))],
-        [BARE, () => inProcess(postgresPid, () => bareGroupCommit(databaseUrl, workers, eventsPerAppend, durationMs))],
+        [EMMETT, (round, ms) => inProcess(postgresPid, () => emmettAppend(emmett, workers, eventsPerAppend, ms, round))],
+        [RAW, (_, ms) => inProcess(postgresPid, () => rawInsert(databaseUrl, workers, eventsPerAppend, ms))],
+        [BARE, (_, ms) => inProcess(postgresPid, () => bareGroupCommit(databaseUrl, workers, eventsPerAppend, ms))],
       ];
+      // Each runs once unmeasured first, as benchmarks warm up: the first seconds of a process measure its compiler, not its steady state.
+      for (const [, run] of scenarios) {
+        await run(rounds, WARM_UP_MS);
+        await checkpoint(databaseUrl);
+      }
       for (let round = 0; round < rounds; round++) {
         for (let turn = 0; turn < scenarios.length; turn++) {
           const [scenario, run] = scenarios[(turn + round) % scenarios.length]!;
-          const result = await run(round);
+          const result = await run(round, durationMs);
           await checkpoint(databaseUrl);
           results.push({
             scenario,
