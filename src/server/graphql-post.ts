@@ -7,6 +7,7 @@ import { stringifyWithStoredJson } from '../store/stored-json.js';
 import { requestIdOf } from './request-id.js';
 import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
+import { ValidDocuments } from './valid-documents.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -116,6 +117,7 @@ export function graphqlPostListener(
   refusedWhole: (req: IncomingMessage, errors: readonly GraphQLError[]) => void = () => undefined,
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
+  const validDocuments = new ValidDocuments();
 
   const handToYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const headers = new yoga.fetchAPI.Headers();
@@ -170,7 +172,7 @@ export function graphqlPostListener(
       return handToYoga(req, res, body);
     }
     const operation = getOperationAST(document, params.operationName);
-    if (!operation || operation.operation === 'subscription' || enveloped.validate(enveloped.schema, document).length > 0) {
+    if (!operation || operation.operation === 'subscription' || validDocuments.validate(enveloped.validate, enveloped.schema, document).length > 0) {
       return handToYoga(req, res, body);
     }
 

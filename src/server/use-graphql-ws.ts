@@ -16,6 +16,7 @@ import { operationLogger } from './ws-operation-log.js';
 import type { ConnectionExtra } from './request-context.js';
 import { SendRoom } from './send-room.js';
 import { SerializedPayloads } from './serialized-payloads.js';
+import { ValidDocuments } from './valid-documents.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -226,6 +227,7 @@ export function useGraphQLWs(
   // The connection's id, in the 101 answer: each operation's id is this one and its number on the connection.
   wsServer.on('headers', (headers, request) => headers.push(`x-request-id: ${identifyRequest(request, undefined)}`));
   const shared = new SharedResults(sharedResultsBytes);
+  const validDocuments = new ValidDocuments();
   const payloads = new SerializedPayloads((result) => shared.isShared(result));
   const rooms = new WeakMap<WebSocket, SendRoom>();
   wsServer.on('connection', (socket) => {
@@ -310,7 +312,7 @@ export function useGraphQLWs(
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
         }
-        const errors = validate(schema, document);
+        const errors = validDocuments.validate(validate, schema, document);
         if (errors.length > 0) return errors;
         opLog.started(ctx.extra, id, requestId, document, params.operationName);
         return {
