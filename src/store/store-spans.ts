@@ -41,6 +41,8 @@ export function appendSpan<O extends { ok: boolean; reason?: string }>(
   events: number,
   submit: () => Promise<O>,
 ): Promise<O> {
+  // Untraced, an append is its submission alone: no span, nor a weak-map entry for the batch to link to.
+  if (!tracingOn()) return submit();
   return traced(
     'append',
     async (span) => {
