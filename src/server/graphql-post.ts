@@ -31,6 +31,23 @@ function jsonMediaTypeFor(accept: string | undefined): string | undefined {
   return chosen;
 }
 
+/** Accept headers met lately and what each chooses: clients send a few, always the same, and each is read once. */
+const mediaTypeByAccept = new Map<string, string | undefined>();
+/** Bounds the map above: in entries, and in bytes through the longest header it keeps. */
+const ACCEPT_HEADERS_KEPT = 64;
+const LONGEST_ACCEPT_KEPT = 256;
+
+function rememberedJsonMediaTypeFor(accept: string | undefined): string | undefined {
+  const key = accept ?? '';
+  if (mediaTypeByAccept.has(key)) return mediaTypeByAccept.get(key);
+  const chosen = jsonMediaTypeFor(accept);
+  if (key.length <= LONGEST_ACCEPT_KEPT) {
+    if (mediaTypeByAccept.size >= ACCEPT_HEADERS_KEPT) mediaTypeByAccept.clear();
+    mediaTypeByAccept.set(key, chosen);
+  }
+  return chosen;
+}
+
 function isJsonContentType(contentType: string | undefined): boolean {
   const first = contentType?.split(',')[0];
   return !!first && ['application/json', 'application/graphql+json'].some((type) => first === type || first.startsWith(`${type};`));
@@ -203,7 +220,7 @@ export function graphqlPostListener(
       headers.origin === undefined &&
       headers['content-encoding'] === undefined &&
       refused(req) === undefined;
-    const mediaType = plain ? jsonMediaTypeFor(headers.accept) : undefined;
+    const mediaType = plain ? rememberedJsonMediaTypeFor(headers.accept) : undefined;
     const handled = mediaType ? handle(req, res, mediaType) : yoga(req, res);
     void Promise.resolve(handled).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500);
