@@ -49,10 +49,21 @@ export class GroupCommitter<Request, Outcome> {
     });
   }
 
+  /**
+   * One batch at a time. The next one is on its way to the database before
+   * the requests of the one just committed are told: telling them runs their
+   * answers (serialised, written to their sockets) on the event loop, and
+   * the database would wait for all of that before it saw the next batch.
+   */
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.queue.length > 0) await this.commitBatch(this.takeBatch());
+      let committing: Promise<() => void> | undefined = this.commitBatch(this.takeBatch());
+      while (committing) {
+        const tell = await committing;
+        committing = this.queue.length > 0 ? this.commitBatch(this.takeBatch()) : undefined;
+        tell();
+      }
     } finally {
       this.draining = false;
     }
@@ -73,19 +84,20 @@ export class GroupCommitter<Request, Outcome> {
     return this.queue.splice(0, count);
   }
 
-  private async commitBatch(batch: Pending<Request, Outcome>[]): Promise<void> {
+  /** Commits a batch; answers what tells its requests the outcome. */
+  private async commitBatch(batch: Pending<Request, Outcome>[]): Promise<() => void> {
     try {
       const outcomes = await this.options.commit(
         batch.map((pending) => pending.request),
         batch[0]!.since,
       );
-      batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
+      return () => batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
     } catch (error) {
       if (batch.length === 1 || this.options.retryAlone?.(error) === false) {
-        for (const pending of batch) pending.reject(error);
-        return;
+        return () => batch.forEach((pending) => pending.reject(error));
       }
-      for (const pending of batch) await this.commitBatch([pending]);
+      for (const pending of batch) (await this.commitBatch([pending]))();
+      return () => undefined;
     }
   }
 }
