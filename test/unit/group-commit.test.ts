@@ -93,6 +93,16 @@ describe('GroupCommitter', () => {
     expect(await Promise.all(outcomes)).toEqual(['a:ok', 'b:ok', 'c:ok', 'd:ok']);
   });
 
+  it('starts the next batch before the requests of the batch just committed hear their outcome', async () => {
+    const fake = controlledCommitter();
+    const heard: string[][] = [];
+    fake.committer.submit(req('a')).then(() => heard.push([...fake.batches.flat()]));
+    fake.committer.submit(req('b'));
+    await fake.releaseNext();
+    expect(heard).toEqual([['a', 'b']]);
+    await fake.releaseAll();
+  });
+
   it('never runs two commits at once', async () => {
     const fake = controlledCommitter(2);
     const outcomes = Array.from({ length: 9 }, (_, index) => fake.committer.submit(req(`r${index}`)));
