@@ -28,3 +28,26 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
     clearTimeout(timer);
   }
 }
+
+/** How much of a timeout one of `afterLoopTime`'s steps counts. */
+const LOOP_TIME_STEP_MS = 100;
+
+/**
+ * Calls `expire` once `ms` of the event loop's own time has passed, counted
+ * in steps of at most 100 ms, each counted once however late it runs: a loop
+ * kept busy elsewhere (fifty thousand subscribes at once) does not charge
+ * its lag to the other side. A connection's handshake takes several turns
+ * of the loop, so deferring the verdict by one turn, as `within` does, does
+ * not save it. Answers what cancels it.
+ */
+export function afterLoopTime(ms: number, expire: () => void): () => void {
+  let left = ms;
+  let timer: NodeJS.Timeout;
+  const step = () => {
+    left -= LOOP_TIME_STEP_MS;
+    if (left <= 0) expire();
+    else timer = setTimeout(step, Math.min(LOOP_TIME_STEP_MS, left)).unref();
+  };
+  timer = setTimeout(step, Math.min(LOOP_TIME_STEP_MS, ms)).unref();
+  return () => clearTimeout(timer);
+}

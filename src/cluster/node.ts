@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { cutConnection } from './connection.js';
+import { afterLoopTime, cutConnection } from './connection.js';
 import { afterProbe, UNPROBED, type NodeState } from './node-health.js';
 import { NodeProbe } from './probe.js';
 
@@ -12,10 +12,36 @@ import { NodeProbe } from './probe.js';
  */
 const POOL_WAIT_MS = 30_000;
 
+/**
+ * Pool clients that give up connecting after `connectTimeoutMs` of the event
+ * loop's time (`afterLoopTime`), as node-postgres's own timeout does after
+ * as much wall-clock time: a burst that keeps the loop busy past it failed
+ * every connection opened meanwhile with "timeout expired", and refused its
+ * queries as if the node were down.
+ */
 function clientWithConnectTimeout(connectTimeoutMs: number): typeof pg.Client {
   return class extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
-      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: connectTimeoutMs });
+      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: 0 });
+    }
+
+    override connect(): Promise<pg.Client>;
+    override connect(callback: (error: Error) => void): void;
+    override connect(callback?: (error: Error) => void): Promise<pg.Client> | void {
+      const connection = this.connection as pg.Connection & { _ending?: boolean };
+      // What node-postgres's own timeout does: the connection ends, and connecting fails with "timeout expired".
+      const cancel = afterLoopTime(connectTimeoutMs, () => {
+        connection._ending = true;
+        connection.stream.destroy(new Error('timeout expired'));
+      });
+      if (callback) {
+        super.connect((error: Error) => {
+          cancel();
+          callback(error);
+        });
+        return;
+      }
+      return super.connect().finally(cancel);
     }
   };
 }
