@@ -94,9 +94,10 @@ export class SharedResults {
     let results = this.byEvent.get(root.id);
     let result = results?.byDocument.get(documentKey);
     if (result !== undefined) return result;
-    result = this.handOut(execute());
+    result = execute();
     const weight = resultWeight(root);
     if (weight > this.maxBytes) return result;
+    result = this.handOut(result);
     if (results === undefined) {
       results = { byDocument: new Map(), bytes: 0 };
       this.byEvent.set(root.id, results);
