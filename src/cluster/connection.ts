@@ -10,22 +10,22 @@ export function cutConnection(client: pg.Client | pg.PoolClient): void {
 }
 
 /**
- * Rejects after `ms` unless `promise` settles first; the loser's outcome is ignored.
- * An answer that arrived while the event loop was busy elsewhere (fifty thousand
- * subscribes at once, say) is read in the loop's poll phase, which comes after its
- * timers: the verdict waits for that phase (setImmediate), so such an answer wins,
- * and a busy gateway does not take its own lag for a node that did not answer.
+ * Rejects after `ms` of the event loop's own time (`afterLoopTime`) unless
+ * `promise` settles first; the loser's outcome is ignored. An answer that
+ * arrived while the loop was busy elsewhere (fifty thousand subscribes at
+ * once, say) still wins, so a busy gateway does not take its own lag for a
+ * node that did not answer.
  */
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => setImmediate(() => reject(new Error(`${what} timed out after ${ms} ms`))), ms);
+    cancel = afterLoopTime(ms, () => reject(new Error(`${what} timed out after ${ms} ms`)));
   });
   promise.catch(() => undefined);
   try {
     return await Promise.race([promise, timeout]);
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }
 
@@ -36,18 +36,22 @@ const LOOP_TIME_STEP_MS = 100;
  * Calls `expire` once `ms` of the event loop's own time has passed, counted
  * in steps of at most 100 ms, each counted once however late it runs: a loop
  * kept busy elsewhere (fifty thousand subscribes at once) does not charge
- * its lag to the other side. A connection's handshake takes several turns
- * of the loop, so deferring the verdict by one turn, as `within` does, does
- * not save it. Answers what cancels it.
+ * its lag to the other side, however many turns of the loop its answer
+ * takes (a connection's handshake takes several). Answers what cancels it.
  */
 export function afterLoopTime(ms: number, expire: () => void): () => void {
   let left = ms;
   let timer: NodeJS.Timeout;
+  let verdict: NodeJS.Immediate | undefined;
   const step = () => {
     left -= LOOP_TIME_STEP_MS;
-    if (left <= 0) expire();
-    else timer = setTimeout(step, Math.min(LOOP_TIME_STEP_MS, left)).unref();
+    // Timers run before the poll phase reads what arrived meanwhile: the verdict waits for that phase.
+    if (left <= 0) verdict = setImmediate(expire);
+    else timer = setTimeout(step, Math.min(LOOP_TIME_STEP_MS, left));
   };
-  timer = setTimeout(step, Math.min(LOOP_TIME_STEP_MS, ms)).unref();
-  return () => clearTimeout(timer);
+  timer = setTimeout(step, Math.min(LOOP_TIME_STEP_MS, ms));
+  return () => {
+    clearTimeout(timer);
+    clearImmediate(verdict);
+  };
 }
