@@ -96,7 +96,8 @@ describe('two tenants scoped to their own stream prefixes', () => {
     const response = await b.gql(APPEND, { input: { streamId: 'b-dup', events: [{ id: aEvent.id, type: 'Shared', data: {} }] } });
     expect(response.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'input.events[0].id' } }]);
     expect(response.errors![0]!.message).toContain('is already stored in another stream');
-    expect(response.errors![0]!.message).not.toContain('a-1');
+    // The event id is in the message, and a random id may itself hold the characters "a-1".
+    expect(response.errors![0]!.message.replace(aEvent.id, '')).not.toContain('a-1');
   });
 
   it("cannot record, read or delete snapshots of another tenant's streams", async () => {
