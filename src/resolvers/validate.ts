@@ -68,8 +68,13 @@ const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/i;
 /** Serialises a JSON value once and checks its size; the text is what gets stored. */
 export function checkJsonSize(field: string, value: unknown, maxBytes: number): string {
   const json = JSON.stringify(value ?? null);
-  if (LONE_SURROGATE.test(json)) throw badUserInput(field, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)');
-  if (ESCAPED_NUL.test(json)) throw badUserInput(field, 'must not contain the character U+0000 (PostgreSQL jsonb cannot store it)');
+  // Both escapes start with a backslash; most payloads have none, and need no scan for them.
+  if (json.includes('\\')) {
+    if (LONE_SURROGATE.test(json)) throw badUserInput(field, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)');
+    if (ESCAPED_NUL.test(json)) throw badUserInput(field, 'must not contain the character U+0000 (PostgreSQL jsonb cannot store it)');
+  }
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: a text that short is within the limit without counting.
+  if (json.length * 3 <= maxBytes) return json;
   const bytes = Buffer.byteLength(json);
   if (bytes > maxBytes) throw badUserInput(field, `is ${bytes} bytes of JSON, more than the limit of ${maxBytes}`);
   return json;
@@ -77,27 +82,25 @@ export function checkJsonSize(field: string, value: unknown, maxBytes: number): 
 
 /**
  * Refuses a JSON value whose arrays and objects nest deeper than `maxDepth`,
- * as a limit (`GATER_MAX_JSON_DEPTH`) that also names the field.
- * It walks without recursion, so that no depth can overflow the stack here;
- * past it, nothing recursive (serialisation, the matchers, jsonb) sees the value.
+ * as a limit (`GATER_MAX_JSON_DEPTH`) that also names the field. It recurses
+ * at most `maxDepth` + 1 levels (the limit is at most 1,000), so no value can
+ * overflow the stack here; past it, nothing recursive (serialisation, the
+ * matchers, jsonb) sees the value.
  */
 export function checkJsonDepth(field: string, value: unknown, maxDepth: number): void {
   if (typeof value !== 'object' || value === null) return;
-  const pending: object[] = [value];
-  const depths: number[] = [1];
-  while (pending.length > 0) {
-    const container = pending.pop()!;
-    const depth = depths.pop()!;
-    if (depth > maxDepth) {
-      throw limitExceeded('GATER_MAX_JSON_DEPTH', `${field}: nests arrays and objects deeper than ${maxDepth} levels`, { field, maximum: maxDepth });
-    }
-    for (const child of Array.isArray(container) ? container : Object.values(container)) {
-      if (typeof child === 'object' && child !== null) {
-        pending.push(child);
-        depths.push(depth + 1);
-      }
-    }
+  if (!nestsWithin(value, 1, maxDepth)) {
+    throw limitExceeded('GATER_MAX_JSON_DEPTH', `${field}: nests arrays and objects deeper than ${maxDepth} levels`, { field, maximum: maxDepth });
   }
+}
+
+/** Whether `container`, at `depth`, and what it holds stay within `maxDepth` levels. */
+function nestsWithin(container: object, depth: number, maxDepth: number): boolean {
+  if (depth > maxDepth) return false;
+  for (const child of Array.isArray(container) ? container : Object.values(container)) {
+    if (typeof child === 'object' && child !== null && !nestsWithin(child, depth + 1, maxDepth)) return false;
+  }
+  return true;
 }
 
 /** A JSON argument checked for depth, then serialised once and checked for size; the text is what gets stored. */
