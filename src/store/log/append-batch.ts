@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { arrayLiteral } from '../array-literal.js';
 import type { StoreTables } from '../tables.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import { planAppends, type AppendPlan, type AppendState, type BatchMember, type ConditionCheck, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
@@ -160,17 +161,17 @@ function columnsOf(plan: AppendPlan): unknown[] {
   }
   const assumed = streams.map((id) => plan.assumed.get(id)!);
   return [
-    streams,
-    assumed.map((state) => state.version),
+    arrayLiteral(streams),
+    arrayLiteral(assumed.map((state) => state.version)),
     assumed.map((state) => state.deleted),
-    plan.freshIds,
-    ids,
-    streamIds,
-    versions,
-    types,
+    arrayLiteral(plan.freshIds),
+    arrayLiteral(ids),
+    arrayLiteral(streamIds),
+    arrayLiteral(versions),
+    arrayLiteral(types),
     `[${data.join(',')}]`,
     `[${metadata.join(',')}]`,
-    contentTypes,
+    arrayLiteral(contentTypes),
     JSON.stringify(plan.checks.map(conditionDocument)),
   ];
 }
