@@ -1,4 +1,5 @@
 import type { CORSOptions } from 'graphql-yoga';
+import { headerMemo } from './header-memo.js';
 
 /** Reads one request header by its lowercase name; undefined when absent. */
 export type HeaderReader = (name: string) => string | undefined;
@@ -46,10 +47,10 @@ export function loopbackHostCheck(bindHost: string): ((host: string | undefined)
   const bound = hostnameOf(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
   const loopback = (name: string) => name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
   if (bound === undefined || !loopback(bound)) return undefined;
-  return (host) => {
+  return headerMemo((host) => {
     const name = host === undefined ? undefined : hostnameOf(host);
     return name !== undefined && loopback(name);
-  };
+  });
 }
 
 /**

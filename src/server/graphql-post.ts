@@ -7,6 +7,7 @@ import { stringifyWithStoredJson } from '../store/stored-json.js';
 import { requestIdOf } from './request-id.js';
 import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
+import { headerMemo } from './header-memo.js';
 import { ValidDocuments } from './valid-documents.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -31,22 +32,8 @@ function jsonMediaTypeFor(accept: string | undefined): string | undefined {
   return chosen;
 }
 
-/** Accept headers met lately and what each chooses: clients send a few, always the same, and each is read once. */
-const mediaTypeByAccept = new Map<string, string | undefined>();
-/** Bounds the map above: in entries, and in bytes through the longest header it keeps. */
-const ACCEPT_HEADERS_KEPT = 64;
-const LONGEST_ACCEPT_KEPT = 256;
-
-function rememberedJsonMediaTypeFor(accept: string | undefined): string | undefined {
-  const key = accept ?? '';
-  if (mediaTypeByAccept.has(key)) return mediaTypeByAccept.get(key);
-  const chosen = jsonMediaTypeFor(accept);
-  if (key.length <= LONGEST_ACCEPT_KEPT) {
-    if (mediaTypeByAccept.size >= ACCEPT_HEADERS_KEPT) mediaTypeByAccept.clear();
-    mediaTypeByAccept.set(key, chosen);
-  }
-  return chosen;
-}
+/** What each Accept header met lately chooses: clients send a few, always the same. */
+const rememberedJsonMediaTypeFor = headerMemo(jsonMediaTypeFor);
 
 function isJsonContentType(contentType: string | undefined): boolean {
   const first = contentType?.split(',')[0];
