@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { AccessConfig } from '../access-config.js';
 import type { Authenticator } from '../access/authenticator.js';
 import { fullLogger, type Logger } from '../log.js';
 import type { GatewayServices } from '../resolvers/context.js';
+import { renderBundledGraphiQL } from './graphiql-page.js';
 import { createContext } from './request-context.js';
 import { useDashboard } from './dashboard/use-dashboard.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
@@ -87,7 +87,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       subscriptionsProtocol: 'WS',
     },
     // GraphiQL bundled into the page, so it works on machines with no route to a CDN.
-    renderGraphiQL,
+    renderGraphiQL: renderBundledGraphiQL,
     context: (initial) => createContext(services, access.authenticator, initial),
     maskedErrors: masking,
     logging: false,
