@@ -15,6 +15,7 @@ import type { ErrorMasking } from './use-error-masking.js';
 import { operationLogger } from './ws-operation-log.js';
 import type { ConnectionExtra } from './request-context.js';
 import { SendRoom } from './send-room.js';
+import { RunningOperations } from './running-operations.js';
 import { SerializedPayloads } from './serialized-payloads.js';
 import { ValidDocuments } from './valid-documents.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
@@ -229,6 +230,12 @@ export function useGraphQLWs(
   const shared = new SharedResults(sharedResultsBytes);
   const validDocuments = new ValidDocuments();
   const payloads = new SerializedPayloads((result) => shared.isShared(result));
+  const running = new WeakMap<object, RunningOperations>();
+  const runningOn = (connection: object) => {
+    let operations = running.get(connection);
+    if (!operations) running.set(connection, (operations = new RunningOperations()));
+    return operations;
+  };
   const rooms = new WeakMap<WebSocket, SendRoom>();
   wsServer.on('connection', (socket) => {
     const room = new SendRoom(socket, slowConsumerBytes, slowConsumerTimeoutMs);
@@ -280,7 +287,7 @@ export function useGraphQLWs(
       onSubscribe: (ctx, id, sent) => inFlight.track(async () => {
         const requestId = opLog.begin(ctx.extra, ctx.extra.request, id);
         // graphql-ws has already counted the operation being subscribed.
-        if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
+        if (!runningOn(ctx).admit(id, ctx.subscriptions, maxSubscriptionsPerConnection)) {
           return [
             new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once (GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
               extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', maximum: maxSubscriptionsPerConnection },
