@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
 import type { Logger } from '../log.js';
@@ -8,9 +8,13 @@ import { requestIdOf } from './request-id.js';
 import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
 import { headerMemo } from './header-memo.js';
+import { stringifyResult } from './result-serializer.js';
 import { ValidDocuments } from './valid-documents.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What an answer's JSON is planned from. */
+type Operation = Pick<ExecutionArgs, 'schema' | 'document' | 'operationName'>;
 
 /** What yoga's result processor answers for this Accept header when the result is a single one, or undefined when it would not answer JSON. */
 function jsonMediaTypeFor(accept: string | undefined): string | undefined {
@@ -132,11 +136,11 @@ export function graphqlPostListener(
     sendNodeResponse(await yoga.fetch(request, { req, res }), res, req, true);
   };
 
-  const answer = (res: ServerResponse, req: IncomingMessage, result: ExecutionResult, mediaType: string) => {
+  const answer = (res: ServerResponse, req: IncomingMessage, result: ExecutionResult, mediaType: string, operation?: Operation) => {
     if (result.errors === undefined && result.extensions === undefined) {
       let json: string;
       try {
-        json = stringifyWithStoredJson(result);
+        json = operation ? stringifyResult(result, operation.schema, operation.document, operation.operationName) : stringifyWithStoredJson(result);
       } catch (error) {
         // A value nested too deep for JSON.stringify's recursion (an event stored past the API's depth limit).
         const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
@@ -194,7 +198,7 @@ export function graphqlPostListener(
       const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
       result = { errors: [maskError(graphqlError)] };
     }
-    answer(res, req, result, mediaType);
+    answer(res, req, result, mediaType, { schema: enveloped.schema, document, operationName: params.operationName });
   };
 
   return (req, res) => {

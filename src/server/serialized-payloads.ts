@@ -1,5 +1,5 @@
-import type { ExecutionResult } from 'graphql';
-import { stringifyWithStoredJson } from '../store/stored-json.js';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { stringifyResult } from './result-serializer.js';
 
 /**
  * What graphql-ws serialises in place of a result whose JSON is already
@@ -28,13 +28,13 @@ export class SerializedPayloads {
    */
   constructor(private readonly isShared: (result: ExecutionResult) => boolean = () => true) {}
 
-  /** For graphql-ws's onNext: the payload to serialise instead, or undefined to let it serialise the result itself. */
-  payloadFor(socket: object, result: ExecutionResult): object | undefined {
+  /** For graphql-ws's onNext: the payload to serialise instead, or undefined to let it serialise the result itself. `args`: the operation's. */
+  payloadFor(socket: object, result: ExecutionResult, args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName'>): object | undefined {
     if (result.errors !== undefined) return undefined;
     const shared = this.isShared(result);
     let json = shared ? this.jsonOf.get(result) : undefined;
     if (json === undefined) {
-      json = stringifyWithStoredJson(result);
+      json = stringifyResult(result, args.schema, args.document, args.operationName);
       if (shared) this.jsonOf.set(result, json);
     }
     let queue = this.pending.get(socket);

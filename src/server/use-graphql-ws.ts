@@ -273,7 +273,7 @@ export function useGraphQLWs(
       },
       onNext: (ctx, _id, _params, args, result) => {
         try {
-          return payloads.payloadFor(ctx.extra.socket, result as ExecutionResult);
+          return payloads.payloadFor(ctx.extra.socket, result as ExecutionResult, args);
         } catch (error) {
           // A result that cannot be serialised (a value nested too deep for JSON.stringify): graphql-ws ends
           // this operation alone with what is thrown here, which must be the masked error, not the cause.
