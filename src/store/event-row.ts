@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { CREATED_EPOCH_COLUMN } from './created-epoch.js';
 import { StoredJson } from './stored-json.js';
 import type { Page, RecordedEvent } from './types.js';
@@ -8,6 +9,20 @@ import type { Page, RecordedEvent } from './types.js';
  * them only when they are read, and their length is its size.
  */
 export const EVENT_COLUMNS = `event_id, stream_id, version, position, type, data::text AS data, metadata::text AS metadata, content_type, ${CREATED_EPOCH_COLUMN}`;
+
+/** PostgreSQL's type id of bigint. */
+const INT8 = 20;
+const asText = (value: string) => value;
+
+/**
+ * How event rows are parsed, for the reads that fetch many: a bigint stays the
+ * text it came as (`StoredEvent` reads it with `Number`), as node-postgres
+ * leaves it, without its test of every digit against a regular expression.
+ */
+export const EVENT_ROW_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary' ? asText : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 export interface EventRow {
   event_id: string;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { StoreTables } from '../tables.js';
-import { pageQuery, toPage, type EventRow } from '../event-row.js';
+import { EVENT_ROW_TYPES, pageQuery, toPage, type EventRow } from '../event-row.js';
 import { visibleEvent } from '../retention/visible-sql.js';
 import type { Direction, Page, RecordedEvent } from '../types.js';
 
@@ -56,14 +56,15 @@ export async function readAll(
     conditions.push(`metadata @> $${params.length}::jsonb`);
   }
   if (maxBytes !== undefined) params.push(maxBytes);
-  const { rows } = await db.query<EventRow>(
-    pageQuery(
+  const { rows } = await db.query<EventRow>({
+    types: EVENT_ROW_TYPES,
+    text: pageQuery(
       `FROM ${tables.events} e WHERE ${conditions.join(' AND ')} AND ${visibleEvent(tables)}`,
       `position ${forward ? 'ASC' : 'DESC'}`,
       '$2',
       maxBytes === undefined ? undefined : `$${params.length}`,
     ),
-    params,
-  );
+    values: params,
+  });
   return toPage(rows, limit, tables.storeId, maxBytes);
 }

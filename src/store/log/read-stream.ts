@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { StoreTables } from '../tables.js';
-import { pageQuery, toPage, type EventRow } from '../event-row.js';
+import { EVENT_ROW_TYPES, pageQuery, toPage, type EventRow } from '../event-row.js';
 import { keptFromVersion, visibleEvent } from '../retention/visible-sql.js';
 import type { Direction, Page, RecordedEvent } from '../types.js';
 
@@ -22,15 +22,16 @@ export async function readStream(
 ): Promise<Page<RecordedEvent>> {
   const forward = direction === 'forward';
   const start = fromVersion ?? (forward ? 0 : 2 ** 31 - 1);
-  const { rows } = await db.query<EventRow>(
-    pageQuery(
+  const { rows } = await db.query<EventRow>({
+    types: EVENT_ROW_TYPES,
+    text: pageQuery(
       `FROM ${tables.events} e
        WHERE stream_id = $1 AND version ${forward ? '>=' : '<='} $2 AND version >= ${keptFromVersion(tables, '$1')} AND ${visibleEvent(tables)}`,
       `version ${forward ? 'ASC' : 'DESC'}`,
       '$3',
       maxBytes === undefined ? undefined : '$4',
     ),
-    maxBytes === undefined ? [streamId, start, limit + 1] : [streamId, start, limit + 1, maxBytes],
-  );
+    values: maxBytes === undefined ? [streamId, start, limit + 1] : [streamId, start, limit + 1, maxBytes],
+  });
   return toPage(rows, limit, tables.storeId, maxBytes);
 }
