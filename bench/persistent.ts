@@ -16,7 +16,9 @@ export interface PersistentScenario {
   /** maxInFlight of the subscription: deliveries each consumer may hold unacknowledged. */
   maxInFlight: number;
   eventsPerAppend: number;
-  /** The appender keeps at most this many events appended and not yet acked. */
+  /** Appends under way at once: one at a time, waiting for each answer, would offer fewer events than the consumers can take. */
+  appenders: number;
+  /** The appenders keep at most this many events appended and not yet acked. */
   maxBacklog: number;
   durationMs: number;
 }
@@ -27,7 +29,7 @@ export interface PersistentResult {
   acked: number;
   seconds: number;
   ackedPerSecond: number;
-  /** Appended over the same window, by the appender that keeps the consumers busy. */
+  /** Appended over the same window, by the appenders that keep the consumers busy. */
   appendedPerSecond: number;
   /** Deliveries that were redeliveries, and acks answered false: both 0 when nothing timed out. */
   redeliveries: number;
@@ -110,7 +112,7 @@ async function graphql(url: URL, query: string, variables: Record<string, unknow
 }
 
 /**
- * Acked events per second end to end: an appender over HTTP keeps a bounded
+ * Acked events per second end to end: appenders over HTTP keep a bounded
  * backlog of new events, a persistent subscription on $all delivers them to
  * `consumers` graphql-ws consumers, and each acks every event as it arrives.
  */
@@ -125,17 +127,19 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
   let appended = 0;
   let ackedBefore = 0;
   let running = true;
-  const appender = (async () => {
-    for (let call = 0; running; call++) {
+  let call = 0;
+  const append = async () => {
+    while (running) {
       if (appended - (ackedBefore + acked()) >= scenario.maxBacklog) {
         await sleep(1);
         continue;
       }
       const events = Array.from({ length: scenario.eventsPerAppend }, (_, index) => ({ type: 'Ticked', data: { sentAt: now(), index } }));
       appended += scenario.eventsPerAppend;
-      await graphql(url, APPEND, { input: { streamId: `persistent-${call % 16}`, events } });
+      await graphql(url, APPEND, { input: { streamId: `persistent-${call++ % 16}`, events } });
     }
-  })();
+  };
+  const appenders = Promise.all(Array.from({ length: scenario.appenders }, append));
   try {
     await sleep(WARM_UP_MS);
     ackedBefore += acked();
@@ -163,7 +167,7 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
     };
   } finally {
     running = false;
-    await appender;
+    await appenders;
     await Promise.all(consumers.map((consumer) => consumer.close()));
   }
 }
@@ -171,7 +175,7 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
 /** The benchmark's scenario: 4 consumers, each acking every event as it arrives. */
 export function persistentScenario(durationMs: number): PersistentScenario {
   // maxInFlight stays below graphql-ws's default of 100 operations per connection: each ack in flight is one.
-  return { consumers: 4, maxInFlight: 50, eventsPerAppend: 100, maxBacklog: 1_000, durationMs };
+  return { consumers: 4, maxInFlight: 50, eventsPerAppend: 100, appenders: 4, maxBacklog: 1_000, durationMs };
 }
 
 /** One line that puts the acked rate next to the append rates measured in the same run. */
