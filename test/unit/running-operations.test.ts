@@ -35,4 +35,17 @@ describe('RunningOperations', () => {
     running.b = null;
     expect(operations.admit('b', running, 1)).toBe(false);
   });
+
+  it('keeps at most twice the operations running, however high the limit and however many came and went', () => {
+    const running: Record<string, null> = {};
+    const operations = new RunningOperations();
+    for (let index = 0; index < 10; index++) running[`live-${index}`] = null;
+    for (const id of Object.keys(running)) operations.admit(id, running, 100_000);
+    for (let index = 0; index < 10_000; index++) {
+      running[`short-${index}`] = null;
+      expect(operations.admit(`short-${index}`, running, 100_000)).toBe(true);
+      delete running[`short-${index}`];
+      expect(operations.kept).toBeLessThanOrEqual(64 + 1);
+    }
+  });
 });
