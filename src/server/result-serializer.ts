@@ -62,18 +62,18 @@ function object(fields: readonly { key: string; write: Writer }[]): Writer {
     const fieldsOf = value as Record<string, unknown>;
     let json = '';
     for (let index = 0; index < keys.length; index++) json += prefixes[index]! + writers[index]!(fieldsOf[keys[index]!]);
-    return json === '' ? '{}' : `${json}}`;
+    return `${json}}`;
   };
 }
 
-function writerOf(type: GraphQLOutputType, selections: SelectionSetNode | undefined, schema: GraphQLSchema): Writer | null {
+function writerOf(type: GraphQLOutputType, selections: SelectionSetNode | undefined): Writer | null {
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    const item = writerOf(nullable.ofType as GraphQLOutputType, selections, schema);
+    const item = writerOf(nullable.ofType as GraphQLOutputType, selections);
     return item && list(item);
   }
   if (isLeafType(nullable)) return leaf;
-  if (isCompositeType(nullable) && selections) return selectionWriter(nullable, selections, schema);
+  if (isCompositeType(nullable) && selections) return selectionWriter(nullable, selections);
   return null;
 }
 
@@ -83,7 +83,7 @@ function writerOf(type: GraphQLOutputType, selections: SelectionSetNode | undefi
  * type. Fragments and directives (@skip, @include) can leave keys out, and
  * introspection is rare: those answers are made the general way (null).
  */
-function selectionWriter(type: GraphQLCompositeType, selectionSet: SelectionSetNode, schema: GraphQLSchema): Writer | null {
+function selectionWriter(type: GraphQLCompositeType, selectionSet: SelectionSetNode): Writer | null {
   const fields: { key: string; write: Writer }[] = [];
   const seen = new Set<string>();
   const definitions = 'getFields' in type ? type.getFields() : {};
@@ -99,7 +99,7 @@ function selectionWriter(type: GraphQLCompositeType, selectionSet: SelectionSetN
     }
     const definition = definitions[name];
     if (!definition || name.startsWith('__')) return null;
-    const write = writerOf(definition.type, selection.selectionSet, schema);
+    const write = writerOf(definition.type, selection.selectionSet);
     if (!write) return null;
     fields.push({ key, write });
   }
@@ -112,7 +112,7 @@ type ResultWriter = (result: ExecutionResult) => string | undefined;
 const writerOfOperation = perOperation((schema, document, operationName): ResultWriter | null => {
   const operation = getOperationAST(document, operationName);
   const root = operation && schema.getRootType(operation.operation);
-  const data = root ? selectionWriter(root, operation.selectionSet, schema) : null;
+  const data = root ? selectionWriter(root, operation.selectionSet) : null;
   if (!data) return null;
   return (result) => {
     for (const key in result) if (key !== 'data') return undefined;
