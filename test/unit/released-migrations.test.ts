@@ -16,6 +16,8 @@ const RELEASED: Record<number, string> = {
   4: '28cbc42daad2bdc379e510f2d36d71dc2daf87b2d49966bd6c803c8f653460c7',
   5: '93727d22985ae1ea45d4409eceaa8afdc27cdfff3fa8554cdd01b46a539e513b',
   6: 'daa119cd2b7221901e5ffd4ac7750f6ce2c547f68bd990de7239ca08fb17f8ee',
+  7: 'ac9572dd8487d42bc75ff2195328d8795b4df6b610bb8f847cbafa396783d0a0',
+  8: 'c387e861fa7f42568b80d48e2e428395dcc4816a72dde54b5d294c6646c9d93d',
 };
 
 it('leaves the SQL of every released migration as it shipped', () => {
