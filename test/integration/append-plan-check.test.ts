@@ -15,16 +15,17 @@ interface Assumed {
 /**
  * Calls the append function as a gateway does, with a plan that assumes
  * `assumed` of the touched streams and writes one event per stream after the
- * version assumed. Answers whether it wrote (false: the plan was stale).
+ * version assumed; the first events take `freshIds`, which the plan holds to
+ * be new. Answers whether it wrote (false: the plan was stale).
  */
 async function appendWithPlan(assumed: Assumed[], freshIds: string[] = []): Promise<boolean> {
-  const ids = assumed.map(() => randomUUID());
+  const eventIds = assumed.map((_, index) => freshIds[index] ?? randomUUID());
   const { rows } = await store.pool.query<{ first_position: string | null; condition_positions: string[] | null }>(appendCall(store.tables), [
     assumed.map((stream) => stream.streamId),
     assumed.map((stream) => stream.version),
     assumed.map((stream) => stream.deleted ?? null),
     freshIds,
-    [...freshIds, ...ids].slice(0, ids.length),
+    eventIds,
     assumed.map((stream) => stream.streamId),
     assumed.map((stream) => stream.version + 1),
     assumed.map(() => 'Planned'),
