@@ -12,10 +12,13 @@ const STREAMS = 1_000;
 /** The statement a read would send, with its parameters, without running it. */
 async function statementOf(read: (db: pg.Pool) => Promise<unknown>): Promise<{ text: string; values: unknown[] }> {
   let captured: { text: string; values: unknown[] } | undefined;
-  // A read passes its statement as text and values, or as one config object (with row types, say).
-  const capture = (statement: string | pg.QueryConfig, values?: unknown[]) =>
-    (captured = typeof statement === 'string' ? { text: statement, values: values ?? [] } : { text: statement.text, values: statement.values ?? [] });
-  const db = { query: async (statement: string | pg.QueryConfig, values?: unknown[]) => (capture(statement, values), { rows: [] }) } as unknown as pg.Pool;
+  const db = {
+    // A read passes its statement as text and values, or as one config object (with row types, say).
+    query: async (statement: string | pg.QueryConfig, values?: unknown[]) => {
+      captured = typeof statement === 'string' ? { text: statement, values: values ?? [] } : { text: statement.text, values: statement.values ?? [] };
+      return { rows: [] };
+    },
+  } as unknown as pg.Pool;
   await read(db);
   return captured!;
 }
