@@ -80,7 +80,7 @@ it('upgrades a store of the previous release with data in it, and gateways of ea
   expect(await oldAppend(PREVIOUS_RELEASE, 'old-a', -1, 3)).toBe(1);
   expect(await oldAppend(EARLIER_RELEASES, 'old-b', -1, 2)).toBe(4);
 
-  expect(await migrate(pool, tables)).toEqual([7, 8]);
+  expect(await migrate(pool, tables)).toEqual(migrations.filter((m) => m.version > 6).map((m) => m.version));
   expect(await storeStats(pool, tables)).toEqual({ streamCount: 2, eventCount: 5, headPosition: 5 });
 
   // Both old signatures still append to live streams, and keep the counts.

@@ -14,10 +14,38 @@ export interface AppendFunctionCall {
   args(columns: unknown[]): unknown[];
 }
 
-/** As this release's gateway calls it (migration 007): stream deletion states and conditions too. */
+/** As this release's gateway calls it (migration 009): a moved stream fails the statement instead of answering NULL. */
 export const THIS_RELEASE: AppendFunctionCall = {
-  name: 'with deletion states and conditions (this release)',
+  name: 'checked by its writes (this release)',
   sql: appendCall,
+  payloads: (texts) => `[${texts.join(',')}]`,
+  args: ([streams, assumed, fresh, ids, eventStreams, versions, ...rest]) => [
+    streams,
+    assumed,
+    (streams as unknown[]).map(() => null),
+    versionsAfter(streams as string[], assumed as number[], eventStreams as string[], versions as number[]),
+    fresh,
+    ids,
+    eventStreams,
+    versions,
+    ...rest,
+    '[]',
+  ],
+};
+
+/** Each stream's version once the events are written: its last event's, or the one assumed if it has none. */
+function versionsAfter(streams: string[], assumed: number[], eventStreams: string[], versions: number[]): number[] {
+  const after = new Map(streams.map((stream, index) => [stream, assumed[index]!]));
+  eventStreams.forEach((stream, index) => after.set(stream, Math.max(after.get(stream)!, versions[index]!)));
+  return streams.map((stream) => after.get(stream)!);
+}
+
+/** As gateways of the release with deletion and conditions call it (migration 007): a stale plan answers NULL. */
+export const CONDITIONS_RELEASE: AppendFunctionCall = {
+  name: 'with deletion states and conditions (migration 007)',
+  sql: (tables) => `SELECT first_position, created_epoch, condition_positions FROM ${tables.appendFunction}(
+       $1::text[], $2::int[], $3::text[], $4::uuid[],
+       $5::uuid[], $6::text[], $7::int[], $8::text[], $9::json, $10::json, $11::text[], $12::jsonb)`,
   payloads: (texts) => `[${texts.join(',')}]`,
   args: ([streams, assumed, ...rest]) => [streams, assumed, (streams as unknown[]).map(() => null), ...rest, '[]'],
 };

@@ -5,6 +5,7 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import { planAppends, type AppendPlan, type AppendState, type BatchMember, type ConditionCheck, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
 import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendSuccess, RecordedEvent } from '../types.js';
+import { STALE_PLAN_SQLSTATE } from '../migrations/009-append-checked-by-its-writes.js';
 
 /** What this gateway committed to a store since it started; read by /metrics. */
 export interface AppendCounters {
@@ -164,6 +165,7 @@ function columnsOf(plan: AppendPlan): unknown[] {
     arrayLiteral(streams),
     arrayLiteral(assumed.map((state) => state.version)),
     assumed.map((state) => state.deleted),
+    arrayLiteral([...plan.versionsAfter.values()]),
     arrayLiteral(plan.freshIds),
     arrayLiteral(ids),
     arrayLiteral(streamIds),
@@ -176,19 +178,35 @@ function columnsOf(plan: AppendPlan): unknown[] {
   ];
 }
 
-/** The statement that writes a batch: the append function of migration 007, its parameters as `columnsOf` orders them. */
+/** The statement that writes a batch: the append function of migration 009, its parameters as `columnsOf` orders them. */
 export function appendCall(tables: StoreTables): string {
   return `SELECT first_position, created_epoch, condition_positions FROM ${tables.appendFunction}(
-       $1::text[], $2::int[], $3::text[], $4::uuid[],
-       $5::uuid[], $6::text[], $7::int[], $8::text[], $9::json, $10::json, $11::text[], $12::jsonb)`;
+       $1::text[], $2::int[], $3::text[], $4::int[], $5::uuid[],
+       $6::uuid[], $7::text[], $8::int[], $9::text[], $10::json, $11::json, $12::text[], $13::jsonb)`;
 }
 
+/**
+ * The append function failed the statement because the plan no longer held:
+ * a stream moved (STALE_PLAN_SQLSTATE), or an id the plan took for fresh got
+ * stored (the unique key on event_id).
+ */
+export function isStalePlanError(error: unknown): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === STALE_PLAN_SQLSTATE || (code === UNIQUE_VIOLATION && constraint === 'events_event_id_key');
+}
+
+const UNIQUE_VIOLATION = '23505';
+
 async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<WriteResult> {
-  const { rows } = await db.query<{ first_position: string | null; created_epoch: string | null; condition_positions: (string | null)[] | null }>(
-    appendCall(tables),
-    columnsOf(plan),
-  );
-  const row = rows[0];
+  type Answer = { first_position: string | null; created_epoch: string | null; condition_positions: (string | null)[] | null };
+  let answer: pg.QueryResult<Answer>;
+  try {
+    answer = await db.query<Answer>(appendCall(tables), columnsOf(plan));
+  } catch (error) {
+    if (isStalePlanError(error)) return { kind: 'stale' };
+    throw error;
+  }
+  const row = answer.rows[0];
   if (!row || row.condition_positions === null) return { kind: 'stale' };
   const conditionPositions = row.condition_positions.map((position) => (position === null ? null : Number(position)));
   if (row.first_position === null) {

@@ -112,3 +112,57 @@ ${moveStreamsAndHead(t)}
     END
     $fn$;`;
 }
+
+/**
+ * Sets `condition_positions`, one per condition of the batch: the first stored
+ * event after the condition's position that it matches, among the streams its
+ * caller may see; sets `refused` when a required one matched. Read under the
+ * store lock, so nothing can be appended between the check and the write.
+ */
+export function conditionPositionsUnderLock(t: StoreTables): string {
+  return `      -- Each condition: the first event after its position that it matches, among the streams its caller may see.
+      condition_positions := ARRAY[]::bigint[];
+      FOR c IN SELECT value FROM jsonb_array_elements(conditions) LOOP
+        q := 'SELECT position FROM ${t.events.replace(/'/g, "''")} WHERE position > $1';
+        IF c ? 'types' THEN q := q || ' AND type = ANY ($2)'; END IF;
+        IF c ? 'prefix' THEN q := q || ' AND stream_id >= $3 AND stream_id <= $3 || chr(1114111) AND starts_with(stream_id, $3)'; END IF;
+        IF c ? 'scope' THEN q := q || ' AND stream_id LIKE ANY ($4)'; END IF;
+        IF c ? 'pattern' THEN
+          -- A match is contained in the event (objects by subset, the rest by equality), so jsonb's own
+          -- containment rules out most rows before the exact match is asked.
+          IF jsonb_typeof(c -> 'pattern') = 'object' AND (c -> 'pattern') ? 'data' THEN q := q || ' AND data @> ($5 -> ''data'')'; END IF;
+          IF jsonb_typeof(c -> 'pattern') = 'object' AND (c -> 'pattern') ? 'metadata' THEN q := q || ' AND metadata @> ($5 -> ''metadata'')'; END IF;
+          q := q || ' AND ${t.patternMatches.replace(/'/g, "''")}($5, jsonb_build_object(''streamId'', stream_id, ''type'', type, ''data'', data, ''metadata'', metadata))';
+        END IF;
+        found_position := NULL;
+        EXECUTE q || ' ORDER BY position LIMIT 1' INTO found_position USING
+          (c ->> 'after')::bigint,
+          ARRAY(SELECT jsonb_array_elements_text(c -> 'types')),
+          c ->> 'prefix',
+          ARRAY(SELECT jsonb_array_elements_text(c -> 'scope')),
+          c -> 'pattern';
+        condition_positions := condition_positions || found_position;
+        IF found_position IS NOT NULL AND (c ->> 'required')::boolean THEN
+          refused := true;
+        END IF;
+      END LOOP;
+`;
+}
+
+/**
+ * Returns early (NULL answers) when a touched stream no longer has the version
+ * and deletion state the plan assumed, or a fresh event id got stored meanwhile.
+ */
+export function returnIfStreamsOrIdsMoved(t: StoreTables): string {
+  return `      EXECUTE $check$
+        SELECT EXISTS (
+          SELECT 1 FROM unnest($1::text[], $2::int[], $3::text[]) AS assumed(stream_id, version, deleted)
+          LEFT JOIN ${t.streams} s ON s.stream_id = assumed.stream_id
+          WHERE coalesce(s.version, -1) <> assumed.version OR s.deleted IS DISTINCT FROM assumed.deleted
+        ) OR (cardinality($4::uuid[]) > 0 AND EXISTS (SELECT 1 FROM ${t.events} WHERE event_id = ANY($4::uuid[])))
+      $check$
+      INTO stale USING stream_ids, assumed_versions, assumed_deleted, fresh_ids;
+      IF stale THEN
+        RETURN;
+      END IF;`;
+}

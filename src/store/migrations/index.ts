@@ -7,6 +7,7 @@ import { appendJsonPayloads } from './005-append-json-payloads.js';
 import { consumerAckKeys } from './006-consumer-ack-keys.js';
 import { streamLifecycle } from './007-stream-lifecycle.js';
 import { streamMetadata } from './008-stream-metadata.js';
+import { appendCheckedByItsWrites } from './009-append-checked-by-its-writes.js';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   { version: 6, name: 'acks bound to their consumer', sql: consumerAckKeys },
   { version: 7, name: 'stream deletion, multi-stream and conditional appends', sql: streamLifecycle },
   { version: 8, name: 'stream metadata and retention', sql: streamMetadata },
+  { version: 9, name: 'append checked by its own writes', sql: appendCheckedByItsWrites },
 ];
