@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayProcess } from './gateway-process.js';
 import { postJson } from './http-post.js';
-import { now, percentile, SubscriberFleet } from './ws-subscribers.js';
+import { FleetProcess } from './fleet-process.js';
+import { now } from './ws-subscribers.js';
 
 const WARM_UP_MS = 2_000;
 
@@ -95,12 +96,12 @@ export interface IdleMemory {
  */
 export async function measureIdleMemory(gateway: GatewayProcess, scenario: FanOutScenario): Promise<IdleMemory> {
   const origin = new URL(gateway.url).origin;
-  const fleet = new SubscriberFleet(gateway.url.replace(/^http/, 'ws'), scenario.sockets);
+  const fleet = await FleetProcess.open(gateway.url.replace(/^http/, 'ws'), scenario.sockets);
   try {
     await gateway.collectGarbage();
     const rssBefore = rssKiB(gateway.pid);
     const heapBefore = await heapUsedBytes(origin);
-    fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
+    await fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
     await waitForActive(origin, scenario.subscriptions);
     await gateway.collectGarbage();
     return {
@@ -112,35 +113,44 @@ export async function measureIdleMemory(gateway: GatewayProcess, scenario: FanOu
   }
 }
 
-/** Subscribers on their own sockets, steady appends, deliveries counted and timed in this process. */
+/**
+ * Subscribers on their own sockets, steady appends, deliveries counted and
+ * timed in a process of their own: neither the appender's work nor its
+ * garbage collections delay the clock that stamps arrivals.
+ */
 export async function runFanOut(graphqlUrl: string, scenario: FanOutScenario): Promise<Omit<FanOutResult, keyof IdleMemory>> {
   const origin = new URL(graphqlUrl).origin;
-  const fleet = new SubscriberFleet(graphqlUrl.replace(/^http/, 'ws'), scenario.sockets);
+  const fleet = await FleetProcess.open(graphqlUrl.replace(/^http/, 'ws'), scenario.sockets);
   try {
-    fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
+    await fleet.subscribe(Array.from({ length: scenario.subscriptions }, (_, index) => scenario.streamOf(index)));
     await waitForActive(origin, scenario.subscriptions);
 
     // Warm up (connections, JIT, first batches) before anything is measured.
     await appendSteadily(graphqlUrl, { ...scenario, durationMs: WARM_UP_MS });
     await sleep(500);
-    fleet.reset();
+    await fleet.reset();
     const started = performance.now();
     const appendedEvents = await appendSteadily(graphqlUrl, scenario);
     const allStreams = scenario.streamOf(0) === '$all';
     const expected = allStreams ? appendedEvents * scenario.subscriptions : appendedEvents;
     const deadline = performance.now() + 30_000;
-    while (fleet.delivered < expected && performance.now() < deadline) await sleep(20);
+    let delivered = await fleet.delivered();
+    while (delivered < expected && performance.now() < deadline) {
+      await sleep(20);
+      delivered = await fleet.delivered();
+    }
     const seconds = (performance.now() - started) / 1000;
+    const { p50Ms, p99Ms } = await fleet.stats();
     return {
       scenario: scenario.name,
       subscriptions: scenario.subscriptions,
       sockets: scenario.sockets,
       appendedEvents,
-      delivered: fleet.delivered,
+      delivered,
       expectedDeliveries: expected,
-      deliveriesPerSecond: Math.round(fleet.delivered / seconds),
-      p50Ms: Number(percentile(fleet.latencies, 50).toFixed(1)),
-      p99Ms: Number(percentile(fleet.latencies, 99).toFixed(1)),
+      deliveriesPerSecond: Math.round(delivered / seconds),
+      p50Ms: Number(p50Ms.toFixed(1)),
+      p99Ms: Number(p99Ms.toFixed(1)),
     };
   } finally {
     await fleet.close();

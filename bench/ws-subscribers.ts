@@ -15,15 +15,30 @@ export class SubscriberFleet {
   delivered = 0;
   private since = 0;
 
+  /** Settles when every socket has been acknowledged by the server: subscribing before would hold up their handshakes. */
+  readonly connected: Promise<void>;
+
   constructor(
     private readonly wsUrl: string,
     sockets: number,
   ) {
+    const acknowledged: Promise<void>[] = [];
     for (let i = 0; i < sockets; i++) {
+      let ready!: () => void;
+      acknowledged.push(new Promise<void>((resolve) => (ready = resolve)));
       this.clients.push(
-        createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, onNonLazyError: (error) => this.failed(error) }),
+        createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocket,
+          lazy: false,
+          retryAttempts: 0,
+          onNonLazyError: (error) => this.failed(error),
+          // A socket that closes before its acknowledgement is reported by onNonLazyError; waiting for it would hang.
+          on: { connected: () => ready(), closed: () => ready() },
+        }),
       );
     }
+    this.connected = Promise.all(acknowledged).then(() => undefined);
   }
 
   /** Starts a subscription per stream; the server's /metrics tells when they are all active. */
