@@ -1,6 +1,6 @@
 import type { StoreTables } from '../tables.js';
 import { notifySql } from '../persistent/notices.js';
-import { conditionPositionsUnderLock, returnIfStreamsOrIdsMoved, insertEventsFromArrays, insertEventsFromDocuments, lockStore, returnIfStale } from './append-function-parts.js';
+import { conditionPositionsUnderLock, insertEventsFromArrays, insertEventsFromDocuments, lockStore, returnIfStale, returnIfStreamsOrIdsMoved } from './append-function-parts.js';
 import { sqlLiteral } from './sql-literal.js';
 
 /**
