@@ -1,6 +1,15 @@
 import type { StoreTables } from '../tables.js';
 import { notifySql } from '../persistent/notices.js';
-import { conditionPositionsUnderLock, insertEventsFromArrays, insertEventsFromDocuments, lockStore, returnIfStale, returnIfStreamsOrIdsMoved } from './append-function-parts.js';
+import {
+  CONDITION_VARIABLES,
+  conditionPositionsUnderLock,
+  EVENT_PARAMETERS_AND_ANSWERS,
+  insertEventsFromArrays,
+  insertEventsFromDocuments,
+  lockStore,
+  returnIfStale,
+  returnIfStreamsOrIdsMoved,
+} from './append-function-parts.js';
 import { sqlLiteral } from './sql-literal.js';
 
 /**
@@ -54,19 +63,12 @@ export function streamLifecycle(t: StoreTables): string {
 
     CREATE FUNCTION ${t.appendFunction}(
       stream_ids text[], assumed_versions int[], assumed_deleted text[], fresh_ids uuid[],
-      event_ids uuid[], event_streams text[], event_versions int[],
-      event_types text[], event_data json, event_metadata json, event_content_types text[],
-      conditions jsonb,
-      OUT first_position bigint, OUT created_epoch bigint, OUT condition_positions bigint[])
-    LANGUAGE plpgsql AS $fn$
+${EVENT_PARAMETERS_AND_ANSWERS}
     DECLARE
       head_position bigint;
       new_streams int;
       stale boolean;
-      refused boolean := false;
-      c jsonb;
-      q text;
-      found_position bigint;
+${CONDITION_VARIABLES}
     BEGIN
 ${lockStore(t)}
 ${returnIfStreamsOrIdsMoved(t)}

@@ -1,5 +1,5 @@
 import type { StoreTables } from '../tables.js';
-import { conditionPositionsUnderLock, insertEventsFromDocuments, lockStore, returnIfStreamsOrIdsMoved } from './append-function-parts.js';
+import { CONDITION_VARIABLES, conditionPositionsUnderLock, EVENT_PARAMETERS_AND_ANSWERS, insertEventsFromDocuments, lockStore, returnIfStreamsOrIdsMoved } from './append-function-parts.js';
 import { sqlLiteral } from './sql-literal.js';
 
 /** The SQLSTATE (serialization_failure) of a batch whose plan no longer held: nothing was written, plan again. */
@@ -28,11 +28,7 @@ export function appendCheckedByItsWrites(t: StoreTables): string {
   return `
     CREATE FUNCTION ${t.appendFunction}(
       stream_ids text[], assumed_versions int[], assumed_deleted text[], versions_after int[], fresh_ids uuid[],
-      event_ids uuid[], event_streams text[], event_versions int[],
-      event_types text[], event_data json, event_metadata json, event_content_types text[],
-      conditions jsonb,
-      OUT first_position bigint, OUT created_epoch bigint, OUT condition_positions bigint[])
-    LANGUAGE plpgsql AS $fn$
+${EVENT_PARAMETERS_AND_ANSWERS}
     DECLARE
       head_position bigint;
       written_streams int;
@@ -40,10 +36,7 @@ export function appendCheckedByItsWrites(t: StoreTables): string {
       moved_streams int;
       assumed_stored_but_absent boolean;
       stale boolean;
-      refused boolean := false;
-      c jsonb;
-      q text;
-      found_position bigint;
+${CONDITION_VARIABLES}
     BEGIN
 ${lockStore(t)}
       SELECT count(*) FILTER (WHERE a.after > a.version), count(*) FILTER (WHERE a.after > a.version AND (a.version = -1 OR a.deleted = 'soft'))

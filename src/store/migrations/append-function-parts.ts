@@ -113,6 +113,19 @@ ${moveStreamsAndHead(t)}
     $fn$;`;
 }
 
+/** The parameters after the plan's streams and fresh ids, the answers and the language, of the versions from 007 on. */
+export const EVENT_PARAMETERS_AND_ANSWERS = `      event_ids uuid[], event_streams text[], event_versions int[],
+      event_types text[], event_data json, event_metadata json, event_content_types text[],
+      conditions jsonb,
+      OUT first_position bigint, OUT created_epoch bigint, OUT condition_positions bigint[])
+    LANGUAGE plpgsql AS $fn$`;
+
+/** The variables `conditionPositionsUnderLock` uses, besides the function's answers. */
+export const CONDITION_VARIABLES = `      refused boolean := false;
+      c jsonb;
+      q text;
+      found_position bigint;`;
+
 /**
  * Sets `condition_positions`, one per condition of the batch: the first stored
  * event after the condition's position that it matches, among the streams its
