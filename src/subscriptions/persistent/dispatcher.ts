@@ -163,11 +163,11 @@ export class Dispatcher {
    * from the log; true when another claim may find more to deliver.
    */
   private async claim(): Promise<boolean> {
-    const now = performance.now();
-    const rooms = this.consumers.map((consumer) => ({ id: consumer.id, room: consumer.room(this.settings.maxInFlight, now) }));
-    let slots = deliverySlots(rooms, this.rotation++);
+    const start = this.rotation++;
+    let slots = this.freeSlots(start);
     if (slots.length === 0) return false;
     const { store, gatewayId } = this.options;
+    let handedOut = 0;
     if (this.dueMaybe) {
       this.dueMaybe = false;
       const due = await store.persistent.claimDue({ subscription: this.name, gatewayId, slots });
@@ -183,9 +183,12 @@ export class Dispatcher {
         this.dueMaybe = true;
         return true;
       }
-      slots = slots.slice(due.deliveries.length);
+      handedOut = due.deliveries.length;
     }
     await this.readAhead.fill(Math.max(READ_AHEAD, slots.length));
+    // Asked again after the reads: a consumer that came meanwhile gets its share of the new events.
+    slots = this.freeSlots(start + handedOut);
+    if (slots.length === 0) return false;
     const from = this.readAhead.cursor;
     const { events, readPosition } = this.readAhead.take(slots.length);
     if (readPosition === from) return false;
@@ -202,6 +205,13 @@ export class Dispatcher {
     const deliveries = events.map((event, index) => ({ consumerId: consumerIds[index]!, event, retryCount: 0 }));
     this.deliver(erased.size === 0 ? deliveries : deliveries.filter((delivery) => !erased.has(delivery.event.id)), ackTimeoutMs);
     return events.length === slots.length || this.readAhead.mayHaveMore;
+  }
+
+  /** Who gets the next deliveries, one entry per delivery, by the room each consumer has now; round robin from `start`. */
+  private freeSlots(start: number): string[] {
+    const now = performance.now();
+    const rooms = this.consumers.map((consumer) => ({ id: consumer.id, room: consumer.room(this.settings.maxInFlight, now) }));
+    return deliverySlots(rooms, start);
   }
 
   /** Hands claimed deliveries to their consumers; each lease runs out `ackTimeoutMs` from now. */
