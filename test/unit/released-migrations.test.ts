@@ -18,6 +18,7 @@ const RELEASED: Record<number, string> = {
   6: 'daa119cd2b7221901e5ffd4ac7750f6ce2c547f68bd990de7239ca08fb17f8ee',
   7: 'ac9572dd8487d42bc75ff2195328d8795b4df6b610bb8f847cbafa396783d0a0',
   8: 'c387e861fa7f42568b80d48e2e428395dcc4816a72dde54b5d294c6646c9d93d',
+  9: 'e9eab27d9c354345fc5f3e215c1303230b63ed5f3fd63636dd5c5c78e9e7db37',
 };
 
 it('leaves the SQL of every released migration as it shipped', () => {
