@@ -12,6 +12,7 @@ import { persistentScenario, persistentSummary, runPersistent } from './persiste
 import { peersSuite } from './peers-suite.js';
 import { catchUpSuite } from './catch-up.js';
 import { lifecycleAppendSuite } from './lifecycle-appends.js';
+import { targetRows, type SuiteResults } from './targets.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…] [--tracing (gateways send spans over OTLP to a sink that drops them)]
@@ -182,6 +183,12 @@ function stopEverythingOnSignal(stop: () => Promise<void>): void {
   }
 }
 
+function printTargets(rows: ReturnType<typeof targetRows>): void {
+  if (rows.length === 0) return;
+  console.log('\ntargets of this run: the figure, what it is held to (a peer measured in this run, or a bound), the ratio');
+  console.table(rows.map((row) => ({ ...row, met: row.met === undefined ? '(no bound)' : row.met ? 'met' : 'not met' })));
+}
+
 async function main(): Promise<void> {
   let dataDir: string | undefined;
   let stopNode = async () => undefined as void;
@@ -214,6 +221,8 @@ async function main(): Promise<void> {
     if (suites.has('persistent')) {
       report.persistent = await persistentSuite(adminUrl, ((report.append ?? report.peers) as { rows: Row[] } | undefined)?.rows ?? []);
     }
+    report.targets = targetRows(report as SuiteResults);
+    printTargets(report.targets as ReturnType<typeof targetRows>);
     const resultsDir = path.join(import.meta.dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });
     const file = path.join(resultsDir, `bench-${String(report.when).replace(/[:.]/g, '-')}.json`);
