@@ -8,6 +8,9 @@ import { checkText, checkUuid } from './validate.js';
 
 const MAX_REASON_LENGTH = 1_000;
 
+/** Most event ids one ackEvents call carries: a consumer's deliveries in flight are fewer (maxInFlight). */
+export const MAX_ACKS_PER_CALL = 1_000;
+
 interface SettleArgs {
   store?: StoreArg;
   subscription: string;
@@ -35,6 +38,22 @@ function target(ctx: GatewayContext, args: SettleArgs) {
 export async function ackEvent(ctx: GatewayContext, args: SettleArgs): Promise<boolean> {
   const { hub, subscription, eventId } = target(ctx, args);
   return answer(subscription, await hub.ack(subscription, eventId, ctx.consumerKey() ?? null));
+}
+
+/**
+ * Many acks of one subscription in one call, each answered as ackEvent answers it, in the order asked. They
+ * go to the database together, in the ack batches of everyone's acks, instead of as one operation each.
+ */
+export async function ackEvents(ctx: GatewayContext, args: { store?: StoreArg; subscription: string; eventIds: readonly string[] }): Promise<boolean[]> {
+  const hub = ctx.persistent.hub(ctx.door.openForPersistent(args.store, 'consume'));
+  const subscription = checkSubscriptionName('subscription', args.subscription);
+  if (args.eventIds.length > MAX_ACKS_PER_CALL) {
+    throw badUserInput('eventIds', `holds at most ${MAX_ACKS_PER_CALL} event ids, got ${args.eventIds.length}`);
+  }
+  const eventIds = args.eventIds.map((eventId, index) => checkUuid(`eventIds[${index}]`, eventId));
+  const ackKey = ctx.consumerKey() ?? null;
+  const outcomes = await Promise.all(eventIds.map((eventId) => hub.ack(subscription, eventId, ackKey)));
+  return outcomes.map((outcome) => answer(subscription, outcome));
 }
 
 /** RETRY: deliver it again; PARK: set it aside until replayParked; SKIP: done, like an ack. */

@@ -1,5 +1,5 @@
 import type { PersistentDelivery } from '../subscriptions/persistent/consumer.js';
-import { ackEvent, nackEvent } from '../resolvers/persistent-acks.js';
+import { ackEvent, ackEvents, MAX_ACKS_PER_CALL, nackEvent } from '../resolvers/persistent-acks.js';
 import { consumePersistent } from '../resolvers/persistent-consumers.js';
 import {
   listSubscriptions,
@@ -49,7 +49,7 @@ const PersistentSubscriptionType = builder.objectRef<SubscriptionView>('Persiste
 });
 
 const PersistentDeliveryType = builder.objectRef<PersistentDelivery>('PersistentDelivery').implement({
-  description: 'One delivery of a persistent subscription: ack it with ackEvent, or nack it with nackEvent.',
+  description: 'One delivery of a persistent subscription: ack it with ackEvent (or many at once with ackEvents), or nack it with nackEvent.',
   fields: (t) => ({
     event: t.field({ type: EventType, resolve: (delivery) => delivery.event }),
     retryCount: t.exposeInt('retryCount', { description: 'How many times the event was delivered before this delivery.' }),
@@ -92,6 +92,14 @@ builder.mutationFields((t) => ({
     description: 'The event is done for good. False when it was not in flight (already acked, or never delivered).',
     args: { store: t.arg.id(), subscription: t.arg.string({ required: true }), eventId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ackEvent(ctx, { ...args, eventId: args.eventId.toString() }),
+  }),
+  ackEvents: t.field({
+    type: ['Boolean'],
+    description:
+      `Acks many events of one subscription at once (at most ${MAX_ACKS_PER_CALL}): answers, in the order asked, what ackEvent ` +
+      'would answer for each. A consumer acking what it received since its last ack sends one operation instead of one per event.',
+    args: { store: t.arg.id(), subscription: t.arg.string({ required: true }), eventIds: t.arg.idList({ required: true }) },
+    resolve: (_root, args, ctx) => ackEvents(ctx, { ...args, eventIds: args.eventIds.map(String) }),
   }),
   nackEvent: t.boolean({
     description: 'The consumer could not handle the event. False when it was not in flight.',

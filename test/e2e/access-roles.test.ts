@@ -43,11 +43,14 @@ const OPERATION_CLASSES: OperationClass[] = [
     run: (c) => c.gql('mutation { deleteSnapshot(sourceUuid: "s", streamUuid: "roles-snap", version: 9) }'),
   },
   {
-    name: 'persistent ack and nack',
+    name: 'persistent acks and nack',
     needs: 'consume',
     allowed: ['consumer', 'admin'],
     run: (c) =>
-      c.gql(`mutation { ackEvent(subscription: "${SUBSCRIPTION}", eventId: "${randomUUID()}") nackEvent(subscription: "${SUBSCRIPTION}", eventId: "${randomUUID()}") }`),
+      c.gql(
+        `mutation { ackEvent(subscription: "${SUBSCRIPTION}", eventId: "${randomUUID()}") ` +
+          `ackEvents(subscription: "${SUBSCRIPTION}", eventIds: ["${randomUUID()}"]) nackEvent(subscription: "${SUBSCRIPTION}", eventId: "${randomUUID()}") }`,
+      ),
   },
   {
     name: 'subscription management',

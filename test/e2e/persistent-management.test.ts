@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACK,
+  ACK_MANY,
   NACK,
   PARKED_EVENTS,
   PERSISTENT,
@@ -114,6 +115,7 @@ describe('unknown subscriptions and events', () => {
   const eventId = randomUUID();
   it.each<[string, string, Record<string, unknown>]>([
     ['ackEvent', ACK, { subscription: 'missing', eventId }],
+    ['ackEvents', ACK_MANY, { subscription: 'missing', eventIds: [eventId] }],
     ['nackEvent', NACK, { subscription: 'missing', eventId, action: 'PARK' }],
     ['nackEvent SKIP', NACK, { subscription: 'missing', eventId, action: 'SKIP' }],
     ['replayParked', REPLAY_PARKED, { subscription: 'missing' }],

@@ -66,6 +66,10 @@ export const ACK = /* GraphQL */ `
   mutation Ack($store: ID, $subscription: String!, $eventId: ID!) { ackEvent(store: $store, subscription: $subscription, eventId: $eventId) }
 `;
 
+export const ACK_MANY = /* GraphQL */ `
+  mutation AckMany($store: ID, $subscription: String!, $eventIds: [ID!]!) { ackEvents(store: $store, subscription: $subscription, eventIds: $eventIds) }
+`;
+
 export const NACK = /* GraphQL */ `
   mutation Nack($store: ID, $subscription: String!, $eventId: ID!, $action: NackAction, $reason: String) {
     nackEvent(store: $store, subscription: $subscription, eventId: $eventId, action: $action, reason: $reason)
@@ -148,6 +152,8 @@ export function executeOverWs<T>(client: Client, query: string, variables?: Reco
 /** A consumer of a persistent subscription over graphql-ws, which acks on its own connection. */
 export interface PersistentConsumer extends Collected<DeliveryView> {
   ack(eventId: string): Promise<boolean>;
+  /** Acks many with one ackEvents on its own connection; answers each, in the order asked. */
+  ackMany(eventIds: readonly string[]): Promise<boolean[]>;
   nack(eventId: string, action: 'RETRY' | 'PARK' | 'SKIP', reason?: string): Promise<boolean>;
   /** Answers of the acks it sent by itself (with `autoAck`), in order. */
   readonly autoAcks: Promise<boolean>[];
@@ -160,8 +166,8 @@ export interface ConsumeOptions {
 }
 
 export function consume(ws: WsConnection, subscription: string, { store, autoAck = false }: ConsumeOptions = {}): PersistentConsumer {
-  const settle = async (query: string, variables: Record<string, unknown>) => {
-    const result = await executeOverWs<Record<string, boolean>>(ws.client, query, { subscription, store, ...variables });
+  const settle = async <Answer = boolean>(query: string, variables: Record<string, unknown>) => {
+    const result = await executeOverWs<Record<string, Answer>>(ws.client, query, { subscription, store, ...variables });
     return Object.values(dataOf(result))[0]!;
   };
   const ack = (eventId: string) => settle(ACK, { eventId });
@@ -171,6 +177,7 @@ export function consume(ws: WsConnection, subscription: string, { store, autoAck
   });
   return Object.assign(sub, {
     ack,
+    ackMany: (eventIds: readonly string[]) => settle<boolean[]>(ACK_MANY, { eventIds }),
     nack: (eventId: string, action: 'RETRY' | 'PARK' | 'SKIP', reason?: string) => settle(NACK, { eventId, action, reason }),
     autoAcks,
   });
