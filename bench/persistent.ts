@@ -10,9 +10,14 @@ const SAVE = `mutation Save($input: SaveSubscriptionInput!) { saveSubscription(i
 const APPEND = `mutation Append($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
 const CONSUME = `subscription Consume($subscription: String!) { persistent(subscription: $subscription) { retryCount event { id data } } }`;
 const ACK = `mutation Ack($subscription: String!, $eventId: ID!) { ackEvent(subscription: $subscription, eventId: $eventId) }`;
+const ACK_MANY = `mutation AckMany($subscription: String!, $eventIds: [ID!]!) { ackEvents(subscription: $subscription, eventIds: $eventIds) }`;
+
+/** How a consumer acks: each delivery with its own ackEvent, or what arrived in one turn of its event loop with one ackEvents. */
+export type AckStyle = 'each' | 'received';
 
 export interface PersistentScenario {
   consumers: number;
+  acks: AckStyle;
   /** maxInFlight of the subscription: deliveries each consumer may hold unacknowledged. */
   maxInFlight: number;
   eventsPerAppend: number;
@@ -25,6 +30,7 @@ export interface PersistentScenario {
 
 export interface PersistentResult {
   consumers: number;
+  acks: AckStyle;
   maxInFlight: number;
   acked: number;
   seconds: number;
@@ -44,16 +50,22 @@ interface Delivery {
   event: { id: string; data: { sentAt?: number } };
 }
 
-/** One consumer on its own socket, acking each delivery as it arrives, on the same socket. */
+/** One consumer on its own socket, acking deliveries as they arrive, on the same socket. */
 class AckingConsumer {
   private readonly client: Client;
+  /** Deliveries received and not yet asked to be acked, with acks: 'received'. */
+  private received: Delivery[] = [];
   acked = 0;
   ackedFalse = 0;
   redeliveries = 0;
   latencies: number[] = [];
   private failure: unknown;
 
-  constructor(wsUrl: string, subscription: string) {
+  constructor(
+    wsUrl: string,
+    private readonly subscription: string,
+    private readonly style: AckStyle,
+  ) {
     this.client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
     this.client.subscribe<{ persistent: Delivery }>(
       { query: CONSUME, variables: { subscription } },
@@ -61,7 +73,7 @@ class AckingConsumer {
         next: (result) => {
           const delivery = result.data?.persistent;
           if (!delivery) this.failure = result.errors;
-          else this.ack(subscription, delivery);
+          else this.take(delivery);
         },
         error: (error) => (this.failure = error),
         complete: () => undefined,
@@ -80,20 +92,41 @@ class AckingConsumer {
     this.latencies = [];
   }
 
-  private ack(subscription: string, delivery: Delivery): void {
+  private take(delivery: Delivery): void {
     if (delivery.retryCount > 0) this.redeliveries++;
+    if (this.style === 'each') return this.ackEach(delivery);
+    if (this.received.length === 0) setImmediate(() => this.ackReceived());
+    this.received.push(delivery);
+  }
+
+  private acknowledged(delivery: Delivery, answer: boolean | undefined): void {
+    if (answer !== true) {
+      this.ackedFalse++;
+      return;
+    }
+    this.acked++;
+    const sentAt = delivery.event.data.sentAt;
+    if (typeof sentAt === 'number') this.latencies.push(now() - sentAt);
+  }
+
+  private ackEach(delivery: Delivery): void {
     this.client.subscribe<{ ackEvent: boolean }>(
-      { query: ACK, variables: { subscription, eventId: delivery.event.id } },
+      { query: ACK, variables: { subscription: this.subscription, eventId: delivery.event.id } },
       {
-        next: (result) => {
-          if (result.data?.ackEvent !== true) {
-            this.ackedFalse++;
-            return;
-          }
-          this.acked++;
-          const sentAt = delivery.event.data.sentAt;
-          if (typeof sentAt === 'number') this.latencies.push(now() - sentAt);
-        },
+        next: (result) => this.acknowledged(delivery, result.data?.ackEvent),
+        error: (error) => (this.failure = error),
+        complete: () => undefined,
+      },
+    );
+  }
+
+  private ackReceived(): void {
+    const deliveries = this.received;
+    this.received = [];
+    this.client.subscribe<{ ackEvents: boolean[] }>(
+      { query: ACK_MANY, variables: { subscription: this.subscription, eventIds: deliveries.map((delivery) => delivery.event.id) } },
+      {
+        next: (result) => deliveries.forEach((delivery, index) => this.acknowledged(delivery, result.data?.ackEvents[index])),
         error: (error) => (this.failure = error),
         complete: () => undefined,
       },
@@ -122,7 +155,7 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
   await graphql(url, SAVE, {
     input: { name: subscription, type: 'BY_STREAM', selector: '$all', maxInFlight: scenario.maxInFlight, ackTimeoutMs: 60_000 },
   });
-  const consumers = Array.from({ length: scenario.consumers }, () => new AckingConsumer(graphqlUrl.replace(/^http/, 'ws'), subscription));
+  const consumers = Array.from({ length: scenario.consumers }, () => new AckingConsumer(graphqlUrl.replace(/^http/, 'ws'), subscription, scenario.acks));
   const acked = () => consumers.reduce((sum, consumer) => sum + consumer.acked, 0);
   let appended = 0;
   let ackedBefore = 0;
@@ -155,6 +188,7 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
     const latencies = consumers.flatMap((consumer) => consumer.latencies);
     return {
       consumers: scenario.consumers,
+      acks: scenario.acks,
       maxInFlight: scenario.maxInFlight,
       acked: total,
       seconds: Number(seconds.toFixed(2)),
@@ -172,17 +206,26 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
   }
 }
 
-/** The benchmark's scenario: 4 consumers, each acking every event as it arrives. */
-export function persistentScenario(durationMs: number): PersistentScenario {
-  // maxInFlight stays below graphql-ws's default of 100 operations per connection: each ack in flight is one.
-  return { consumers: 4, maxInFlight: 50, eventsPerAppend: 100, appenders: 4, maxBacklog: 1_000, durationMs };
+/** The benchmark's scenario: 4 consumers, each acking every event as it arrives, one ackEvent each or one ackEvents per turn. */
+export function persistentScenario(durationMs: number, acks: AckStyle = 'each'): PersistentScenario {
+  // maxInFlight stays below graphql-ws's default of 100 operations per connection: with acks: 'each', each ack in flight is one.
+  return { consumers: 4, acks, maxInFlight: 50, eventsPerAppend: 100, appenders: 4, maxBacklog: 1_000, durationMs };
 }
 
-/** One line that puts the acked rate next to the append rates measured in the same run. */
-export function persistentSummary(result: PersistentResult, appendRows: readonly { scenario: string; eventsPerCall: number; eventsPerSecond: number }[]): string {
+/** How a result's consumers acked, in words. */
+export function ackStyleOf(result: Pick<PersistentResult, 'acks'>): string {
+  return result.acks === 'each' ? 'one ackEvent per event' : 'one ackEvents per turn of what arrived';
+}
+
+/** One line per result that puts the acked rate next to the append rates measured in the same run. */
+export function persistentSummary(results: readonly PersistentResult[], appendRows: readonly { scenario: string; eventsPerCall: number; eventsPerSecond: number }[]): string {
   const appends = appendRows
     .filter((row) => row.scenario.startsWith('appendEvents'))
     .map((row) => `${row.eventsPerSecond} events/s with ${row.eventsPerCall} per call`);
-  const beside = appends.length > 0 ? `; appendEvents over HTTP in this run: ${appends.join(', ')}` : '';
-  return `persistent subscription: ${result.ackedPerSecond} acked events/s end to end (${result.consumers} consumers, maxInFlight ${result.maxInFlight})${beside}`;
+  const beside = appends.length > 0 ? `\nappendEvents over HTTP in this run: ${appends.join(', ')}` : '';
+  const lines = results.map(
+    (result) =>
+      `persistent subscription: ${result.ackedPerSecond} acked events/s end to end (${result.consumers} consumers, maxInFlight ${result.maxInFlight}, ${ackStyleOf(result)})`,
+  );
+  return `${lines.join('\n')}${beside}`;
 }

@@ -8,7 +8,7 @@ import { profileGateways, runCompiledGateways, startGatewayProcess, stopRunningG
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOut50kScenario, fanOutScenarios, fanOutTargets, measureIdleMemory, runFanOut, type FanOutResult, type FanOutScenario } from './fan-out.js';
-import { persistentScenario, persistentSummary, runPersistent } from './persistent.js';
+import { persistentScenario, persistentSummary, runPersistent, type PersistentResult } from './persistent.js';
 import { peersSuite } from './peers-suite.js';
 import { catchUpSuite } from './catch-up.js';
 import { lifecycleAppendSuite } from './lifecycle-appends.js';
@@ -147,19 +147,23 @@ async function fanOutSuite(adminUrl: string, scenarios: FanOutScenario[]) {
   return results;
 }
 
+/** Persistent-subscription acks, on a fresh gateway and database for each way of acking. */
 async function persistentSuite(adminUrl: string, appendRows: readonly Row[]) {
-  const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_persistent')).split('|') as [string, string];
-  const gateway = await startGatewayProcess(databaseUrl);
-  try {
-    const result = await explained(gateway, () => runPersistent(gateway.url, persistentScenario(durationMs)));
-    console.log(`\npersistent subscription over graphql-ws, ${durationMs / 1000}s of acks`);
-    console.table([result]);
-    console.log(persistentSummary(result, appendRows));
-    return result;
-  } finally {
-    await gateway.stop();
-    await dropAndCheckpoint(adminUrl, 'gater_bench_persistent');
+  const results: PersistentResult[] = [];
+  for (const acks of ['each', 'received'] as const) {
+    const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_persistent')).split('|') as [string, string];
+    const gateway = await startGatewayProcess(databaseUrl);
+    try {
+      results.push(await explained(gateway, () => runPersistent(gateway.url, persistentScenario(durationMs, acks))));
+    } finally {
+      await gateway.stop();
+      await dropAndCheckpoint(adminUrl, 'gater_bench_persistent');
+    }
   }
+  console.log(`\npersistent subscription over graphql-ws, ${durationMs / 1000}s of acks`);
+  console.table(results);
+  console.log(persistentSummary(results, appendRows));
+  return results;
 }
 
 let interrupted = false;
