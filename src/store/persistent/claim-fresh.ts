@@ -33,6 +33,8 @@ export interface ClaimFreshOutcome {
 export async function claimFresh(db: pg.Pool, tables: StoreTables, request: ClaimFreshRequest): Promise<ClaimFreshOutcome> {
   const { rows } = await db.query<{ moved: number; erased: string[] }>(
     // As for due events (claim-due.ts), a lease lost in a crash is delivered again: no need to wait for the flush.
+    // Each event is looked for by its position, the primary key, where the batch's neighbours share index pages;
+    // the ids not leased are worked out only when some were not (an erasure since the read, which is rare).
     `WITH moved AS (
        UPDATE ${tables.subscriptions} SET read_position = $3 WHERE name = $1 AND read_position = $2
        RETURNING set_config('synchronous_commit', 'off', true)
@@ -41,11 +43,13 @@ export async function claimFresh(db: pg.Pool, tables: StoreTables, request: Clai
        INSERT INTO ${tables.inFlight} (subscription, event_id, position, delivery_count, consumer_id, gateway_id, due)
        SELECT $1, f.event_id, f.position, 1, f.consumer_id, $4, now() + $5::int * interval '1 millisecond'
        FROM unnest($6::uuid[], $7::bigint[], $8::uuid[]) AS f(event_id, position, consumer_id)
-       WHERE EXISTS (SELECT 1 FROM moved) AND EXISTS (SELECT 1 FROM ${tables.events} e WHERE e.event_id = f.event_id)
+       WHERE EXISTS (SELECT 1 FROM moved) AND EXISTS (SELECT 1 FROM ${tables.events} e WHERE e.position = f.position AND e.event_id = f.event_id)
        RETURNING event_id
      )
      SELECT (SELECT count(*)::int FROM moved) AS moved,
-            ARRAY(SELECT id::text FROM unnest($6::uuid[]) AS id EXCEPT SELECT event_id::text FROM fresh) AS erased`,
+            CASE WHEN (SELECT count(*) FROM fresh) < cardinality($6::uuid[])
+              THEN ARRAY(SELECT id::text FROM unnest($6::uuid[]) AS id EXCEPT SELECT event_id::text FROM fresh)
+              ELSE '{}'::text[] END AS erased`,
     [
       request.subscription,
       request.from,
