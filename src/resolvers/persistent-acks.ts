@@ -51,6 +51,11 @@ export async function ackEvents(ctx: GatewayContext, args: { store?: StoreArg; s
     throw badUserInput('eventIds', `holds at most ${MAX_ACKS_PER_CALL} event ids, got ${args.eventIds.length}`);
   }
   const eventIds = args.eventIds.map((eventId, index) => checkUuid(`eventIds[${index}]`, eventId));
+  if (eventIds.length === 0) {
+    // Nothing to ack; a name that names no subscription is still refused, as it is with ids.
+    if ((await hub.list({ name: subscription })).length === 0) throw new SubscriptionNotFoundError(subscription);
+    return [];
+  }
   const ackKey = ctx.consumerKey() ?? null;
   const outcomes = await Promise.all(eventIds.map((eventId) => hub.ack(subscription, eventId, ackKey)));
   return outcomes.map((outcome) => answer(subscription, outcome));

@@ -116,6 +116,7 @@ describe('unknown subscriptions and events', () => {
   it.each<[string, string, Record<string, unknown>]>([
     ['ackEvent', ACK, { subscription: 'missing', eventId }],
     ['ackEvents', ACK_MANY, { subscription: 'missing', eventIds: [eventId] }],
+    ['ackEvents with no ids', ACK_MANY, { subscription: 'missing', eventIds: [] }],
     ['nackEvent', NACK, { subscription: 'missing', eventId, action: 'PARK' }],
     ['nackEvent SKIP', NACK, { subscription: 'missing', eventId, action: 'SKIP' }],
     ['replayParked', REPLAY_PARKED, { subscription: 'missing' }],
