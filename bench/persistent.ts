@@ -126,7 +126,7 @@ class AckingConsumer {
     this.client.subscribe<{ ackEvents: boolean[] }>(
       { query: ACK_MANY, variables: { subscription: this.subscription, eventIds: deliveries.map((delivery) => delivery.event.id) } },
       {
-        next: (result) => deliveries.forEach((delivery, index) => this.acknowledged(delivery, result.data?.ackEvents[index])),
+        next: (result) => deliveries.forEach((delivery, index) => this.acknowledged(delivery, result.data?.ackEvents?.[index])),
         error: (error) => (this.failure = error),
         complete: () => undefined,
       },
