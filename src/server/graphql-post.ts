@@ -9,6 +9,7 @@ import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
 import { headerMemo } from './header-memo.js';
 import { stringifyResult } from './result-serializer.js';
+import { TurnWrites } from './turn-writes.js';
 import { ValidDocuments } from './valid-documents.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -126,6 +127,7 @@ export function graphqlPostListener(
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
   const validDocuments = new ValidDocuments();
+  const turnWrites = new TurnWrites();
 
   const handToYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const headers = new yoga.fetchAPI.Headers();
@@ -146,8 +148,7 @@ export function graphqlPostListener(
         const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
         return answer(res, req, { errors: [maskError(failure)] }, mediaType);
       }
-      res.writeHead(200, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) });
-      res.end(json);
+      turnWrites.write(res, 200, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) }, json);
       return;
     }
     // Errors change the status code with the media type; yoga's own processor decides, as it would.
