@@ -8,6 +8,7 @@ import { median } from './median.js';
 import { measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
 import { sampleEvent } from './sample-event.js';
 import { postmasterPid } from './wrk-append.js';
+import { concurrentPages } from './concurrent-pages.js';
 
 const FIELDS = 'id streamId version position type data metadata createdEpoch';
 const APPEND = `mutation Fill($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
@@ -126,8 +127,9 @@ async function httpPages(graphqlUrl: string, total: number): Promise<number> {
  * over graphql-ws and page by page over HTTP, against a raw keyset-paged
  * SELECT of the same rows in this process; in `rounds` rounds whose order
  * turns, so that a slow spell of the shared machine does not fall on one reader.
+ * Then `concurrentReaders` clients reading pages of the same store at once (see concurrentPages).
  */
-export async function catchUpSuite(adminUrl: string, { events, rounds }: { events: number; rounds: number }) {
+export async function catchUpSuite(adminUrl: string, { events, rounds, concurrentReaders, durationMs }: { events: number; rounds: number; concurrentReaders: number; durationMs: number }) {
   const { url: databaseUrl } = await freshDatabase(adminUrl, 'gater_bench_catch_up');
   const gateway = await startGatewayProcess(databaseUrl);
   try {
@@ -177,7 +179,10 @@ export async function catchUpSuite(adminUrl: string, { events, rounds }: { event
     console.table(rows.map(({ rounds: rates, ...row }) => ({ ...row, rounds: rates.join(' / ') })));
     const ws = rows[1]!;
     console.log(`catch-up over graphql-ws: ${ws.eventsPerSecond} events/s = ${ws.ratioToRaw}x the raw SELECT's ${rows[0]!.eventsPerSecond} (medians of ${rounds} rounds) (target >= 0.5x: ${ws.ratioToRaw >= 0.5 ? 'met' : 'not met'})`);
-    return { events, rows };
+    const pages = await concurrentPages({ graphqlUrl: gateway.url, databaseUrl, gatewayPid: gateway.pid, postgresPid, readers: concurrentReaders, storedEvents: events, durationMs, rounds });
+    console.log(`\n${concurrentReaders} readers at once, each paging $all from its own position, ${durationMs / 1000}s rounds`);
+    console.table(pages);
+    return { events, rows, concurrentPages: pages };
   } finally {
     await gateway.stop();
     await dropDatabase(adminUrl, 'gater_bench_catch_up');

@@ -217,7 +217,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     if (suites.has('peers')) report.peers = await peersSuite(adminUrl, { embedded: !options['database-url'], workers, durationMs, rounds: Number(options.rounds) });
-    if (suites.has('catchup')) report.catchUp = await catchUpSuite(adminUrl, { events: Number(options['catch-up-events']), rounds: Number(options.rounds) });
+    if (suites.has('catchup')) report.catchUp = await catchUpSuite(adminUrl, { events: Number(options['catch-up-events']), rounds: Number(options.rounds), concurrentReaders: workers, durationMs });
     if (suites.has('append')) report.append = await appendSuite(adminUrl, !options['database-url']);
     if (suites.has('lifecycle')) report.lifecycle = await lifecycleAppendSuite(adminUrl, workers, durationMs);
     if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl, fanOutScenarios(durationMs));

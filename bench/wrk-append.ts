@@ -53,13 +53,9 @@ end
 `;
 }
 
-export interface WrkAppendResult {
+export interface WrkAppendResult extends WrkRun {
+  /** Events the store gained: a GraphQL error is not counted as an append. */
   units: number;
-  calls: number;
-  seconds: number;
-  /** Requests wrk saw fail (socket errors, non-2xx); events are counted in the store, so a GraphQL error is not counted as an append. */
-  errors: number;
-  cpu: CpuReport;
 }
 
 async function storedEvents(db: pg.Client, storeId: string): Promise<number> {
@@ -67,42 +63,26 @@ async function storedEvents(db: pg.Client, storeId: string): Promise<number> {
   return Number(rows[0]!.position);
 }
 
+export interface WrkRun {
+  calls: number;
+  seconds: number;
+  /** Requests wrk saw fail (socket errors, non-2xx). */
+  errors: number;
+  cpu: CpuReport;
+}
+
 /**
- * Appends over HTTP with wrk: `connections` kept-alive connections, each
- * waiting for its answer before it sends again. Throughput is what the store
- * holds afterwards, so only appends that succeeded count.
+ * Posts `bodies` in turn to `graphqlUrl` with wrk: `connections` kept-alive
+ * connections, each waiting for its answer before it sends again. Reports the
+ * CPU of the gateway, of PostgreSQL and of wrk meanwhile.
  */
-export async function wrkAppend(options: {
-  graphqlUrl: string;
-  databaseUrl: string;
-  gatewayPid: number;
-  postgresPid: number | undefined;
-  connections: number;
-  eventsPerAppend: number;
-  durationMs: number;
-  round: number;
-  storeId?: string;
-}): Promise<WrkAppendResult> {
-  const { graphqlUrl, databaseUrl, gatewayPid, postgresPid, connections, eventsPerAppend, durationMs, round, storeId = 'default' } = options;
+export async function runWrk(options: { graphqlUrl: string; bodies: string[]; gatewayPid: number; postgresPid: number | undefined; connections: number; durationMs: number }): Promise<WrkRun> {
+  const { graphqlUrl, bodies, gatewayPid, postgresPid, connections, durationMs } = options;
   const wrk = ensureWrk();
-  const bodies = Array.from({ length: connections }, (_, worker) =>
-    JSON.stringify({
-      query: APPEND,
-      variables: {
-        input: {
-          streamId: `wrk-${eventsPerAppend}-${round}-${worker}`,
-          events: Array.from({ length: eventsPerAppend }, (_, index) => sampleEvent(worker, index)),
-        },
-      },
-    }),
-  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gater-wrk-'));
-  const script = path.join(dir, 'append.lua');
+  const script = path.join(dir, 'bodies.lua');
   writeFileSync(script, wrkScript(bodies));
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
   try {
-    const before = await storedEvents(db, storeId);
     const seconds = Math.max(1, Math.round(durationMs / 1000));
     const child = spawn(wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', script, graphqlUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
     const cpu = measureCpu({
@@ -125,11 +105,48 @@ export async function wrkAppend(options: {
     if (code !== 0) throw new Error(`wrk exited with ${code}:\n${output}`);
     const calls = Number(/(\d+) requests in/.exec(output)?.[1] ?? 0);
     const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0) + (/Socket errors: (.*)/.exec(output)?.[1]?.match(/\d+/g) ?? []).map(Number).reduce((a, b) => a + b, 0);
+    return { calls, seconds: elapsed, errors, cpu: report };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Appends over HTTP with wrk, one stream per connection. Throughput is what
+ * the store holds afterwards, so only appends that succeeded count.
+ */
+export async function wrkAppend(options: {
+  graphqlUrl: string;
+  databaseUrl: string;
+  gatewayPid: number;
+  postgresPid: number | undefined;
+  connections: number;
+  eventsPerAppend: number;
+  durationMs: number;
+  round: number;
+  storeId?: string;
+}): Promise<WrkAppendResult> {
+  const { databaseUrl, connections, eventsPerAppend, round, storeId = 'default' } = options;
+  const bodies = Array.from({ length: connections }, (_, worker) =>
+    JSON.stringify({
+      query: APPEND,
+      variables: {
+        input: {
+          streamId: `wrk-${eventsPerAppend}-${round}-${worker}`,
+          events: Array.from({ length: eventsPerAppend }, (_, index) => sampleEvent(worker, index)),
+        },
+      },
+    }),
+  );
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const before = await storedEvents(db, storeId);
+    const run = await runWrk({ ...options, bodies });
     const units = (await storedEvents(db, storeId)) - before;
-    return { units, calls, seconds: elapsed, errors, cpu: report };
+    return { units, ...run };
   } finally {
     await db.end();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
