@@ -28,8 +28,13 @@ export class TurnWrites {
     for (const { res, status, headers, body } of answers) {
       // A client that went away meanwhile has nobody to read its answer.
       if (res.destroyed || res.headersSent) continue;
-      res.writeHead(status, headers);
-      res.end(body);
+      try {
+        res.writeHead(status, headers);
+        res.end(body);
+      } catch (error) {
+        // One answer that cannot be written must not keep the rest of the turn's from theirs.
+        res.destroy(error as Error);
+      }
     }
   };
 }
