@@ -126,9 +126,10 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `Chromium (skipped: ${chrom
   });
 
   it('gets its fetch and WebSocket through once its origin is in GATER_CORS_ORIGINS, and nothing else', async () => {
-    const databaseUrl = gw!.databaseUrl;
-    await gw!.stop({ keepDatabase: true });
+    const refusing = gw!;
+    await refusing.stop({ keepDatabase: true });
     gw = undefined;
+    const { databaseUrl } = refusing;
     const allowing = await startTestGateway({ databaseUrl, env: { GATER_CORS_ORIGINS: attackPage.origin } });
     try {
       const { page, statuses } = await attack(browser, attackPage, allowing, 'allowed', 'gater-cross-site-allowed.png');
@@ -141,6 +142,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `Chromium (skipped: ${chrom
       expect(data).toEqual({ streamVersion: 1, persistentSubscriptions: [] });
     } finally {
       await allowing.stop();
+      await refusing.dropDatabase();
     }
   });
 });

@@ -9,7 +9,8 @@ const TOTAL = WRITERS * EVENTS_PER_WRITER;
 const started: TestGateway[] = [];
 afterAll(async () => {
   for (const gateway of [...started].reverse()) await gateway.stop({ keepDatabase: true });
-  await started[0]?.dropDatabase();
+  // Each test's first gateway made a database; a gateway started on another's made none, and drops nothing.
+  for (const gateway of started) await gateway.dropDatabase();
 });
 
 /**
