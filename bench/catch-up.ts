@@ -4,16 +4,16 @@ import WebSocket from 'ws';
 import { freshDatabase, dropDatabase } from './bench-database.js';
 import { startGatewayProcess } from './gateway-process.js';
 import { postJson } from './http-post.js';
+import { EVENT_FIELDS, RAW_EVENT_SELECT } from './event-fields.js';
 import { median } from './median.js';
 import { measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
 import { sampleEvent } from './sample-event.js';
 import { postmasterPid } from './wrk-append.js';
 import { concurrentPages } from './concurrent-pages.js';
 
-const FIELDS = 'id streamId version position type data metadata createdEpoch';
 const APPEND = `mutation Fill($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
-const REPLAY = `subscription CatchUp { byStream(streamId: "$all", fromPosition: 1) { ${FIELDS} } }`;
-const PAGE = `query Page($after: String) { events(first: 100, after: $after) { edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+const REPLAY = `subscription CatchUp { byStream(streamId: "$all", fromPosition: 1) { ${EVENT_FIELDS} } }`;
+const PAGE = `query Page($after: String) { events(first: 100, after: $after) { edges { node { ${EVENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 /** Events per append while the store is filled; the gateway's default limit per append. */
 const FILL_BATCH = 1000;
 const FILL_WRITERS = 4;
@@ -69,7 +69,7 @@ async function rawSelect(databaseUrl: string, total: number): Promise<number> {
   try {
     while (read < total) {
       const { rows } = await db.query<{ position: string }>(
-        `SELECT event_id, stream_id, version, position, type, data, metadata, created FROM gater_default.events
+        `${RAW_EVENT_SELECT}
          WHERE position > $1 ORDER BY position LIMIT ${RAW_PAGE}`,
         [after],
       );

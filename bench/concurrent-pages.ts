@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { runLoad } from './load.js';
 import { postJson } from './http-post.js';
+import { EVENT_FIELDS, RAW_EVENT_SELECT } from './event-fields.js';
 import { median } from './median.js';
 import { measureCpu, ownCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
 import { runWrk } from './wrk-append.js';
 
-const FIELDS = 'id streamId version position type data metadata createdEpoch';
 const PAGE_SIZE = 100;
 
 export interface ConcurrentPagesRow {
@@ -45,7 +45,7 @@ export async function concurrentPages(options: {
 }): Promise<ConcurrentPagesRow[]> {
   const { graphqlUrl, databaseUrl, gatewayPid, postgresPid, readers, storedEvents, durationMs, rounds } = options;
   const positions = startPositions(readers, storedEvents);
-  const bodies = positions.map((position) => JSON.stringify({ query: `{ events(first: ${PAGE_SIZE}, fromPosition: ${position}) { edges { node { ${FIELDS} } } } }` }));
+  const bodies = positions.map((position) => JSON.stringify({ query: `{ events(first: ${PAGE_SIZE}, fromPosition: ${position}) { edges { node { ${EVENT_FIELDS} } } } }` }));
   // wrk counts answers, not what they hold: each page is checked once here to be a full one.
   for (const body of bodies) {
     const text = await postJson(new URL(graphqlUrl), body);
@@ -62,7 +62,7 @@ export async function concurrentPages(options: {
     const cpu = measureCpu({ postgres: () => (postgresPid ? processTreeCpuSeconds(postgresPid) : 0), bench: ownCpuSeconds });
     const load = await runLoad(readers, durationMs, async (reader) => {
       const { rowCount } = await pool.query(
-        `SELECT event_id, stream_id, version, position, type, data, metadata, created FROM gater_default.events
+        `${RAW_EVENT_SELECT}
          WHERE position >= $1 ORDER BY position LIMIT ${PAGE_SIZE}`,
         [positions[reader]],
       );
