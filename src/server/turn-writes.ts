@@ -10,8 +10,8 @@ import type { ServerResponse } from 'node:http';
  * pays a cross-CPU wake-up, and the gateway is woken again for each request
  * that comes back. Written together, the client wakes once for the lot and
  * its next requests arrive together. Measured with wrk (32 connections) on 2
- * cores: `{ __typename }` went from 76 to 44 µs of gateway CPU per request,
- * an `events(first: 10)` query from ~200 to ~165 µs. An answer waits at most
+ * cores: `{ __typename }` went from 62–73 to 38–43 µs of gateway CPU per
+ * request, an `events(first: 10)` query from ~200 to ~165 µs. An answer waits at most
  * for the rest of the turn it was ready in.
  */
 export class TurnWrites {
