@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { postJson } from './http-post.js';
+import { measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
 import { now, percentile } from './ws-subscribers.js';
 
 const WARM_UP_MS = 2_000;
@@ -43,6 +44,18 @@ export interface PersistentResult {
   /** From the append request being sent to the ack being answered true. */
   p50Ms: number;
   p99Ms: number;
+  /** CPU per acked event over the window: the gateway, PostgreSQL (all its processes), and the bench (appenders and consumers). */
+  gatewayMicrosPerAck: number;
+  postgresMicrosPerAck: number;
+  benchMicrosPerAck: number;
+  /** Share of the machine's cores left idle over the window. */
+  idle: number;
+}
+
+/** The processes whose CPU a run reports beside its own. */
+export interface PersistentProcesses {
+  gatewayPid: number;
+  postgresPid: number | undefined;
 }
 
 interface Delivery {
@@ -149,7 +162,7 @@ async function graphql(url: URL, query: string, variables: Record<string, unknow
  * backlog of new events, a persistent subscription on $all delivers them to
  * `consumers` graphql-ws consumers, and each acks every event as it arrives.
  */
-export async function runPersistent(graphqlUrl: string, scenario: PersistentScenario): Promise<PersistentResult> {
+export async function runPersistent(graphqlUrl: string, scenario: PersistentScenario, { gatewayPid, postgresPid }: PersistentProcesses): Promise<PersistentResult> {
   const url = new URL(graphqlUrl);
   const subscription = 'bench';
   await graphql(url, SAVE, {
@@ -178,10 +191,17 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
     ackedBefore += acked();
     consumers.forEach((consumer) => consumer.reset());
     const appendedAtStart = appended;
+    const cpu = measureCpu({
+      gateway: () => processCpuSeconds(gatewayPid),
+      postgres: () => (postgresPid ? processTreeCpuSeconds(postgresPid) : 0),
+      bench: ownCpuSeconds,
+    });
     const started = performance.now();
     await sleep(scenario.durationMs);
     const seconds = (performance.now() - started) / 1000;
     const total = acked();
+    const used = cpu.stop();
+    const perAck = (name: string) => Number((((used.seconds[name] ?? 0) / Math.max(1, total)) * 1e6).toFixed(1));
     const appendedInWindow = appended - appendedAtStart;
     const failure = consumers.find((consumer) => consumer.failed !== undefined)?.failed;
     if (failure) throw new Error(`a consumer failed: ${JSON.stringify(failure)}`);
@@ -198,6 +218,10 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
       acksAnsweredFalse: consumers.reduce((sum, consumer) => sum + consumer.ackedFalse, 0),
       p50Ms: Number(percentile(latencies, 50).toFixed(1)),
       p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+      gatewayMicrosPerAck: perAck('gateway'),
+      postgresMicrosPerAck: perAck('postgres'),
+      benchMicrosPerAck: perAck('bench'),
+      idle: used.idle,
     };
   } finally {
     running = false;
@@ -225,7 +249,8 @@ export function persistentSummary(results: readonly PersistentResult[], appendRo
   const beside = appends.length > 0 ? `\nappendEvents over HTTP in this run: ${appends.join(', ')}` : '';
   const lines = results.map(
     (result) =>
-      `persistent subscription: ${result.ackedPerSecond} acked events/s end to end (${result.consumers} consumers, maxInFlight ${result.maxInFlight}, ${ackStyleOf(result)})`,
+      `persistent subscription: ${result.ackedPerSecond} acked events/s end to end (${result.consumers} consumers, maxInFlight ${result.maxInFlight}, ${ackStyleOf(result)}); ` +
+      `CPU per acked event: gateway ${result.gatewayMicrosPerAck} µs, PostgreSQL ${result.postgresMicrosPerAck} µs, the bench's appenders and consumers ${result.benchMicrosPerAck} µs; machine ${Math.round(result.idle * 100)}% idle`,
   );
   return `${lines.join('\n')}${beside}`;
 }

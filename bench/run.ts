@@ -13,6 +13,7 @@ import { peersSuite } from './peers-suite.js';
 import { catchUpSuite } from './catch-up.js';
 import { lifecycleAppendSuite } from './lifecycle-appends.js';
 import { targetRows, type SuiteResults } from './targets.js';
+import { postmasterPid } from './wrk-append.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…] [--tracing (gateways send spans over OTLP to a sink that drops them)]
@@ -154,7 +155,8 @@ async function persistentSuite(adminUrl: string, appendRows: readonly Row[]) {
     const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_persistent')).split('|') as [string, string];
     const gateway = await startGatewayProcess(databaseUrl);
     try {
-      results.push(await explained(gateway, () => runPersistent(gateway.url, persistentScenario(durationMs, acks))));
+      const processes = { gatewayPid: gateway.pid, postgresPid: await postmasterPid(databaseUrl) };
+      results.push(await explained(gateway, () => runPersistent(gateway.url, persistentScenario(durationMs, acks), processes)));
     } finally {
       await gateway.stop();
       await dropAndCheckpoint(adminUrl, 'gater_bench_persistent');
