@@ -6,7 +6,7 @@ import { startGatewayProcess } from './gateway-process.js';
 import { postJson } from './http-post.js';
 import { EVENT_FIELDS, RAW_EVENT_SELECT } from './event-fields.js';
 import { median } from './median.js';
-import { measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
+import { cpuMicrosPer, measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
 import { sampleEvent } from './sample-event.js';
 import { postmasterPid } from './wrk-append.js';
 import { concurrentPages } from './concurrent-pages.js';
@@ -159,7 +159,7 @@ export async function catchUpSuite(adminUrl: string, { events, rounds, concurren
         measured[index]!.push({ events: read, eventsPerSecond: Math.round(read / seconds), cpu: cpu.stop() });
       }
     }
-    const perEvent = (runs: CatchUpRound[], name: string) => Number(median(runs.map((run) => ((run.cpu.seconds[name] ?? 0) / Math.max(1, run.events)) * 1e6)).toFixed(1));
+    const perEvent = (runs: CatchUpRound[], name: string) => Number(median(runs.map((run) => cpuMicrosPer(run.cpu, name, run.events))).toFixed(1));
     const raw = median(measured[0]!.map((run) => run.eventsPerSecond));
     const rows: CatchUpRow[] = readers.map(([reader], index) => {
       const runs = measured[index]!;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { GatewayProcess } from './gateway-process.js';
 import { bareGroupCommit } from './bare-group-commit.js';
 import { emmettAppend, openEmmett } from './emmett-append.js';
-import { measureCpu, ownCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
+import { cpuMicrosPer, measureCpu, ownCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
 import { rawInsert } from './raw-insert.js';
 import { postmasterPid, wrkAppend } from './wrk-append.js';
 import { median } from './median.js';
@@ -130,7 +130,7 @@ function summarise(results: PeerRound[]): PeerSummary[] {
         eventsPerAppend,
         eventsPerSecond: Math.round(rate),
         cpuMicrosPerAppend: Math.round(median(rounds.map((r) => (ownCpu(r) / Math.max(1, r.appends)) * 1e6))),
-        postgresMicrosPerAppend: Math.round(median(rounds.map((r) => ((r.cpu.seconds.postgres ?? 0) / Math.max(1, r.appends)) * 1e6))),
+        postgresMicrosPerAppend: Math.round(median(rounds.map((r) => cpuMicrosPer(r.cpu, 'postgres', r.appends)))),
         idle: Number(median(rounds.map((r) => r.cpu.idle)).toFixed(2)),
         gatewayRatio: Number((gatewayRate / rate).toFixed(2)),
       });

@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { postJson } from './http-post.js';
-import { measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
+import { cpuMicrosPer, measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
 import { now, percentile } from './ws-subscribers.js';
 
 const WARM_UP_MS = 2_000;
@@ -201,7 +201,7 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
     const seconds = (performance.now() - started) / 1000;
     const total = acked();
     const used = cpu.stop();
-    const perAck = (name: string) => Number((((used.seconds[name] ?? 0) / Math.max(1, total)) * 1e6).toFixed(1));
+    const perAck = (name: string) => Number(cpuMicrosPer(used, name, total).toFixed(1));
     const appendedInWindow = appended - appendedAtStart;
     const failure = consumers.find((consumer) => consumer.failed !== undefined)?.failed;
     if (failure) throw new Error(`a consumer failed: ${JSON.stringify(failure)}`);

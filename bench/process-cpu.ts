@@ -65,6 +65,11 @@ export function measureCpu(sources: Record<string, () => number>): { stop(): Cpu
   };
 }
 
+/** Microseconds of CPU that source `name` of `report` used per unit of work (event, append, ack) over the same window. */
+export function cpuMicrosPer(report: CpuReport, name: string, units: number): number {
+  return ((report.seconds[name] ?? 0) / Math.max(1, units)) * 1e6;
+}
+
 /** This process's own CPU seconds (the bench's in-process writers). */
 export function ownCpuSeconds(): number {
   const { user, system } = process.cpuUsage();
