@@ -118,14 +118,24 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function startGatewayProcess(databaseUrl: string, { env = {}, inspect = false }: GatewayProcessOptions = {}): Promise<GatewayProcess> {
-  if (stoppingAll) throw new Error('the bench is stopping: no gateway is started');
-  const inspectFlags = inspect ? ['--inspect=127.0.0.1:0'] : [];
   const entry = compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
-  const child: ChildProcess = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...profileFlags, ...inspectFlags, ...entry], {
-    cwd: root,
-    env: { ...(await tracingEnv()), ...GATEWAY_ENV, ...env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const inspectFlags = inspect ? ['--inspect=127.0.0.1:0'] : [];
+  return startServerProcess([...inspectFlags, ...entry], { ...(await tracingEnv()), ...GATEWAY_ENV, ...env, GATER_NODES: databaseUrl, PORT: '0', HOST: '127.0.0.1' }, inspect);
+}
+
+/**
+ * The floor under the gateway's appends (`floor-server.ts`): the same store code, compiled
+ * or not as the gateways are, behind a bare HTTP server, on the store `storeId` of `databaseUrl`.
+ */
+export function startFloorProcess(databaseUrl: string, storeId: string): Promise<GatewayProcess> {
+  const entry = ['--import', 'tsx', 'bench/floor-server.ts', databaseUrl, storeId, compiled ? 'compiled' : 'sources'];
+  return startServerProcess(entry, { ...process.env, ...GATEWAY_ENV }, false);
+}
+
+/** Starts a server process that prints "serving <url>" once it listens, with the gateway's node flags. */
+async function startServerProcess(args: string[], env: NodeJS.ProcessEnv, inspect: boolean): Promise<GatewayProcess> {
+  if (stoppingAll) throw new Error('the bench is stopping: no gateway is started');
+  const child: ChildProcess = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...profileFlags, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.once('exit', () => running.delete(child));
@@ -138,7 +148,7 @@ export async function startGatewayProcess(databaseUrl: string, { env = {}, inspe
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
   });
   const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
   return {

@@ -11,7 +11,11 @@ import { median } from './median.js';
 const GATEWAY = 'gateway over HTTP (wrk)';
 const EMMETT = 'Emmett PostgreSQL, in-process';
 const RAW = 'raw INSERT, in-process';
-const BARE = 'bare group committer, in-process';
+export const BARE = 'bare group committer, in-process';
+/** The gateway's own store and committer behind a bare HTTP server, no GraphQL: what is left of an append without it. */
+export const FLOOR = 'HTTP + the gateway\'s committer, no GraphQL (wrk)';
+/** The store the floor writes, beside the gateway's `default`. */
+const FLOOR_STORE = 'floor';
 /** How long each scenario runs, unmeasured, before the rounds. */
 const WARM_UP_MS = 3_000;
 
@@ -31,7 +35,7 @@ export interface PeerSummary {
   eventsPerAppend: number;
   /** Median over the rounds. */
   eventsPerSecond: number;
-  /** Gateway process CPU per append, median over the rounds (µs); for in-process peers, the bench process's (client and store code). */
+  /** Server process CPU per append, median over the rounds (µs); for in-process peers, the bench process's (client and store code). */
   cpuMicrosPerAppend: number;
   postgresMicrosPerAppend: number;
   /** Share of the machine left idle, median over the rounds. */
@@ -48,7 +52,8 @@ async function inProcess(postgresPid: number | undefined, run: () => Promise<{ u
 }
 
 /**
- * The gateway over HTTP against Emmett's PostgreSQL event store, raw INSERTs
+ * The gateway over HTTP against its floor (the same committer with no
+ * GraphQL), Emmett's PostgreSQL event store, raw INSERTs
  * and a bare group committer, on the same PostgreSQL, in alternating rounds
  * (the order turns each round, so a slow spell of a shared machine does not
  * fall on one scenario), and the medians compared.
@@ -56,12 +61,13 @@ async function inProcess(postgresPid: number | undefined, run: () => Promise<{ u
 export async function peersSuite(options: {
   databaseUrl: string;
   gateway: GatewayProcess;
+  floor: GatewayProcess;
   workers: number;
   durationMs: number;
   rounds: number;
   sizes?: number[];
 }): Promise<{ rounds: PeerRound[]; summary: PeerSummary[] }> {
-  const { databaseUrl, gateway, workers, durationMs, rounds } = options;
+  const { databaseUrl, gateway, floor, workers, durationMs, rounds } = options;
   const postgresPid = await postmasterPid(databaseUrl);
   const emmett = await openEmmett(databaseUrl);
   const results: PeerRound[] = [];
@@ -72,6 +78,11 @@ export async function peersSuite(options: {
           GATEWAY,
           (round, ms) =>
             wrkAppend({ graphqlUrl: gateway.url, databaseUrl, gatewayPid: gateway.pid, postgresPid, connections: workers, eventsPerAppend, durationMs: ms, round }),
+        ],
+        [
+          FLOOR,
+          (round, ms) =>
+            wrkAppend({ graphqlUrl: floor.url, databaseUrl, gatewayPid: floor.pid, postgresPid, connections: workers, eventsPerAppend, durationMs: ms, round, storeId: FLOOR_STORE }),
         ],
         [EMMETT, (round, ms) => inProcess(postgresPid, () => emmettAppend(emmett, workers, eventsPerAppend, ms, round))],
         [RAW, (_, ms) => inProcess(postgresPid, () => rawInsert(databaseUrl, workers, eventsPerAppend, ms))],
@@ -120,7 +131,7 @@ function summarise(results: PeerRound[]): PeerSummary[] {
   for (const eventsPerAppend of new Set(results.map((r) => r.eventsPerAppend))) {
     const of = (scenario: string) => results.filter((r) => r.scenario === scenario && r.eventsPerAppend === eventsPerAppend);
     const gatewayRate = median(of(GATEWAY).map((r) => r.eventsPerSecond));
-    for (const scenario of [GATEWAY, EMMETT, RAW, BARE]) {
+    for (const scenario of [GATEWAY, FLOOR, EMMETT, RAW, BARE]) {
       const rounds = of(scenario);
       if (rounds.length === 0) continue;
       const rate = median(rounds.map((r) => r.eventsPerSecond));
