@@ -135,12 +135,13 @@ function summarise(results: PeerRound[]): PeerSummary[] {
       const rounds = of(scenario);
       if (rounds.length === 0) continue;
       const rate = median(rounds.map((r) => r.eventsPerSecond));
-      const ownCpu = (r: PeerRound) => r.cpu.seconds.gateway ?? r.cpu.seconds.bench ?? 0;
+      // The server's process over HTTP; the bench's own for the in-process peers.
+      const own = (r: PeerRound) => (r.cpu.seconds.gateway !== undefined ? 'gateway' : 'bench');
       summary.push({
         scenario,
         eventsPerAppend,
         eventsPerSecond: Math.round(rate),
-        cpuMicrosPerAppend: Math.round(median(rounds.map((r) => (ownCpu(r) / Math.max(1, r.appends)) * 1e6))),
+        cpuMicrosPerAppend: Math.round(median(rounds.map((r) => cpuMicrosPer(r.cpu, own(r), r.appends)))),
         postgresMicrosPerAppend: Math.round(median(rounds.map((r) => cpuMicrosPer(r.cpu, 'postgres', r.appends)))),
         idle: Number(median(rounds.map((r) => r.cpu.idle)).toFixed(2)),
         gatewayRatio: Number((gatewayRate / rate).toFixed(2)),
