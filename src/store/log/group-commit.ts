@@ -50,10 +50,14 @@ export class GroupCommitter<Request, Outcome> {
   }
 
   /**
-   * One batch at a time. The next one is on its way to the database before
-   * the requests of the one just committed are told: telling them runs their
-   * answers (serialised, written to their sockets) on the event loop, and
-   * the database would wait for all of that before it saw the next batch.
+   * One batch at a time. The next one is started before the requests of the
+   * one just committed are told: telling them runs their answers (serialised,
+   * written to their sockets) on the event loop, and the next batch should
+   * not wait behind all of that. Its statement leaves once the pool lends a
+   * connection, which node-postgres's pool does on the next tick, after the
+   * promise callbacks of the answers already queued. Telling them a turn
+   * later instead sent the next batch sooner but made batches smaller, and
+   * appends were no faster.
    */
   private async drain(): Promise<void> {
     this.draining = true;
