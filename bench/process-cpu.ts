@@ -24,14 +24,26 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-/** CPU seconds of a process and all its live children (PostgreSQL: the postmaster and its backends). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && parentOf(Number(entry)) === pid)
+    .map(Number);
+}
+
+/**
+ * CPU seconds of a process and all its children (PostgreSQL: the postmaster and its backends).
+ * A child that exits is added to its parent's times once reaped, so a child reaped between the
+ * reading of its own times and its parent's would count twice: the reading is taken again then.
+ * One reaped before its own times are read is already in its parent's.
+ */
 export function processTreeCpuSeconds(pid: number): number {
-  let total = processCpuSeconds(pid);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    if (parentOf(Number(entry)) === pid) total += processCpuSeconds(Number(entry));
+  for (;;) {
+    const children = childrenOf(pid);
+    const childSeconds = children.reduce((sum, child) => sum + processCpuSeconds(child), 0);
+    const own = processCpuSeconds(pid);
+    const still = new Set(childrenOf(pid));
+    if (children.every((child) => still.has(child))) return own + childSeconds;
   }
-  return total;
 }
 
 /** The machine's CPU time so far: idle and total, in ticks, summed over every core. */
