@@ -1,13 +1,13 @@
 import { freshDatabase, dropDatabase } from './bench-database.js';
 import { startFloorProcess, startGatewayProcess } from './gateway-process.js';
-import { BARE, FLOOR, peersSuite as runPeers, type PeerSummary } from './peers.js';
+import { BARE, EMMETT, FLOOR, RAW, peersSuite as runPeers, type PeerSummary } from './peers.js';
 
 /** The targets this suite checks: the gateway's rate over each peer's, per events per append. */
 const TARGETS: { eventsPerAppend: number; peer: string; atLeast: number }[] = [
   { eventsPerAppend: 1, peer: BARE, atLeast: 0.5 },
-  { eventsPerAppend: 1, peer: 'Emmett PostgreSQL, in-process', atLeast: 3.5 },
-  { eventsPerAppend: 1, peer: 'raw INSERT, in-process', atLeast: 1.5 },
-  { eventsPerAppend: 100, peer: 'Emmett PostgreSQL, in-process', atLeast: 1.5 },
+  { eventsPerAppend: 1, peer: EMMETT, atLeast: 3.5 },
+  { eventsPerAppend: 1, peer: RAW, atLeast: 1.5 },
+  { eventsPerAppend: 100, peer: EMMETT, atLeast: 1.5 },
 ];
 
 /** Appends: the gateway over HTTP (driven by wrk) against its peers on the same PostgreSQL, in alternating rounds. */

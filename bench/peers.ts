@@ -9,8 +9,8 @@ import { median } from './median.js';
 
 /** The scenarios measured side by side; the gateway over HTTP is the one compared with each of the others. */
 const GATEWAY = 'gateway over HTTP (wrk)';
-const EMMETT = 'Emmett PostgreSQL, in-process';
-const RAW = 'raw INSERT, in-process';
+export const EMMETT = 'Emmett PostgreSQL, in-process';
+export const RAW = 'raw INSERT, in-process';
 export const BARE = 'bare group committer, in-process';
 /** The gateway's own store and committer behind a bare HTTP server, no GraphQL: what is left of an append without it. */
 export const FLOOR = 'HTTP + the gateway\'s committer, no GraphQL (wrk)';
