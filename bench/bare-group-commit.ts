@@ -15,7 +15,8 @@ interface Waiting {
  * committer with nothing else. Whatever is waiting goes in one statement that
  * takes a transaction-scoped advisory lock (held through COMMIT, as the
  * gateway's is), reads the head position and inserts the batch after it.
- * No HTTP, no GraphQL, no version checks, no notifications.
+ * No HTTP, no GraphQL, no version checks, no notifications. The statement
+ * is prepared once, as the gateway's append call is (src/store/prepared.ts).
  */
 export async function bareGroupCommit(url: string, workers: number, eventsPerAppend: number, durationMs: number) {
   const client = new pg.Client({ connectionString: url });
@@ -41,13 +42,17 @@ export async function bareGroupCommit(url: string, workers: number, eventsPerApp
       queue = [];
       const events = batch.flatMap((waiting) => waiting.events.map((event) => ({ ...event, streamId: waiting.streamId })));
       try {
-        await client.query(insert, [
-          events.map(() => randomUUID()),
-          events.map((event) => event.streamId),
-          events.map((event) => event.type),
-          events.map((event) => event.data),
-          events.map((event) => event.metadata),
-        ]);
+        await client.query({
+          name: 'bench_bare_insert',
+          text: insert,
+          values: [
+            events.map(() => randomUUID()),
+            events.map((event) => event.streamId),
+            events.map((event) => event.type),
+            events.map((event) => event.data),
+            events.map((event) => event.metadata),
+          ],
+        });
         for (const waiting of batch) waiting.resolve();
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);

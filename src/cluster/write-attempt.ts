@@ -27,7 +27,7 @@ export class WriteAttempt {
   readonly db: pg.Pool;
 
   constructor(private readonly pool: pg.Pool) {
-    this.db = { query: (text: string, values?: unknown[]) => this.query(text, values) } as unknown as pg.Pool;
+    this.db = { query: (statement: string | pg.QueryConfig, values?: unknown[]) => this.query(statement, values) } as unknown as pg.Pool;
   }
 
   /** True once a statement was handed to a connection: from then on it may have been committed. */
@@ -49,7 +49,7 @@ export class WriteAttempt {
     }
   }
 
-  private async query(text: string, values?: unknown[]): Promise<pg.QueryResult> {
+  private async query(statement: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
     if (this.abandoned) throw new WriteAbandonedError();
     const client = await this.pool.connect();
     if (this.abandoned) {
@@ -62,7 +62,7 @@ export class WriteAttempt {
     const ignore = () => undefined;
     client.on('error', ignore);
     try {
-      const result = await client.query(text, values);
+      const result = await (typeof statement === 'string' ? client.query(statement, values) : client.query(statement));
       client.release();
       return result;
     } catch (error) {

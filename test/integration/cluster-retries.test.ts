@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeTables } from '../../src/store/tables.js';
+import { DEFAULT_STORE_APPEND } from '../support/append-function-calls.js';
 import { clusterOf, pollUntil } from '../support/cluster-queries.js';
 import { createTestDatabase } from '../support/database.js';
 import { startPgCluster } from '../support/pg-cluster.js';
@@ -30,7 +31,7 @@ describe('a write whose connection dies before the answer', () => {
     const gw = undoLater(await startTestGateway({ databaseUrl: proxy.via(db.url) }), (it) => it.stop());
     await appendSuccess(gw, { streamId: 'warm-up', events: newEvents(1) });
 
-    proxy.dropRepliesAfter('append_batch');
+    proxy.dropRepliesAfter(DEFAULT_STORE_APPEND);
     const answer = gw.gql<AppendData>(APPEND, { input: { streamId: 'lost-answer', events: [{ type: 'Paid', data: { amount: 5 } }] } });
     await pollUntil(async () => (await storedCount(db.url, 'lost-answer')) === 1, 'the append to commit behind the lost answer');
     proxy.cutAll();

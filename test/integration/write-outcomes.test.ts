@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storeTables } from '../../src/store/tables.js';
+import { DEFAULT_STORE_APPEND } from '../support/append-function-calls.js';
 import { errorCodes, pollUntil } from '../support/cluster-queries.js';
 import { createTestDatabase } from '../support/database.js';
 import { startPgCluster, waitForSynchronousStandby, type PgCluster } from '../support/pg-cluster.js';
@@ -40,7 +41,7 @@ describe('an append whose answer never comes', () => {
 
   it('answers WRITE_OUTCOME_UNKNOWN at the write timeout, though the events were stored, and a retry with the same ids writes nothing twice', async () => {
     const { db, proxy, gw } = await gatewayBehindProxy();
-    proxy.dropRepliesAfter('append_batch');
+    proxy.dropRepliesAfter(DEFAULT_STORE_APPEND);
     const events = newEvents(2);
 
     const { response, tookMs } = await timedAppend(gw, 'silent', events);
@@ -58,7 +59,7 @@ describe('an append whose answer never comes', () => {
 
   it('answers WRITE_OUTCOME_UNKNOWN, never CLUSTER_UNAVAILABLE, when the connection dies after the commit was sent and the retry cannot connect', async () => {
     const { db, proxy, gw } = await gatewayBehindProxy();
-    proxy.dropRepliesAfter('append_batch');
+    proxy.dropRepliesAfter(DEFAULT_STORE_APPEND);
     const events = newEvents(1);
     const answer = timedAppend(gw, 'cut-off', events);
     await pollUntil(async () => (await storedIds(db.url, 'cut-off')).length === 1, 'the append to commit behind the lost answer');

@@ -1,5 +1,13 @@
 import { appendCall } from '../../src/store/log/append-batch.js';
-import type { StoreTables } from '../../src/store/tables.js';
+import { preparedStatement } from '../../src/store/prepared.js';
+import { storeTables, type StoreTables } from '../../src/store/tables.js';
+
+/**
+ * What each append to the default store carries to PostgreSQL, for a proxy to
+ * tell it by: the name of its prepared statement (the text goes only once per
+ * connection).
+ */
+export const DEFAULT_STORE_APPEND = preparedStatement(appendCall(storeTables('default')), []).name!;
 
 /** One way of calling the store's append function: the statement, and how it takes the events' payloads. */
 export interface AppendFunctionCall {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { arrayLiteral } from '../array-literal.js';
+import { preparedStatement } from '../prepared.js';
 import type { StoreTables } from '../tables.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import { planAppends, type AppendPlan, type AppendState, type BatchMember, type ConditionCheck, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
@@ -201,7 +202,7 @@ async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Pr
   type Answer = { first_position: string | null; created_epoch: string | null; condition_positions: (string | null)[] | null };
   let answer: pg.QueryResult<Answer>;
   try {
-    answer = await db.query<Answer>(appendCall(tables), columnsOf(plan));
+    answer = await db.query<Answer>(preparedStatement(appendCall(tables), columnsOf(plan)));
   } catch (error) {
     if (isStalePlanError(error)) return { kind: 'stale' };
     throw error;
