@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { preparedStatement } from '../src/store/prepared.js';
 import { runLoad } from './load.js';
 import { sampleEvent } from './sample-event.js';
 
@@ -16,7 +17,7 @@ interface Waiting {
  * takes a transaction-scoped advisory lock (held through COMMIT, as the
  * gateway's is), reads the head position and inserts the batch after it.
  * No HTTP, no GraphQL, no version checks, no notifications. The statement
- * is prepared once, as the gateway's append call is (src/store/prepared.ts).
+ * is prepared once per connection, as the gateway's append call is.
  */
 export async function bareGroupCommit(url: string, workers: number, eventsPerAppend: number, durationMs: number) {
   const client = new pg.Client({ connectionString: url });
@@ -42,17 +43,15 @@ export async function bareGroupCommit(url: string, workers: number, eventsPerApp
       queue = [];
       const events = batch.flatMap((waiting) => waiting.events.map((event) => ({ ...event, streamId: waiting.streamId })));
       try {
-        await client.query({
-          name: 'bench_bare_insert',
-          text: insert,
-          values: [
+        await client.query(
+          preparedStatement(insert, [
             events.map(() => randomUUID()),
             events.map((event) => event.streamId),
             events.map((event) => event.type),
             events.map((event) => event.data),
             events.map((event) => event.metadata),
-          ],
-        });
+          ]),
+        );
         for (const waiting of batch) waiting.resolve();
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);
