@@ -21,6 +21,8 @@ import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.
 import { useIntrospectionAccess } from './use-introspection-access.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
 import { useMetrics } from './use-metrics.js';
+import { useOperationMetrics } from './metrics/use-operation-metrics.js';
+import { executeHooksTogether } from './execute-hooks-together.js';
 import { useReadiness, YOGA_HEALTH_CHECK_OFF } from './use-readiness.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { useAppendBudget } from './use-append-budget.js';
@@ -96,7 +98,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     // How codegen's clients name a trusted document.
     extraParamNames: ['documentId'],
     // Persisted documents first: they put in the document that the plugins after them check.
-    plugins: [
+    plugins: executeHooksTogether([
       ...persisted.plugins,
       useOperationLog(log, masking),
       useCsrfPrevention(crossSite),
@@ -105,6 +107,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       useOperationSpans(),
       useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }),
       useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip, inFlight }),
+      useOperationMetrics(metrics.operations),
       useInputErrorCodes(),
       useIntrospectionAccess(access.config.introspection),
       useOperationBudgets(services.limits),
@@ -114,7 +117,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       useDashboard(crossSite, log),
       useRefusalLog(log, masking),
       useSafeSerialization(log, masking),
-    ],
+    ]),
   });
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.

@@ -1,21 +1,17 @@
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { registerGatewayGauges, type MetricSources } from './metrics/gateway-gauges.js';
-import { useOperationMetrics } from './metrics/use-operation-metrics.js';
 
 export type { MetricSources } from './metrics/gateway-gauges.js';
 
 /**
  * GET /metrics: the process' standard metrics, the gateway's counters and
  * gauges, and its latency histograms, in Prometheus' text format (prom-client).
- * Also times every query and mutation for the operation-duration histogram.
+ * The operation-duration histogram is filled by useOperationMetrics.
  */
 export function useMetrics(metrics: GatewayMetrics, sources: MetricSources): Plugin {
   registerGatewayGauges(metrics, sources);
   return {
-    onPluginInit({ addPlugin }) {
-      addPlugin(useOperationMetrics(metrics.operations));
-    },
     async onRequest({ url, fetchAPI, endResponse }) {
       if (url.pathname !== '/metrics') return;
       const text = await metrics.scrape();

@@ -1,0 +1,113 @@
+import type { ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+type OnExecute = NonNullable<Plugin['onExecute']>;
+type OnExecutePayload = Parameters<OnExecute>[0];
+type OnExecuteDone = NonNullable<Extract<Awaited<ReturnType<OnExecute>>, object>['onExecuteDone']>;
+type OnExecuteDonePayload = Parameters<OnExecuteDone>[0];
+type OnExecuteDoneResult = Extract<Awaited<ReturnType<OnExecuteDone>>, object>;
+type OnNext = NonNullable<OnExecuteDoneResult['onNext']>;
+type OnNextPayload = Parameters<OnNext>[0];
+type OnEnd = NonNullable<OnExecuteDoneResult['onEnd']>;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+
+/**
+ * Runs `steps` in order, each given the value the previous ones left; a step
+ * that answers a promise is waited for before the next. Answers a promise
+ * only when one did, so a chain of plain functions stays synchronous.
+ */
+function runInOrder<Step>(steps: readonly Step[], run: (step: Step) => unknown, from = 0): void | Promise<void> {
+  for (let index = from; index < steps.length; index++) {
+    const answered = run(steps[index]!);
+    if (isThenable(answered)) return Promise.resolve(answered).then(() => runInOrder(steps, run, index + 1));
+  }
+}
+
+/**
+ * The plugins' onExecute hooks as one hook of one plugin, placed where the
+ * first of them was; each plugin keeps its other hooks. envelop steps
+ * through a phase's hooks with a chain of promise-like objects and closures
+ * per hook, even when every hook is synchronous: with eight hooks on every
+ * query and mutation, that chain allocated about a third of what a
+ * one-event append over HTTP allocated. Here they are called in a loop,
+ * with what envelop gives each: the executor so far, a result that stops
+ * the hooks after it, the onExecuteDone hooks of every hook that ran, and
+ * for a streamed result their onNext and onEnd, in order.
+ */
+export function executeHooksTogether(plugins: readonly Plugin[]): Plugin[] {
+  const hooks = plugins.flatMap((plugin) => (plugin.onExecute ? [plugin.onExecute] : []));
+  const first = plugins.findIndex((plugin) => plugin.onExecute);
+  if (hooks.length < 2) return [...plugins];
+  const together: Plugin = { onExecute: (payload) => runExecuteHooks(hooks, payload) };
+  return plugins.flatMap((plugin, index) => {
+    const { onExecute: _together, ...rest } = plugin;
+    const kept = plugin.onExecute ? (Object.keys(rest).length > 0 ? [rest as Plugin] : []) : [plugin];
+    return index === first ? [together, ...kept] : kept;
+  });
+}
+
+function runExecuteHooks(hooks: readonly OnExecute[], payload: OnExecutePayload) {
+  let stopped = false;
+  const done: OnExecuteDone[] = [];
+  const shared: OnExecutePayload = {
+    ...payload,
+    setExecuteFn(executeFn) {
+      shared.executeFn = executeFn;
+      payload.setExecuteFn(executeFn);
+    },
+    setResultAndStopExecution(result) {
+      stopped = true;
+      payload.setResultAndStopExecution(result);
+    },
+  };
+  const answer = () => (done.length === 0 ? undefined : { onExecuteDone: (donePayload: OnExecuteDonePayload) => runDoneHooks(done, donePayload) });
+  const ran = runInOrder(hooks, (hook) => {
+    if (stopped) return;
+    const answered = hook(shared);
+    if (!isThenable(answered)) return void (answered?.onExecuteDone && done.push(answered.onExecuteDone));
+    return answered.then((later) => void (later?.onExecuteDone && done.push(later.onExecuteDone)));
+  });
+  return isThenable(ran) ? ran.then(answer) : answer();
+}
+
+function runDoneHooks(hooks: readonly OnExecuteDone[], payload: OnExecuteDonePayload) {
+  let onNext: OnNext[] | undefined;
+  let onEnd: OnEnd[] | undefined;
+  const keep = (answered: Awaited<ReturnType<OnExecuteDone>>) => {
+    if (answered?.onNext) (onNext ??= []).push(answered.onNext);
+    if (answered?.onEnd) (onEnd ??= []).push(answered.onEnd);
+  };
+  const each: OnExecuteDonePayload = {
+    ...payload,
+    setResult(result) {
+      each.result = result;
+      payload.setResult(result);
+    },
+  };
+  const ran = runInOrder(hooks, (hook) => {
+    const answered = hook(each);
+    return isThenable(answered) ? answered.then(keep) : keep(answered);
+  });
+  const answer = (): OnExecuteDoneResult | undefined => {
+    if (!onNext && !onEnd) return undefined;
+    const nexts = onNext;
+    const ends = onEnd;
+    return {
+      onNext: nexts && ((nextPayload: OnNextPayload) => runNextHooks(nexts, nextPayload)),
+      onEnd: ends && (() => ends.forEach((end) => end())),
+    };
+  };
+  return isThenable(ran) ? ran.then(answer) : answer();
+}
+
+function runNextHooks(hooks: readonly OnNext[], payload: OnNextPayload): void | Promise<void> {
+  const each: OnNextPayload = {
+    ...payload,
+    setResult(result: ExecutionResult) {
+      each.result = result;
+      payload.setResult(result);
+    },
+  };
+  return runInOrder(hooks, (hook) => hook(each));
+}
