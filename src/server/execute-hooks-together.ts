@@ -1,4 +1,3 @@
-import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 type OnExecute = NonNullable<Plugin['onExecute']>;
@@ -13,9 +12,9 @@ type OnEnd = NonNullable<OnExecuteDoneResult['onEnd']>;
 const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 
 /**
- * Runs `steps` in order, each given the value the previous ones left; a step
- * that answers a promise is waited for before the next. Answers a promise
- * only when one did, so a chain of plain functions stays synchronous.
+ * Runs `steps` in order; a step that answers a promise is waited for before
+ * the next. Answers a promise only when one did, so a chain of plain
+ * functions stays synchronous.
  */
 function runInOrder<Step>(steps: readonly Step[], run: (step: Step) => unknown, from = 0): void | Promise<void> {
   for (let index = from; index < steps.length; index++) {
@@ -41,7 +40,7 @@ export function executeHooksTogether(plugins: readonly Plugin[]): Plugin[] {
   if (hooks.length < 2) return [...plugins];
   const together: Plugin = { onExecute: (payload) => runExecuteHooks(hooks, payload) };
   return plugins.flatMap((plugin, index) => {
-    const { onExecute: _together, ...rest } = plugin;
+    const { onExecute: _merged, ...rest } = plugin;
     const kept = plugin.onExecute ? (Object.keys(rest).length > 0 ? [rest as Plugin] : []) : [plugin];
     return index === first ? [together, ...kept] : kept;
   });
@@ -61,13 +60,15 @@ function runExecuteHooks(hooks: readonly OnExecute[], payload: OnExecutePayload)
       payload.setResultAndStopExecution(result);
     },
   };
-  const answer = () => (done.length === 0 ? undefined : { onExecuteDone: (donePayload: OnExecuteDonePayload) => runDoneHooks(done, donePayload) });
+  const keep = (answered: Awaited<ReturnType<OnExecute>>) => {
+    if (answered?.onExecuteDone) done.push(answered.onExecuteDone);
+  };
   const ran = runInOrder(hooks, (hook) => {
     if (stopped) return;
     const answered = hook(shared);
-    if (!isThenable(answered)) return void (answered?.onExecuteDone && done.push(answered.onExecuteDone));
-    return answered.then((later) => void (later?.onExecuteDone && done.push(later.onExecuteDone)));
+    return isThenable(answered) ? answered.then(keep) : keep(answered);
   });
+  const answer = () => (done.length === 0 ? undefined : { onExecuteDone: (donePayload: OnExecuteDonePayload) => runDoneHooks(done, donePayload) });
   return isThenable(ran) ? ran.then(answer) : answer();
 }
 
@@ -78,13 +79,7 @@ function runDoneHooks(hooks: readonly OnExecuteDone[], payload: OnExecuteDonePay
     if (answered?.onNext) (onNext ??= []).push(answered.onNext);
     if (answered?.onEnd) (onEnd ??= []).push(answered.onEnd);
   };
-  const each: OnExecuteDonePayload = {
-    ...payload,
-    setResult(result) {
-      each.result = result;
-      payload.setResult(result);
-    },
-  };
+  const each = followingItsResult(payload);
   const ran = runInOrder(hooks, (hook) => {
     const answered = hook(each);
     return isThenable(answered) ? answered.then(keep) : keep(answered);
@@ -102,12 +97,18 @@ function runDoneHooks(hooks: readonly OnExecuteDone[], payload: OnExecuteDonePay
 }
 
 function runNextHooks(hooks: readonly OnNext[], payload: OnNextPayload): void | Promise<void> {
-  const each: OnNextPayload = {
+  const each = followingItsResult(payload);
+  return runInOrder(hooks, (hook) => hook(each));
+}
+
+/** One payload for hooks in turn: a result one of them sets is passed on to envelop and shown to the hooks after it, as envelop does. */
+function followingItsResult<Payload extends { result: unknown; setResult: (result: never) => void }>(payload: Payload): Payload {
+  const each: Payload = {
     ...payload,
-    setResult(result: ExecutionResult) {
+    setResult(result: never) {
       each.result = result;
       payload.setResult(result);
     },
   };
-  return runInOrder(hooks, (hook) => hook(each));
+  return each;
 }
