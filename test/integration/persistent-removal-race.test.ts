@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { claimFresh } from '../../src/store/persistent/claim-fresh.js';
 import { removeSubscription } from '../../src/store/persistent/remove-subscription.js';
+import { replayParked } from '../../src/store/persistent/replay-parked.js';
 import { storeTables } from '../../src/store/tables.js';
 import type { RecordedEvent } from '../../src/store/types.js';
 import { saveSubscription, subscriptionView } from '../support/persistent.js';
@@ -63,4 +64,25 @@ it('removing a subscription while a claim of it has not committed leaves none of
 
   expect(await removal).toBe(true);
   expect(await leases(watcher, 'racing')).toBe(0);
+});
+
+it('removing a subscription while a replay of its parked events has not committed leaves none of them in flight', async () => {
+  await saveSubscription(gw, { name: 'replaying', type: 'BY_STREAM', selector: 'replaying' });
+  const events = (await appendSuccess(gw, { streamId: 'replaying', events: newEvents(2) })).events;
+  const replayer = await session();
+  const remover = await session();
+  const watcher = await session();
+  const removerPid = (await remover.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  for (const event of events) {
+    await watcher.query(`INSERT INTO ${tables.parked} (subscription, position, event_id, retry_count) VALUES ($1, $2, $3, 3)`, ['replaying', event.position, event.id]);
+  }
+
+  await replayer.query('BEGIN');
+  expect(await replayParked(replayer as unknown as pg.Pool, tables, 'replaying')).toBe(2);
+  const removal = removeSubscription(remover as unknown as pg.Pool, tables, 'replaying');
+  await waitForLock(watcher, removerPid);
+  await replayer.query('COMMIT');
+
+  expect(await removal).toBe(true);
+  expect(await leases(watcher, 'replaying')).toBe(0);
 });

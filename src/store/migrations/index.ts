@@ -8,6 +8,7 @@ import { consumerAckKeys } from './006-consumer-ack-keys.js';
 import { streamLifecycle } from './007-stream-lifecycle.js';
 import { streamMetadata } from './008-stream-metadata.js';
 import { appendCheckedByItsWrites } from './009-append-checked-by-its-writes.js';
+import { leasesWithoutKeyChecks } from './010-leases-without-key-checks.js';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   { version: 7, name: 'stream deletion, multi-stream and conditional appends', sql: streamLifecycle },
   { version: 8, name: 'stream metadata and retention', sql: streamMetadata },
   { version: 9, name: 'append checked by its own writes', sql: appendCheckedByItsWrites },
+  { version: 10, name: 'leases without foreign key checks', sql: leasesWithoutKeyChecks },
 ];

@@ -9,8 +9,13 @@ import type { StoreTables } from '../tables.js';
  */
 export async function replayParked(db: pg.Pool, tables: StoreTables, subscription: string): Promise<number | null> {
   const { rows } = await db.query<{ replayed: number; found: boolean }>(
-    `WITH unparked AS (
-       DELETE FROM ${tables.parked} WHERE subscription = $1 RETURNING event_id, position
+    // The subscription's row is locked before anything is sent back, so that a removal either waits for the replay
+    // and then deletes what it sent back, or goes first and leaves nothing to replay.
+    `WITH subscription AS (
+       SELECT name FROM ${tables.subscriptions} WHERE name = $1 FOR KEY SHARE
+     ),
+     unparked AS (
+       DELETE FROM ${tables.parked} WHERE subscription = $1 AND EXISTS (SELECT 1 FROM subscription) RETURNING event_id, position
      ),
      replayed AS (
        INSERT INTO ${tables.inFlight} (subscription, event_id, position, delivery_count, consumer_id, gateway_id, due)
@@ -19,7 +24,7 @@ export async function replayParked(db: pg.Pool, tables: StoreTables, subscriptio
        RETURNING 1
      )
      SELECT count(*)::int AS replayed,
-       EXISTS (SELECT 1 FROM ${tables.subscriptions} WHERE name = $1) AS found,
+       EXISTS (SELECT 1 FROM subscription) AS found,
        CASE WHEN count(*) > 0 THEN ${notifySql(tables, '$1::text')} END
      FROM replayed`,
     [subscription],
