@@ -24,6 +24,10 @@ async function session(): Promise<pg.Client> {
   return client;
 }
 
+async function backendPid(db: pg.Client): Promise<number> {
+  return (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+}
+
 /** Until the session `pid` waits for a lock: the removal, for the claim's lock on the subscription's row. */
 async function waitForLock(db: pg.Client, pid: number): Promise<void> {
   for (;;) {
@@ -45,7 +49,7 @@ it('removing a subscription while a claim of it has not committed leaves none of
   const claimer = await session();
   const remover = await session();
   const watcher = await session();
-  const removerPid = (await remover.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const removerPid = await backendPid(remover);
 
   await claimer.query('BEGIN');
   const claimed = await claimFresh(claimer as unknown as pg.Pool, tables, {
@@ -72,7 +76,7 @@ it('removing a subscription while a replay of its parked events has not committe
   const replayer = await session();
   const remover = await session();
   const watcher = await session();
-  const removerPid = (await remover.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const removerPid = await backendPid(remover);
   for (const event of events) {
     await watcher.query(`INSERT INTO ${tables.parked} (subscription, position, event_id, retry_count) VALUES ($1, $2, $3, 3)`, ['replaying', event.position, event.id]);
   }
