@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { notifySql } from './notices.js';
+import { preparedStatement } from '../prepared.js';
 import type { SettleOutcome, AckRequest } from './types.js';
 import { existingSubscriptions } from './existing-subscriptions.js';
 import type { StoreTables } from '../tables.js';
@@ -14,19 +15,8 @@ import type { StoreTables } from '../tables.js';
  * subscriptions with one more query, only when there are any.
  */
 export async function ackEvents(db: pg.Pool, tables: StoreTables, gatewayId: string, requests: readonly AckRequest[]): Promise<SettleOutcome[]> {
-  const { rows } = await db.query<{ subscription: string; event_id: string; consumer_id: string | null; gateway_id: string | null }>(
-    `WITH acked AS (
-       DELETE FROM ${tables.inFlight} f
-       USING unnest($1::text[], $2::uuid[], $4::bytea[]) AS a(subscription, event_id, ack_key)
-       WHERE f.subscription = a.subscription AND f.event_id = a.event_id
-         AND EXISTS (SELECT 1 FROM ${tables.consumers} c WHERE c.consumer_id = f.consumer_id AND c.ack_key = a.ack_key)
-       RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id
-     )
-     SELECT subscription, event_id, consumer_id, gateway_id,
-       CASE WHEN gateway_id <> $3::uuid THEN ${notifySql(tables, 'subscription', 'gateway_id')} END
-     FROM acked`,
-    [requests.map((request) => request.subscription), requests.map((request) => request.eventId), gatewayId, requests.map((request) => request.ackKey)],
-  );
+  if (requests.length === 0) return [];
+  const { rows } = await db.query<AckedRow>(ackStatement(tables, gatewayId, requests));
   const done = new Map(rows.map((row) => [key(row.subscription, row.event_id), row]));
   const outcomes = requests.map((request): SettleOutcome | undefined => {
     const row = done.get(key(request.subscription, request.eventId));
@@ -40,6 +30,59 @@ export async function ackEvents(db: pg.Pool, tables: StoreTables, gatewayId: str
     (outcome, index) =>
       outcome ?? (existing.has(requests[index]!.subscription) ? { kind: 'not_in_flight' } : { kind: 'subscription_not_found' }),
   );
+}
+
+interface AckedRow {
+  subscription: string;
+  event_id: string;
+  consumer_id: string | null;
+  gateway_id: string | null;
+}
+
+/** Tells each other gateway whose leases the deleted rows were. */
+function answerSql(tables: StoreTables, gatewayParameter: string): string {
+  return `SELECT subscription, event_id, consumer_id, gateway_id,
+            CASE WHEN gateway_id <> ${gatewayParameter}::uuid THEN ${notifySql(tables, 'subscription', 'gateway_id')} END
+          FROM acked`;
+}
+
+/**
+ * Acks of one subscription, one each per event (what a batch almost always
+ * holds), are a prepared statement: parsing and planning the statement cost
+ * PostgreSQL more than running it did. Its rows are found through the
+ * primary key by the subscription and the ids, and each row's consumer by
+ * its key, a plan that stays right however the tables grow. Other batches
+ * join the requests to the table, a plan that depends on its size, and so
+ * are planned each time.
+ */
+function ackStatement(tables: StoreTables, gatewayId: string, requests: readonly AckRequest[]): pg.QueryConfig {
+  const ids = requests.map((request) => request.eventId);
+  const keys = requests.map((request) => request.ackKey);
+  const subscription = requests[0]!.subscription;
+  if (requests.every((request) => request.subscription === subscription) && new Set(ids).size === ids.length) {
+    return preparedStatement(
+      `WITH acked AS (
+         DELETE FROM ${tables.inFlight} f
+         WHERE f.subscription = $1 AND f.event_id = ANY ($2::uuid[])
+           AND EXISTS (SELECT 1 FROM ${tables.consumers} c
+                       WHERE c.consumer_id = f.consumer_id AND c.ack_key = ($3::bytea[])[array_position($2::uuid[], f.event_id)])
+         RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id
+       )
+       ${answerSql(tables, '$4')}`,
+      [subscription, ids, keys, gatewayId],
+    );
+  }
+  return {
+    text: `WITH acked AS (
+       DELETE FROM ${tables.inFlight} f
+       USING unnest($1::text[], $2::uuid[], $3::bytea[]) AS a(subscription, event_id, ack_key)
+       WHERE f.subscription = a.subscription AND f.event_id = a.event_id
+         AND EXISTS (SELECT 1 FROM ${tables.consumers} c WHERE c.consumer_id = f.consumer_id AND c.ack_key = a.ack_key)
+       RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id
+     )
+     ${answerSql(tables, '$4')}`,
+    values: [requests.map((request) => request.subscription), ids, keys, gatewayId],
+  };
 }
 
 function key(subscription: string, eventId: string): string {
