@@ -39,11 +39,20 @@ interface AckedRow {
   gateway_id: string | null;
 }
 
-/** Tells each other gateway whose leases the deleted rows were. */
-function answerSql(tables: StoreTables, gatewayParameter: string): string {
-  return `SELECT subscription, event_id, consumer_id, gateway_id,
-            CASE WHEN gateway_id <> ${gatewayParameter}::uuid THEN ${notifySql(tables, 'subscription', 'gateway_id')} END
-          FROM acked`;
+/**
+ * Deletes the in-flight rows `where` picks (with `using` beside the table)
+ * and answers them, telling each other gateway whose leases they were. $4 is
+ * this gateway's id.
+ */
+function deleteAckedSql(tables: StoreTables, using: string, where: string): string {
+  return `WITH acked AS (
+       DELETE FROM ${tables.inFlight} f ${using}
+       WHERE ${where}
+       RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id
+     )
+     SELECT subscription, event_id, consumer_id, gateway_id,
+       CASE WHEN gateway_id <> $4::uuid THEN ${notifySql(tables, 'subscription', 'gateway_id')} END
+     FROM acked`;
 }
 
 /**
@@ -60,29 +69,15 @@ function ackStatement(tables: StoreTables, gatewayId: string, requests: readonly
   const keys = requests.map((request) => request.ackKey);
   const subscription = requests[0]!.subscription;
   if (requests.every((request) => request.subscription === subscription) && new Set(ids).size === ids.length) {
-    return preparedStatement(
-      `WITH acked AS (
-         DELETE FROM ${tables.inFlight} f
-         WHERE f.subscription = $1 AND f.event_id = ANY ($2::uuid[])
-           AND EXISTS (SELECT 1 FROM ${tables.consumers} c
-                       WHERE c.consumer_id = f.consumer_id AND c.ack_key = ($3::bytea[])[array_position($2::uuid[], f.event_id)])
-         RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id
-       )
-       ${answerSql(tables, '$4')}`,
-      [subscription, ids, keys, gatewayId],
-    );
+    const where = `f.subscription = $1 AND f.event_id = ANY ($2::uuid[])
+         AND EXISTS (SELECT 1 FROM ${tables.consumers} c
+                     WHERE c.consumer_id = f.consumer_id AND c.ack_key = ($3::bytea[])[array_position($2::uuid[], f.event_id)])`;
+    return preparedStatement(deleteAckedSql(tables, '', where), [subscription, ids, keys, gatewayId]);
   }
-  return {
-    text: `WITH acked AS (
-       DELETE FROM ${tables.inFlight} f
-       USING unnest($1::text[], $2::uuid[], $3::bytea[]) AS a(subscription, event_id, ack_key)
-       WHERE f.subscription = a.subscription AND f.event_id = a.event_id
-         AND EXISTS (SELECT 1 FROM ${tables.consumers} c WHERE c.consumer_id = f.consumer_id AND c.ack_key = a.ack_key)
-       RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id
-     )
-     ${answerSql(tables, '$4')}`,
-    values: [requests.map((request) => request.subscription), ids, keys, gatewayId],
-  };
+  const using = 'USING unnest($1::text[], $2::uuid[], $3::bytea[]) AS a(subscription, event_id, ack_key)';
+  const where = `f.subscription = a.subscription AND f.event_id = a.event_id
+         AND EXISTS (SELECT 1 FROM ${tables.consumers} c WHERE c.consumer_id = f.consumer_id AND c.ack_key = a.ack_key)`;
+  return { text: deleteAckedSql(tables, using, where), values: [requests.map((request) => request.subscription), ids, keys, gatewayId] };
 }
 
 function key(subscription: string, eventId: string): string {
