@@ -13,11 +13,18 @@ export class WriteAbandonedError extends Error {
   }
 }
 
+/** A connection lent for a transaction of a write; released with an error, it is closed, which rolls back what it began. */
+export interface WriteConnection {
+  query: pg.PoolClient['query'];
+  release(error?: Error): void;
+}
+
 /**
  * One try of a write on one node's pool. It lends connections as the pool
- * would (store writes only call `query`), and remembers whether a statement
- * left for the server, which decides what a failure may be called: nothing
- * sent is "unavailable", anything sent may have been committed.
+ * would (store writes call `query`, and `connect` for a transaction), and
+ * remembers whether a statement left for the server, which decides what a
+ * failure may be called: nothing sent is "unavailable", anything sent may
+ * have been committed.
  */
 export class WriteAttempt {
   private statementSent = false;
@@ -27,7 +34,10 @@ export class WriteAttempt {
   readonly db: pg.Pool;
 
   constructor(private readonly pool: pg.Pool) {
-    this.db = { query: (statement: string | pg.QueryConfig, values?: unknown[]) => this.query(statement, values) } as unknown as pg.Pool;
+    this.db = {
+      query: (statement: string | pg.QueryConfig, values?: unknown[]) => this.query(statement, values),
+      connect: () => this.connect(),
+    } as unknown as pg.Pool;
   }
 
   /** True once a statement was handed to a connection: from then on it may have been committed. */
@@ -50,6 +60,20 @@ export class WriteAttempt {
   }
 
   private async query(statement: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
+    const connection = await this.connect();
+    try {
+      const result = await (connection.query as (statement: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>)(statement, values);
+      connection.release();
+      return result;
+    } catch (error) {
+      // As pool.query does: a connection whose statement failed is not lent again.
+      connection.release(error as Error);
+      throw error;
+    }
+  }
+
+  /** A connection of its own until released: its statements are cancelled, and it is cut, if the write is abandoned meanwhile. */
+  private async connect(): Promise<WriteConnection> {
     if (this.abandoned) throw new WriteAbandonedError();
     const client = await this.pool.connect();
     if (this.abandoned) {
@@ -57,21 +81,21 @@ export class WriteAttempt {
       throw new WriteAbandonedError();
     }
     this.busy.add(client);
-    this.statementSent = true;
     // A connection lost mid-statement also emits 'error'; the statement's own failure tells it.
     const ignore = () => undefined;
     client.on('error', ignore);
-    try {
-      const result = await (typeof statement === 'string' ? client.query(statement, values) : client.query(statement));
-      client.release();
-      return result;
-    } catch (error) {
-      // As pool.query does: a connection whose statement failed is not lent again.
-      client.release(error as Error);
-      throw error;
-    } finally {
-      client.removeListener('error', ignore);
-      this.busy.delete(client);
-    }
+    const query = (statement: string | pg.QueryConfig, values?: unknown[]) => {
+      if (this.abandoned) return Promise.reject(new WriteAbandonedError());
+      this.statementSent = true;
+      return typeof statement === 'string' ? client.query(statement, values) : client.query(statement);
+    };
+    return {
+      query: query as pg.PoolClient['query'],
+      release: (error?: Error) => {
+        client.removeListener('error', ignore);
+        this.busy.delete(client);
+        client.release(error);
+      },
+    };
   }
 }

@@ -7,6 +7,7 @@ import { planAppends, type AppendPlan, type AppendState, type BatchMember, type 
 import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendSuccess, RecordedEvent } from '../types.js';
 import { STALE_PLAN_SQLSTATE } from '../migrations/009-append-checked-by-its-writes.js';
+import { sqlLiteral } from '../migrations/sql-literal.js';
 
 /** What this gateway committed to a store since it started; read by /metrics. */
 export interface AppendCounters {
@@ -16,8 +17,14 @@ export interface AppendCounters {
   committed?: (events: number, began: number) => void;
 }
 
-/** Another gateway changing the same streams between read and write makes a batch replan; this bounds that. */
+/** Unmet conditions found by one write bound how often a batch is planned again; this bounds that too. */
 const MAX_ATTEMPTS = 20;
+
+/** What a connection or pool is asked: the statements of a batch. */
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** A plan and what its write found, or the answers of a batch that had nothing to write. */
+type Attempt = { plan: AppendPlan; written: Written } | { answers: MemberOutcome[] } | { stale: true };
 
 /**
  * Appends many independent members (single-stream, multi-stream, conditional)
@@ -29,10 +36,18 @@ const MAX_ATTEMPTS = 20;
  *
  * The first plan is optimistic: stream versions come from the cache, and
  * client-given ids are assumed new. Most batches then cost one round trip.
- * When that plan fails a request, or the write finds it stale, the batch is
- * planned again from what the database holds. A condition the write found
- * matched is answered as failed (it was, under the lock) and the rest of the
- * batch is planned again without that member.
+ * When that plan fails a request, it is planned again from what the
+ * database holds. A condition the write found matched is answered as failed
+ * (it was, under the lock) and the rest of the batch is planned again
+ * without that member.
+ *
+ * When the write finds the plan stale (another gateway wrote the same
+ * streams), the batch is planned from what the database holds read under the
+ * store's lock, in one transaction with the write, which no other writer can
+ * make stale; so are the batches that follow for a while. Planned again
+ * outside the lock, two gateways writing the same streams made each other's
+ * plans stale over and over, and appended a few hundred events a second
+ * where one gateway alone appends thousands.
  */
 export async function appendBatch(
   db: pg.Pool,
@@ -43,33 +58,70 @@ export async function appendBatch(
 ): Promise<MemberOutcome[]> {
   const began = performance.now();
   const unmet = new Map<number, number>();
+  let attempt: Attempt = { stale: true };
+  if (!cache.contended) {
+    attempt = await planAndWrite(db, tables, members, unmet, cache);
+    if ('stale' in attempt) cache.guessedWrong();
+  }
+  if ('stale' in attempt) attempt = await underStoreLock(db, tables, (connection) => planAndWrite(connection, tables, members, unmet, undefined));
+  if ('stale' in attempt) throw new Error('an append plan read under the store lock went stale');
+  if ('answers' in attempt) return attempt.answers;
+  const { plan, written } = attempt;
+  for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
+  counters.batches++;
+  counters.events += plan.events.length;
+  counters.committed?.(plan.events.length, began);
+  return outcomesOf(plan, written, tables.storeId);
+}
+
+/**
+ * Plans the batch and writes it, again without the members whose conditions
+ * the write found matched. With a cache, the first plan takes its versions;
+ * a plan that then refuses a member is made again from what the database holds.
+ */
+async function planAndWrite(
+  db: Queryable,
+  tables: StoreTables,
+  members: BatchMember[],
+  unmet: Map<number, number>,
+  cache: StreamVersionCache | undefined,
+): Promise<Attempt> {
+  let guess = cache;
   let state: AppendState | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const optimistic = attempt === 1;
-    state ??= await readAppendState(db, tables, members, optimistic ? cache : undefined);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    state ??= await readAppendState(db, tables, members, guess);
     const plan = planAppends(members, state, unmet);
-    const refused = plan.results.some((result) => result.kind === 'done' && !result.outcome.ok && result.outcome.reason !== 'condition_failed');
-    if (optimistic && refused) {
+    if (guess && plan.results.some((result) => result.kind === 'done' && !result.outcome.ok && result.outcome.reason !== 'condition_failed')) {
+      guess = undefined;
       state = undefined;
-    } else {
-      if (plan.events.length === 0 && plan.checks.length === 0) return plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable()));
-      const written = await writePlan(db, tables, plan);
-      if (written.kind === 'written') {
-        for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
-        counters.batches++;
-        counters.events += plan.events.length;
-        counters.committed?.(plan.events.length, began);
-        return outcomesOf(plan, written, tables.storeId);
-      }
-      if (written.kind === 'unmet') {
-        // The state held under the lock: plan again from it, with those members answered.
-        for (const [member, position] of written.unmet) unmet.set(member, position);
-      } else {
-        cache.forget(plan.assumed.keys());
-        state = undefined;
-      }
+      continue;
     }
-    if (attempt === MAX_ATTEMPTS) throw new Error(`append batch kept conflicting with concurrent writers after ${attempt} attempts`);
+    if (plan.events.length === 0 && plan.checks.length === 0) return { answers: plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable())) };
+    const written = await writePlan(db, tables, plan);
+    if (written.kind === 'written') return { plan, written };
+    if (written.kind === 'stale') {
+      cache?.forget(plan.assumed.keys());
+      return { stale: true };
+    }
+    // The state held under the lock: plan again from it, with those members answered.
+    for (const [member, position] of written.unmet) unmet.set(member, position);
+  }
+  throw new Error(`append batch still had unmet conditions after ${MAX_ATTEMPTS} attempts`);
+}
+
+/** Runs `work` in a transaction that holds the store's lock from its start, and commits it. */
+async function underStoreLock<T>(db: pg.Pool, tables: StoreTables, work: (connection: Queryable) => Promise<T>): Promise<T> {
+  const connection = await db.connect();
+  try {
+    await connection.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`);
+    const result = await work(connection);
+    await connection.query('COMMIT');
+    connection.release();
+    return result;
+  } catch (error) {
+    // Closed instead of lent again, which rolls back what the transaction began.
+    connection.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
 }
 
@@ -79,7 +131,7 @@ function unreachable(): never {
 
 /** With a cache: only the streams it does not know are read, and stored ids are not looked for. */
 async function readAppendState(
-  db: pg.Pool,
+  db: Queryable,
   tables: StoreTables,
   members: BatchMember[],
   cache: StreamVersionCache | undefined,
@@ -198,7 +250,7 @@ export function isStalePlanError(error: unknown): boolean {
 
 const UNIQUE_VIOLATION = '23505';
 
-async function writePlan(db: pg.Pool, tables: StoreTables, plan: AppendPlan): Promise<WriteResult> {
+async function writePlan(db: Queryable, tables: StoreTables, plan: AppendPlan): Promise<WriteResult> {
   type Answer = { first_position: string | null; created_epoch: string | null; condition_positions: (string | null)[] | null };
   let answer: pg.QueryResult<Answer>;
   try {
