@@ -8,6 +8,7 @@ import { profileGateways, runCompiledGateways, startGatewayProcess, stopRunningG
 import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOut50kScenario, fanOutScenarios, fanOutTargets, measureIdleMemory, runFanOut, type FanOutResult, type FanOutScenario } from './fan-out.js';
+import { sharedStreamsSuite } from './shared-streams.js';
 import { persistentScenario, persistentSummary, runPersistent, type PersistentResult } from './persistent.js';
 import { peersSuite } from './peers-suite.js';
 import { catchUpSuite } from './catch-up.js';
@@ -26,7 +27,7 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
-    suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent,catchup,fanout50k' },
+    suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent,catchup,fanout50k,gateways' },
     tracing: { type: 'boolean', default: false },
     sources: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
     if (suites.has('lifecycle')) report.lifecycle = await lifecycleAppendSuite(adminUrl, workers, durationMs);
     if (suites.has('fanout')) report.fanOut = await fanOutSuite(adminUrl, fanOutScenarios(durationMs));
     if (suites.has('fanout50k')) report.fanOut50k = await fanOutSuite(adminUrl, [fanOut50kScenario(durationMs)]);
+    if (suites.has('gateways')) report.sharedStreams = await sharedStreamsSuite(adminUrl, { workers, durationMs, rounds: Number(options.rounds) });
     if (suites.has('persistent')) {
       report.persistent = await persistentSuite(adminUrl, ((report.append ?? report.peers) as { rows: Row[] } | undefined)?.rows ?? []);
     }

@@ -3,6 +3,7 @@ import type { ConcurrentPagesRow } from './concurrent-pages.js';
 import type { FanOutResult } from './fan-out.js';
 import type { PeerSummary } from './peers.js';
 import { ackStyleOf, type PersistentResult } from './persistent.js';
+import type { SharedStreamsResult } from './shared-streams.js';
 
 /** One target of the run: the gateway's figure, what it is held to (a peer's figure or a fixed bound), and the verdict. */
 export interface TargetRow {
@@ -20,6 +21,7 @@ export interface SuiteResults {
   fanOut?: FanOutResult[];
   fanOut50k?: FanOutResult[];
   persistent?: PersistentResult[];
+  sharedStreams?: { results: SharedStreamsResult[]; ratio: number };
 }
 
 /** Gateway CPU per 1-event append when the work on it began (µs, the low end of what was measured then); the target is half. */
@@ -92,6 +94,12 @@ function persistentRows(results: readonly PersistentResult[]): TargetRow[] {
   }));
 }
 
+/** No bound: what a second gateway on the same streams does to the store's append rate. */
+function sharedStreamsRows({ results: [one, two], ratio }: NonNullable<SuiteResults['sharedStreams']>): TargetRow[] {
+  if (!one || !two) return [];
+  return [{ target: `1-event appends to the same streams: ${two.scenario} vs ${one.scenario}`, figure: two.eventsPerSecond, against: one.eventsPerSecond, ratio, met: undefined }];
+}
+
 /** Every target the suites of this run measured, in one table: the figure, what it is held to, the ratio and the verdict. */
 export function targetRows(results: SuiteResults): TargetRow[] {
   return [
@@ -99,5 +107,6 @@ export function targetRows(results: SuiteResults): TargetRow[] {
     ...(results.catchUp ? catchUpRows(results.catchUp) : []),
     ...fanOutRows([...(results.fanOut ?? []), ...(results.fanOut50k ?? [])]),
     ...(results.persistent ? persistentRows(results.persistent) : []),
+    ...(results.sharedStreams ? sharedStreamsRows(results.sharedStreams) : []),
   ];
 }

@@ -58,7 +58,7 @@ export interface WrkAppendResult extends WrkRun {
   units: number;
 }
 
-async function storedEvents(db: pg.Client, storeId: string): Promise<number> {
+export async function storedEvents(db: pg.Client, storeId: string): Promise<number> {
   const { rows } = await db.query<{ position: string }>(`SELECT position FROM gater_${storeId}.head`);
   return Number(rows[0]!.position);
 }
@@ -127,17 +127,7 @@ export async function wrkAppend(options: {
   storeId?: string;
 }): Promise<WrkAppendResult> {
   const { databaseUrl, connections, eventsPerAppend, round, storeId = 'default' } = options;
-  const bodies = Array.from({ length: connections }, (_, worker) =>
-    JSON.stringify({
-      query: APPEND,
-      variables: {
-        input: {
-          streamId: `wrk-${eventsPerAppend}-${round}-${worker}`,
-          events: Array.from({ length: eventsPerAppend }, (_, index) => sampleEvent(worker, index)),
-        },
-      },
-    }),
-  );
+  const bodies = appendBodies(connections, eventsPerAppend, `${round}`);
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
@@ -148,6 +138,21 @@ export async function wrkAppend(options: {
   } finally {
     await db.end();
   }
+}
+
+/** One appendEvents body per stream, `wrk-<events per append>-<name>-<n>`, for `streams` streams. */
+export function appendBodies(streams: number, eventsPerAppend: number, name: string): string[] {
+  return Array.from({ length: streams }, (_, worker) =>
+    JSON.stringify({
+      query: APPEND,
+      variables: {
+        input: {
+          streamId: `wrk-${eventsPerAppend}-${name}-${worker}`,
+          events: Array.from({ length: eventsPerAppend }, (_, index) => sampleEvent(worker, index)),
+        },
+      },
+    }),
+  );
 }
 
 /** The postmaster's pid, so its backends' CPU can be read; undefined when the server is not on this machine or not ours to see. */
