@@ -23,8 +23,8 @@ const MAX_ATTEMPTS = 20;
 /** What a connection or pool is asked: the statements of a batch. */
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-/** A plan and what its write found, or the answers of a batch that had nothing to write. */
-type Attempt = { plan: AppendPlan; written: Written } | { answers: MemberOutcome[] } | { stale: true };
+/** A plan and what its write found (and its commit, when sent with it), or the answers of a batch that had nothing to write. */
+type Attempt = { plan: AppendPlan; written: Written; committed?: Promise<unknown> } | { answers: MemberOutcome[] } | { stale: true };
 
 /**
  * Appends many independent members (single-stream, multi-stream, conditional)
@@ -63,7 +63,7 @@ export async function appendBatch(
     attempt = await planAndWrite(db, tables, members, unmet, cache);
     if ('stale' in attempt) cache.guessedWrong();
   }
-  if ('stale' in attempt) attempt = await underStoreLock(db, tables, (connection) => planAndWrite(connection, tables, members, unmet, undefined));
+  if ('stale' in attempt) attempt = await planAndWriteUnderStoreLock(db, tables, members, unmet);
   if ('stale' in attempt) throw new Error('an append plan read under the store lock went stale');
   if ('answers' in attempt) return attempt.answers;
   const { plan, written } = attempt;
@@ -78,6 +78,7 @@ export async function appendBatch(
  * Plans the batch and writes it, again without the members whose conditions
  * the write found matched. With a cache, the first plan takes its versions;
  * a plan that then refuses a member is made again from what the database holds.
+ * `commit`, when given, is sent right behind a write that has no conditions to answer.
  */
 async function planAndWrite(
   db: Queryable,
@@ -85,6 +86,7 @@ async function planAndWrite(
   members: BatchMember[],
   unmet: Map<number, number>,
   cache: StreamVersionCache | undefined,
+  commit?: () => Promise<unknown>,
 ): Promise<Attempt> {
   let guess = cache;
   let state: AppendState | undefined;
@@ -97,8 +99,10 @@ async function planAndWrite(
       continue;
     }
     if (plan.events.length === 0 && plan.checks.length === 0) return { answers: plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable())) };
-    const written = await writePlan(db, tables, plan);
-    if (written.kind === 'written') return { plan, written };
+    const writing = writePlan(db, tables, plan);
+    const committed = commit && plan.checks.length === 0 ? settledLater(commit()) : undefined;
+    const written = await writing;
+    if (written.kind === 'written') return { plan, written, committed };
     if (written.kind === 'stale') {
       cache?.forget(plan.assumed.keys());
       return { stale: true };
@@ -109,20 +113,34 @@ async function planAndWrite(
   throw new Error(`append batch still had unmet conditions after ${MAX_ATTEMPTS} attempts`);
 }
 
-/** Runs `work` in a transaction that holds the store's lock from its start, and commits it. */
-async function underStoreLock<T>(db: pg.Pool, tables: StoreTables, work: (connection: Queryable) => Promise<T>): Promise<T> {
+/**
+ * Plans and writes the batch in a transaction that holds the store's lock
+ * from its start, and commits it. Each statement is queued on the connection
+ * as soon as it is known, the read behind the lock and the commit behind a
+ * write with no conditions, so that node-postgres sends it the moment the one
+ * before is answered: between the grant of the lock and the commit, only the
+ * planning waits for a turn of the event loop.
+ */
+async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, members: BatchMember[], unmet: Map<number, number>): Promise<Attempt> {
   const connection = await db.connect();
   try {
-    await connection.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`);
-    const result = await work(connection);
-    await connection.query('COMMIT');
+    const locked = settledLater(connection.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`));
+    const attempt = await planAndWrite(connection, tables, members, unmet, undefined, () => connection.query('COMMIT'));
+    await locked;
+    await ('committed' in attempt && attempt.committed ? attempt.committed : connection.query('COMMIT'));
     connection.release();
-    return result;
+    return attempt;
   } catch (error) {
     // Closed instead of lent again, which rolls back what the transaction began.
     connection.release(error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
+}
+
+/** A promise awaited later: until then, its failure is not reported as unhandled. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function unreachable(): never {
