@@ -14,7 +14,7 @@ const ticked = (writer: string): NewEventData => {
   return { id: randomUUID(), idGenerated: true, type: 'Ticked', data, metadata: null, dataJson: JSON.stringify(data), metadataJson: 'null', contentType: 'application/json' };
 };
 
-const append = (streamId: string, writer: string): BatchMember => ({ parts: [{ streamId, expected: { kind: 'any' }, events: [ticked(writer)] }], multi: false });
+const append = (streamId: string, writer: string, event = ticked(writer)): BatchMember => ({ parts: [{ streamId, expected: { kind: 'any' }, events: [event] }], multi: false });
 
 /**
  * The pool of a gateway whose neighbour appends to `streamId` each time this
@@ -64,6 +64,8 @@ it('appends to a stream another gateway keeps writing, once its plan went stale,
   expect(first).toMatchObject({ ok: true, streamId: 'shared', version: 1 });
 
   // Right after, the gateway plans under the lock at once: the neighbour finds no moment to get in between.
+  // Without the version it remembers, a plan made outside the lock would read the stream first, and let the neighbour in.
+  cache.forget(['shared']);
   const [second] = await appendBatch(pool, store.tables, [append('shared', 'this')], cache, counters);
   expect(neighbourAppends()).toBe(1);
   expect(second).toMatchObject({ ok: true, streamId: 'shared', version: 2 });
@@ -75,4 +77,20 @@ it('appends to a stream another gateway keeps writing, once its plan went stale,
     { version: 1, writer: 'this' },
     { version: 2, writer: 'this' },
   ]);
+});
+
+it('answers a retried append as its first answer, and goes on planning from what it remembers', async () => {
+  const cache = new StreamVersionCache();
+  const counters = { events: 0, batches: 0 };
+  const event = { ...ticked('client'), idGenerated: false };
+  const [first] = await appendBatch(store.pool, store.tables, [append('retried', 'client', event)], cache, counters);
+  // The plan from the remembered version takes the id for new; the write finds it stored, and the retry is recognised.
+  const [again] = await appendBatch(store.pool, store.tables, [append('retried', 'client', { ...event })], cache, counters);
+  expect(first).toMatchObject({ ok: true, streamId: 'retried', version: 0 });
+  const { position } = first as { position: number };
+  expect(again).toMatchObject({ ok: true, streamId: 'retried', version: 0, position });
+  // A stored id says nothing of another gateway writing the same streams.
+  expect(cache.contended).toBe(false);
+  const { rows } = await store.pool.query(`SELECT count(*)::int AS events FROM ${store.tables.events} WHERE stream_id = 'retried'`);
+  expect(rows[0].events).toBe(1);
 });

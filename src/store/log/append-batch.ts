@@ -20,11 +20,14 @@ export interface AppendCounters {
 /** Unmet conditions found by one write bound how often a batch is planned again; this bounds that too. */
 const MAX_ATTEMPTS = 20;
 
+/** Longest a transaction holding the store lock may wait for its gateway's next statement before the server ends it (ms). */
+const LOCKED_IDLE_TIMEOUT_MS = 5_000;
+
 /** What a connection or pool is asked: the statements of a batch. */
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** A plan and what its write found (and its commit, when sent with it), or the answers of a batch that had nothing to write. */
-type Attempt = { plan: AppendPlan; written: Written; committed?: Promise<unknown> } | { answers: MemberOutcome[] } | { stale: true };
+type Attempt = { plan: AppendPlan; written: Written; committed?: Promise<unknown> } | { answers: MemberOutcome[] } | { stale: true; streamsMoved: boolean };
 
 /**
  * Appends many independent members (single-stream, multi-stream, conditional)
@@ -58,10 +61,11 @@ export async function appendBatch(
 ): Promise<MemberOutcome[]> {
   const began = performance.now();
   const unmet = new Map<number, number>();
-  let attempt: Attempt = { stale: true };
+  let attempt: Attempt = { stale: true, streamsMoved: true };
   if (!cache.contended) {
     attempt = await planAndWrite(db, tables, members, unmet, cache);
-    if ('stale' in attempt) cache.guessedWrong();
+    // A retry whose ids are stored already is planned under the lock too, but says nothing of other writers.
+    if ('stale' in attempt && attempt.streamsMoved) cache.guessedWrong();
   }
   if ('stale' in attempt) attempt = await planAndWriteUnderStoreLock(db, tables, members, unmet);
   if ('stale' in attempt) throw new Error('an append plan read under the store lock went stale');
@@ -105,7 +109,7 @@ async function planAndWrite(
     if (written.kind === 'written') return { plan, written, committed };
     if (written.kind === 'stale') {
       cache?.forget(plan.assumed.keys());
-      return { stale: true };
+      return { stale: true, streamsMoved: written.streamsMoved };
     }
     // The state held under the lock: plan again from it, with those members answered.
     for (const [member, position] of written.unmet) unmet.set(member, position);
@@ -124,7 +128,15 @@ async function planAndWrite(
 async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, members: BatchMember[], unmet: Map<number, number>): Promise<Attempt> {
   const connection = await db.connect();
   try {
-    const locked = settledLater(connection.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`));
+    // Read committed whatever the server's default, so that the read, a statement after the lock's, sees the
+    // commit of the lock's last holder. A gateway that stops answering mid-transaction (a network cut, a stalled
+    // process) must not keep every writer of the store waiting: the server ends the transaction itself.
+    const locked = settledLater(
+      connection.query(
+        `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL idle_in_transaction_session_timeout = ${LOCKED_IDLE_TIMEOUT_MS};
+         SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`,
+      ),
+    );
     const attempt = await planAndWrite(connection, tables, members, unmet, undefined, () => connection.query('COMMIT'));
     await locked;
     await ('committed' in attempt && attempt.committed ? attempt.committed : connection.query('COMMIT'));
@@ -189,7 +201,8 @@ interface Written {
   conditionPositions: (number | null)[];
 }
 
-type WriteResult = Written | { kind: 'stale' } | { kind: 'unmet'; unmet: Map<number, number> };
+/** A stale plan says whether a stream moved (another writer of the same streams), or only an id it took for fresh got stored (a retry). */
+type WriteResult = Written | { kind: 'stale'; streamsMoved: boolean } | { kind: 'unmet'; unmet: Map<number, number> };
 
 /**
  * A condition as the append function reads it; absent keys are parts not given. A pattern that
@@ -274,11 +287,12 @@ async function writePlan(db: Queryable, tables: StoreTables, plan: AppendPlan): 
   try {
     answer = await db.query<Answer>(preparedStatement(appendCall(tables), columnsOf(plan)));
   } catch (error) {
-    if (isStalePlanError(error)) return { kind: 'stale' };
+    if (isStalePlanError(error)) return { kind: 'stale', streamsMoved: (error as { code?: unknown }).code === STALE_PLAN_SQLSTATE };
     throw error;
   }
   const row = answer.rows[0];
-  if (!row || row.condition_positions === null) return { kind: 'stale' };
+  // The check that answers nothing cannot tell a moved stream from a stored id.
+  if (!row || row.condition_positions === null) return { kind: 'stale', streamsMoved: true };
   const conditionPositions = row.condition_positions.map((position) => (position === null ? null : Number(position)));
   if (row.first_position === null) {
     const unmet = new Map<number, number>();
