@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { expect, it } from 'vitest';
 import { appendBatch } from '../../src/store/log/append-batch.js';
 import type { BatchMember } from '../../src/store/log/append-plan.js';
+import { StreamScope } from '../../src/store/stream-scope.js';
 import { StreamVersionCache } from '../../src/store/log/stream-version-cache.js';
 import type { NewEventData } from '../../src/store/types.js';
 import { useMigratedStore } from '../support/migrated-store.js';
@@ -93,4 +94,24 @@ it('answers a retried append as its first answer, and goes on planning from what
   expect(cache.contended).toBe(false);
   const { rows } = await store.pool.query(`SELECT count(*)::int AS events FROM ${store.tables.events} WHERE stream_id = 'retried'`);
   expect(rows[0].events).toBe(1);
+});
+
+it('under the store lock, refuses a member whose condition stored events match, and writes the rest of the batch', async () => {
+  const { pool, neighbourAppends } = poolWithBusyNeighbour('guarded');
+  const cache = new StreamVersionCache();
+  const counters = { events: 0, batches: 0 };
+  await appendBatch(pool, store.tables, [append('guarded', 'this')], cache, counters);
+  expect(cache.contended).toBe(true);
+
+  const firstTickOfGuarded: BatchMember = {
+    ...append('guarded', 'this'),
+    condition: { after: 0, eventTypes: ['Ticked'], streamPrefix: 'guarded', scope: StreamScope.EVERY_STREAM },
+  };
+  const [refused, plain] = await appendBatch(pool, store.tables, [firstTickOfGuarded, append('plain', 'this')], cache, counters);
+  const { rows } = await store.pool.query(`SELECT min(position)::int AS first FROM ${store.tables.events} WHERE stream_id = 'guarded'`);
+  expect(refused).toEqual({ ok: false, reason: 'condition_failed', position: rows[0].first });
+  expect(plain).toMatchObject({ ok: true, streamId: 'plain', version: 0 });
+  expect(neighbourAppends()).toBe(1);
+  const stored = await store.pool.query(`SELECT stream_id FROM ${store.tables.events} WHERE stream_id IN ('guarded', 'plain') ORDER BY position`);
+  expect(stored.rows.map((row) => row.stream_id)).toEqual(['guarded', 'guarded', 'plain']);
 });

@@ -119,14 +119,15 @@ async function planAndWrite(
 
 /**
  * Plans and writes the batch in a transaction that holds the store's lock
- * from its start, and commits it. Each statement is queued on the connection
- * as soon as it is known, the read behind the lock and the commit behind a
- * write with no conditions, so that node-postgres sends it the moment the one
- * before is answered: between the grant of the lock and the commit, only the
- * planning waits for a turn of the event loop.
+ * from its start, and commits it. Each statement is asked for as soon as it
+ * is known, the read behind the lock and the commit behind a write with no
+ * conditions, and sent the moment the one before is answered: between the
+ * grant of the lock and the commit, only the planning waits for a turn of
+ * the event loop.
  */
 async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, members: BatchMember[], unmet: Map<number, number>): Promise<Attempt> {
-  const connection = await db.connect();
+  const borrowed = await db.connect();
+  const connection = oneAtATime(borrowed);
   try {
     // Read committed whatever the server's default, so that the read, a statement after the lock's, sees the
     // commit of the lock's last holder. A gateway that stops answering mid-transaction (a network cut, a stalled
@@ -140,13 +141,28 @@ async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, memb
     const attempt = await planAndWrite(connection, tables, members, unmet, undefined, () => connection.query('COMMIT'));
     await locked;
     await ('committed' in attempt && attempt.committed ? attempt.committed : connection.query('COMMIT'));
-    connection.release();
+    borrowed.release();
     return attempt;
   } catch (error) {
     // Closed instead of lent again, which rolls back what the transaction began.
-    connection.release(error instanceof Error ? error : new Error(String(error)));
+    borrowed.release(error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
+}
+
+/**
+ * The connection with each statement sent once the one before it is
+ * answered, in the order they were asked for: node-postgres queues them
+ * itself, but says it will stop doing so.
+ */
+function oneAtATime(connection: Queryable): Queryable {
+  let previous: Promise<unknown> = Promise.resolve();
+  const query = (...args: unknown[]) => {
+    const next = previous.then(() => (connection.query as (...a: unknown[]) => Promise<unknown>)(...args));
+    previous = next.catch(() => undefined);
+    return next;
+  };
+  return { query: query as Queryable['query'] };
 }
 
 /** A promise awaited later: until then, its failure is not reported as unhandled. */
