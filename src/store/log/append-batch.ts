@@ -26,8 +26,8 @@ const LOCKED_IDLE_TIMEOUT_MS = 5_000;
 /** What a connection or pool is asked: the statements of a batch. */
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-/** A plan and what its write found (and its commit, when sent with it), or the answers of a batch that had nothing to write. */
-type Attempt = { plan: AppendPlan; written: Written; committed?: Promise<unknown> } | { answers: MemberOutcome[] } | { stale: true; streamsMoved: boolean };
+/** A plan and what its write found, or the answers of a batch that had nothing to write. */
+type Attempt = { plan: AppendPlan; written: Written } | { answers: MemberOutcome[] } | { stale: true; streamsMoved: boolean };
 
 /**
  * Appends many independent members (single-stream, multi-stream, conditional)
@@ -61,13 +61,10 @@ export async function appendBatch(
 ): Promise<MemberOutcome[]> {
   const began = performance.now();
   const unmet = new Map<number, number>();
-  let attempt: Attempt = { stale: true, streamsMoved: true };
-  if (!cache.contended) {
-    attempt = await planAndWrite(db, tables, members, unmet, cache);
-    // A retry whose ids are stored already is planned under the lock too, but says nothing of other writers.
-    if ('stale' in attempt && attempt.streamsMoved) cache.guessedWrong();
-  }
-  if ('stale' in attempt) attempt = await planAndWriteUnderStoreLock(db, tables, members, unmet);
+  const guessed = cache.contended ? undefined : await planAndWrite(db, tables, members, unmet, cache);
+  // A retry whose ids are stored already is planned under the lock too, but says nothing of other writers.
+  if (guessed && 'stale' in guessed && guessed.streamsMoved) cache.guessedWrong();
+  const attempt = !guessed || 'stale' in guessed ? await planAndWriteUnderStoreLock(db, tables, members, unmet) : guessed;
   if ('stale' in attempt) throw new Error('an append plan read under the store lock went stale');
   if ('answers' in attempt) return attempt.answers;
   const { plan, written } = attempt;
@@ -82,7 +79,6 @@ export async function appendBatch(
  * Plans the batch and writes it, again without the members whose conditions
  * the write found matched. With a cache, the first plan takes its versions;
  * a plan that then refuses a member is made again from what the database holds.
- * `commit`, when given, is sent right behind a write that has no conditions to answer.
  */
 async function planAndWrite(
   db: Queryable,
@@ -90,7 +86,6 @@ async function planAndWrite(
   members: BatchMember[],
   unmet: Map<number, number>,
   cache: StreamVersionCache | undefined,
-  commit?: () => Promise<unknown>,
 ): Promise<Attempt> {
   let guess = cache;
   let state: AppendState | undefined;
@@ -103,10 +98,8 @@ async function planAndWrite(
       continue;
     }
     if (plan.events.length === 0 && plan.checks.length === 0) return { answers: plan.results.map((result) => (result.kind === 'done' ? result.outcome : unreachable())) };
-    const writing = writePlan(db, tables, plan);
-    const committed = commit && plan.checks.length === 0 ? settledLater(commit()) : undefined;
-    const written = await writing;
-    if (written.kind === 'written') return { plan, written, committed };
+    const written = await writePlan(db, tables, plan);
+    if (written.kind === 'written') return { plan, written };
     if (written.kind === 'stale') {
       cache?.forget(plan.assumed.keys());
       return { stale: true, streamsMoved: written.streamsMoved };
@@ -117,14 +110,7 @@ async function planAndWrite(
   throw new Error(`append batch still had unmet conditions after ${MAX_ATTEMPTS} attempts`);
 }
 
-/**
- * Plans and writes the batch in a transaction that holds the store's lock
- * from its start, and commits it. Each statement is asked for as soon as it
- * is known, the read behind the lock and the commit behind a write with no
- * conditions, and sent the moment the one before is answered: between the
- * grant of the lock and the commit, only the planning waits for a turn of
- * the event loop.
- */
+/** Plans and writes the batch in a transaction that holds the store's lock from its start, and commits it. */
 async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, members: BatchMember[], unmet: Map<number, number>): Promise<Attempt> {
   const borrowed = await db.connect();
   const connection = oneAtATime(borrowed);
@@ -132,15 +118,12 @@ async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, memb
     // Read committed whatever the server's default, so that the read, a statement after the lock's, sees the
     // commit of the lock's last holder. A gateway that stops answering mid-transaction (a network cut, a stalled
     // process) must not keep every writer of the store waiting: the server ends the transaction itself.
-    const locked = settledLater(
-      connection.query(
-        `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL idle_in_transaction_session_timeout = ${LOCKED_IDLE_TIMEOUT_MS};
-         SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`,
-      ),
+    await connection.query(
+      `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL idle_in_transaction_session_timeout = ${LOCKED_IDLE_TIMEOUT_MS};
+       SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`,
     );
-    const attempt = await planAndWrite(connection, tables, members, unmet, undefined, () => connection.query('COMMIT'));
-    await locked;
-    await ('committed' in attempt && attempt.committed ? attempt.committed : connection.query('COMMIT'));
+    const attempt = await planAndWrite(connection, tables, members, unmet, undefined);
+    await connection.query('COMMIT');
     borrowed.release();
     return attempt;
   } catch (error) {
@@ -152,8 +135,9 @@ async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, memb
 
 /**
  * The connection with each statement sent once the one before it is
- * answered, in the order they were asked for: node-postgres queues them
- * itself, but says it will stop doing so.
+ * answered, in the order they were asked for: the read of the append state
+ * asks for two at once, which node-postgres queues itself on one connection,
+ * but says it will stop doing so.
  */
 function oneAtATime(connection: Queryable): Queryable {
   let previous: Promise<unknown> = Promise.resolve();
@@ -163,12 +147,6 @@ function oneAtATime(connection: Queryable): Queryable {
     return next;
   };
   return { query: query as Queryable['query'] };
-}
-
-/** A promise awaited later: until then, its failure is not reported as unhandled. */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 function unreachable(): never {
