@@ -41,10 +41,10 @@ export interface LeaderWrite<T> {
  */
 export async function writeOnLeader<T>(write: LeaderWrite<T>): Promise<T> {
   const attempts: WriteAttempt[] = [];
-  /** Attempts that were sent and may have committed: all but those a replica refused outright. */
+  /** Attempts a replica refused outright: they stored nothing. */
   const refused = new Set<WriteAttempt>();
   let over = false;
-  const maybeWritten = () => attempts.some((attempt) => attempt.sent && !refused.has(attempt));
+  const maybeWritten = () => attempts.some((attempt) => attempt.mayBeStored && !refused.has(attempt));
   const attempt = (afterProbe: boolean) => {
     const next = new WriteAttempt(write.leaderPool(afterProbe));
     attempts.push(next);

@@ -13,21 +13,44 @@ export class WriteAbandonedError extends Error {
   }
 }
 
-/** A connection lent for a transaction of a write; released with an error, it is closed, which rolls back what it began. */
+/**
+ * A connection lent for a transaction. What is sent on it counts as storing
+ * nothing until `commit`, so a statement sent before the transaction opens
+ * must be harmless to repeat. Released with an error, it is closed, which
+ * rolls back what it began.
+ */
 export interface WriteConnection {
   query: pg.PoolClient['query'];
+  commit(): Promise<void>;
   release(error?: Error): void;
+}
+
+/** Commits the transaction of a lent connection: through `commit` when a write attempt lent it, which then knows the write may be stored. */
+export async function commitTransaction(connection: Pick<pg.PoolClient, 'query'> & Partial<Pick<WriteConnection, 'commit'>>): Promise<void> {
+  if (connection.commit) await connection.commit();
+  else await connection.query('COMMIT');
+}
+
+/** The statement was never sent, or the server answered it with an error, which rolled its transaction back. */
+function storedNothing(error: unknown): boolean {
+  return error instanceof WriteAbandonedError || (error as { severity?: unknown }).severity === 'ERROR';
 }
 
 /**
  * One try of a write on one node's pool. It lends connections as the pool
  * would (store writes call `query`, and `connect` for a transaction), and
- * remembers whether a statement left for the server, which decides what a
- * failure may be called: nothing sent is "unavailable", anything sent may
- * have been committed.
+ * keeps whether what it sent may have been stored, which decides what a
+ * failure may be called: "unavailable" when nothing can have been stored,
+ * "outcome unknown" otherwise. A statement may have stored something from
+ * when it leaves until the server refuses it with an error; one that
+ * succeeded or lost its answer may have. Statements inside a lent
+ * transaction store nothing before its commit.
  */
 export class WriteAttempt {
-  private statementSent = false;
+  /** Statements that could commit, sent and not answered yet. */
+  private unanswered = 0;
+  /** A statement that could commit succeeded or lost its answer. */
+  private committedOrLost = false;
   private abandoned = false;
   private readonly busy = new Set<pg.PoolClient>();
   /** The pool as the store's write sees it. */
@@ -40,9 +63,9 @@ export class WriteAttempt {
     } as unknown as pg.Pool;
   }
 
-  /** True once a statement was handed to a connection: from then on it may have been committed. */
-  get sent(): boolean {
-    return this.statementSent;
+  /** True while the write may be stored: a statement that could commit is under way, succeeded, or lost its answer. */
+  get mayBeStored(): boolean {
+    return this.committedOrLost || this.unanswered > 0;
   }
 
   /**
@@ -62,13 +85,28 @@ export class WriteAttempt {
   private async query(statement: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
     const connection = await this.connect();
     try {
-      const result = await (connection.query as (statement: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>)(statement, values);
+      const result = await this.committing(() => (connection.query as (statement: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>)(statement, values));
       connection.release();
       return result;
     } catch (error) {
       // As pool.query does: a connection whose statement failed is not lent again.
       connection.release(error as Error);
       throw error;
+    }
+  }
+
+  /** Sends a statement that could commit, keeping whether it may have. */
+  private async committing<T>(send: () => Promise<T>): Promise<T> {
+    this.unanswered++;
+    try {
+      const result = await send();
+      this.committedOrLost = true;
+      return result;
+    } catch (error) {
+      if (!storedNothing(error)) this.committedOrLost = true;
+      throw error;
+    } finally {
+      this.unanswered--;
     }
   }
 
@@ -86,11 +124,13 @@ export class WriteAttempt {
     client.on('error', ignore);
     const query = (statement: string | pg.QueryConfig, values?: unknown[]) => {
       if (this.abandoned) return Promise.reject(new WriteAbandonedError());
-      this.statementSent = true;
       return typeof statement === 'string' ? client.query(statement, values) : client.query(statement);
     };
     return {
       query: query as pg.PoolClient['query'],
+      commit: async () => {
+        await this.committing(() => query('COMMIT'));
+      },
       release: (error?: Error) => {
         client.removeListener('error', ignore);
         this.busy.delete(client);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { StoreTables } from './tables.js';
 import { migrations } from './migrations/index.js';
+import { commitTransaction } from '../cluster/write-attempt.js';
 
 /**
  * Brings one store's schema up to date. A session advisory lock makes two
@@ -31,7 +32,7 @@ export async function migrate(pool: pg.Pool, tables: StoreTables): Promise<numbe
             migration.version,
             migration.name,
           ]);
-          await client.query('COMMIT');
+          await commitTransaction(client);
         } catch (error) {
           await client.query('ROLLBACK');
           throw error;
