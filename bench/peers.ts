@@ -16,8 +16,13 @@ export const BARE = 'bare group committer, in-process';
 export const FLOOR = 'HTTP + the gateway\'s committer, no GraphQL (wrk)';
 /** The store the floor writes, beside the gateway's `default`. */
 const FLOOR_STORE = 'floor';
-/** How long each scenario runs, unmeasured, before the rounds. */
-const WARM_UP_MS = 3_000;
+/**
+ * How long each scenario runs, unmeasured, before the rounds. A gateway under
+ * 1-event appends keeps compiling for about 10 s (`--trace-opt`: some 740
+ * functions optimised in its first 3 s of load, 300 more in the next 7 s),
+ * and each run of a shorter warm-up measured part of that.
+ */
+const WARM_UP_MS = 10_000;
 
 export interface PeerRound {
   scenario: string;

@@ -5,7 +5,8 @@ import { postJson } from './http-post.js';
 import { cpuMicrosPer, measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
 import { now, percentile } from './ws-subscribers.js';
 
-const WARM_UP_MS = 2_000;
+/** Load before the window: the gateway compiles its hot paths over the first seconds (see peers.ts). */
+const WARM_UP_MS = 10_000;
 
 const SAVE = `mutation Save($input: SaveSubscriptionInput!) { saveSubscription(input: $input) { name } }`;
 const APPEND = `mutation Append($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
