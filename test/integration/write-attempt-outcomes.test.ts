@@ -41,6 +41,19 @@ function write(run: (db: pg.Pool) => Promise<unknown>) {
   });
 }
 
+/** Runs `statements` on a connection the write lends, the first opening a transaction, and commits it. */
+async function transaction(db: pg.Pool, statements: string[]): Promise<void> {
+  const connection = await db.connect();
+  try {
+    for (const statement of statements) await connection.query(statement);
+    await commitTransaction(connection);
+    connection.release();
+  } catch (error) {
+    connection.release(error as Error);
+    throw error;
+  }
+}
+
 async function notes(): Promise<string[]> {
   const { rows } = await observer.query<{ note: string }>('SELECT note FROM written ORDER BY note');
   return rows.map((row) => row.note);
@@ -73,24 +86,12 @@ describe('what a write that misses its deadline is called', () => {
   it('is unavailable, not of unknown outcome, when its transaction was still waiting for a lock before its commit, and the transaction stores nothing', async () => {
     const release = await holdLock();
     try {
-      const outcome = write(async (db) => {
-        const connection = await db.connect();
-        try {
-          await connection.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
-          await connection.query(`INSERT INTO written VALUES ('locked')`);
-          await commitTransaction(connection);
-          connection.release();
-        } catch (error) {
-          connection.release(error as Error);
-          throw error;
-        }
-      });
+      const outcome = write((db) => transaction(db, [`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_KEY})`, `INSERT INTO written VALUES ('locked')`]));
       await expect(outcome).rejects.toBeInstanceOf(ClusterUnavailableError);
       await noWaiter();
     } finally {
       await release();
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await notes()).not.toContain('locked');
   });
 
@@ -104,18 +105,7 @@ describe('what a write that misses its deadline is called', () => {
   });
 
   it('is of unknown outcome when its commit was under way at the deadline', async () => {
-    const outcome = write(async (db) => {
-      const connection = await db.connect();
-      try {
-        await connection.query('BEGIN');
-        await connection.query(`INSERT INTO written VALUES ('slow commit')`);
-        await commitTransaction(connection);
-        connection.release();
-      } catch (error) {
-        connection.release(error as Error);
-        throw error;
-      }
-    });
+    const outcome = write((db) => transaction(db, ['BEGIN', `INSERT INTO written VALUES ('slow commit')`]));
     await expect(outcome).rejects.toBeInstanceOf(WriteOutcomeUnknownError);
   });
 
