@@ -13,22 +13,27 @@ export class WriteAbandonedError extends Error {
   }
 }
 
-/**
- * A connection lent for a transaction. What is sent on it counts as storing
- * nothing until `commit`, so a statement sent before the transaction opens
- * must be harmless to repeat. Released with an error, it is closed, which
- * rolls back what it began.
- */
+/** A connection lent for a transaction of a write; released with an error, it is closed, which rolls back what it began. */
 export interface WriteConnection {
   query: pg.PoolClient['query'];
-  commit(): Promise<void>;
   release(error?: Error): void;
 }
 
-/** Commits the transaction of a lent connection: through `commit` when a write attempt lent it, which then knows the write may be stored. */
-export async function commitTransaction(connection: Pick<pg.PoolClient, 'query'> & Partial<Pick<WriteConnection, 'commit'>>): Promise<void> {
-  if (connection.commit) await connection.commit();
-  else await connection.query('COMMIT');
+const ENDS_TRANSACTION = /\b(COMMIT|END)\b/i;
+const OPENS_TRANSACTION = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+
+/**
+ * Whether a statement on a lent connection can store anything: every one
+ * but those sent inside the transaction the connection is in and the one
+ * that opens it, unless it may end it. Read from the text and from the
+ * connection's state when nothing else is under way on it, so it errs
+ * towards "can".
+ */
+function canStore(client: pg.PoolClient, text: string, othersUnderWay: boolean): boolean {
+  if (othersUnderWay || ENDS_TRANSACTION.test(text)) return true;
+  const status = client.getTransactionStatus();
+  if (status === 'T' || status === 'E') return false;
+  return !OPENS_TRANSACTION.test(text);
 }
 
 /** The statement was never sent, or the server answered it with an error, which rolled its transaction back. */
@@ -43,13 +48,13 @@ function storedNothing(error: unknown): boolean {
  * failure may be called: "unavailable" when nothing can have been stored,
  * "outcome unknown" otherwise. A statement may have stored something from
  * when it leaves until the server refuses it with an error; one that
- * succeeded or lost its answer may have. Statements inside a lent
+ * succeeded or lost its answer may have. Statements of a lent connection's
  * transaction store nothing before its commit.
  */
 export class WriteAttempt {
-  /** Statements that could commit, sent and not answered yet. */
+  /** Statements that can store something, sent and not answered yet. */
   private unanswered = 0;
-  /** A statement that could commit succeeded or lost its answer. */
+  /** A statement that can store something succeeded or lost its answer. */
   private committedOrLost = false;
   private abandoned = false;
   private readonly busy = new Set<pg.PoolClient>();
@@ -63,7 +68,7 @@ export class WriteAttempt {
     } as unknown as pg.Pool;
   }
 
-  /** True while the write may be stored: a statement that could commit is under way, succeeded, or lost its answer. */
+  /** True while the write may be stored: a statement that can store something is under way, succeeded, or lost its answer. */
   get mayBeStored(): boolean {
     return this.committedOrLost || this.unanswered > 0;
   }
@@ -85,7 +90,7 @@ export class WriteAttempt {
   private async query(statement: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
     const connection = await this.connect();
     try {
-      const result = await this.committing(() => (connection.query as (statement: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>)(statement, values));
+      const result = await (connection.query as (statement: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>)(statement, values);
       connection.release();
       return result;
     } catch (error) {
@@ -95,7 +100,7 @@ export class WriteAttempt {
     }
   }
 
-  /** Sends a statement that could commit, keeping whether it may have. */
+  /** Sends a statement that can store something, keeping whether it may have. */
   private async committing<T>(send: () => Promise<T>): Promise<T> {
     this.unanswered++;
     try {
@@ -122,19 +127,25 @@ export class WriteAttempt {
     // A connection lost mid-statement also emits 'error'; the statement's own failure tells it.
     const ignore = () => undefined;
     client.on('error', ignore);
-    const query = (statement: string | pg.QueryConfig, values?: unknown[]) => {
-      if (this.abandoned) return Promise.reject(new WriteAbandonedError());
-      return typeof statement === 'string' ? client.query(statement, values) : client.query(statement);
+    let underWay = 0;
+    const query = async (statement: string | pg.QueryConfig, values?: unknown[]) => {
+      if (this.abandoned) throw new WriteAbandonedError();
+      const send = () => (typeof statement === 'string' ? client.query(statement, values) : client.query(statement));
+      const stores = canStore(client, typeof statement === 'string' ? statement : statement.text, underWay > 0);
+      underWay++;
+      try {
+        return await (stores ? this.committing(send) : send());
+      } finally {
+        underWay--;
+      }
     };
     return {
       query: query as pg.PoolClient['query'],
-      commit: async () => {
-        await this.committing(() => query('COMMIT'));
-      },
       release: (error?: Error) => {
         client.removeListener('error', ignore);
         this.busy.delete(client);
-        client.release(error);
+        // Once abandoned, a cancel may still be on its way to this session: it must not reach the next borrower's statement.
+        client.release(error ?? (this.abandoned ? new WriteAbandonedError() : undefined));
       },
     };
   }

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { StoreTables } from './tables.js';
 import { migrations } from './migrations/index.js';
-import { commitTransaction } from '../cluster/write-attempt.js';
 
 /**
  * Brings one store's schema up to date. A session advisory lock makes two
@@ -32,7 +31,7 @@ export async function migrate(pool: pg.Pool, tables: StoreTables): Promise<numbe
             migration.version,
             migration.name,
           ]);
-          await commitTransaction(client);
+          await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
           throw error;

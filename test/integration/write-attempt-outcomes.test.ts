@@ -2,10 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterUnavailableError, WriteOutcomeUnknownError } from '../../src/cluster/cluster-errors.js';
 import { writeOnLeader } from '../../src/cluster/leader-write.js';
-import { commitTransaction } from '../../src/cluster/write-attempt.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const TIMEOUT_MS = 400;
+const TIMEOUT_MS = 1_000;
 const LOCK_KEY = 4242;
 
 let database: TestDatabase;
@@ -22,7 +21,10 @@ beforeAll(async () => {
   await observer.query(`
     CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$;
     CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON written DEFERRABLE INITIALLY DEFERRED
-      FOR EACH ROW WHEN (NEW.note LIKE 'slow%') EXECUTE FUNCTION slow_commit()`);
+      FOR EACH ROW WHEN (NEW.note LIKE 'slow%') EXECUTE FUNCTION slow_commit();
+    CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at the end'; END $$;
+    CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON written DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW WHEN (NEW.note LIKE 'doomed%') EXECUTE FUNCTION refuse()`);
 });
 
 afterAll(async () => {
@@ -41,12 +43,11 @@ function write(run: (db: pg.Pool) => Promise<unknown>) {
   });
 }
 
-/** Runs `statements` on a connection the write lends, the first opening a transaction, and commits it. */
-async function transaction(db: pg.Pool, statements: string[]): Promise<void> {
+/** Runs `statements` in turn on a connection the write lends. */
+async function onLentConnection(db: pg.Pool, statements: string[]): Promise<void> {
   const connection = await db.connect();
   try {
     for (const statement of statements) await connection.query(statement);
-    await commitTransaction(connection);
     connection.release();
   } catch (error) {
     connection.release(error as Error);
@@ -83,16 +84,15 @@ async function noWaiter(): Promise<void> {
 }
 
 describe('what a write that misses its deadline is called', () => {
-  it('is unavailable, not of unknown outcome, when its transaction was still waiting for a lock before its commit, and the transaction stores nothing', async () => {
+  it('is unavailable, not of unknown outcome, when its transaction was still waiting for a lock before its commit, whose session is cut', async () => {
     const release = await holdLock();
     try {
-      const outcome = write((db) => transaction(db, [`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_KEY})`, `INSERT INTO written VALUES ('locked')`]));
+      const outcome = write((db) => onLentConnection(db, [`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_KEY})`, `INSERT INTO written VALUES ('locked')`, 'COMMIT']));
       await expect(outcome).rejects.toBeInstanceOf(ClusterUnavailableError);
       await noWaiter();
     } finally {
       await release();
     }
-    expect(await notes()).not.toContain('locked');
   });
 
   it('is unavailable when the only statement the server got was refused with an error', async () => {
@@ -105,12 +105,26 @@ describe('what a write that misses its deadline is called', () => {
   });
 
   it('is of unknown outcome when its commit was under way at the deadline', async () => {
-    const outcome = write((db) => transaction(db, ['BEGIN', `INSERT INTO written VALUES ('slow commit')`]));
+    const outcome = write((db) => onLentConnection(db, ['BEGIN', `INSERT INTO written VALUES ('slow commit')`, 'COMMIT']));
+    await expect(outcome).rejects.toBeInstanceOf(WriteOutcomeUnknownError);
+  });
+
+  it('is unavailable when the commit itself was refused with an error, which rolled the transaction back', async () => {
+    const outcome = write(async (db) => {
+      await onLentConnection(db, ['BEGIN', `INSERT INTO written VALUES ('doomed')`, 'COMMIT']).catch(() => undefined);
+      await new Promise(() => undefined);
+    });
+    await expect(outcome).rejects.toBeInstanceOf(ClusterUnavailableError);
+    expect(await notes()).not.toContain('doomed');
+  });
+
+  it('is of unknown outcome when a statement outside a transaction was under way on a lent connection', async () => {
+    const outcome = write((db) => onLentConnection(db, [`INSERT INTO written SELECT 'lent statement' FROM pg_sleep(2)`]));
     await expect(outcome).rejects.toBeInstanceOf(WriteOutcomeUnknownError);
   });
 
   it('is of unknown outcome when a statement that commits by itself was under way, and after one succeeded', async () => {
-    const underWay = write((db) => db.query(`INSERT INTO written SELECT 'slow statement' FROM pg_sleep(2)`));
+    const underWay = write((db) => db.query(`INSERT INTO written SELECT 'sleepy statement' FROM pg_sleep(2)`));
     await expect(underWay).rejects.toBeInstanceOf(WriteOutcomeUnknownError);
 
     const afterSuccess = write(async (db) => {

@@ -8,7 +8,6 @@ import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendSuccess, RecordedEvent } from '../types.js';
 import { STALE_PLAN_SQLSTATE } from '../migrations/009-append-checked-by-its-writes.js';
 import { sqlLiteral } from '../migrations/sql-literal.js';
-import { commitTransaction } from '../../cluster/write-attempt.js';
 
 /** What this gateway committed to a store since it started; read by /metrics. */
 export interface AppendCounters {
@@ -124,7 +123,7 @@ async function planAndWriteUnderStoreLock(db: pg.Pool, tables: StoreTables, memb
        SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(tables.lockKey)}))`,
     );
     const attempt = await planAndWrite(connection, tables, members, unmet, undefined);
-    await commitTransaction(borrowed);
+    await connection.query('COMMIT');
     borrowed.release();
     return attempt;
   } catch (error) {
