@@ -19,21 +19,24 @@ export interface WriteConnection {
   release(error?: Error): void;
 }
 
-const ENDS_TRANSACTION = /\b(COMMIT|END)\b/i;
-const OPENS_TRANSACTION = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+/** A statement of the text that begins with COMMIT or END (a CASE's END follows no semicolon). */
+const ENDS_TRANSACTION = /(?:^|;)\s*(?:COMMIT|END)\b/i;
+const OPENS_TRANSACTION = /^\s*(?:BEGIN|START\s+TRANSACTION)\b/i;
 
 /**
  * Whether a statement on a lent connection can store anything: every one
  * but those sent inside the transaction the connection is in and the one
  * that opens it, unless it may end it. Read from the text and from the
  * connection's state when nothing else is under way on it, so it errs
- * towards "can".
+ * towards "can". A statement outside a transaction that opens none, the
+ * common case, is answered without reading its text.
  */
 function canStore(client: pg.PoolClient, text: string, othersUnderWay: boolean): boolean {
-  if (othersUnderWay || ENDS_TRANSACTION.test(text)) return true;
+  if (othersUnderWay) return true;
   const status = client.getTransactionStatus();
-  if (status === 'T' || status === 'E') return false;
-  return !OPENS_TRANSACTION.test(text);
+  const insideTransaction = status === 'T' || status === 'E';
+  if (!insideTransaction && !OPENS_TRANSACTION.test(text)) return true;
+  return ENDS_TRANSACTION.test(text);
 }
 
 /** The statement was never sent, or the server answered it with an error, which rolled its transaction back. */
