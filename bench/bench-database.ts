@@ -27,3 +27,22 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
     await admin.end();
   }
 }
+
+/** Server settings that move the figures: without autovacuum, the tables a suite churns (persistent leases) keep their dead rows. */
+const SETTINGS_THAT_MATTER = ['server_version', 'autovacuum', 'fsync', 'synchronous_commit', 'shared_buffers'] as const;
+
+export type ServerSettings = Record<(typeof SETTINGS_THAT_MATTER)[number], string>;
+
+export async function serverSettings(adminUrl: string): Promise<ServerSettings> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ name: string; setting: string }>(
+      `SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name`,
+      [SETTINGS_THAT_MATTER],
+    );
+    return Object.fromEntries(rows.map((row) => [row.name, row.setting])) as ServerSettings;
+  } finally {
+    await admin.end();
+  }
+}
