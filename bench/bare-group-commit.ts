@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { newEventId } from '../src/store/event-id.js';
 import { preparedStatement } from '../src/store/prepared.js';
 import { runLoad } from './load.js';
 import { sampleEvent } from './sample-event.js';
@@ -45,7 +45,7 @@ export async function bareGroupCommit(url: string, workers: number, eventsPerApp
       try {
         await client.query(
           preparedStatement(insert, [
-            events.map(() => randomUUID()),
+            events.map(() => newEventId()),
             events.map((event) => event.streamId),
             events.map((event) => event.type),
             events.map((event) => event.data),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /**
@@ -18,6 +17,7 @@ if (!databaseUrl || !storeId) throw new Error('usage: floor-server.ts <database 
 const root = build === 'compiled' ? '../dist' : '../src';
 const { createCluster } = (await import(`${root}/cluster/cluster.js`)) as typeof import('../src/cluster/cluster.js');
 const { EventStore } = (await import(`${root}/store/event-store.js`)) as typeof import('../src/store/event-store.js');
+const { newEventId } = (await import(`${root}/store/event-id.js`)) as typeof import('../src/store/event-id.js');
 
 const cluster = createCluster({ urls: [databaseUrl], embedded: false, log: () => undefined });
 await cluster.probed;
@@ -34,7 +34,7 @@ async function append(body: AppendBody): Promise<string> {
     streamId,
     expected: { kind: 'any' },
     events: events.map((event) => ({
-      id: randomUUID(),
+      id: newEventId(),
       idGenerated: true,
       type: event.type,
       data: event.data,

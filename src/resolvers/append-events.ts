@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../store/event-store.js';
 import type { AppendOutcome, ExpectedVersion, NewEventData } from '../store/types.js';
 import type { AppendEventsInputShape as AppendEventsInput, NewEventShape as NewEventInput } from '../schema/append-input.js';
 import { conditionOf } from './append-condition.js';
 import type { GatewayContext } from './context.js';
+import { newEventId } from '../store/event-id.js';
 import { badUserInput } from './errors.js';
 import { checkJson, checkName, checkStreamId, checkUuid } from './validate.js';
 
@@ -36,7 +36,7 @@ function newEventOf(ctx: GatewayContext, eventsField: string, event: NewEventInp
   const field = `${eventsField}[${index}]`;
   const given = event.id !== null && event.id !== undefined;
   return {
-    id: given ? checkUuid(`${field}.id`, String(event.id)) : randomUUID(),
+    id: given ? checkUuid(`${field}.id`, String(event.id)) : newEventId(),
     idGenerated: !given,
     type: checkName(`${field}.type`, 'an event type', event.type),
     data: event.data ?? null,
