@@ -1,4 +1,25 @@
-import { uuidv7 } from 'uuidv7';
+import { randomFillSync } from 'node:crypto';
+import { V7Generator } from 'uuidv7';
+
+/**
+ * Random words for the ids, drawn from the system's CSPRNG a kilobyte at a
+ * time: uuidv7's default source draws 32 bytes at a time through Web Crypto,
+ * which cost more than the rest of an id (0.9 µs an id against 0.3).
+ */
+class PooledRandom {
+  private readonly words = new Uint32Array(256);
+  private next = this.words.length;
+
+  nextUint32(): number {
+    if (this.next === this.words.length) {
+      randomFillSync(this.words);
+      this.next = 0;
+    }
+    return this.words[this.next++]!;
+  }
+}
+
+const generator = new V7Generator(new PooledRandom());
 
 /**
  * The id of an event the client sent without one: a UUIDv7 (RFC 9562),
@@ -12,5 +33,5 @@ import { uuidv7 } from 'uuidv7';
  * id; the unique index refuses a duplicate all the same.
  */
 export function newEventId(): string {
-  return uuidv7();
+  return generator.generate().toString();
 }
