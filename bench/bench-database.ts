@@ -1,31 +1,34 @@
 import pg from 'pg';
 
-/** A fresh database for one suite on the bench's server: its URL and the server's version. */
-export async function freshDatabase(adminUrl: string, name: string): Promise<{ url: string; serverVersion: string }> {
+/** Runs `work` on a connection of its own to the bench's server, closed afterwards. */
+async function withAdmin<T>(adminUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh database for one suite on the bench's server: its URL and the server's version. */
+export function freshDatabase(adminUrl: string, name: string): Promise<{ url: string; serverVersion: string }> {
+  return withAdmin(adminUrl, async (admin) => {
     await admin.query(`DROP DATABASE IF EXISTS ${name}`);
     await admin.query(`CREATE DATABASE ${name}`);
     const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     return { url: url.toString(), serverVersion: rows[0]!.server_version };
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 /** Drops a suite's database and flushes what it wrote, so the next suite does not pay for it. */
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
+export function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  return withAdmin(adminUrl, async (admin) => {
     await admin.query(`DROP DATABASE IF EXISTS ${name}`);
     await admin.query('CHECKPOINT').catch(() => undefined);
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 /** Server settings that move the figures: without autovacuum, the tables a suite churns (persistent leases) keep their dead rows. */
@@ -33,16 +36,12 @@ const SETTINGS_THAT_MATTER = ['server_version', 'autovacuum', 'fsync', 'synchron
 
 export type ServerSettings = Record<(typeof SETTINGS_THAT_MATTER)[number], string>;
 
-export async function serverSettings(adminUrl: string): Promise<ServerSettings> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
+export function serverSettings(adminUrl: string): Promise<ServerSettings> {
+  return withAdmin(adminUrl, async (admin) => {
     const { rows } = await admin.query<{ name: string; setting: string }>(
       `SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name`,
       [SETTINGS_THAT_MATTER],
     );
     return Object.fromEntries(rows.map((row) => [row.name, row.setting])) as ServerSettings;
-  } finally {
-    await admin.end();
-  }
+  });
 }

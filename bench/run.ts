@@ -15,7 +15,7 @@ import { catchUpSuite } from './catch-up.js';
 import { lifecycleAppendSuite } from './lifecycle-appends.js';
 import { targetRows, type SuiteResults } from './targets.js';
 import { postmasterPid } from './wrk-append.js';
-import { serverSettings, type ServerSettings } from './bench-database.js';
+import { serverSettings } from './bench-database.js';
 
 /**
  * npm run bench [-- --duration 10000 --workers 32 --database-url postgres://…] [--tracing (gateways send spans over OTLP to a sink that drops them)]
@@ -215,13 +215,13 @@ async function main(): Promise<void> {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   try {
+    const settings = await serverSettings(adminUrl);
     const report: Record<string, unknown> = {
       when: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       durationMs,
-      postgres: await serverSettings(adminUrl),
+      postgres: settings,
     };
-    const settings = report.postgres as ServerSettings;
     console.log(
       `PostgreSQL ${settings.server_version}${options['database-url'] ? '' : ' (embedded)'}: autovacuum ${settings.autovacuum}, fsync ${settings.fsync}, synchronous_commit ${settings.synchronous_commit}, shared_buffers ${settings.shared_buffers}`,
     );

@@ -1,9 +1,9 @@
 import type { EventStore } from '../store/event-store.js';
+import { newEventId } from '../store/event-id.js';
 import type { AppendOutcome, ExpectedVersion, NewEventData } from '../store/types.js';
 import type { AppendEventsInputShape as AppendEventsInput, NewEventShape as NewEventInput } from '../schema/append-input.js';
 import { conditionOf } from './append-condition.js';
 import type { GatewayContext } from './context.js';
-import { newEventId } from '../store/event-id.js';
 import { badUserInput } from './errors.js';
 import { checkJson, checkName, checkStreamId, checkUuid } from './validate.js';
 
