@@ -132,6 +132,11 @@ export function startFloorProcess(databaseUrl: string, storeId: string): Promise
   return startServerProcess(entry, { ...process.env, ...GATEWAY_ENV }, false);
 }
 
+/** HTTP alone (`http-only-server.ts`): node:http parsing each body and answering a fixed result, storing nothing. */
+export function startHttpOnlyProcess(): Promise<GatewayProcess> {
+  return startServerProcess(['--import', 'tsx', 'bench/http-only-server.ts'], { ...process.env, ...GATEWAY_ENV }, false);
+}
+
 /** Starts a server process that prints "serving <url>" once it listens, with the gateway's node flags. */
 async function startServerProcess(args: string[], env: NodeJS.ProcessEnv, inspect: boolean): Promise<GatewayProcess> {
   if (stoppingAll) throw new Error('the bench is stopping: no gateway is started');

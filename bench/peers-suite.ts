@@ -1,6 +1,6 @@
 import { freshDatabase, dropDatabase } from './bench-database.js';
-import { startFloorProcess, startGatewayProcess } from './gateway-process.js';
-import { BARE, EMMETT, FLOOR, RAW, peersSuite as runPeers, type PeerSummary } from './peers.js';
+import { startFloorProcess, startGatewayProcess, startHttpOnlyProcess } from './gateway-process.js';
+import { BARE, EMMETT, FLOOR, HTTP_ONLY, RAW, peersSuite as runPeers, type PeerSummary } from './peers.js';
 
 /** The targets this suite checks: the gateway's rate over each peer's, per events per append. */
 const TARGETS: { eventsPerAppend: number; peer: string; atLeast: number }[] = [
@@ -14,13 +14,22 @@ const TARGETS: { eventsPerAppend: number; peer: string; atLeast: number }[] = [
 export async function peersSuite(adminUrl: string, options: { embedded: boolean; workers: number; durationMs: number; rounds: number }) {
   const { url: databaseUrl, serverVersion } = await freshDatabase(adminUrl, 'gater_bench_peers');
   const gateway = await startGatewayProcess(databaseUrl);
-  const floor = await startFloorProcess(databaseUrl, 'floor').catch(async (error: unknown) => {
-    await gateway.stop();
-    throw error;
-  });
+  const servers = [gateway];
+  const started = async <T extends { stop(): Promise<void> }>(server: Promise<T>): Promise<T> => {
+    try {
+      return await server;
+    } catch (error) {
+      await Promise.all(servers.map((each) => each.stop()));
+      throw error;
+    }
+  };
+  const floor = await started(startFloorProcess(databaseUrl, 'floor'));
+  servers.push(floor);
+  const httpOnly = await started(startHttpOnlyProcess());
+  servers.push(httpOnly);
   try {
     console.log(`\nappends, ${options.workers} concurrent writers, ${options.rounds} alternating rounds of ${options.durationMs / 1000}s, PostgreSQL ${serverVersion}${options.embedded ? ' (embedded)' : ''}`);
-    const { rounds, summary } = await runPeers({ databaseUrl, gateway, floor, ...options });
+    const { rounds, summary } = await runPeers({ databaseUrl, gateway, floor, httpOnly, ...options });
     console.table(summary);
     const targets = [
       ...TARGETS.map((target) => {
@@ -41,27 +50,31 @@ export async function peersSuite(adminUrl: string, options: { embedded: boolean;
     if (cpu) console.log(`gateway CPU per 1-event append: ${cpu.cpuMicrosPerAppend} µs (PostgreSQL: ${cpu.postgresMicrosPerAppend} µs), machine ${Math.round(cpu.idle * 100)}% idle`);
     return { postgres: { version: serverVersion, embedded: options.embedded }, workers: options.workers, summary, targets, rounds, rows: appendRows(summary) };
   } finally {
-    await floor.stop();
-    await gateway.stop();
+    await Promise.all(servers.map((server) => server.stop()));
     await dropDatabase(adminUrl, 'gater_bench_peers');
   }
 }
 
 /**
  * Where the gap to the bare committer lies, with no bound: the gateway against its floor (what
- * GraphQL costs), and the floor against the bare committer (what HTTP and the store's checks cost).
+ * GraphQL costs), the floor against HTTP alone (what the store's path costs) and against the bare
+ * committer (what HTTP and the store's checks cost), and HTTP alone against the bare committer.
  */
 function floorComparisons(summary: PeerSummary[]) {
+  const pairs: [string, string][] = [
+    ['gateway', FLOOR],
+    [FLOOR, HTTP_ONLY],
+    [FLOOR, BARE],
+    [HTTP_ONLY, BARE],
+  ];
   return [...new Set(summary.map((s) => s.eventsPerAppend))].flatMap((eventsPerAppend) => {
     const row = (scenario: string) => summary.find((s) => s.scenario.startsWith(scenario) && s.eventsPerAppend === eventsPerAppend);
-    const [gateway, floor, bare] = [row('gateway'), row(FLOOR), row(BARE)];
-    if (!gateway || !floor) return [];
-    const comparisons = [{ target: `${eventsPerAppend} ev/append: gateway vs ${FLOOR}`, gateway: gateway.eventsPerSecond, peer: floor.eventsPerSecond, ratio: floor.gatewayRatio, met: undefined }];
-    if (bare) {
-      const ratio = Number((floor.eventsPerSecond / bare.eventsPerSecond).toFixed(2));
-      comparisons.push({ target: `${eventsPerAppend} ev/append: ${FLOOR} vs ${BARE}`, gateway: floor.eventsPerSecond, peer: bare.eventsPerSecond, ratio, met: undefined });
-    }
-    return comparisons;
+    return pairs.flatMap(([scenario, peer]) => {
+      const [figure, against] = [row(scenario), row(peer)];
+      if (!figure || !against) return [];
+      const ratio = Number((figure.eventsPerSecond / against.eventsPerSecond).toFixed(2));
+      return [{ target: `${eventsPerAppend} ev/append: ${scenario} vs ${peer}`, gateway: figure.eventsPerSecond, peer: against.eventsPerSecond, ratio, met: undefined }];
+    });
   });
 }
 

@@ -4,7 +4,7 @@ import { bareGroupCommit } from './bare-group-commit.js';
 import { emmettAppend, openEmmett } from './emmett-append.js';
 import { cpuMicrosPer, measureCpu, ownCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
 import { rawInsert } from './raw-insert.js';
-import { postmasterPid, wrkAppend } from './wrk-append.js';
+import { appendBodies, postmasterPid, runWrk, wrkAppend } from './wrk-append.js';
 import { median } from './median.js';
 
 /** The scenarios measured side by side; the gateway over HTTP is the one compared with each of the others. */
@@ -14,6 +14,8 @@ export const RAW = 'raw INSERT, in-process';
 export const BARE = 'bare group committer, in-process';
 /** The gateway's own store and committer behind a bare HTTP server, no GraphQL: what is left of an append without it. */
 export const FLOOR = 'HTTP + the gateway\'s committer, no GraphQL (wrk)';
+/** Under the floor: node:http parsing each body and answering a fixed result, nothing stored; what HTTP alone costs. */
+export const HTTP_ONLY = 'HTTP alone, nothing stored (wrk)';
 /** The store the floor writes, beside the gateway's `default`. */
 const FLOOR_STORE = 'floor';
 /**
@@ -58,7 +60,7 @@ async function inProcess(postgresPid: number | undefined, run: () => Promise<{ u
 
 /**
  * The gateway over HTTP against its floor (the same committer with no
- * GraphQL), Emmett's PostgreSQL event store, raw INSERTs
+ * GraphQL), HTTP alone (nothing stored), Emmett's PostgreSQL event store, raw INSERTs
  * and a bare group committer, on the same PostgreSQL, in alternating rounds
  * (the order turns each round, so a slow spell of a shared machine does not
  * fall on one scenario), and the medians compared.
@@ -67,12 +69,13 @@ export async function peersSuite(options: {
   databaseUrl: string;
   gateway: GatewayProcess;
   floor: GatewayProcess;
+  httpOnly: GatewayProcess;
   workers: number;
   durationMs: number;
   rounds: number;
   sizes?: number[];
 }): Promise<{ rounds: PeerRound[]; summary: PeerSummary[] }> {
-  const { databaseUrl, gateway, floor, workers, durationMs, rounds } = options;
+  const { databaseUrl, gateway, floor, httpOnly, workers, durationMs, rounds } = options;
   const postgresPid = await postmasterPid(databaseUrl);
   const emmett = await openEmmett(databaseUrl);
   const results: PeerRound[] = [];
@@ -88,6 +91,14 @@ export async function peersSuite(options: {
           FLOOR,
           (round, ms) =>
             wrkAppend({ graphqlUrl: floor.url, databaseUrl, gatewayPid: floor.pid, postgresPid, connections: workers, eventsPerAppend, durationMs: ms, round, storeId: FLOOR_STORE }),
+        ],
+        [
+          HTTP_ONLY,
+          async (round, ms) => {
+            const bodies = appendBodies(workers, eventsPerAppend, `${round}`);
+            const run = await runWrk({ graphqlUrl: httpOnly.url, bodies, gatewayPid: httpOnly.pid, postgresPid, connections: workers, durationMs: ms });
+            return { ...run, units: run.calls * eventsPerAppend };
+          },
         ],
         [EMMETT, (round, ms) => inProcess(postgresPid, () => emmettAppend(emmett, workers, eventsPerAppend, ms, round))],
         [RAW, (_, ms) => inProcess(postgresPid, () => rawInsert(databaseUrl, workers, eventsPerAppend, ms))],
@@ -136,7 +147,7 @@ function summarise(results: PeerRound[]): PeerSummary[] {
   for (const eventsPerAppend of new Set(results.map((r) => r.eventsPerAppend))) {
     const of = (scenario: string) => results.filter((r) => r.scenario === scenario && r.eventsPerAppend === eventsPerAppend);
     const gatewayRate = median(of(GATEWAY).map((r) => r.eventsPerSecond));
-    for (const scenario of [GATEWAY, FLOOR, EMMETT, RAW, BARE]) {
+    for (const scenario of [GATEWAY, FLOOR, HTTP_ONLY, EMMETT, RAW, BARE]) {
       const rounds = of(scenario);
       if (rounds.length === 0) continue;
       const rate = median(rounds.map((r) => r.eventsPerSecond));
