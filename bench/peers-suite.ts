@@ -1,5 +1,5 @@
 import { freshDatabase, dropDatabase } from './bench-database.js';
-import { startFloorProcess, startGatewayProcess, startHttpOnlyProcess } from './gateway-process.js';
+import { startFloorProcess, startGatewayProcess, startHttpOnlyProcess, type GatewayProcess } from './gateway-process.js';
 import { BARE, EMMETT, FLOOR, HTTP_ONLY, RAW, peersSuite as runPeers, type PeerSummary } from './peers.js';
 
 /** The targets this suite checks: the gateway's rate over each peer's, per events per append. */
@@ -13,21 +13,16 @@ const TARGETS: { eventsPerAppend: number; peer: string; atLeast: number }[] = [
 /** Appends: the gateway over HTTP (driven by wrk) against its peers on the same PostgreSQL, in alternating rounds. */
 export async function peersSuite(adminUrl: string, options: { embedded: boolean; workers: number; durationMs: number; rounds: number }) {
   const { url: databaseUrl, serverVersion } = await freshDatabase(adminUrl, 'gater_bench_peers');
-  const gateway = await startGatewayProcess(databaseUrl);
-  const servers = [gateway];
-  const started = async <T extends { stop(): Promise<void> }>(server: Promise<T>): Promise<T> => {
-    try {
-      return await server;
-    } catch (error) {
-      await Promise.all(servers.map((each) => each.stop()));
-      throw error;
-    }
+  const servers: GatewayProcess[] = [];
+  const started = async (starting: Promise<GatewayProcess>) => {
+    const server = await starting;
+    servers.push(server);
+    return server;
   };
-  const floor = await started(startFloorProcess(databaseUrl, 'floor'));
-  servers.push(floor);
-  const httpOnly = await started(startHttpOnlyProcess());
-  servers.push(httpOnly);
   try {
+    const gateway = await started(startGatewayProcess(databaseUrl));
+    const floor = await started(startFloorProcess(databaseUrl, 'floor'));
+    const httpOnly = await started(startHttpOnlyProcess());
     console.log(`\nappends, ${options.workers} concurrent writers, ${options.rounds} alternating rounds of ${options.durationMs / 1000}s, PostgreSQL ${serverVersion}${options.embedded ? ' (embedded)' : ''}`);
     const { rounds, summary } = await runPeers({ databaseUrl, gateway, floor, httpOnly, ...options });
     console.table(summary);
