@@ -5,7 +5,7 @@ import { appendBatch } from '../../src/store/log/append-batch.js';
 import type { BatchMember } from '../../src/store/log/append-plan.js';
 import { StreamScope } from '../../src/store/stream-scope.js';
 import { StreamVersionCache } from '../../src/store/log/stream-version-cache.js';
-import type { NewEventData } from '../../src/store/types.js';
+import type { AppendSuccess, ExpectedVersion, NewEventData } from '../../src/store/types.js';
 import { useMigratedStore } from '../support/migrated-store.js';
 
 const store = useMigratedStore('contended');
@@ -15,7 +15,10 @@ const ticked = (writer: string): NewEventData => {
   return { id: randomUUID(), idGenerated: true, type: 'Ticked', data, metadata: null, dataJson: JSON.stringify(data), metadataJson: 'null', contentType: 'application/json' };
 };
 
-const append = (streamId: string, writer: string, event = ticked(writer)): BatchMember => ({ parts: [{ streamId, expected: { kind: 'any' }, events: [event] }], multi: false });
+const append = (streamId: string, writer: string, event = ticked(writer), expected: ExpectedVersion = { kind: 'any' }): BatchMember => ({
+  parts: [{ streamId, expected, events: [event] }],
+  multi: false,
+});
 
 /**
  * The pool of a gateway whose neighbour appends to `streamId` each time this
@@ -54,29 +57,64 @@ function poolWithBusyNeighbour(streamId: string): { pool: pg.Pool; neighbourAppe
   return { pool: withMeddling(store.pool), neighbourAppends: () => appends };
 }
 
-it('appends to a stream another gateway keeps writing, once its plan went stale, by planning under the store lock', async () => {
+it('moves an append that expects nothing of the stream on past another gateway\'s writes, in the one statement of its batch', async () => {
   const { pool, neighbourAppends } = poolWithBusyNeighbour('shared');
   const cache = new StreamVersionCache();
   const counters = { events: 0, batches: 0 };
 
+  // The neighbour appends right after this gateway read the stream: the write finds it moved, and moves on past it.
   const [first] = await appendBatch(pool, store.tables, [append('shared', 'this')], cache, counters);
-  // Its first read was followed by the neighbour's append, which made the plan stale; the read under the lock was not.
   expect(neighbourAppends()).toBe(1);
   expect(first).toMatchObject({ ok: true, streamId: 'shared', version: 1 });
+  expect(cache.contended).toBe(false);
+  expect(cache.get('shared')).toBe(1);
+
+  // Once more while this gateway remembers version 1: its events go after the neighbour's, and so do its answer and what it remembers.
+  await appendBatch(store.pool, store.tables, [append('shared', 'neighbour')], new StreamVersionCache(), { events: 0, batches: 0 });
+  const [second] = await appendBatch(pool, store.tables, [append('shared', 'this'), append('shared', 'this')], cache, counters);
+  expect(second).toMatchObject({ ok: true, streamId: 'shared', version: 3 });
+  expect(cache.get('shared')).toBe(4);
+  expect(counters).toEqual({ events: 3, batches: 2 });
+
+  const { rows } = await store.pool.query(`SELECT position::int, version, data->>'writer' AS writer FROM ${store.tables.events} WHERE stream_id = 'shared' ORDER BY position`);
+  expect(rows.map(({ version, writer }) => ({ version, writer }))).toEqual([
+    { version: 0, writer: 'neighbour' },
+    { version: 1, writer: 'this' },
+    { version: 2, writer: 'neighbour' },
+    { version: 3, writer: 'this' },
+    { version: 4, writer: 'this' },
+  ]);
+  const { events, position } = second as AppendSuccess;
+  expect(position).toBe(rows[3].position);
+  expect(events.map((event) => [event.version, event.position])).toEqual([[3, rows[3].position]]);
+});
+
+it('appends with an expected version to a stream another gateway keeps writing, once its plan went stale, by planning under the store lock', async () => {
+  await appendBatch(store.pool, store.tables, [append('locked', 'first')], new StreamVersionCache(), { events: 0, batches: 0 });
+  const { pool, neighbourAppends } = poolWithBusyNeighbour('locked');
+  const cache = new StreamVersionCache();
+  const counters = { events: 0, batches: 0 };
+
+  const [first] = await appendBatch(pool, store.tables, [append('locked', 'this', ticked('this'), { kind: 'stream_exists' })], cache, counters);
+  // Its first read was followed by the neighbour's append, which made the plan stale; the read under the lock was not.
+  expect(neighbourAppends()).toBe(1);
+  expect(first).toMatchObject({ ok: true, streamId: 'locked', version: 2 });
+  expect(cache.contended).toBe(true);
 
   // Right after, the gateway plans under the lock at once: the neighbour finds no moment to get in between.
   // Without the version it remembers, a plan made outside the lock would read the stream first, and let the neighbour in.
-  cache.forget(['shared']);
-  const [second] = await appendBatch(pool, store.tables, [append('shared', 'this')], cache, counters);
+  cache.forget(['locked']);
+  const [second] = await appendBatch(pool, store.tables, [append('locked', 'this', ticked('this'), { kind: 'stream_exists' })], cache, counters);
   expect(neighbourAppends()).toBe(1);
-  expect(second).toMatchObject({ ok: true, streamId: 'shared', version: 2 });
+  expect(second).toMatchObject({ ok: true, streamId: 'locked', version: 3 });
   expect(counters).toEqual({ events: 2, batches: 2 });
 
-  const { rows } = await store.pool.query(`SELECT version, data->>'writer' AS writer FROM ${store.tables.events} WHERE stream_id = 'shared' ORDER BY position`);
+  const { rows } = await store.pool.query(`SELECT version, data->>'writer' AS writer FROM ${store.tables.events} WHERE stream_id = 'locked' ORDER BY position`);
   expect(rows).toEqual([
-    { version: 0, writer: 'neighbour' },
-    { version: 1, writer: 'this' },
+    { version: 0, writer: 'first' },
+    { version: 1, writer: 'neighbour' },
     { version: 2, writer: 'this' },
+    { version: 3, writer: 'this' },
   ]);
 });
 
@@ -97,10 +135,11 @@ it('answers a retried append as its first answer, and goes on planning from what
 });
 
 it('under the store lock, refuses a member whose condition stored events match, and writes the rest of the batch', async () => {
+  await appendBatch(store.pool, store.tables, [append('guarded', 'first')], new StreamVersionCache(), { events: 0, batches: 0 });
   const { pool, neighbourAppends } = poolWithBusyNeighbour('guarded');
   const cache = new StreamVersionCache();
   const counters = { events: 0, batches: 0 };
-  await appendBatch(pool, store.tables, [append('guarded', 'this')], cache, counters);
+  await appendBatch(pool, store.tables, [append('guarded', 'this', ticked('this'), { kind: 'stream_exists' })], cache, counters);
   expect(cache.contended).toBe(true);
 
   const firstTickOfGuarded: BatchMember = {
@@ -113,5 +152,5 @@ it('under the store lock, refuses a member whose condition stored events match, 
   expect(plain).toMatchObject({ ok: true, streamId: 'plain', version: 0 });
   expect(neighbourAppends()).toBe(1);
   const stored = await store.pool.query(`SELECT stream_id FROM ${store.tables.events} WHERE stream_id IN ('guarded', 'plain') ORDER BY position`);
-  expect(stored.rows.map((row) => row.stream_id)).toEqual(['guarded', 'guarded', 'plain']);
+  expect(stored.rows.map((row) => row.stream_id)).toEqual(['guarded', 'guarded', 'guarded', 'plain']);
 });

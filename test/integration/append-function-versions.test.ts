@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { CONDITIONS_RELEASE, EARLIER_RELEASES, PREVIOUS_RELEASE, THIS_RELEASE, type AppendFunctionCall } from '../support/append-function-calls.js';
+import { CHECKED_RELEASE, CONDITIONS_RELEASE, EARLIER_RELEASES, PREVIOUS_RELEASE, THIS_RELEASE, type AppendFunctionCall } from '../support/append-function-calls.js';
 import { useMigratedStore } from '../support/migrated-store.js';
 
 const store = useMigratedStore('versions');
@@ -52,6 +52,7 @@ it('stores payloads as given, from gateways of this release and of the ones befo
     await appendThrough(EARLIER_RELEASES, 'earlier-2', [PAYLOADS[0]]),
     await appendThrough(PREVIOUS_RELEASE, 'previous-1', PAYLOADS),
     await appendThrough(CONDITIONS_RELEASE, 'conditions-1', PAYLOADS),
+    await appendThrough(CHECKED_RELEASE, 'checked-1', PAYLOADS),
   ];
 
   const { rows } = await store.pool.query<{ position: string; stream_id: string; version: number; data: unknown; metadata: unknown }>(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isStalePlanError } from '../../src/store/log/append-batch.js';
 import { deleteStream } from '../../src/store/log/delete-stream.js';
 import type { StoreTables } from '../../src/store/tables.js';
-import { CONDITIONS_RELEASE, THIS_RELEASE } from '../support/append-function-calls.js';
+import { CHECKED_RELEASE, CONDITIONS_RELEASE, THIS_RELEASE } from '../support/append-function-calls.js';
 import { useMigratedStore } from '../support/migrated-store.js';
 
 interface Assumed {
@@ -34,16 +34,30 @@ function eventColumns(written: Assumed[], freshIds: string[], eventIds: string[]
   ];
 }
 
-const THIS_RELEASE_WITH_STATES: PlannedCall = {
-  sql: THIS_RELEASE.sql,
-  args: (assumed, freshIds, eventIds, conditions) => [
+/** The streams' states as the versions from 009 on take them: assumed version, deletion state, version once written. */
+function statesOf(assumed: Assumed[]): unknown[] {
+  return [
     assumed.map((stream) => stream.streamId),
     assumed.map((stream) => stream.version),
     assumed.map((stream) => stream.deleted ?? null),
     assumed.map((stream) => (stream.untouched ? stream.version : stream.version + 1)),
+  ];
+}
+
+/** With no stream flagged to move on, which the rebase tests cover. */
+const THIS_RELEASE_WITH_STATES: PlannedCall = {
+  sql: THIS_RELEASE.sql,
+  args: (assumed, freshIds, eventIds, conditions) => [
+    ...statesOf(assumed),
+    assumed.map(() => false),
     ...eventColumns(assumed.filter((stream) => !stream.untouched), freshIds, eventIds),
     conditions,
   ],
+};
+
+const CHECKED_RELEASE_WITH_STATES: PlannedCall = {
+  sql: CHECKED_RELEASE.sql,
+  args: (assumed, freshIds, eventIds, conditions) => [...statesOf(assumed), ...eventColumns(assumed.filter((stream) => !stream.untouched), freshIds, eventIds), conditions],
 };
 
 const CONDITIONS_RELEASE_WITH_STATES: PlannedCall = {
@@ -59,6 +73,7 @@ const CONDITIONS_RELEASE_WITH_STATES: PlannedCall = {
 
 describe.each([
   ['plan_check_now', THIS_RELEASE_WITH_STATES],
+  ['plan_check_checked', CHECKED_RELEASE_WITH_STATES],
   ['plan_check_conditions', CONDITIONS_RELEASE_WITH_STATES],
 ])('the append function called as a gateway of %s plans', (storeId, call) => {
   const store = useMigratedStore(storeId);

@@ -22,9 +22,9 @@ export interface AppendFunctionCall {
   args(columns: unknown[]): unknown[];
 }
 
-/** As this release's gateway calls it (migration 009): a moved stream fails the statement instead of answering NULL. */
+/** As this release's gateway calls it (migration 011), with no stream it may move on: a moved stream fails the statement. */
 export const THIS_RELEASE: AppendFunctionCall = {
-  name: 'checked by its writes (this release)',
+  name: 'moving unexpected streams on (this release)',
   sql: appendCall,
   payloads: (texts) => `[${texts.join(',')}]`,
   args: ([streams, assumed, fresh, ids, eventStreams, versions, ...rest]) => [
@@ -32,6 +32,7 @@ export const THIS_RELEASE: AppendFunctionCall = {
     assumed,
     (streams as unknown[]).map(() => null),
     versionsAfter(streams as string[], assumed as number[], eventStreams as string[], versions as number[]),
+    (streams as unknown[]).map(() => false),
     fresh,
     ids,
     eventStreams,
@@ -41,6 +42,19 @@ export const THIS_RELEASE: AppendFunctionCall = {
   ],
 };
 
+/** As gateways of the release before call it, still during a rolling upgrade (migration 009): a moved stream fails the statement instead of answering NULL. */
+export const CHECKED_RELEASE: AppendFunctionCall = {
+  name: 'checked by its writes (migration 009)',
+  sql: (tables) => `SELECT first_position, created_epoch, condition_positions FROM ${tables.appendFunction}(
+       $1::text[], $2::int[], $3::text[], $4::int[], $5::uuid[],
+       $6::uuid[], $7::text[], $8::int[], $9::text[], $10::json, $11::json, $12::text[], $13::jsonb)`,
+  payloads: (texts) => `[${texts.join(',')}]`,
+  args: (columns) => {
+    const [streams, assumed, deleted, after, , ...rest] = THIS_RELEASE.args(columns);
+    return [streams, assumed, deleted, after, ...rest];
+  },
+};
+
 /** Each stream's version once the events are written: its last event's, or the one assumed if it has none. */
 function versionsAfter(streams: string[], assumed: number[], eventStreams: string[], versions: number[]): number[] {
   const after = new Map(streams.map((stream, index) => [stream, assumed[index]!]));
@@ -48,7 +62,7 @@ function versionsAfter(streams: string[], assumed: number[], eventStreams: strin
   return streams.map((stream) => after.get(stream)!);
 }
 
-/** As gateways of the release with deletion and conditions call it (migration 007): a stale plan answers NULL. */
+/** As gateways of the release with deletion and conditions called it (migration 007): a stale plan answers NULL. */
 export const CONDITIONS_RELEASE: AppendFunctionCall = {
   name: 'with deletion states and conditions (migration 007)',
   sql: (tables) => `SELECT first_position, created_epoch, condition_positions FROM ${tables.appendFunction}(

@@ -6,7 +6,7 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import { planAppends, type AppendPlan, type AppendState, type BatchMember, type ConditionCheck, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
 import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendSuccess, RecordedEvent } from '../types.js';
-import { STALE_PLAN_SQLSTATE } from '../migrations/009-append-checked-by-its-writes.js';
+import { STALE_PLAN_SQLSTATE } from '../migrations/append-function-parts.js';
 import { sqlLiteral } from '../migrations/sql-literal.js';
 
 /** What this gateway committed to a store since it started; read by /metrics. */
@@ -68,7 +68,7 @@ export async function appendBatch(
   if ('stale' in attempt) throw new Error('an append plan read under the store lock went stale');
   if ('answers' in attempt) return attempt.answers;
   const { plan, written } = attempt;
-  for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version);
+  for (const [streamId, version] of plan.versionsAfter) cache.remember(streamId, version + (written.shifts.get(streamId) ?? 0));
   counters.batches++;
   counters.events += plan.events.length;
   counters.committed?.(plan.events.length, began);
@@ -193,6 +193,8 @@ interface Written {
   createdEpoch: number;
   /** Per check of the plan: the first stored event its condition matched, or null. */
   conditionPositions: (number | null)[];
+  /** How far the write moved a movable stream's events from their planned versions, for the streams it moved. */
+  shifts: Map<string, number>;
 }
 
 /** A stale plan says whether a stream moved (another writer of the same streams), or only an id it took for fresh got stored (a retry). */
@@ -244,6 +246,7 @@ function columnsOf(plan: AppendPlan): unknown[] {
     arrayLiteral(assumed.map((state) => state.version)),
     assumed.map((state) => state.deleted),
     arrayLiteral([...plan.versionsAfter.values()]),
+    arrayLiteral(streams.map((id) => (plan.movable.has(id) ? 't' : 'f'))),
     arrayLiteral(plan.freshIds),
     arrayLiteral(ids),
     arrayLiteral(streamIds),
@@ -256,11 +259,11 @@ function columnsOf(plan: AppendPlan): unknown[] {
   ];
 }
 
-/** The statement that writes a batch: the append function of migration 009, its parameters as `columnsOf` orders them. */
+/** The statement that writes a batch: the append function of migration 011, its parameters as `columnsOf` orders them. */
 export function appendCall(tables: StoreTables): string {
-  return `SELECT first_position, created_epoch, condition_positions FROM ${tables.appendFunction}(
-       $1::text[], $2::int[], $3::text[], $4::int[], $5::uuid[],
-       $6::uuid[], $7::text[], $8::int[], $9::text[], $10::json, $11::json, $12::text[], $13::jsonb)`;
+  return `SELECT first_position, created_epoch, condition_positions, version_shifts FROM ${tables.appendFunction}(
+       $1::text[], $2::int[], $3::text[], $4::int[], $5::boolean[], $6::uuid[],
+       $7::uuid[], $8::text[], $9::int[], $10::text[], $11::json, $12::json, $13::text[], $14::jsonb)`;
 }
 
 /**
@@ -276,7 +279,7 @@ export function isStalePlanError(error: unknown): boolean {
 const UNIQUE_VIOLATION = '23505';
 
 async function writePlan(db: Queryable, tables: StoreTables, plan: AppendPlan): Promise<WriteResult> {
-  type Answer = { first_position: string | null; created_epoch: string | null; condition_positions: (string | null)[] | null };
+  type Answer = { first_position: string | null; created_epoch: string | null; condition_positions: (string | null)[] | null; version_shifts: number[] | null };
   let answer: pg.QueryResult<Answer>;
   try {
     answer = await db.query<Answer>(preparedStatement(appendCall(tables), columnsOf(plan)));
@@ -296,18 +299,31 @@ async function writePlan(db: Queryable, tables: StoreTables, plan: AppendPlan): 
     });
     // Nothing to write (every member answered already) is not a refusal: answer from what was found.
     if (unmet.size > 0 || plan.events.length > 0) return { kind: 'unmet', unmet };
-    return { kind: 'written', firstPosition: 0, createdEpoch: 0, conditionPositions };
+    return { kind: 'written', firstPosition: 0, createdEpoch: 0, conditionPositions, shifts: new Map() };
   }
-  return { kind: 'written', firstPosition: Number(row.first_position), createdEpoch: Number(row.created_epoch), conditionPositions };
+  return { kind: 'written', firstPosition: Number(row.first_position), createdEpoch: Number(row.created_epoch), conditionPositions, shifts: shiftsOf(plan, row.version_shifts) };
+}
+
+/** The streams the write moved on, by how far; the function answers one shift per stream of the plan, or null when it moved none. */
+function shiftsOf(plan: AppendPlan, versionShifts: number[] | null): Map<string, number> {
+  const shifts = new Map<string, number>();
+  if (!versionShifts) return shifts;
+  let index = 0;
+  for (const streamId of plan.versionsAfter.keys()) {
+    const shift = versionShifts[index++]!;
+    if (shift !== 0) shifts.set(streamId, shift);
+  }
+  return shifts;
 }
 
 /** The recorded events of a success are built only if the client asks for them; most appends ask for the version alone. */
 function outcomesOf(plan: AppendPlan, written: Written, storeId: string): MemberOutcome[] {
+  const versionOf = (event: PlannedEvent) => event.version + (written.shifts.get(event.streamId) ?? 0);
   const recorded = (event: PlannedEvent): RecordedEvent => ({
     id: event.id,
     storeId,
     streamId: event.streamId,
-    version: event.version,
+    version: versionOf(event),
     position: written.firstPosition + event.ordinal,
     type: event.type,
     data: event.data,
@@ -321,7 +337,7 @@ function outcomesOf(plan: AppendPlan, written: Written, storeId: string): Member
     return {
       ok: true,
       streamId: last.streamId,
-      version: last.version,
+      version: versionOf(last),
       position: written.firstPosition + last.ordinal,
       get events() {
         events ??= planned.map(recorded);

@@ -74,6 +74,14 @@ export interface AppendPlan {
   assumed: Map<string, StreamState>;
   /** The version each stream the batch writes to will have once it is written. */
   versionsAfter: Map<string, number>;
+  /**
+   * Streams whose events may go at whatever version the stream has when the
+   * batch is written: every part of the batch that touches them expects
+   * nothing of their version, they are live in the plan, and every member of
+   * the batch writes, unconditionally. Another writer moving one of them
+   * meanwhile moves the batch's events on instead of making the plan stale.
+   */
+  movable: Set<string>;
   /** Client-given ids that must still be absent when the batch is written. */
   freshIds: string[];
   checks: ConditionCheck[];
@@ -164,7 +172,17 @@ export function planAppends(members: BatchMember[], state: AppendState, unmetCon
     });
     return { kind: 'write', parts };
   });
-  return { results, events, assumed, versionsAfter, freshIds, checks, multi: members.map((member) => member.multi) };
+  return { results, events, assumed, versionsAfter, movable: movableStreams(members, results, checks, assumed), freshIds, checks, multi: members.map((member) => member.multi) };
+}
+
+/** See `AppendPlan.movable`: an answer given from the plan (a refusal, a duplicate, a condition) fixes the versions it was read from. */
+function movableStreams(members: BatchMember[], results: Planned[], checks: ConditionCheck[], assumed: Map<string, StreamState>): Set<string> {
+  const movable = new Set<string>();
+  if (checks.length > 0 || results.some((result) => result.kind !== 'write')) return movable;
+  const expecting = new Set<string>();
+  for (const member of members) for (const part of member.parts) if (part.expected.kind !== 'any') expecting.add(part.streamId);
+  for (const [streamId, state] of assumed) if (state.deleted === null && !expecting.has(streamId)) movable.add(streamId);
+  return movable;
 }
 
 /** The version expectations compare with: a deleted stream does not exist. */

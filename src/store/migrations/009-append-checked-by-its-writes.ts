@@ -1,9 +1,5 @@
 import type { StoreTables } from '../tables.js';
-import { CONDITION_VARIABLES, conditionPositionsUnderLock, EVENT_PARAMETERS_AND_ANSWERS, insertEventsFromDocuments, lockStore, returnIfStreamsOrIdsMoved } from './append-function-parts.js';
-import { sqlLiteral } from './sql-literal.js';
-
-/** The SQLSTATE (serialization_failure) of a batch whose plan no longer held: nothing was written, plan again. */
-export const STALE_PLAN_SQLSTATE = '40001';
+import { checkWhatTheWritesCannot, CONDITION_VARIABLES, EVENT_PARAMETERS_AND_ANSWERS, insertEventsFromDocuments, lockStore, moveHeadAndAnswer, raiseStalePlan } from './append-function-parts.js';
 
 /**
  * A fourth version of the append function, whose writes check the plan.
@@ -39,17 +35,7 @@ ${EVENT_PARAMETERS_AND_ANSWERS}
 ${CONDITION_VARIABLES}
     BEGIN
 ${lockStore(t)}
-      SELECT count(*) FILTER (WHERE a.after > a.version), count(*) FILTER (WHERE a.after > a.version AND (a.version = -1 OR a.deleted = 'soft'))
-      INTO written_streams, new_streams
-      FROM unnest(assumed_versions, assumed_deleted, versions_after) AS a(version, deleted, after);
-      IF written_streams < cardinality(stream_ids) OR cardinality(event_ids) = 0 OR jsonb_array_length(conditions) > 0 THEN
-${returnIfStreamsOrIdsMoved(t)}
-      END IF;
-
-${conditionPositionsUnderLock(t)}
-      IF refused OR cardinality(event_ids) = 0 THEN
-        RETURN;
-      END IF;
+${checkWhatTheWritesCannot(t)}
 
       -- A stream the plan took for stored but that is not gets inserted: its row says so ('-infinity').
       WITH moved AS (
@@ -65,19 +51,13 @@ ${conditionPositionsUnderLock(t)}
       )
       SELECT count(*), coalesce(bool_or(moved.updated = '-infinity'), false) INTO moved_streams, assumed_stored_but_absent FROM moved;
       IF moved_streams < written_streams OR assumed_stored_but_absent THEN
-        RAISE EXCEPTION 'a stream of the append plan moved, appeared, went or changed its deletion state since it was read'
-          USING ERRCODE = ${sqlLiteral(STALE_PLAN_SQLSTATE)};
+${raiseStalePlan()}
       END IF;
 
       SELECT position INTO head_position FROM ${t.head};
 ${insertEventsFromDocuments(t)}
 
-      UPDATE ${t.head}
-      SET position = head_position + cardinality(event_ids), stream_count = stream_count + new_streams,
-          event_count = event_count + cardinality(event_ids);
-      PERFORM pg_notify(${sqlLiteral(t.channel)}, (head_position + cardinality(event_ids))::text);
-      first_position := head_position + 1;
-      created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;
+${moveHeadAndAnswer(t)}
     END
     $fn$;
   `;

@@ -179,3 +179,41 @@ export function returnIfStreamsOrIdsMoved(t: StoreTables): string {
         RETURN;
       END IF;`;
 }
+
+/** The SQLSTATE (serialization_failure) of a batch whose plan no longer held: nothing was written, plan again. */
+export const STALE_PLAN_SQLSTATE = '40001';
+
+/** Fails the statement, so nothing of the batch is written: the gateway plans it again. */
+export function raiseStalePlan(): string {
+  return `        RAISE EXCEPTION 'a stream of the append plan moved, appeared, went or changed its deletion state since it was read'
+          USING ERRCODE = ${sqlLiteral(STALE_PLAN_SQLSTATE)};`;
+}
+
+/**
+ * Of the versions from 009 on: counts the streams the batch writes and those
+ * it creates; when its writes cannot check the plan (a stream it only reads,
+ * nothing to write, conditions), checks it by lookup; then the conditions.
+ */
+export function checkWhatTheWritesCannot(t: StoreTables): string {
+  return `      SELECT count(*) FILTER (WHERE a.after > a.version), count(*) FILTER (WHERE a.after > a.version AND (a.version = -1 OR a.deleted = 'soft'))
+      INTO written_streams, new_streams
+      FROM unnest(assumed_versions, assumed_deleted, versions_after) AS a(version, deleted, after);
+      IF written_streams < cardinality(stream_ids) OR cardinality(event_ids) = 0 OR jsonb_array_length(conditions) > 0 THEN
+${returnIfStreamsOrIdsMoved(t)}
+      END IF;
+
+${conditionPositionsUnderLock(t)}
+      IF refused OR cardinality(event_ids) = 0 THEN
+        RETURN;
+      END IF;`;
+}
+
+/** Of the versions from 009 on, once the events are inserted: moves the head, notifies listeners, and sets the answers. */
+export function moveHeadAndAnswer(t: StoreTables): string {
+  return `      UPDATE ${t.head}
+      SET position = head_position + cardinality(event_ids), stream_count = stream_count + new_streams,
+          event_count = event_count + cardinality(event_ids);
+      PERFORM pg_notify(${sqlLiteral(t.channel)}, (head_position + cardinality(event_ids))::text);
+      first_position := head_position + 1;
+      created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;`;
+}

@@ -9,6 +9,7 @@ import { streamLifecycle } from './007-stream-lifecycle.js';
 import { streamMetadata } from './008-stream-metadata.js';
 import { appendCheckedByItsWrites } from './009-append-checked-by-its-writes.js';
 import { leasesWithoutKeyChecks } from './010-leases-without-key-checks.js';
+import { appendRebasingStreams } from './011-append-rebasing-streams.js';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   { version: 8, name: 'stream metadata and retention', sql: streamMetadata },
   { version: 9, name: 'append checked by its own writes', sql: appendCheckedByItsWrites },
   { version: 10, name: 'leases without foreign key checks', sql: leasesWithoutKeyChecks },
+  { version: 11, name: 'append moving unexpected streams on', sql: appendRebasingStreams },
 ];
