@@ -154,3 +154,21 @@ it('under the store lock, refuses a member whose condition stored events match, 
   const stored = await store.pool.query(`SELECT stream_id FROM ${store.tables.events} WHERE stream_id IN ('guarded', 'plain') ORDER BY position`);
   expect(stored.rows.map((row) => row.stream_id)).toEqual(['guarded', 'guarded', 'guarded', 'plain']);
 });
+
+it('makes a new id for an event whose id it made, when another gateway stored the same id first, and answers with the id it stored', async () => {
+  const taken = ticked('neighbour');
+  await appendBatch(store.pool, store.tables, [append('taken-id', 'neighbour', { ...taken, idGenerated: false })], new StreamVersionCache(), { events: 0, batches: 0 });
+
+  const cache = new StreamVersionCache();
+  const [answer] = await appendBatch(store.pool, store.tables, [append('taken-id', 'this', { ...ticked('this'), id: taken.id })], cache, { events: 0, batches: 0 });
+  expect(answer).toMatchObject({ ok: true, streamId: 'taken-id', version: 1 });
+  const [event] = (answer as AppendSuccess).events;
+  expect(event!.id).not.toBe(taken.id);
+  const { rows } = await store.pool.query(`SELECT event_id, data->>'writer' AS writer FROM ${store.tables.events} WHERE stream_id = 'taken-id' ORDER BY position`);
+  expect(rows).toEqual([
+    { event_id: taken.id, writer: 'neighbour' },
+    { event_id: event!.id, writer: 'this' },
+  ]);
+  // Another gateway's id says nothing of streams written through both.
+  expect(cache.contended).toBe(false);
+});

@@ -3,6 +3,7 @@ import { arrayLiteral } from '../array-literal.js';
 import { preparedStatement } from '../prepared.js';
 import type { StoreTables } from '../tables.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
+import { newEventId } from '../event-id.js';
 import { planAppends, type AppendPlan, type AppendState, type BatchMember, type ConditionCheck, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
 import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendSuccess, RecordedEvent } from '../types.js';
@@ -64,7 +65,9 @@ export async function appendBatch(
   const guessed = cache.contended ? undefined : await planAndWrite(db, tables, members, unmet, cache);
   // A retry whose ids are stored already is planned under the lock too, but says nothing of other writers.
   if (guessed && 'stale' in guessed && guessed.streamsMoved) cache.guessedWrong();
-  const attempt = !guessed || 'stale' in guessed ? await planAndWriteUnderStoreLock(db, tables, members, unmet) : guessed;
+  let attempt = !guessed || 'stale' in guessed ? await planAndWriteUnderStoreLock(db, tables, members, unmet) : guessed;
+  // Under the lock nothing moves and client-given ids were read: only an id the gateway made can have been taken.
+  if ('stale' in attempt) attempt = await planAndWriteUnderStoreLock(db, tables, withNewGeneratedIds(members), unmet);
   if ('stale' in attempt) throw new Error('an append plan read under the store lock went stale');
   if ('answers' in attempt) return attempt.answers;
   const { plan, written } = attempt;
@@ -73,6 +76,14 @@ export async function appendBatch(
   counters.events += plan.events.length;
   counters.committed?.(plan.events.length, began);
   return outcomesOf(plan, written, tables.storeId);
+}
+
+/** The members with new ids for the events whose ids the gateway made. */
+function withNewGeneratedIds(members: BatchMember[]): BatchMember[] {
+  return members.map((member) => ({
+    ...member,
+    parts: member.parts.map((part) => ({ ...part, events: part.events.map((event) => (event.idGenerated ? { ...event, id: newEventId() } : event)) })),
+  }));
 }
 
 /**
