@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** How `npm start` and the Docker image run the gateway (package.json, Dockerfile), so the benchmark measures the same thing. */
-const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=64'];
+const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];
 
 /** Whether gateways run `dist/main.js`, as the Docker image does, instead of the sources under tsx. */
 let compiled = false;

@@ -26,7 +26,7 @@ export interface GatewayProcess {
  * with its name. Settles once `/health` answers 200.
  */
 export async function startGatewayProcess(name: string, origin: string, env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--import', 'tsx', MAIN], {
     env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
