@@ -1,5 +1,5 @@
 import type { StoreTables } from '../tables.js';
-import { checkWhatTheWritesCannot, CONDITION_VARIABLES, EVENT_PARAMETERS_AND_ANSWERS, insertEventsFromDocuments, lockStore, moveHeadAndAnswer, raiseStalePlan } from './append-function-parts.js';
+import { CHECKED_APPEND_VARIABLES, checkWhatTheWritesCannot, CONDITION_VARIABLES, EVENT_PARAMETERS_AND_ANSWERS, insertEventsFromDocuments, lockStore, moveHeadAndAnswer, moveStreamsAsPlanned, raiseStalePlan } from './append-function-parts.js';
 
 /**
  * A fourth version of the append function, whose writes check the plan.
@@ -26,30 +26,13 @@ export function appendCheckedByItsWrites(t: StoreTables): string {
       stream_ids text[], assumed_versions int[], assumed_deleted text[], versions_after int[], fresh_ids uuid[],
 ${EVENT_PARAMETERS_AND_ANSWERS}
     DECLARE
-      head_position bigint;
-      written_streams int;
-      new_streams int;
-      moved_streams int;
-      assumed_stored_but_absent boolean;
-      stale boolean;
+${CHECKED_APPEND_VARIABLES}
 ${CONDITION_VARIABLES}
     BEGIN
 ${lockStore(t)}
 ${checkWhatTheWritesCannot(t)}
 
-      -- A stream the plan took for stored but that is not gets inserted: its row says so ('-infinity').
-      WITH moved AS (
-        INSERT INTO ${t.streams} AS s (stream_id, version, first_version, deleted, updated)
-        SELECT a.stream_id, a.after, a.version + 1, a.deleted,
-               CASE WHEN a.version = -1 AND a.deleted IS NULL THEN now() ELSE '-infinity' END
-        FROM unnest(stream_ids, assumed_versions, assumed_deleted, versions_after) AS a(stream_id, version, deleted, after)
-        WHERE a.after > a.version
-        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, updated = now(), deleted = NULL,
-          first_version = CASE WHEN s.deleted IS NULL THEN s.first_version ELSE excluded.first_version END
-        WHERE s.version = excluded.first_version - 1 AND s.deleted IS NOT DISTINCT FROM excluded.deleted
-        RETURNING s.updated
-      )
-      SELECT count(*), coalesce(bool_or(moved.updated = '-infinity'), false) INTO moved_streams, assumed_stored_but_absent FROM moved;
+${moveStreamsAsPlanned(t, 'unnest(stream_ids, assumed_versions, assumed_deleted, versions_after) AS a(stream_id, version, deleted, after)', 'a.after > a.version')}
       IF moved_streams < written_streams OR assumed_stored_but_absent THEN
 ${raiseStalePlan()}
       END IF;

@@ -1,5 +1,5 @@
 import type { StoreTables } from '../tables.js';
-import { checkWhatTheWritesCannot, CONDITION_VARIABLES, insertEventsFromDocuments, lockStore, moveHeadAndAnswer, raiseStalePlan } from './append-function-parts.js';
+import { CHECKED_APPEND_VARIABLES, checkWhatTheWritesCannot, CONDITION_VARIABLES, insertEventsFromDocuments, lockStore, moveHeadAndAnswer, moveStreamsAsPlanned, raiseStalePlan } from './append-function-parts.js';
 
 /**
  * A fifth version of the append function, an overload of the fourth (009)
@@ -29,12 +29,7 @@ export function appendRebasingStreams(t: StoreTables): string {
       OUT first_position bigint, OUT created_epoch bigint, OUT condition_positions bigint[], OUT version_shifts int[])
     LANGUAGE plpgsql AS $fn$
     DECLARE
-      head_position bigint;
-      written_streams int;
-      new_streams int;
-      moved_streams int;
-      assumed_stored_but_absent boolean;
-      stale boolean;
+${CHECKED_APPEND_VARIABLES}
       rebased_streams int := 0;
       rebased_but_absent boolean := false;
       shifted_at int[];
@@ -45,19 +40,7 @@ ${CONDITION_VARIABLES}
 ${lockStore(t)}
 ${checkWhatTheWritesCannot(t)}
 
-      -- A stream the plan took for stored but that is not gets inserted: its row says so ('-infinity').
-      WITH moved AS (
-        INSERT INTO ${t.streams} AS s (stream_id, version, first_version, deleted, updated)
-        SELECT a.stream_id, a.after, a.version + 1, a.deleted,
-               CASE WHEN a.version = -1 AND a.deleted IS NULL THEN now() ELSE '-infinity' END
-        FROM unnest(stream_ids, assumed_versions, assumed_deleted, versions_after, rebase) AS a(stream_id, version, deleted, after, rebase)
-        WHERE a.after > a.version AND NOT coalesce(a.rebase, false)
-        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, updated = now(), deleted = NULL,
-          first_version = CASE WHEN s.deleted IS NULL THEN s.first_version ELSE excluded.first_version END
-        WHERE s.version = excluded.first_version - 1 AND s.deleted IS NOT DISTINCT FROM excluded.deleted
-        RETURNING s.updated
-      )
-      SELECT count(*), coalesce(bool_or(moved.updated = '-infinity'), false) INTO moved_streams, assumed_stored_but_absent FROM moved;
+${moveStreamsAsPlanned(t, 'unnest(stream_ids, assumed_versions, assumed_deleted, versions_after, rebase) AS a(stream_id, version, deleted, after, rebase)', 'a.after > a.version AND NOT coalesce(a.rebase, false)')}
 
       -- Flagged streams move on from the version they have, if they are live; the excluded row carries how many events the batch adds.
       IF true = ANY (rebase) THEN

@@ -217,3 +217,31 @@ export function moveHeadAndAnswer(t: StoreTables): string {
       first_position := head_position + 1;
       created_epoch := (extract(epoch FROM now()) * 1000000)::bigint;`;
 }
+
+/**
+ * Of the versions from 009 on: moves each stream the plan writes (`written`, over the rows `a` of `rows`) only
+ * from the version and deletion state the plan assumed, and counts those it moved into `moved_streams`.
+ */
+export function moveStreamsAsPlanned(t: StoreTables, rows: string, written: string): string {
+  return `      -- A stream the plan took for stored but that is not gets inserted: its row says so ('-infinity').
+      WITH moved AS (
+        INSERT INTO ${t.streams} AS s (stream_id, version, first_version, deleted, updated)
+        SELECT a.stream_id, a.after, a.version + 1, a.deleted,
+               CASE WHEN a.version = -1 AND a.deleted IS NULL THEN now() ELSE '-infinity' END
+        FROM ${rows}
+        WHERE ${written}
+        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, updated = now(), deleted = NULL,
+          first_version = CASE WHEN s.deleted IS NULL THEN s.first_version ELSE excluded.first_version END
+        WHERE s.version = excluded.first_version - 1 AND s.deleted IS NOT DISTINCT FROM excluded.deleted
+        RETURNING s.updated
+      )
+      SELECT count(*), coalesce(bool_or(moved.updated = '-infinity'), false) INTO moved_streams, assumed_stored_but_absent FROM moved;`;
+}
+
+/** The variables of the versions from 009 on that their shared parts use, besides `CONDITION_VARIABLES`. */
+export const CHECKED_APPEND_VARIABLES = `      head_position bigint;
+      written_streams int;
+      new_streams int;
+      moved_streams int;
+      assumed_stored_but_absent boolean;
+      stale boolean;`;
