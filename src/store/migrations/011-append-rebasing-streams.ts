@@ -1,6 +1,9 @@
 import type { StoreTables } from '../tables.js';
 import { CHECKED_APPEND_VARIABLES, checkWhatTheWritesCannot, CONDITION_VARIABLES, insertEventsFromDocuments, lockStore, moveHeadAndAnswer, moveStreamsAsPlanned, raiseStalePlan } from './append-function-parts.js';
 
+/** The batch's streams, one row `a` each, with what the plan assumed of them and whether they may move on. */
+const STREAM_ROWS = 'unnest(stream_ids, assumed_versions, assumed_deleted, versions_after, rebase) AS a(stream_id, version, deleted, after, rebase)';
+
 /**
  * A fifth version of the append function, an overload of the fourth (009)
  * that gateways of the release before keep calling during a rolling upgrade.
@@ -40,7 +43,7 @@ ${CONDITION_VARIABLES}
 ${lockStore(t)}
 ${checkWhatTheWritesCannot(t)}
 
-${moveStreamsAsPlanned(t, 'unnest(stream_ids, assumed_versions, assumed_deleted, versions_after, rebase) AS a(stream_id, version, deleted, after, rebase)', 'a.after > a.version AND NOT coalesce(a.rebase, false)')}
+${moveStreamsAsPlanned(t, STREAM_ROWS, 'a.after > a.version AND NOT coalesce(a.rebase, false)')}
 
       -- Flagged streams move on from the version they have, if they are live; the excluded row carries how many events the batch adds.
       IF true = ANY (rebase) THEN
@@ -48,7 +51,7 @@ ${moveStreamsAsPlanned(t, 'unnest(stream_ids, assumed_versions, assumed_deleted,
           INSERT INTO ${t.streams} AS s (stream_id, version, first_version, deleted, updated)
           SELECT a.stream_id, a.after, a.version + 1, NULL,
                  CASE WHEN a.version = -1 THEN now() ELSE '-infinity' END
-          FROM unnest(stream_ids, assumed_versions, assumed_deleted, versions_after, rebase) AS a(stream_id, version, deleted, after, rebase)
+          FROM ${STREAM_ROWS}
           WHERE a.after > a.version AND a.rebase AND a.deleted IS NULL
           ON CONFLICT (stream_id) DO UPDATE SET version = s.version + (excluded.version - excluded.first_version + 1), updated = now()
           WHERE s.deleted IS NULL
