@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { CHECKED_RELEASE, CONDITIONS_RELEASE, EARLIER_RELEASES, PREVIOUS_RELEASE, THIS_RELEASE } from '../support/append-function-calls.js';
+import { CHECKED_RELEASE, CONDITIONS_RELEASE, EARLIER_RELEASES, PREVIOUS_RELEASE, THIS_RELEASE, THIS_RELEASE_MOVING_ON } from '../support/append-function-calls.js';
 import { useMigratedStore } from '../support/migrated-store.js';
 
 interface Event {
@@ -14,6 +14,7 @@ const oneEvent = (streamId: string, version: number): Event => ({ id: randomUUID
 
 describe.each([
   ['plans_now', THIS_RELEASE],
+  ['plans_moving_on', THIS_RELEASE_MOVING_ON],
   ['plans_checked', CHECKED_RELEASE],
   ['plans_conditions', CONDITIONS_RELEASE],
   ['plans_previous', PREVIOUS_RELEASE],

@@ -42,6 +42,19 @@ export const THIS_RELEASE: AppendFunctionCall = {
   ],
 };
 
+/** As this release's gateway calls it for appends that expect no version: every stream it writes may move on past other writers. */
+export const THIS_RELEASE_MOVING_ON: AppendFunctionCall = {
+  name: 'moving every written stream on (this release)',
+  sql: appendCall,
+  payloads: THIS_RELEASE.payloads,
+  args: (columns) => {
+    const args = THIS_RELEASE.args(columns);
+    const [assumed, after] = [args[1] as number[], args[3] as number[]];
+    args[4] = after.map((version, index) => version > assumed[index]!);
+    return args;
+  },
+};
+
 /** As gateways of the release before call it, still during a rolling upgrade (migration 009): a moved stream fails the statement instead of answering NULL. */
 export const CHECKED_RELEASE: AppendFunctionCall = {
   name: 'checked by its writes (migration 009)',

@@ -10,6 +10,7 @@ import { streamMetadata } from './008-stream-metadata.js';
 import { appendCheckedByItsWrites } from './009-append-checked-by-its-writes.js';
 import { leasesWithoutKeyChecks } from './010-leases-without-key-checks.js';
 import { appendRebasingStreams } from './011-append-rebasing-streams.js';
+import { appendInFewerStatements } from './012-append-in-fewer-statements.js';
 
 export interface Migration {
   version: number;
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   { version: 9, name: 'append checked by its own writes', sql: appendCheckedByItsWrites },
   { version: 10, name: 'leases without foreign key checks', sql: leasesWithoutKeyChecks },
   { version: 11, name: 'append moving unexpected streams on', sql: appendRebasingStreams },
+  { version: 12, name: 'append in fewer statements', sql: appendInFewerStatements },
 ];
