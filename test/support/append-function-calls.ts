@@ -22,7 +22,7 @@ export interface AppendFunctionCall {
   args(columns: unknown[]): unknown[];
 }
 
-/** As this release's gateway calls it (migration 011), with no stream it may move on: a moved stream fails the statement. */
+/** As this release's gateway calls it (the parameters of migration 011, the body of 012), with no stream it may move on: a moved stream fails the statement. */
 export const THIS_RELEASE: AppendFunctionCall = {
   name: 'moving unexpected streams on (this release)',
   sql: appendCall,

@@ -270,7 +270,7 @@ function columnsOf(plan: AppendPlan): unknown[] {
   ];
 }
 
-/** The statement that writes a batch: the append function of migration 011, its parameters as `columnsOf` orders them. */
+/** The statement that writes a batch: the append function with the parameters of migration 011 (its body is 012's), as `columnsOf` orders them. */
 export function appendCall(tables: StoreTables): string {
   return `SELECT first_position, created_epoch, condition_positions, version_shifts FROM ${tables.appendFunction}(
        $1::text[], $2::int[], $3::text[], $4::int[], $5::boolean[], $6::uuid[],
