@@ -8,6 +8,7 @@ import type { GatewayServices } from '../resolvers/context.js';
 import { renderBundledGraphiQL } from './graphiql-page.js';
 import { createContext } from './request-context.js';
 import { useDashboard } from './dashboard/use-dashboard.js';
+import { useExactEndpoint } from './use-exact-endpoint.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
@@ -66,6 +67,8 @@ export interface GatewayServer {
   stopWebSockets(): Promise<void>;
 }
 
+const GRAPHQL_ENDPOINT = '/graphql';
+
 /**
  * One HTTP server: graphql-yoga at /graphql (queries, mutations, SSE
  * subscriptions, GraphiQL in a browser), /health, /ready and /metrics, and graphql-ws
@@ -80,7 +83,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const persisted = usePersistedDocuments(persistedDocuments, access.authenticator);
   const yoga = createYoga({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: YOGA_HEALTH_CHECK_OFF,
     landingPage: false,
     graphiql: access.config.graphiql && {
@@ -115,6 +118,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       useAppendBudget(services.limits),
       useBodyLimit(services.limits.maxBodyBytes),
       useDashboard(crossSite, log),
+      useExactEndpoint(GRAPHQL_ENDPOINT),
       useRefusalLog(log, masking),
       useSafeSerialization(log, masking),
     ]),

@@ -134,6 +134,22 @@ describe('GraphQL over HTTP', () => {
     await expectStillServing(gw);
   });
 
+  it('answers GraphQL at /graphql alone: another path that ends with it answers 404 with no data', async () => {
+    const query = JSON.stringify({ query: '{ stores { id } }' });
+    const post = (path: string) => fetch(`${gw.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+    for (const path of ['/api/graphql', '/x?next=/graphql', '/graphql/graphql', '/metrics/graphql']) {
+      const refused = await post(path);
+      expect(refused.status, path).toBe(404);
+      expect(await refused.text(), path).toBe('');
+    }
+    expect((await fetch(`${gw.origin}/api/graphql?query=${encodeURIComponent('{ stores { id } }')}`)).status).toBe(404);
+    for (const path of ['/graphql', '/graphql/', '/graphql?operationName=Stores']) {
+      const answered = await post(path);
+      expect(answered.status, path).toBe(200);
+      expect(await answered.json(), path).toEqual({ data: { stores: [{ id: 'default' }] } });
+    }
+  });
+
   it('a query that does not parse is a syntax error, and the server keeps serving', async () => {
     const response = await gw.gql('{ stores { id ');
     expect(response).toEqual({
