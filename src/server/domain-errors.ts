@@ -5,6 +5,7 @@ import { ForbiddenError, UnauthenticatedError } from '../access/errors.js';
 import { StoreNotFoundError, StreamOutOfScopeError, SubscriptionNotFoundError } from '../store/errors.js';
 import { SubscriptionLimitError } from '../subscriptions/subscription-slots.js';
 import { SlowConsumerError } from './send-room.js';
+import { withoutStack } from '../refusal-error.js';
 
 interface ClientError {
   message: string;
@@ -56,11 +57,14 @@ export function clientErrorOf(error: unknown): ClientError | null {
 
 /** The GraphQL error a client sees for a domain failure, at the place in the response where it happened. */
 export function toClientGraphQLError(located: GraphQLError | undefined, clientError: ClientError): GraphQLError {
-  return new GraphQLError(clientError.message, {
-    nodes: located?.nodes,
-    source: located?.source,
-    positions: located?.positions,
-    path: located?.path,
-    extensions: clientError.extensions,
-  });
+  return withoutStack(
+    () =>
+      new GraphQLError(clientError.message, {
+        nodes: located?.nodes,
+        source: located?.source,
+        positions: located?.positions,
+        path: located?.path,
+        extensions: clientError.extensions,
+      }),
+  );
 }

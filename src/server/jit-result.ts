@@ -1,4 +1,5 @@
 import { GraphQLError, type DocumentNode, type ExecutionResult, type Source, type SourceLocation } from 'graphql';
+import { withoutStack } from '../refusal-error.js';
 
 /** The offset in `body` of a 1-based line and column, with line ends counted as graphql-js counts them. */
 function positionOf(body: string, { line, column }: SourceLocation): number {
@@ -12,15 +13,19 @@ function positionOf(body: string, { line, column }: SourceLocation): number {
   return lineStart + column - 1;
 }
 
+/** Keeps the stack of the error's cause, which the log of an unexpected one shows; its own would show only this function. */
 function asGraphQLJsError(error: GraphQLError, source: Source | undefined): GraphQLError {
   const positions = source && error.locations ? error.locations.map((location) => positionOf(source.body, location)) : undefined;
-  return new GraphQLError(error.message, {
-    source: positions ? source : undefined,
-    positions,
-    path: error.path,
-    originalError: error.originalError ?? undefined,
-    extensions: error.extensions,
-  });
+  return withoutStack(
+    () =>
+      new GraphQLError(error.message, {
+        source: positions ? source : undefined,
+        positions,
+        path: error.path,
+        originalError: error.originalError ?? undefined,
+        extensions: error.extensions,
+      }),
+  );
 }
 
 /**

@@ -1,8 +1,10 @@
+import { RefusalError } from '../refusal-error.js';
+
 /** How often a socket that holds too much is looked at again. */
 const CHECK_INTERVAL_MS = 50;
 
 /** A subscription whose socket stayed too full for too long. */
-export class SlowConsumerError extends Error {
+export class SlowConsumerError extends RefusalError {
   constructor(maxBytes: number, timeoutMs: number) {
     super(
       `the connection kept more than ${maxBytes} bytes unread for ${timeoutMs} ms (GATER_SLOW_CONSUMER_BYTES, GATER_SLOW_CONSUMER_TIMEOUT_MS): this subscription is ended; read faster, or subscribe again from the last position seen`,

@@ -1,5 +1,7 @@
+import { RefusalError } from '../refusal-error.js';
+
 /** The request named a store this gateway does not serve. */
-export class StoreNotFoundError extends Error {
+export class StoreNotFoundError extends RefusalError {
   constructor(readonly storeId: string) {
     super(`store "${storeId}" does not exist`);
     this.name = 'StoreNotFoundError';
@@ -7,7 +9,7 @@ export class StoreNotFoundError extends Error {
 }
 
 /** The request named a persistent subscription that does not exist (or no longer does). */
-export class SubscriptionNotFoundError extends Error {
+export class SubscriptionNotFoundError extends RefusalError {
   constructor(readonly subscription: string) {
     super(`persistent subscription "${subscription}" does not exist`);
     this.name = 'SubscriptionNotFoundError';
@@ -15,7 +17,7 @@ export class SubscriptionNotFoundError extends Error {
 }
 
 /** A write to a stream outside the caller's stream prefixes. */
-export class StreamOutOfScopeError extends Error {
+export class StreamOutOfScopeError extends RefusalError {
   constructor(readonly streamId: string) {
     super(`stream "${streamId}" is outside the streams this credential may touch`);
     this.name = 'StreamOutOfScopeError';

@@ -1,3 +1,5 @@
+import { RefusalError } from '../refusal-error.js';
+
 /** How many subscriptions may run at once, live and persistent, over graphql-ws and SSE alike. */
 export interface SubscriptionLimits {
   /** Per client: its credential's name, or its address when the credential names no one. Default 10,000 (`GATER_MAX_SUBSCRIPTIONS_PER_CLIENT`). */
@@ -9,7 +11,7 @@ export interface SubscriptionLimits {
 export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = { perClient: 10_000, perGateway: 100_000 };
 
 /** A subscription past one of the limits; `limit` names the variable that sets it. */
-export class SubscriptionLimitError extends Error {
+export class SubscriptionLimitError extends RefusalError {
   constructor(
     readonly limit: string,
     readonly maximum: number,
