@@ -87,6 +87,24 @@ function hasStatedLength(contentLength: string | undefined): boolean {
   return contentLength !== undefined && /^\d+$/.test(contentLength);
 }
 
+/** A GraphQL error made by GraphQL code, down to its first cause: what yoga does not count as unexpected. */
+function graphqlAllTheWay(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  return error.originalError == null || graphqlAllTheWay(error.originalError);
+}
+
+/**
+ * Whether yoga's result processor would answer this error with 200 and its
+ * JSON as it is: a client's error (a refusal, bad input, or one masked) that
+ * asks for no HTTP status and carries none of yoga's internals to strip.
+ * Answered here, without yoga's processor, which makes each error and its
+ * cause anew to strip them, stack traces and all.
+ */
+function answersAsItIs(error: GraphQLError): boolean {
+  const { extensions } = error;
+  return extensions.http === undefined && extensions.unexpected === undefined && graphqlAllTheWay(error);
+}
+
 /**
  * Gives a syntax error what yoga gives it when it parses with its own request
  * in the context: a code and a 400. The parse cache that both paths share
@@ -139,10 +157,10 @@ export function graphqlPostListener(
   };
 
   const answer = (res: ServerResponse, req: IncomingMessage, result: ExecutionResult, mediaType: string, operation?: Operation) => {
-    if (result.errors === undefined && result.extensions === undefined) {
+    if (result.extensions === undefined && (result.errors === undefined || result.errors.every(answersAsItIs))) {
       let json: string;
       try {
-        json = operation ? stringifyResult(result, operation.schema, operation.document, operation.operationName) : stringifyWithStoredJson(result);
+        json = operation && result.errors === undefined ? stringifyResult(result, operation.schema, operation.document, operation.operationName) : stringifyWithStoredJson(result);
       } catch (error) {
         // A value nested too deep for JSON.stringify's recursion (an event stored past the API's depth limit).
         const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
@@ -151,7 +169,7 @@ export function graphqlPostListener(
       turnWrites.write(res, 200, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) }, json);
       return;
     }
-    // Errors change the status code with the media type; yoga's own processor decides, as it would.
+    // Other errors may change the status code with the media type; yoga's own processor decides, as it would.
     sendNodeResponse(processRegularResult(result as never, yoga.fetchAPI, mediaType) as Response, res, req, true);
   };
 

@@ -76,6 +76,14 @@ const requests: Record<string, Case> = {
       ],
     },
   },
+  'bad input a resolver refuses': {
+    body: json({ query: APPEND, variables: { input: { streamId: 'orders-3', events: [] } } }),
+    status: 200,
+    answer: {
+      data: null,
+      errors: [{ message: 'input.events: an append needs at least one event', path: ['appendEvents'], extensions: { code: 'BAD_USER_INPUT', field: 'input.events' } }],
+    },
+  },
   'a resolver error (unknown store)': {
     body: json({ query: '{ streamVersion(store: "nope", streamId: "a") }' }),
     status: 200,
