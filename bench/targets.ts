@@ -22,6 +22,7 @@ export interface SuiteResults {
   fanOut50k?: FanOutResult[];
   persistent?: PersistentResult[];
   sharedStreams?: { results: SharedStreamsResult[]; ratio: number };
+  refusals?: { storedMicros: number; refusedMicros: number; ratio: number };
 }
 
 /** Gateway CPU per 1-event append when the work on it began (µs, the low end of what was measured then); the target is half. */
@@ -100,6 +101,11 @@ function sharedStreamsRows({ results: [one, two], ratio }: NonNullable<SuiteResu
   return [{ target: `1-event appends to the same streams: ${two.scenario} vs ${one.scenario}`, figure: two.eventsPerSecond, against: one.eventsPerSecond, ratio, met: undefined }];
 }
 
+/** No bound: what a refused request costs the gateway against a stored one. */
+function refusalRows({ storedMicros, refusedMicros, ratio }: NonNullable<SuiteResults['refusals']>): TargetRow[] {
+  return [{ target: 'gateway CPU (µs): refused append (BAD_USER_INPUT) vs stored 1-event append', figure: refusedMicros, against: storedMicros, ratio, met: undefined }];
+}
+
 /** Every target the suites of this run measured, in one table: the figure, what it is held to, the ratio and the verdict. */
 export function targetRows(results: SuiteResults): TargetRow[] {
   return [
@@ -108,5 +114,6 @@ export function targetRows(results: SuiteResults): TargetRow[] {
     ...fanOutRows([...(results.fanOut ?? []), ...(results.fanOut50k ?? [])]),
     ...(results.persistent ? persistentRows(results.persistent) : []),
     ...(results.sharedStreams ? sharedStreamsRows(results.sharedStreams) : []),
+    ...(results.refusals ? refusalRows(results.refusals) : []),
   ];
 }
