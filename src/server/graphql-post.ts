@@ -93,16 +93,37 @@ function graphqlAllTheWay(error: unknown): boolean {
   return error.originalError == null || graphqlAllTheWay(error.originalError);
 }
 
+interface HttpExtension {
+  status?: number;
+  spec?: boolean;
+  headers?: unknown;
+}
+
 /**
- * Whether yoga's result processor would answer this error with 200 and its
- * JSON as it is: a client's error (a refusal, bad input, or one masked) that
- * asks for no HTTP status and carries none of yoga's internals to strip.
- * Answered here, without yoga's processor, which makes each error and its
- * cause anew to strip them, stack traces and all.
+ * The status yoga's result processor answers errors with, for errors made by
+ * GraphQL code down to their first cause (a refusal, bad input, a validation
+ * failure, one masked) that set no headers; undefined for any other, which
+ * yoga's processor answers. As yoga has it: an error's `extensions.http.status`
+ * is the answer's, but in application/json when it is the GraphQL-over-HTTP
+ * spec's (`spec`), and 200 when none says one.
  */
-function answersAsItIs(error: GraphQLError): boolean {
-  const { extensions } = error;
-  return extensions.http === undefined && extensions.unexpected === undefined && graphqlAllTheWay(error);
+function statusOfErrors(errors: readonly GraphQLError[], mediaType: string): number | undefined {
+  let status: number | undefined;
+  for (const error of errors) {
+    const http = error.extensions.http as HttpExtension | undefined;
+    if (error.extensions.unexpected !== undefined || http?.headers !== undefined || !graphqlAllTheWay(error)) return undefined;
+    if (!http || (mediaType === 'application/json' && http.spec)) continue;
+    if (http.status && (!status || http.status > status)) status = http.status;
+  }
+  return status ?? 200;
+}
+
+/** An error as yoga's processor shows it: without the `http` extension, which is for the answer's status. */
+function shownError(error: GraphQLError): unknown {
+  if (error.extensions.http === undefined) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  const { extensions: _all, ...shown } = error.toJSON();
+  return Object.keys(extensions).length > 0 ? { ...shown, extensions } : shown;
 }
 
 /**
@@ -125,10 +146,10 @@ function markAsParseFailure(error: GraphQLError): void {
  * (Request and Response objects, body streams, abort signals), which cost
  * more CPU per request than the operation itself. It runs the same envelop
  * (plugins, parse and validation caches, context, masking) and answers what
- * yoga would, byte for byte. Only a valid query or mutation that yoga would
- * answer as JSON, from a client that needs no CORS, is executed here;
- * everything else (GraphiQL, browsers, SSE, malformed or invalid requests)
- * is handed to yoga, with the body already read. So is a request that
+ * yoga would, byte for byte. Only a query or mutation that yoga would
+ * answer as JSON, from a client that needs no CORS, is executed (or refused
+ * in validation) here; everything else (GraphiQL, browsers, SSE, malformed
+ * requests) is handed to yoga, with the body already read. So is a request that
  * `refused` names a reason for: yoga refuses it, with the same check.
  */
 export function graphqlPostListener(
@@ -140,7 +161,7 @@ export function graphqlPostListener(
   maxBodyBytes = 16 * 1024 * 1024,
   /** Whether this path may answer these parameters; the others go to yoga, whose onParams plugins (persisted documents) must see them. Default: all. */
   mayAnswer: (params: Params) => boolean = () => true,
-  /** Told of the errors a request is refused with before it is parsed (the body limit), to log them. Default: nobody. */
+  /** Told of the errors a request is refused with before it runs (the body limit, validation), to log them. Default: nobody. */
   refusedWhole: (req: IncomingMessage, errors: readonly GraphQLError[]) => void = () => undefined,
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
@@ -156,20 +177,31 @@ export function graphqlPostListener(
     sendNodeResponse(await yoga.fetch(request, { req, res }), res, req, true);
   };
 
+  /**
+   * Errors are answered here too when yoga's processor would answer them as they are: it makes each error and
+   * its cause anew to strip its internals, stack traces and all, which made a refused request cost three times
+   * a stored one.
+   */
   const answer = (res: ServerResponse, req: IncomingMessage, result: ExecutionResult, mediaType: string, operation?: Operation) => {
-    if (result.extensions === undefined && (result.errors === undefined || result.errors.every(answersAsItIs))) {
+    const status = result.extensions !== undefined ? undefined : result.errors === undefined ? 200 : statusOfErrors(result.errors, mediaType);
+    if (status !== undefined) {
       let json: string;
       try {
-        json = operation && result.errors === undefined ? stringifyResult(result, operation.schema, operation.document, operation.operationName) : stringifyWithStoredJson(result);
+        json =
+          result.errors === undefined
+            ? operation
+              ? stringifyResult(result, operation.schema, operation.document, operation.operationName)
+              : stringifyWithStoredJson(result)
+            : stringifyWithStoredJson({ ...result, errors: result.errors.map(shownError) });
       } catch (error) {
         // A value nested too deep for JSON.stringify's recursion (an event stored past the API's depth limit).
         const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
         return answer(res, req, { errors: [maskError(failure)] }, mediaType);
       }
-      turnWrites.write(res, 200, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) }, json);
+      turnWrites.write(res, status, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) }, json);
       return;
     }
-    // Other errors may change the status code with the media type; yoga's own processor decides, as it would.
+    // Other errors may set headers or be unexpected; yoga's own processor decides, as it would.
     sendNodeResponse(processRegularResult(result as never, yoga.fetchAPI, mediaType) as Response, res, req, true);
   };
 
@@ -199,8 +231,11 @@ export function graphqlPostListener(
       return handToYoga(req, res, body);
     }
     const operation = getOperationAST(document, params.operationName);
-    if (!operation || operation.operation === 'subscription' || validDocuments.validate(enveloped.validate, enveloped.schema, document).length > 0) {
-      return handToYoga(req, res, body);
+    if (!operation || operation.operation === 'subscription') return handToYoga(req, res, body);
+    const invalid = validDocuments.validate(enveloped.validate, enveloped.schema, document);
+    if (invalid.length > 0) {
+      refusedWhole(req, invalid);
+      return answer(res, req, { errors: invalid }, mediaType);
     }
 
     let result: ExecutionResult;
