@@ -55,7 +55,7 @@ export function clientErrorOf(error: unknown): ClientError | null {
   }
 }
 
-/** The GraphQL error a client sees for a domain failure, at the place in the response where it happened. */
+/** The GraphQL error a client sees, at the place in the response where `located` happened; made without a stack trace, which nobody reads. */
 export function toClientGraphQLError(located: GraphQLError | undefined, clientError: ClientError): GraphQLError {
   return withoutStack(
     () =>

@@ -2,7 +2,6 @@ import { GraphQLError } from 'graphql';
 import type { YogaServerOptions } from 'graphql-yoga';
 import { fullLogger, type FullLogger, type Logger } from '../log.js';
 import { OncePerInterval } from '../once-per-interval.js';
-import { withoutStack } from '../refusal-error.js';
 import { clientErrorOf, toClientGraphQLError } from './domain-errors.js';
 
 type MaskedErrorsOption = Exclude<NonNullable<YogaServerOptions<object, object>['maskedErrors']>, boolean>;
@@ -75,17 +74,7 @@ export function errorMasking(logger: Logger): ErrorMasking {
     const path = located?.path ? ` at ${located.path.join('.')}` : '';
     const admitted = logged.admit(`${path} ${original instanceof Error ? original.message : String(original)}`);
     if (admitted) log().error(`unexpected error${path}${OncePerInterval.suffix(admitted)}`, original);
-    // The client's error: the cause, logged above with its own stack, stays here.
-    return withoutStack(
-      () =>
-        new GraphQLError(message, {
-          nodes: located?.nodes,
-          source: located?.source,
-          positions: located?.positions,
-          path: located?.path,
-          extensions: { code: 'INTERNAL_SERVER_ERROR' },
-        }),
-    );
+    return toClientGraphQLError(located, { message, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
 
   return {

@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { withoutStack } from '../refusal-error.js';
+import { toClientGraphQLError } from './domain-errors.js';
 
 const VARIABLE = /^Variable "\$([^"]+)" (?:got invalid value|of required type|of non-null type)/;
 const AT_PATH = / at "([^"]+)"/;
@@ -23,16 +23,7 @@ export function withInputErrorCode(error: GraphQLError): GraphQLError {
   const variable = VARIABLE.exec(error.message)?.[1];
   if (variable === undefined || error.extensions.code !== undefined) return error;
   const field = fieldOf(error.message, variable);
-  return withoutStack(
-    () =>
-      new GraphQLError(`${field}: ${error.message}`, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        path: error.path,
-        extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field },
-      }),
-  );
+  return toClientGraphQLError(error, { message: `${field}: ${error.message}`, extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field } });
 }
 
 function tagged(result: ExecutionResult): ExecutionResult {
