@@ -126,7 +126,17 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
-  const server = createServer(graphqlPostListener(yoga as never, maskError, log, (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)), maxBodyBytes, persisted.fastPathMayAnswer, (req, errors) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }))));
+  const server = createServer(
+    graphqlPostListener(yoga as never, {
+      maskError,
+      log,
+      refused: (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)),
+      maxBodyBytes,
+      mayAnswer: persisted.fastPathMayAnswer,
+      refusedWhole: (req, errors) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) })),
+      answerHeaders: (req) => crossSite.answerHeaders(nodeHeaders(req)),
+    }),
+  );
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {
     identifyRequest(req, res);

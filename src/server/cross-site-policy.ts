@@ -1,3 +1,4 @@
+import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
 import type { CORSOptions } from 'graphql-yoga';
 import { headerMemo } from './header-memo.js';
 
@@ -25,6 +26,17 @@ export interface CrossSitePolicy {
   refusal(method: string, header: HeaderReader): string | undefined;
   /** yoga's `cors` option: allow headers only for the allowed origins. */
   cors: (request: Request) => CORSOptions;
+  /**
+   * The headers yoga adds to every answer to this request, CORS's and `Vary`,
+   * for answers written without yoga; undefined when there are none.
+   */
+  answerHeaders(header: HeaderReader): Record<string, string> | undefined;
+}
+
+/** A `Vary` header that names Origin: with origins allowed, the CORS headers depend on it, and a shared cache must not hand one origin's answer to another. */
+export function varyingOnOrigin(vary: string | null | undefined): string {
+  if (!vary) return 'Origin';
+  return vary.toLowerCase().split(/\s*,\s*/).includes('origin') ? vary : `${vary}, Origin`;
 }
 
 /** The host a request names, without its port: `127.0.0.1`, `localhost`, `::1`. */
@@ -95,7 +107,15 @@ export function crossSitePolicy(corsOrigins: readonly string[] = [], hostAllowed
     return { origin, credentials: true, methods: ['GET', 'POST'], maxAge: 600 };
   };
 
-  return { corsOrigins: [...allowed], originRefusal, refusal, cors };
+  const answerHeaders = (header: HeaderReader): Record<string, string> | undefined => {
+    if (allowed.size === 0) return undefined;
+    const request = { headers: { get: (name: string) => header(name) ?? null } } as Request;
+    const headers = getCORSHeadersByRequestAndOptions(request, cors(request)) ?? {};
+    headers.Vary = varyingOnOrigin(headers.Vary);
+    return headers;
+  };
+
+  return { corsOrigins: [...allowed], originRefusal, refusal, cors, answerHeaders };
 }
 
 /** The page's host (with its port) is the one the request was sent to: Origin and Host agree. */

@@ -140,29 +140,45 @@ function markAsParseFailure(error: GraphQLError): void {
   extensions.http.status ??= 400;
 }
 
+export interface GraphqlPostOptions {
+  maskError: MaskError;
+  log: Logger;
+  /** Why yoga must refuse this request (the cross-site policy), or undefined when it may run. Default: none refused. */
+  refused?: (req: IncomingMessage) => string | undefined;
+  /** Largest body answered; a larger one gets 413 (`GATER_MAX_BODY_BYTES`, also yoga's maxRequestBodySize). Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Whether this path may answer these parameters; the others go to yoga, whose onParams plugins (persisted documents) must see them. Default: all. */
+  mayAnswer?: (params: Params) => boolean;
+  /** Told of the errors a request is refused with before it runs (the body limit, validation), to log them. Default: nobody. */
+  refusedWhole?: (req: IncomingMessage, errors: readonly GraphQLError[]) => void;
+  /** The headers yoga adds to every answer to this request (CORS for a browser's page, `Vary`). Default: none. */
+  answerHeaders?: (req: IncomingMessage) => Record<string, string> | undefined;
+}
+
 /**
- * POST /graphql with a JSON body, as services and codegen clients send it,
- * answered straight from node:http instead of through yoga's Fetch API layer
- * (Request and Response objects, body streams, abort signals), which cost
- * more CPU per request than the operation itself. It runs the same envelop
- * (plugins, parse and validation caches, context, masking) and answers what
- * yoga would, byte for byte. Only a query or mutation that yoga would
- * answer as JSON, from a client that needs no CORS, is executed (or refused
- * in validation) here; everything else (GraphiQL, browsers, SSE, malformed
- * requests) is handed to yoga, with the body already read. So is a request that
- * `refused` names a reason for: yoga refuses it, with the same check.
+ * POST /graphql with a JSON body, as services, codegen clients and browsers'
+ * Apollo and urql send it, answered straight from node:http instead of
+ * through yoga's Fetch API layer (Request and Response objects, body streams,
+ * abort signals), which cost more CPU per request than the operation itself.
+ * It runs the same envelop (plugins, parse and validation caches, context,
+ * masking) and answers what yoga would, byte for byte, with the same headers.
+ * Only a query or mutation that yoga would answer as JSON is executed (or
+ * refused in parsing or validation) here; everything else (GraphiQL's page,
+ * SSE, malformed requests) is handed to yoga, with the body already read. So
+ * is a request that `refused` names a reason for: yoga refuses it, with the
+ * same check.
  */
 export function graphqlPostListener(
   yoga: YogaServerInstance<object, object>,
-  maskError: MaskError,
-  log: Logger,
-  refused: (req: IncomingMessage) => string | undefined = () => undefined,
-  /** Largest body answered; a larger one gets 413 (`GATER_MAX_BODY_BYTES`, also yoga's maxRequestBodySize). Default 16 MiB. */
-  maxBodyBytes = 16 * 1024 * 1024,
-  /** Whether this path may answer these parameters; the others go to yoga, whose onParams plugins (persisted documents) must see them. Default: all. */
-  mayAnswer: (params: Params) => boolean = () => true,
-  /** Told of the errors a request is refused with before it runs (the body limit, validation), to log them. Default: nobody. */
-  refusedWhole: (req: IncomingMessage, errors: readonly GraphQLError[]) => void = () => undefined,
+  {
+    maskError,
+    log,
+    refused = () => undefined,
+    maxBodyBytes = 16 * 1024 * 1024,
+    mayAnswer = () => true,
+    refusedWhole = () => undefined,
+    answerHeaders = () => undefined,
+  }: GraphqlPostOptions,
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
   const validDocuments = new ValidDocuments();
@@ -183,6 +199,7 @@ export function graphqlPostListener(
    * a stored one.
    */
   const answer = (res: ServerResponse, req: IncomingMessage, result: ExecutionResult, mediaType: string, operation?: Operation) => {
+    const extraHeaders = answerHeaders(req);
     const status = result.extensions !== undefined ? undefined : result.errors === undefined ? 200 : statusOfErrors(result.errors, mediaType);
     if (status !== undefined) {
       let json: string;
@@ -198,10 +215,11 @@ export function graphqlPostListener(
         const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
         return answer(res, req, { errors: [maskError(failure)] }, mediaType);
       }
-      turnWrites.write(res, status, { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) }, json);
+      turnWrites.write(res, status, { ...extraHeaders, 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) }, json);
       return;
     }
     // Other errors may set headers or be unexpected; yoga's own processor decides, as it would.
+    for (const [name, value] of Object.entries(extraHeaders ?? {})) res.setHeader(name, value);
     sendNodeResponse(processRegularResult(result as never, yoga.fetchAPI, mediaType) as Response, res, req, true);
   };
 
@@ -227,8 +245,10 @@ export function graphqlPostListener(
     try {
       document = enveloped.parse(params.query);
     } catch (error) {
-      if (error instanceof GraphQLError) markAsParseFailure(error);
-      return handToYoga(req, res, body);
+      if (!(error instanceof GraphQLError)) return handToYoga(req, res, body);
+      markAsParseFailure(error);
+      refusedWhole(req, [error]);
+      return answer(res, req, { errors: [error] }, mediaType);
     }
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === 'subscription') return handToYoga(req, res, body);
@@ -262,7 +282,6 @@ export function graphqlPostListener(
       req.url === endpoint &&
       isJsonContentType(headers['content-type']) &&
       hasStatedLength(headers['content-length']) &&
-      headers.origin === undefined &&
       headers['content-encoding'] === undefined &&
       refused(req) === undefined;
     const mediaType = plain ? rememberedJsonMediaTypeFor(headers.accept) : undefined;

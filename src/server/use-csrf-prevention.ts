@@ -1,5 +1,5 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { CrossSitePolicy } from './cross-site-policy.js';
+import { varyingOnOrigin, type CrossSitePolicy } from './cross-site-policy.js';
 
 /**
  * Refuses, with 403 and `FORBIDDEN`, every GraphQL request that a page of
@@ -20,10 +20,7 @@ export function useCsrfPrevention(policy: CrossSitePolicy): Plugin {
       }
     },
     onResponse({ response }) {
-      // With origins allowed, the CORS headers depend on Origin: a shared cache must not hand one origin's answer to another.
-      if (policy.corsOrigins.length === 0) return;
-      const vary = response.headers.get('vary');
-      if (!vary?.toLowerCase().split(/\s*,\s*/).includes('origin')) response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      if (policy.corsOrigins.length > 0) response.headers.set('vary', varyingOnOrigin(response.headers.get('vary')));
     },
   };
 }

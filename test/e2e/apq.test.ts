@@ -20,8 +20,8 @@ beforeAll(() => {
 });
 afterAll(() => connection.close());
 
-describe.each(Object.entries(POST_PATHS))('APQ over HTTP, on %s', (_path, headers) => {
-  const post = (body: Record<string, unknown>) => connection.post(JSON.stringify(body), { headers: headers(gw.origin) });
+describe.each(Object.entries(POST_PATHS))('APQ over HTTP, on %s', (_path, sent) => {
+  const post = (body: Record<string, unknown>) => connection.post(JSON.stringify(body), sent);
   const codeOf = (answer: HttpAnswer) => answer.body.errors?.map((error) => [error.message, error.extensions?.code]);
 
   it('answers an unknown hash PersistedQueryNotFound, runs a query sent with its hash, then runs it by hash alone', async () => {

@@ -3,21 +3,37 @@ import { APPEND, STORES } from '../support/queries.js';
 import { useGateway } from '../support/use-gateway.js';
 
 /**
- * Services post JSON with no Origin header; browsers of an allowed origin send
- * one and get CORS headers. The two must get the same answer (status, media
- * type, body) for any request, good or bad, whatever media types the client accepts.
+ * Most JSON POSTs, from services and from browsers' pages alike, are answered
+ * by the gateway's fast path; a body sent in chunks, with no stated length,
+ * is answered by yoga. Both must answer the same (status, headers, body) for
+ * any request, good or bad, whatever media types the client accepts, and
+ * with or without an Origin header: a browser of an allowed origin gets the
+ * same CORS headers from either.
  */
 const gw = useGateway({ env: { GATER_CORS_ORIGINS: 'http://app.example' } });
 
 interface Answer {
   status: number;
-  contentType: string | null;
+  headers: Record<string, string>;
   body: string;
 }
 
-async function post(body: string, headers: Record<string, string>): Promise<Answer> {
-  const response = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
+/** Headers that tell how the body was sent, or when, and so differ between the paths. */
+const TRANSPORT_HEADERS = new Set(['date', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'x-request-id']);
+
+async function post(body: string, headers: Record<string, string>, sent: 'with its length' | 'in chunks'): Promise<Answer> {
+  const sentBody =
+    sent === 'with its length'
+      ? body
+      : new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(body));
+            controller.close();
+          },
+        });
+  const response = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: sentBody, duplex: 'half' } as RequestInit);
+  const answerHeaders = Object.fromEntries([...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name)));
+  return { status: response.status, headers: answerHeaders, body: await response.text() };
 }
 
 const json = (params: unknown) => JSON.stringify(params);
@@ -138,13 +154,25 @@ function statusFor(status: Status, mediaType: MediaType): number {
   return mediaType === 'application/json' ? status.json : status.graphqlResponse;
 }
 
+/** Who sends the request, and the origin the answer's CORS headers allow. */
+const senders: Record<string, { headers: () => Record<string, string>; corsAllows?: string }> = {
+  'a client that is not a browser': { headers: () => ({}) },
+  "a page of the gateway's own origin (GraphiQL)": { headers: () => ({ origin: gw.origin, 'sec-fetch-site': 'same-origin' }) },
+  'a page of an allowed origin': { headers: () => ({ origin: 'http://app.example', 'sec-fetch-site': 'cross-site' }), corsAllows: 'http://app.example' },
+};
+
 describe.each(Object.entries(accepts))('POST /graphql with %s', (_, { headers, answered }) => {
-  it.each(Object.keys(requests))('answers %s as expected, the same with and without an Origin header', async (name) => {
-    const { body, status, answer } = requests[name]!;
-    const fromService = await post(body, headers);
-    const fromBrowser = await post(body, { ...headers, origin: 'http://app.example' });
-    expect(fromService).toEqual(fromBrowser);
-    expect([fromService.status, fromService.contentType]).toEqual([statusFor(status, answered), `${answered}; charset=utf-8`]);
-    expect(JSON.parse(fromService.body)).toMatchObject(answer);
+  describe.each(Object.entries(senders))('from %s', (_, sender) => {
+    it.each(Object.keys(requests))('answers %s as expected, the same on either path', async (name) => {
+      const { body, status, answer } = requests[name]!;
+      const sent = { ...headers, ...sender.headers() };
+      const fast = await post(body, sent, 'with its length');
+      const yogas = await post(body, sent, 'in chunks');
+      expect(fast).toEqual(yogas);
+      expect([fast.status, fast.headers['content-type']]).toEqual([statusFor(status, answered), `${answered}; charset=utf-8`]);
+      expect(JSON.parse(fast.body)).toMatchObject(answer);
+      expect(fast.headers['vary']).toBe('Origin');
+      expect(fast.headers['access-control-allow-origin']).toBe(sender.corsAllows);
+    });
   });
 });

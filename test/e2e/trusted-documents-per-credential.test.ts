@@ -50,9 +50,9 @@ beforeAll(async () => {
 });
 afterAll(() => connection.close());
 
-describe.each(Object.entries(POST_PATHS))('trusted documents for marked credentials (GATER_TRUSTED_DOCUMENTS_FOR=marked), on %s', (_path, pathHeaders) => {
+describe.each(Object.entries(POST_PATHS))('trusted documents for marked credentials (GATER_TRUSTED_DOCUMENTS_FOR=marked), on %s', (_path, sent) => {
   const post = (credential: string, body: Record<string, unknown>) =>
-    connection.post(JSON.stringify(body), { headers: { ...pathHeaders(gw.origin), authorization: `Bearer ${credential}` } });
+    connection.post(JSON.stringify(body), { ...sent, headers: { authorization: `Bearer ${credential}` } });
 
   it('hold a marked API key and a marked token to the manifest: a document as text or an unknown id is refused, and nothing is written', async () => {
     for (const credential of [FRONT_END_KEY, frontEndToken]) {

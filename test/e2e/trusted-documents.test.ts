@@ -35,8 +35,8 @@ beforeAll(() => {
 });
 afterAll(() => connection.close());
 
-describe.each(Object.entries(POST_PATHS))('trusted documents over HTTP, on %s', (_path, pathHeaders) => {
-  const post = (body: Record<string, unknown>, credential = writer) => connection.post(JSON.stringify(body), { headers: { ...pathHeaders(gw.origin), ...credential } });
+describe.each(Object.entries(POST_PATHS))('trusted documents over HTTP, on %s', (_path, sent) => {
+  const post = (body: Record<string, unknown>, credential = writer) => connection.post(JSON.stringify(body), { ...sent, headers: credential });
 
   it('runs a document of the manifest named by documentId or by extensions.persistedQuery.sha256Hash', async () => {
     expect((await post({ documentId: idOf(STORES) })).body).toEqual({ data: { stores: [{ id: 'default' }] } });

@@ -72,11 +72,11 @@ export function httpConnection(url: string): HttpConnection {
 }
 
 /**
- * The headers that steer a JSON post to each of the gateway's HTTP paths: the fast POST path
- * takes posts with no Origin header; a page of the gateway's own origin sends one, and yoga
- * answers it. A feature of yoga's request handling must answer alike on both.
+ * How a JSON post is sent to reach each of the gateway's HTTP paths: the fast POST path takes
+ * bodies of a stated length; a body sent in chunks is yoga's to answer. A feature of yoga's
+ * request handling must answer alike on both.
  */
-export const POST_PATHS: Record<string, (gatewayOrigin: string) => Record<string, string>> = {
-  'the fast POST path': () => ({}),
-  "yoga (a same-origin page's post)": (origin) => ({ origin }),
+export const POST_PATHS: Record<string, PostOptions> = {
+  'the fast POST path': {},
+  'yoga (a body sent in chunks)': { chunked: true },
 };
