@@ -8,6 +8,7 @@ import { requestIdOf } from './request-id.js';
 import { bodyTooLarge } from './use-body-limit.js';
 import type { MaskError } from './use-graphql-ws.js';
 import { headerMemo } from './header-memo.js';
+import { parseJsonBody } from './json-body.js';
 import { stringifyResult } from './result-serializer.js';
 import { TurnWrites } from './turn-writes.js';
 import { ValidDocuments } from './valid-documents.js';
@@ -56,7 +57,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Only the plain shape; anything else (batches, extra keys, wrong types) goes to yoga, which explains what is wrong. */
-function plainParams(body: unknown): Params | undefined {
+function plainParams(body: object): Params | undefined {
   if (!isObject(body)) return undefined;
   for (const key of Object.keys(body)) if (!['query', 'variables', 'operationName', 'extensions'].includes(key)) return undefined;
   const { query, variables, operationName, extensions } = body;
@@ -102,17 +103,21 @@ interface HttpExtension {
 /**
  * The status yoga's result processor answers errors with, for errors made by
  * GraphQL code down to their first cause (a refusal, bad input, a validation
- * failure, one masked) that set no headers; undefined for any other, which
- * yoga's processor answers. As yoga has it: an error's `extensions.http.status`
- * is the answer's, but in application/json when it is the GraphQL-over-HTTP
- * spec's (`spec`), and 200 when none says one.
+ * failure, one masked, a body that is not JSON) that set no headers; undefined
+ * for any other, which yoga's processor answers. As yoga has it: an error's
+ * `extensions.http.status` is the answer's, but not the GraphQL-over-HTTP
+ * spec's (`spec`) in application/json when one of the errors is GraphQL's
+ * own (not one that yoga made of another, named in `extensions.originalError`),
+ * and 200 when none says one.
  */
 function statusOfErrors(errors: readonly GraphQLError[], mediaType: string): number | undefined {
+  const specStatusesSkipped =
+    mediaType === 'application/json' && errors.some((error) => !error.extensions.originalError || error.extensions.originalError instanceof GraphQLError);
   let status: number | undefined;
   for (const error of errors) {
     const http = error.extensions.http as HttpExtension | undefined;
     if (error.extensions.unexpected !== undefined || http?.headers !== undefined || !graphqlAllTheWay(error)) return undefined;
-    if (!http || (mediaType === 'application/json' && http.spec)) continue;
+    if (!http || (specStatusesSkipped && http.spec)) continue;
     if (http.status && (!status || http.status > status)) status = http.status;
   }
   return status ?? 200;
@@ -163,10 +168,11 @@ export interface GraphqlPostOptions {
  * It runs the same envelop (plugins, parse and validation caches, context,
  * masking) and answers what yoga would, byte for byte, with the same headers.
  * Only a query or mutation that yoga would answer as JSON is executed (or
- * refused in parsing or validation) here; everything else (GraphiQL's page,
- * SSE, malformed requests) is handed to yoga, with the body already read. So
- * is a request that `refused` names a reason for: yoga refuses it, with the
- * same check.
+ * refused in parsing or validation) here, and a body that is not a JSON
+ * object is refused here; everything else (GraphiQL's page, SSE, batches,
+ * parameters of the wrong shape) is handed to yoga, with the body already
+ * read. So is a request that `refused` names a reason for: yoga refuses it,
+ * with the same check.
  */
 export function graphqlPostListener(
   yoga: YogaServerInstance<object, object>,
@@ -231,12 +237,12 @@ export function graphqlPostListener(
       refusedWhole(req, errors);
       return answer(res, req, { errors }, mediaType);
     }
-    let params: Params | undefined;
-    try {
-      params = plainParams(JSON.parse(body.toString('utf8')));
-    } catch {
-      params = undefined;
+    const parsed = parseJsonBody(body.toString('utf8'));
+    if (!parsed.ok) {
+      refusedWhole(req, [parsed.error]);
+      return answer(res, req, { errors: [parsed.error] }, mediaType);
     }
+    const params = plainParams(parsed.body);
     if (!params || !mayAnswer(params)) return handToYoga(req, res, body);
 
     const context = { req, res, params };

@@ -127,6 +127,14 @@ const requests: Record<string, Case> = {
     },
   },
   'a body that is not JSON': { body: '{"query": ', status: 400, answer: badRequest('POST body sent invalid JSON.') },
+  'a body that is not JSON, with quotes and a non-ASCII character': {
+    body: '{"query": "{ stores { id } }", "é": \'x\'}',
+    status: 400,
+    answer: badRequest('POST body sent invalid JSON.'),
+  },
+  'JSON null': { body: 'null', status: 400, answer: badRequest('POST body is expected to be object but received null') },
+  'a JSON string': { body: json('{ stores { id } }'), status: 400, answer: badRequest('POST body is expected to be object but received string') },
+  'a JSON number': { body: '42', status: 400, answer: badRequest('POST body is expected to be object but received number') },
   'a batch': { body: json([{ query: STORES }]), status: 400, answer: badRequest('Batching is not supported.') },
   'a parameter GraphQL does not define': {
     body: json({ query: STORES, extra: 1 }),
