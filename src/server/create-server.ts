@@ -10,6 +10,7 @@ import { createContext } from './request-context.js';
 import { useDashboard } from './dashboard/use-dashboard.js';
 import { useExactEndpoint } from './use-exact-endpoint.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
+import { withBodyBudget } from './body-budget.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
@@ -126,16 +127,20 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
+  const refusedWhole = (req: IncomingMessage, errors: readonly GraphQLError[]) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }));
   const server = createServer(
-    graphqlPostListener(yoga as never, {
-      maskError,
-      log,
-      refused: (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)),
-      maxBodyBytes,
-      mayAnswer: persisted.fastPathMayAnswer,
-      refusedWhole: (req, errors) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) })),
-      answerHeaders: (req) => crossSite.answerHeaders(nodeHeaders(req)),
-    }),
+    withBodyBudget(
+      { maxBytesInFlight: services.limits.maxBodyBytesInFlight, maxBodyBytes, refused: refusedWhole },
+      graphqlPostListener(yoga as never, {
+        maskError,
+        log,
+        refused: (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)),
+        maxBodyBytes,
+        mayAnswer: persisted.fastPathMayAnswer,
+        refusedWhole,
+        answerHeaders: (req) => crossSite.answerHeaders(nodeHeaders(req)),
+      }),
+    ),
   );
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {

@@ -39,6 +39,7 @@ describe('loadConfig with an empty environment', () => {
         maxRequestEvents: 10_000,
         maxRequestEventBytes: 16 * 1024 * 1024,
         maxBodyBytes: 16 * 1024 * 1024,
+        maxBodyBytesInFlight: 256 * 1024 * 1024,
         maxWsMessageBytes: 16 * 1024 * 1024,
         maxJsonDepth: 64,
       },
@@ -179,6 +180,7 @@ describe('each variable is read', () => {
       GATER_MAX_REQUEST_EVENTS: '100',
       GATER_MAX_REQUEST_EVENT_BYTES: '65536',
       GATER_MAX_BODY_BYTES: '1048576',
+      GATER_MAX_BODY_BYTES_IN_FLIGHT: '8388608',
       GATER_MAX_WS_MESSAGE_BYTES: '2097152',
       GATER_MAX_JSON_DEPTH: '16',
     };
@@ -190,6 +192,7 @@ describe('each variable is read', () => {
       maxRequestEvents: 100,
       maxRequestEventBytes: 65536,
       maxBodyBytes: 1048576,
+      maxBodyBytesInFlight: 8388608,
       maxWsMessageBytes: 2097152,
       maxJsonDepth: 16,
     });
@@ -282,6 +285,8 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_MAX_REQUEST_EVENTS', { GATER_MAX_REQUEST_EVENTS: '0' }],
     ['GATER_MAX_REQUEST_EVENT_BYTES', { GATER_MAX_REQUEST_EVENT_BYTES: '16MiB' }],
     ['GATER_MAX_BODY_BYTES', { GATER_MAX_BODY_BYTES: '100' }],
+    ['GATER_MAX_BODY_BYTES_IN_FLIGHT', { GATER_MAX_BODY_BYTES_IN_FLIGHT: '1048576' }],
+    ['GATER_MAX_BODY_BYTES_IN_FLIGHT', { GATER_MAX_BODY_BYTES: '2097152', GATER_MAX_BODY_BYTES_IN_FLIGHT: '1048576' }],
     ['GATER_MAX_WS_MESSAGE_BYTES', { GATER_MAX_WS_MESSAGE_BYTES: String(2 * 1024 * 1024 * 1024) }],
     ['GATER_MAX_JSON_DEPTH', { GATER_MAX_JSON_DEPTH: '1001' }],
     ['GATER_RETENTION_INTERVAL_MS', { GATER_RETENTION_INTERVAL_MS: '0' }],

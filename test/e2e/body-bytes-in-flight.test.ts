@@ -1,0 +1,138 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { APPEND } from '../support/queries.js';
+import { readStream } from '../support/test-gateway.js';
+import { useGateway } from '../support/use-gateway.js';
+
+const KIB = 1024;
+const gw = useGateway({ env: { GATER_MAX_BODY_BYTES: String(64 * KIB), GATER_MAX_BODY_BYTES_IN_FLIGHT: String(128 * KIB) } });
+
+/** An append of one event to `streamId`, padded to `bytes` of JSON. */
+function appendBody(streamId: string, bytes: number): string {
+  const body = (pad: string) => JSON.stringify({ query: APPEND, variables: { input: { streamId, events: [{ type: 'Padded', data: { pad } }] } } });
+  const body0 = body('');
+  return body('x'.repeat(bytes - Buffer.byteLength(body0)));
+}
+
+interface RawAnswer {
+  status: number;
+  headers: string;
+  body: string;
+}
+
+/** A request written by hand on its own socket, so that its body can stop short of its end. */
+class RawRequest {
+  private readonly socket: net.Socket;
+  private received = '';
+  readonly answer: Promise<RawAnswer>;
+  /** Settles once what was sent is in the kernel's hands. */
+  readonly written: Promise<void>;
+
+  constructor(url: string, head: string, firstBytes: string) {
+    const { hostname, port } = new URL(url);
+    this.socket = net.connect(Number(port), hostname);
+    this.written = new Promise((resolve) => this.socket.write(head + firstBytes, () => resolve()));
+    this.answer = new Promise((resolve, reject) => {
+      this.socket.on('data', (chunk: Buffer) => {
+        this.received += chunk.toString('utf8');
+        const [headers, body] = this.received.split('\r\n\r\n', 2);
+        const length = /content-length: (\d+)/i.exec(headers ?? '');
+        if (body !== undefined && length && Buffer.byteLength(body) >= Number(length[1])) {
+          resolve({ status: Number(headers!.split(' ')[1]), headers: headers!, body });
+        }
+      });
+      this.socket.on('error', reject);
+    });
+  }
+
+  /** Posts `body` with its length stated, all but its last `held` bytes. */
+  static holding(url: string, body: string, held: number): { request: RawRequest; finish: () => void } {
+    const head = `POST /graphql HTTP/1.1\r\nHost: ${new URL(url).host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    const request = new RawRequest(url, head, body.slice(0, body.length - held));
+    return { request, finish: () => request.socket.write(body.slice(body.length - held)) };
+  }
+
+  /** Posts `body` in one chunk of no stated length, then ends it. */
+  static chunked(url: string, body: string): RawRequest {
+    const head = `POST /graphql HTTP/1.1\r\nHost: ${new URL(url).host}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    return new RawRequest(url, head, `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Waits until the gateway has the heads of these requests: their bytes were written before a
+ * request of no body is sent and answered. Probes sent meanwhile would race them for the bound.
+ */
+async function arrived(requests: RawRequest[]): Promise<void> {
+  await Promise.all(requests.map((request) => request.written));
+  expect((await fetch(`${gw.url}?query=${encodeURIComponent('{ __typename }')}`)).status).toBe(200);
+}
+
+const post = (body: string) => fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+const opened: RawRequest[] = [];
+afterEach(() => {
+  for (const request of opened.splice(0)) request.close();
+});
+
+describe('request bodies held at once (GATER_MAX_BODY_BYTES_IN_FLIGHT)', () => {
+  it('refuses a body that would pass the bound with 503, serves what fits, and loses nothing of the requests under way', async () => {
+    // Two bodies of 60 KiB that stop one byte short: 120 of the 128 KiB are taken until they end.
+    const held = ['held-1', 'held-2'].map((streamId) => RawRequest.holding(gw.url, appendBody(streamId, 60 * KIB), 1));
+    opened.push(...held.map(({ request }) => request));
+    await arrived(held.map(({ request }) => request));
+
+    const refusedBody = appendBody('refused', 20 * KIB);
+    const refused = await post(refusedBody);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(/^the requests under way hold up to 131072 bytes of bodies.*retry shortly \(GATER_MAX_BODY_BYTES_IN_FLIGHT\)$/),
+          extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_BODY_BYTES_IN_FLIGHT' },
+        },
+      ],
+    });
+
+    // A body of no stated length counts as the largest allowed (64 KiB): it does not fit either.
+    const chunked = RawRequest.chunked(gw.url, appendBody('chunked', 1 * KIB));
+    opened.push(chunked);
+    expect((await chunked.answer).status).toBe(503);
+
+    // What fits in the 8 KiB left is served meanwhile, and so is a request with no body.
+    const small = await post(appendBody('small', 4 * KIB));
+    expect(await small.json()).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+    expect((await fetch(`${gw.url}?query=${encodeURIComponent('{ stores { id } }')}`)).status).toBe(200);
+
+    for (const { finish } of held) finish();
+    for (const { request } of held) {
+      const answer = await request.answer;
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+    }
+
+    // Answered, they hold nothing: the refused body is taken now.
+    const retried = await post(refusedBody);
+    expect(await retried.json()).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+    for (const streamId of ['held-1', 'held-2', 'small', 'refused']) expect(await readStream(gw, streamId)).toHaveLength(1);
+    expect(await readStream(gw, 'chunked')).toEqual([]);
+  });
+
+  it('gives back what a request held when its client goes away before its body ends', async () => {
+    const probe = appendBody('probe', 20 * KIB);
+    for (let round = 0; round < 3; round++) {
+      const held = [`gone-${round}`, `gone-too-${round}`].map((streamId) => RawRequest.holding(gw.url, appendBody(streamId, 60 * KIB), 1).request);
+      opened.push(...held);
+      await arrived(held);
+      expect((await post(probe)).status).toBe(503);
+      for (const request of held) request.close();
+      await expect.poll(async () => (await post(probe)).status).toBe(200);
+    }
+    for (let round = 0; round < 3; round++) expect(await readStream(gw, `gone-${round}`)).toEqual([]);
+  });
+});
