@@ -293,6 +293,8 @@ export function graphqlPostListener(
     const mediaType = plain ? rememberedJsonMediaTypeFor(headers.accept) : undefined;
     const handled = mediaType ? handle(req, res, mediaType) : yoga(req, res);
     void Promise.resolve(handled).catch((error: unknown) => {
+      // A client that went away before its body ended has nobody to answer, and is no fault of the gateway's.
+      if (req.destroyed && (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') return;
       if (!res.headersSent) res.writeHead(500);
       res.end();
       log.error('POST /graphql failed', error, { requestId: requestIdOf(req) });
