@@ -30,11 +30,12 @@ export interface Limits {
   /** Largest HTTP request body. Default 16 MiB (`GATER_MAX_BODY_BYTES`). */
   maxBodyBytes: number;
   /**
-   * Most bytes of HTTP request bodies all requests under way may hold: each
-   * counts its Content-Length, or `maxBodyBytes` when its body comes in chunks.
-   * Default 256 MiB (`GATER_MAX_BODY_BYTES_IN_FLIGHT`), at least `maxBodyBytes`.
+   * Most bytes all requests under way may hold while they arrive: an HTTP body
+   * counts its Content-Length, or `maxBodyBytes` when it comes in chunks; a
+   * WebSocket message what its frames announce. Default 256 MiB
+   * (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`), at least `maxBodyBytes` and `maxWsMessageBytes`.
    */
-  maxBodyBytesInFlight: number;
+  maxRequestBytesInFlight: number;
   /** Largest WebSocket message; a larger one closes the socket with 1009. Default 16 MiB (`GATER_MAX_WS_MESSAGE_BYTES`). */
   maxWsMessageBytes: number;
   /** Deepest nesting of a JSON argument (`data`, `metadata`, `pattern`, `payload`). Default 64 (`GATER_MAX_JSON_DEPTH`). */
@@ -210,7 +211,7 @@ function budgets(env: Env) {
     maxRequestEvents: integer(env, 'GATER_MAX_REQUEST_EVENTS', 10_000, 1, 100_000_000),
     maxRequestEventBytes: integer(env, 'GATER_MAX_REQUEST_EVENT_BYTES', 16 * MIB, 1, 4096 * MIB),
     maxBodyBytes: integer(env, 'GATER_MAX_BODY_BYTES', 16 * MIB, 1024, 1024 * MIB),
-    maxBodyBytesInFlight: integer(env, 'GATER_MAX_BODY_BYTES_IN_FLIGHT', 256 * MIB, 1024, 16 * 1024 * MIB),
+    maxRequestBytesInFlight: integer(env, 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT', 256 * MIB, 1024, 16 * 1024 * MIB),
     maxWsMessageBytes: integer(env, 'GATER_MAX_WS_MESSAGE_BYTES', 16 * MIB, 1024, 1024 * MIB),
     maxJsonDepth: integer(env, 'GATER_MAX_JSON_DEPTH', 64, 1, 1_000),
   };
@@ -325,9 +326,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel(env),
   };
   checkTrustedDocumentsKeys(config.access, config.persistedDocuments);
-  const { maxBodyBytes, maxBodyBytesInFlight } = config.limits;
-  if (maxBodyBytesInFlight < maxBodyBytes) {
-    throw new ConfigError('GATER_MAX_BODY_BYTES_IN_FLIGHT', `must be at least GATER_MAX_BODY_BYTES (${maxBodyBytes}), or no body of that size could be taken; got ${maxBodyBytesInFlight}`);
+  const { maxBodyBytes, maxWsMessageBytes, maxRequestBytesInFlight } = config.limits;
+  if (maxRequestBytesInFlight < Math.max(maxBodyBytes, maxWsMessageBytes)) {
+    throw new ConfigError(
+      'GATER_MAX_REQUEST_BYTES_IN_FLIGHT',
+      `must be at least GATER_MAX_BODY_BYTES (${maxBodyBytes}) and GATER_MAX_WS_MESSAGE_BYTES (${maxWsMessageBytes}), or no body or message of that size could be taken; got ${maxRequestBytesInFlight}`,
+    );
   }
   return config;
 }

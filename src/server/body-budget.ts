@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLError } from 'graphql';
 import { limitExceeded } from '../resolvers/errors.js';
+import type { BytesInFlight } from './bytes-in-flight.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** The answer to a request whose body would take the gateway past `GATER_MAX_BODY_BYTES_IN_FLIGHT`. */
+/** The answer to a request whose body would take the gateway past `GATER_MAX_REQUEST_BYTES_IN_FLIGHT`. */
 function bodiesInFlightExceeded(maxBytes: number): GraphQLError {
   return limitExceeded(
-    'GATER_MAX_BODY_BYTES_IN_FLIGHT',
-    `the requests under way hold up to ${maxBytes} bytes of bodies, and this one's would pass that: retry shortly`,
+    'GATER_MAX_REQUEST_BYTES_IN_FLIGHT',
+    `the requests under way hold up to ${maxBytes} bytes of bodies and messages, and this one's would pass that: retry shortly`,
   );
 }
 
@@ -20,8 +21,8 @@ function bodyBytesOf(req: IncomingMessage, maxBodyBytes: number): number {
 }
 
 export interface BodyBudgetOptions {
-  /** Most body bytes all requests under way may hold (`GATER_MAX_BODY_BYTES_IN_FLIGHT`). */
-  maxBytesInFlight: number;
+  /** What all requests under way hold (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`), WebSocket messages too. */
+  inFlight: BytesInFlight;
   /** Largest body of one request (`GATER_MAX_BODY_BYTES`): what a body of no stated length may take. */
   maxBodyBytes: number;
   /** Told of each refusal, to log it. */
@@ -41,13 +42,12 @@ export interface BodyBudgetOptions {
  * An SSE stream counts its body until the body is read: the stream itself
  * may last for hours.
  */
-export function withBodyBudget({ maxBytesInFlight, maxBodyBytes, refused }: BodyBudgetOptions, listener: NodeListener): NodeListener {
-  let held = 0;
+export function withBodyBudget({ inFlight, maxBodyBytes, refused }: BodyBudgetOptions, listener: NodeListener): NodeListener {
   return (req, res) => {
     const bytes = bodyBytesOf(req, maxBodyBytes);
     if (bytes === 0) return listener(req, res);
-    if (held + bytes > maxBytesInFlight) {
-      const errors = [bodiesInFlightExceeded(maxBytesInFlight)];
+    if (!inFlight.take(bytes)) {
+      const errors = [bodiesInFlightExceeded(inFlight.maxBytes)];
       refused(req, errors);
       const json = JSON.stringify({ errors });
       res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), 'retry-after': '1' });
@@ -56,12 +56,11 @@ export function withBodyBudget({ maxBytesInFlight, maxBodyBytes, refused }: Body
       req.resume();
       return;
     }
-    held += bytes;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      held -= bytes;
+      inFlight.give(bytes);
     };
     res.once('close', release);
     if (req.headers.accept?.includes('text/event-stream')) req.once('end', release);

@@ -11,6 +11,7 @@ import { useDashboard } from './dashboard/use-dashboard.js';
 import { useExactEndpoint } from './use-exact-endpoint.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
 import { withBodyBudget } from './body-budget.js';
+import { BytesInFlight } from './bytes-in-flight.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
@@ -127,10 +128,11 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
+  const requestBytes = new BytesInFlight(services.limits.maxRequestBytesInFlight);
   const refusedWhole = (req: IncomingMessage, errors: readonly GraphQLError[]) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }));
   const server = createServer(
     withBodyBudget(
-      { maxBytesInFlight: services.limits.maxBodyBytesInFlight, maxBodyBytes, refused: refusedWhole },
+      { inFlight: requestBytes, maxBodyBytes, refused: refusedWhole },
       graphqlPostListener(yoga as never, {
         maskError,
         log,
@@ -153,6 +155,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
     ...ws,
     inFlight,
     maxMessageBytes: maxWsMessageBytes,
+    requestBytes,
     operationLog: { log, masking },
     upgradeRefusal: (req) => crossSite.originRefusal(nodeHeaders(req)),
     resolveParams: persisted.plugins.length === 0 ? undefined : (params, extra) => persisted.resolve(params, { extra }, yoga.fetchAPI),

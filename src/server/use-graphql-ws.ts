@@ -18,6 +18,8 @@ import { SendRoom } from './send-room.js';
 import { RunningOperations } from './running-operations.js';
 import { SerializedPayloads } from './serialized-payloads.js';
 import { ValidDocuments } from './valid-documents.js';
+import type { BytesInFlight } from './bytes-in-flight.js';
+import { countMessageBytesInFlight } from './message-bytes-in-flight.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -45,6 +47,8 @@ export interface GraphQLWsOptions {
   slowConsumerTimeoutMs?: number;
   /** Where each operation's lines go, with its request id, and the masking that writes them. Default: subscriptions masked by `maskError`, nothing logged here. */
   operationLog?: { log: FullLogger; masking: ErrorMasking };
+  /** What the messages being received count against, with HTTP bodies (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`). Default: no bound but `maxMessageBytes` per socket. */
+  requestBytes?: BytesInFlight;
 }
 
 /** WebSocket close code 1001: the server is going away. */
@@ -242,6 +246,7 @@ export function useGraphQLWs(
     rooms.set(socket, room);
     prepareSocket(socket, payloads, room);
     adaptSocketEvents(socket);
+    if (options.requestBytes) countMessageBytesInFlight(socket, options.requestBytes);
   });
   const disposable = useServer(
     {

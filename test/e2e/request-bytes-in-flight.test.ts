@@ -1,11 +1,15 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
 import { APPEND } from '../support/queries.js';
+import { rawWs, type RawWs } from '../support/raw-ws.js';
 import { readStream } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 
 const KIB = 1024;
-const gw = useGateway({ env: { GATER_MAX_BODY_BYTES: String(64 * KIB), GATER_MAX_BODY_BYTES_IN_FLIGHT: String(128 * KIB) } });
+const gw = useGateway({
+  env: { GATER_MAX_BODY_BYTES: String(64 * KIB), GATER_MAX_WS_MESSAGE_BYTES: String(64 * KIB), GATER_MAX_REQUEST_BYTES_IN_FLIGHT: String(128 * KIB) },
+});
 
 /** An append of one event to `streamId`, padded to `bytes` of JSON. */
 function appendBody(streamId: string, bytes: number): string {
@@ -79,7 +83,7 @@ afterEach(() => {
   for (const request of opened.splice(0)) request.close();
 });
 
-describe('request bodies held at once (GATER_MAX_BODY_BYTES_IN_FLIGHT)', () => {
+describe('HTTP bodies held at once (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () => {
   it('refuses a body that would pass the bound with 503, serves what fits, and loses nothing of the requests under way', async () => {
     // Two bodies of 60 KiB that stop one byte short: 120 of the 128 KiB are taken until they end.
     const held = ['held-1', 'held-2'].map((streamId) => RawRequest.holding(gw.url, appendBody(streamId, 60 * KIB), 1));
@@ -93,8 +97,8 @@ describe('request bodies held at once (GATER_MAX_BODY_BYTES_IN_FLIGHT)', () => {
     expect(await refused.json()).toEqual({
       errors: [
         {
-          message: expect.stringMatching(/^the requests under way hold up to 131072 bytes of bodies.*retry shortly \(GATER_MAX_BODY_BYTES_IN_FLIGHT\)$/),
-          extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_BODY_BYTES_IN_FLIGHT' },
+          message: expect.stringMatching(/^the requests under way hold up to 131072 bytes of bodies.*retry shortly \(GATER_MAX_REQUEST_BYTES_IN_FLIGHT\)$/),
+          extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT' },
         },
       ],
     });
@@ -134,5 +138,72 @@ describe('request bodies held at once (GATER_MAX_BODY_BYTES_IN_FLIGHT)', () => {
       await expect.poll(async () => (await post(probe)).status).toBe(200);
     }
     for (let round = 0; round < 3; round++) expect(await readStream(gw, `gone-${round}`)).toEqual([]);
+  });
+});
+
+/** A graphql-ws subscribe message of an append to `streamId`, padded to `bytes`. */
+const subscribeMessage = (id: string, streamId: string, bytes: number) => `{"id":"${id}","type":"subscribe","payload":${appendBody(streamId, bytes - 40 - id.length)}}`;
+
+/** Sends a message's first fragment, all of it but its last `held` characters, and answers how to send the rest. */
+function sendHolding(socket: WebSocket, message: string, held: number): { written: Promise<void>; finish: () => void } {
+  const written = new Promise<void>((resolve) => socket.send(message.slice(0, message.length - held), { fin: false }, () => resolve()));
+  return { written, finish: () => socket.send(message.slice(message.length - held), { fin: true }) };
+}
+
+/** The operation `id`'s result on `socket`, once it completes. */
+function resultOf(socket: WebSocket, id: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    let result: unknown;
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { id?: string; type: string; payload?: unknown };
+      if (message.id !== id) return;
+      if (message.type === 'next') result = message.payload;
+      if (message.type === 'complete' || message.type === 'error') resolve(result ?? message.payload);
+    });
+  });
+}
+
+describe('WebSocket messages being received, counted with the bodies', () => {
+  const sockets: RawWs[] = [];
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  it('closes with 1013 a socket whose message would pass the bound, takes in whole the messages of those that fit, and bodies wait for them', async () => {
+    const [first, second, third] = await Promise.all([rawWs(gw.url), rawWs(gw.url), rawWs(gw.url)]);
+    sockets.push(first!, second!, third!);
+    const held = [first!, second!].map((ws, index) => {
+      const message = subscribeMessage(`held-${index}`, `ws-held-${index}`, 60 * KIB);
+      return { ws, result: resultOf(ws.socket, `held-${index}`), ...sendHolding(ws.socket, message, 10) };
+    });
+    await Promise.all(held.map(({ written }) => written));
+    expect((await fetch(`${gw.url}?query=${encodeURIComponent('{ __typename }')}`)).status).toBe(200);
+
+    expect((await post(appendBody('ws-refused', 20 * KIB))).status).toBe(503);
+    const closed = new Promise<number>((resolve) => third!.socket.once('close', (code) => resolve(code)));
+    sendHolding(third!.socket, subscribeMessage('third', 'ws-third', 20 * KIB), 10);
+    expect(await closed).toBe(1013);
+
+    for (const { finish } of held) finish();
+    for (const { result } of held) expect(await result).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+    expect(first!.closes).toEqual([]);
+
+    const retried = await post(appendBody('ws-refused', 20 * KIB));
+    expect(await retried.json()).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+    for (const streamId of ['ws-held-0', 'ws-held-1', 'ws-refused']) expect(await readStream(gw, streamId)).toHaveLength(1);
+    expect(await readStream(gw, 'ws-third')).toEqual([]);
+  });
+
+  it('gives back what a socket held when it closes before its message ends', async () => {
+    const probe = appendBody('ws-probe', 20 * KIB);
+    for (let round = 0; round < 3; round++) {
+      const pair = await Promise.all([rawWs(gw.url), rawWs(gw.url)]);
+      const sends = pair.map((ws, index) => sendHolding(ws.socket, subscribeMessage('gone', `ws-gone-${round}-${index}`, 60 * KIB), 10));
+      await Promise.all(sends.map(({ written }) => written));
+      expect((await fetch(`${gw.url}?query=${encodeURIComponent('{ __typename }')}`)).status).toBe(200);
+      expect((await post(probe)).status).toBe(503);
+      for (const ws of pair) ws.socket.terminate();
+      await expect.poll(async () => (await post(probe)).status).toBe(200);
+    }
   });
 });

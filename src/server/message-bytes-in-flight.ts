@@ -1,0 +1,59 @@
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { BytesInFlight } from './bytes-in-flight.js';
+
+/** WebSocket close code 1013: try again later. */
+const TRY_AGAIN_LATER = 1013;
+
+/** What ws's receiver holds of a message not yet whole; fields of its own, read because ws tells nothing of them. */
+interface ReceiverState {
+  /** Bytes read from the socket and not yet taken into a frame. */
+  _bufferedBytes: number;
+  /** The payload lengths of the message's frames so far, the one being read included, as their headers announced them. */
+  _totalPayloadLength: number;
+}
+
+/** The receiver of a ws socket, or undefined if ws no longer has the fields this counts by. */
+export function receiverStateOf(socket: WebSocket): ReceiverState | undefined {
+  const receiver = (socket as unknown as { _receiver?: Partial<ReceiverState> })._receiver;
+  if (typeof receiver?._bufferedBytes !== 'number' || typeof receiver._totalPayloadLength !== 'number') return undefined;
+  return receiver as ReceiverState;
+}
+
+/**
+ * Counts what a socket holds of the message it is receiving against the
+ * bytes all requests may hold at once: a message counts what its frames
+ * announce as soon as their headers arrive, as an HTTP body counts its
+ * Content-Length. A socket whose message would pass the bound is closed with
+ * 1013 (try again later). Without it, sockets that each send a message of the
+ * largest size allowed, in fragments with pongs between them, could hold 16
+ * MiB of the gateway's memory apiece for as long as they stay open.
+ */
+export function countMessageBytesInFlight(socket: WebSocket, inFlight: BytesInFlight): void {
+  const raw = (socket as unknown as { _socket?: Socket })._socket;
+  const receiver = receiverStateOf(socket);
+  if (!raw || !receiver) return;
+  let counted = 0;
+  const count = () => {
+    const held = Math.max(receiver._bufferedBytes, receiver._totalPayloadLength);
+    if (held <= counted) {
+      inFlight.give(counted - held);
+      counted = held;
+      return;
+    }
+    if (inFlight.take(held - counted)) {
+      counted = held;
+      return;
+    }
+    raw.off('data', count);
+    socket.close(TRY_AGAIN_LATER, 'the messages under way hold too much (GATER_MAX_REQUEST_BYTES_IN_FLIGHT): retry shortly');
+    // What it holds goes at once, not after the close handshake: a client still sending may see its connection reset instead.
+    setImmediate(() => socket.terminate());
+  };
+  // After ws's own listener (set when it took the socket over): the receiver has taken in the chunk.
+  raw.on('data', count);
+  socket.once('close', () => {
+    inFlight.give(counted);
+    counted = 0;
+  });
+}
