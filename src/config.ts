@@ -30,10 +30,10 @@ export interface Limits {
   /** Largest HTTP request body. Default 16 MiB (`GATER_MAX_BODY_BYTES`). */
   maxBodyBytes: number;
   /**
-   * Most bytes all requests under way may hold while they arrive: an HTTP body
-   * counts its Content-Length, or `maxBodyBytes` when it comes in chunks; a
-   * WebSocket message what its frames announce. Default 256 MiB
-   * (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`), at least `maxBodyBytes` and `maxWsMessageBytes`.
+   * Most bytes the HTTP bodies and WebSocket messages being received may hold
+   * together, counted as they arrive. Default 256 MiB, or the larger of
+   * `maxBodyBytes` and `maxWsMessageBytes` when larger
+   * (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`); at least those two.
    */
   maxRequestBytesInFlight: number;
   /** Largest WebSocket message; a larger one closes the socket with 1009. Default 16 MiB (`GATER_MAX_WS_MESSAGE_BYTES`). */
@@ -203,6 +203,8 @@ const MIB = 1024 * 1024;
 
 /** What one operation and one request may cost; past one, the answer is LIMIT_EXCEEDED. */
 function budgets(env: Env) {
+  const maxBodyBytes = integer(env, 'GATER_MAX_BODY_BYTES', 16 * MIB, 1024, 1024 * MIB);
+  const maxWsMessageBytes = integer(env, 'GATER_MAX_WS_MESSAGE_BYTES', 16 * MIB, 1024, 1024 * MIB);
   return {
     maxAliases: integer(env, 'GATER_MAX_ALIASES', 30, 0, 100_000),
     maxDepth: integer(env, 'GATER_MAX_DEPTH', 15, 1, 1_000),
@@ -210,9 +212,10 @@ function budgets(env: Env) {
     maxPageItems: integer(env, 'GATER_MAX_PAGE_ITEMS', 10_000, 1, 100_000_000),
     maxRequestEvents: integer(env, 'GATER_MAX_REQUEST_EVENTS', 10_000, 1, 100_000_000),
     maxRequestEventBytes: integer(env, 'GATER_MAX_REQUEST_EVENT_BYTES', 16 * MIB, 1, 4096 * MIB),
-    maxBodyBytes: integer(env, 'GATER_MAX_BODY_BYTES', 16 * MIB, 1024, 1024 * MIB),
-    maxRequestBytesInFlight: integer(env, 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT', 256 * MIB, 1024, 16 * 1024 * MIB),
-    maxWsMessageBytes: integer(env, 'GATER_MAX_WS_MESSAGE_BYTES', 16 * MIB, 1024, 1024 * MIB),
+    maxBodyBytes,
+    maxWsMessageBytes,
+    // At least the largest body or message allowed, however large those were set.
+    maxRequestBytesInFlight: integer(env, 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT', Math.max(256 * MIB, maxBodyBytes, maxWsMessageBytes), 1024, 16 * 1024 * MIB),
     maxJsonDepth: integer(env, 'GATER_MAX_JSON_DEPTH', 64, 1, 1_000),
   };
 }

@@ -10,7 +10,6 @@ import { createContext } from './request-context.js';
 import { useDashboard } from './dashboard/use-dashboard.js';
 import { useExactEndpoint } from './use-exact-endpoint.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
-import { withBodyBudget } from './body-budget.js';
 import { BytesInFlight } from './bytes-in-flight.js';
 import { graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
@@ -131,18 +130,16 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const requestBytes = new BytesInFlight(services.limits.maxRequestBytesInFlight);
   const refusedWhole = (req: IncomingMessage, errors: readonly GraphQLError[]) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }));
   const server = createServer(
-    withBodyBudget(
-      { inFlight: requestBytes, maxBodyBytes, refused: refusedWhole },
-      graphqlPostListener(yoga as never, {
-        maskError,
-        log,
-        refused: (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)),
-        maxBodyBytes,
-        mayAnswer: persisted.fastPathMayAnswer,
-        refusedWhole,
-        answerHeaders: (req) => crossSite.answerHeaders(nodeHeaders(req)),
-      }),
-    ),
+    graphqlPostListener(yoga as never, {
+      maskError,
+      log,
+      refused: (req) => crossSite.refusal(req.method ?? 'GET', nodeHeaders(req)),
+      maxBodyBytes,
+      mayAnswer: persisted.fastPathMayAnswer,
+      refusedWhole,
+      answerHeaders: (req) => crossSite.answerHeaders(nodeHeaders(req)),
+      requestBytes,
+    }),
   );
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {

@@ -5,7 +5,8 @@ import { sendNodeResponse } from '@whatwg-node/server';
 import type { Logger } from '../log.js';
 import { stringifyWithStoredJson } from '../store/stored-json.js';
 import { requestIdOf } from './request-id.js';
-import { bodyTooLarge } from './use-body-limit.js';
+import { BytesInFlight } from './bytes-in-flight.js';
+import { readCountedBody } from './counted-body.js';
 import type { MaskError } from './use-graphql-ws.js';
 import { headerMemo } from './header-memo.js';
 import { parseJsonBody } from './json-body.js';
@@ -68,19 +69,10 @@ function plainParams(body: object): Params | undefined {
   return body as unknown as Params;
 }
 
-/** The body, or undefined once it is more than `maxBytes` (what is left is not kept). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes <= maxBytes) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on('end', () => resolve(bytes <= maxBytes ? Buffer.concat(chunks) : undefined));
-    req.on('error', reject);
-  });
+/** The endpoint's path, as yoga and `useExactEndpoint` take it: with a trailing slash or a query string too. */
+function isEndpoint(url: string | undefined, endpoint: string): boolean {
+  const path = url?.split('?', 1)[0];
+  return path === endpoint || path === `${endpoint}/`;
 }
 
 /** A body of a stated length; chunked ones are yoga's to handle. */
@@ -158,6 +150,8 @@ export interface GraphqlPostOptions {
   refusedWhole?: (req: IncomingMessage, errors: readonly GraphQLError[]) => void;
   /** The headers yoga adds to every answer to this request (CORS for a browser's page, `Vary`). Default: none. */
   answerHeaders?: (req: IncomingMessage) => Record<string, string> | undefined;
+  /** What the bodies being read count against, with WebSocket messages (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`). Default: no bound but `maxBodyBytes` each. */
+  requestBytes?: BytesInFlight;
 }
 
 /**
@@ -171,8 +165,9 @@ export interface GraphqlPostOptions {
  * refused in parsing or validation) here, and a body that is not a JSON
  * object is refused here; everything else (GraphiQL's page, SSE, batches,
  * parameters of the wrong shape) is handed to yoga, with the body already
- * read. So is a request that `refused` names a reason for: yoga refuses it,
- * with the same check.
+ * read. Every POST to the endpoint has its body read here, counted against
+ * what requests may hold while they arrive. A request that `refused` names a
+ * reason for is not: yoga refuses it, with the same check, before its body.
  */
 export function graphqlPostListener(
   yoga: YogaServerInstance<object, object>,
@@ -184,6 +179,7 @@ export function graphqlPostListener(
     mayAnswer = () => true,
     refusedWhole = () => undefined,
     answerHeaders = () => undefined,
+    requestBytes = new BytesInFlight(Number.MAX_SAFE_INTEGER),
   }: GraphqlPostOptions,
 ): NodeListener {
   const endpoint = yoga.graphqlEndpoint;
@@ -195,7 +191,10 @@ export function graphqlPostListener(
     for (const [name, value] of Object.entries(req.headers)) {
       for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
     }
-    const request = new yoga.fetchAPI.Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: 'POST', headers, body: body.toString('utf8') });
+    // As yoga's own node adapter does: an SSE stream ends when its client goes away.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const request = new yoga.fetchAPI.Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: 'POST', headers, body: body as unknown as BodyInit, signal: gone.signal });
     sendNodeResponse(await yoga.fetch(request, { req, res }), res, req, true);
   };
 
@@ -229,14 +228,7 @@ export function graphqlPostListener(
     sendNodeResponse(processRegularResult(result as never, yoga.fetchAPI, mediaType) as Response, res, req, true);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, mediaType: string) => {
-    // Refused before a byte is read when the stated length is too large; the count guards the bytes that come.
-    const body = Number(req.headers['content-length']) <= maxBodyBytes ? await readBody(req, maxBodyBytes) : undefined;
-    if (body === undefined) {
-      const errors = [bodyTooLarge(maxBodyBytes)];
-      refusedWhole(req, errors);
-      return answer(res, req, { errors }, mediaType);
-    }
+  const handle = (req: IncomingMessage, res: ServerResponse, mediaType: string, body: Buffer) => {
     const parsed = parseJsonBody(body.toString('utf8'));
     if (!parsed.ok) {
       refusedWhole(req, [parsed.error]);
@@ -264,6 +256,10 @@ export function graphqlPostListener(
       return answer(res, req, { errors: invalid }, mediaType);
     }
 
+    return execute(req, res, mediaType, enveloped, document, params);
+  };
+
+  const execute = async (req: IncomingMessage, res: ServerResponse, mediaType: string, enveloped: ReturnType<typeof yoga.getEnveloped>, document: DocumentNode, params: Params) => {
     let result: ExecutionResult;
     try {
       const contextValue = await enveloped.contextFactory();
@@ -281,17 +277,27 @@ export function graphqlPostListener(
     answer(res, req, result, mediaType, { schema: enveloped.schema, document, operationName: params.operationName });
   };
 
+  /** Reads the body of a POST to the endpoint, then answers it here when `fastMediaType` says this path may, or hands it to yoga. */
+  const receive = async (req: IncomingMessage, res: ServerResponse, fastMediaType: string | undefined) => {
+    const read = await readCountedBody(req, maxBodyBytes, requestBytes);
+    if (!read.ok) {
+      refusedWhole(req, [read.error]);
+      return answer(res, req, { errors: [read.error] }, fastMediaType ?? rememberedJsonMediaTypeFor(req.headers.accept) ?? 'application/json');
+    }
+    return fastMediaType ? handle(req, res, fastMediaType, read.body) : handToYoga(req, res, read.body);
+  };
+
   return (req, res) => {
     const { headers } = req;
+    const posted = req.method === 'POST' && isEndpoint(req.url, endpoint) && refused(req) === undefined;
     const plain =
-      req.method === 'POST' &&
+      posted &&
       req.url === endpoint &&
       isJsonContentType(headers['content-type']) &&
       hasStatedLength(headers['content-length']) &&
-      headers['content-encoding'] === undefined &&
-      refused(req) === undefined;
+      headers['content-encoding'] === undefined;
     const mediaType = plain ? rememberedJsonMediaTypeFor(headers.accept) : undefined;
-    const handled = mediaType ? handle(req, res, mediaType) : yoga(req, res);
+    const handled = posted ? receive(req, res, mediaType) : yoga(req, res);
     void Promise.resolve(handled).catch((error: unknown) => {
       // A client that went away before its body ended has nobody to answer, and is no fault of the gateway's.
       if (req.destroyed && (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') return;

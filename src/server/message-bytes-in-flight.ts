@@ -7,27 +7,32 @@ const TRY_AGAIN_LATER = 1013;
 
 /** What ws's receiver holds of a message not yet whole; fields of its own, read because ws tells nothing of them. */
 interface ReceiverState {
-  /** Bytes read from the socket and not yet taken into a frame. */
+  /** Bytes read from the socket and not yet taken into a whole frame. */
   _bufferedBytes: number;
-  /** The payload lengths of the message's frames so far, the one being read included, as their headers announced them. */
-  _totalPayloadLength: number;
+  /** The payloads of the message's frames taken in so far, when it comes in fragments. */
+  _fragments: Buffer[];
 }
 
 /** The receiver of a ws socket, or undefined if ws no longer has the fields this counts by. */
-export function receiverStateOf(socket: WebSocket): ReceiverState | undefined {
+function receiverStateOf(socket: WebSocket): ReceiverState | undefined {
   const receiver = (socket as unknown as { _receiver?: Partial<ReceiverState> })._receiver;
-  if (typeof receiver?._bufferedBytes !== 'number' || typeof receiver._totalPayloadLength !== 'number') return undefined;
+  if (typeof receiver?._bufferedBytes !== 'number' || !Array.isArray(receiver._fragments)) return undefined;
   return receiver as ReceiverState;
+}
+
+function heldBytes(receiver: ReceiverState): number {
+  let held = receiver._bufferedBytes;
+  for (const fragment of receiver._fragments) held += fragment.length;
+  return held;
 }
 
 /**
  * Counts what a socket holds of the message it is receiving against the
- * bytes all requests may hold at once: a message counts what its frames
- * announce as soon as their headers arrive, as an HTTP body counts its
- * Content-Length. A socket whose message would pass the bound is closed with
- * 1013 (try again later). Without it, sockets that each send a message of the
- * largest size allowed, in fragments with pongs between them, could hold 16
- * MiB of the gateway's memory apiece for as long as they stay open.
+ * bytes all requests may hold while they arrive, as each chunk comes. A
+ * socket whose message would pass the bound is closed with 1013 (try again
+ * later). Without it, 94 sockets that each sent 16 MiB of a message in a
+ * first fragment held 2.4 GB of the gateway's memory for as long as they
+ * stayed open (with pongs between fragments, the keep-alive does not end them).
  */
 export function countMessageBytesInFlight(socket: WebSocket, inFlight: BytesInFlight): void {
   const raw = (socket as unknown as { _socket?: Socket })._socket;
@@ -35,7 +40,7 @@ export function countMessageBytesInFlight(socket: WebSocket, inFlight: BytesInFl
   if (!raw || !receiver) return;
   let counted = 0;
   const count = () => {
-    const held = Math.max(receiver._bufferedBytes, receiver._totalPayloadLength);
+    const held = heldBytes(receiver);
     if (held <= counted) {
       inFlight.give(counted - held);
       counted = held;

@@ -83,9 +83,9 @@ afterEach(() => {
   for (const request of opened.splice(0)) request.close();
 });
 
-describe('HTTP bodies held at once (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () => {
+describe('HTTP bodies being received (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () => {
   it('refuses a body that would pass the bound with 503, serves what fits, and loses nothing of the requests under way', async () => {
-    // Two bodies of 60 KiB that stop one byte short: 120 of the 128 KiB are taken until they end.
+    // Two bodies of 60 KiB that stop one byte short: nearly 120 of the 128 KiB are held until they end.
     const held = ['held-1', 'held-2'].map((streamId) => RawRequest.holding(gw.url, appendBody(streamId, 60 * KIB), 1));
     opened.push(...held.map(({ request }) => request));
     await arrived(held.map(({ request }) => request));
@@ -97,14 +97,14 @@ describe('HTTP bodies held at once (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () => {
     expect(await refused.json()).toEqual({
       errors: [
         {
-          message: expect.stringMatching(/^the requests under way hold up to 131072 bytes of bodies.*retry shortly \(GATER_MAX_REQUEST_BYTES_IN_FLIGHT\)$/),
+          message: expect.stringMatching(/^the requests arriving hold up to 131072 bytes of bodies and messages.*retry shortly \(GATER_MAX_REQUEST_BYTES_IN_FLIGHT\)$/),
           extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT' },
         },
       ],
     });
 
-    // A body of no stated length counts as the largest allowed (64 KiB): it does not fit either.
-    const chunked = RawRequest.chunked(gw.url, appendBody('chunked', 1 * KIB));
+    // Nor does one of no stated length, sent in chunks.
+    const chunked = RawRequest.chunked(gw.url, appendBody('chunked', 20 * KIB));
     opened.push(chunked);
     expect((await chunked.answer).status).toBe(503);
 
@@ -125,6 +125,17 @@ describe('HTTP bodies held at once (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () => {
     expect(await retried.json()).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
     for (const streamId of ['held-1', 'held-2', 'small', 'refused']) expect(await readStream(gw, streamId)).toHaveLength(1);
     expect(await readStream(gw, 'chunked')).toEqual([]);
+  });
+
+  it('counts what has arrived, not what a Content-Length promises', async () => {
+    const promises = ['promised-1', 'promised-2'].map((streamId) => {
+      const body = appendBody(streamId, 60 * KIB);
+      return RawRequest.holding(gw.url, body, body.length - 10).request;
+    });
+    opened.push(...promises);
+    await arrived(promises);
+    const answer = await post(appendBody('past-promises', 20 * KIB));
+    expect(await answer.json()).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
   });
 
   it('gives back what a request held when its client goes away before its body ends', async () => {

@@ -171,6 +171,12 @@ describe('each variable is read', () => {
     expect(loadConfig({ GATER_MAX_APPEND_EVENTS: '5' }).limits.maxEventsPerAppend).toBe(5);
   });
 
+  it('GATER_MAX_REQUEST_BYTES_IN_FLIGHT takes in the largest body or message allowed when they are set larger than its default', () => {
+    expect(loadConfig({ GATER_MAX_BODY_BYTES: String(512 * 1024 * 1024) }).limits.maxRequestBytesInFlight).toBe(512 * 1024 * 1024);
+    expect(loadConfig({ GATER_MAX_WS_MESSAGE_BYTES: String(300 * 1024 * 1024) }).limits.maxRequestBytesInFlight).toBe(300 * 1024 * 1024);
+    expect(loadConfig({ GATER_MAX_REQUEST_BYTES_IN_FLIGHT: String(64 * 1024 * 1024) }).limits.maxRequestBytesInFlight).toBe(64 * 1024 * 1024);
+  });
+
   it('the operation and request budgets', () => {
     const env = {
       GATER_MAX_ALIASES: '0',
