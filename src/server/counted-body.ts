@@ -31,7 +31,6 @@ export function readCountedBody(req: IncomingMessage, maxBodyBytes: number, inFl
   if (Number(req.headers['content-length']) > maxBodyBytes) return Promise.resolve({ ok: false, error: bodyTooLarge(maxBodyBytes) });
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
-    let bytes = 0;
     let taken = 0;
     let refused = false;
     const giveBack = () => {
@@ -46,8 +45,7 @@ export function readCountedBody(req: IncomingMessage, maxBodyBytes: number, inFl
     };
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
-      bytes += chunk.length;
-      if (bytes > maxBodyBytes) return refuse(bodyTooLarge(maxBodyBytes));
+      if (taken + chunk.length > maxBodyBytes) return refuse(bodyTooLarge(maxBodyBytes));
       if (!inFlight.take(chunk.length)) return refuse(requestBytesExceeded(inFlight.maxBytes));
       taken += chunk.length;
       chunks.push(chunk);

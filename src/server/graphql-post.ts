@@ -146,7 +146,7 @@ export interface GraphqlPostOptions {
   maxBodyBytes?: number;
   /** Whether this path may answer these parameters; the others go to yoga, whose onParams plugins (persisted documents) must see them. Default: all. */
   mayAnswer?: (params: Params) => boolean;
-  /** Told of the errors a request is refused with before it runs (the body limit, validation), to log them. Default: nobody. */
+  /** Told of the errors a request is refused with before it runs (its body's limits, a body that is not JSON, parsing, validation), to log them. Default: nobody. */
   refusedWhole?: (req: IncomingMessage, errors: readonly GraphQLError[]) => void;
   /** The headers yoga adds to every answer to this request (CORS for a browser's page, `Vary`). Default: none. */
   answerHeaders?: (req: IncomingMessage) => Record<string, string> | undefined;
@@ -228,12 +228,15 @@ export function graphqlPostListener(
     sendNodeResponse(processRegularResult(result as never, yoga.fetchAPI, mediaType) as Response, res, req, true);
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, mediaType: string, body: Buffer) => {
+  /** Answers a request refused before it runs, and has it logged. */
+  const refuseWhole = (req: IncomingMessage, res: ServerResponse, errors: readonly GraphQLError[], mediaType: string) => {
+    refusedWhole(req, errors);
+    answer(res, req, { errors }, mediaType);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, mediaType: string, body: Buffer) => {
     const parsed = parseJsonBody(body.toString('utf8'));
-    if (!parsed.ok) {
-      refusedWhole(req, [parsed.error]);
-      return answer(res, req, { errors: [parsed.error] }, mediaType);
-    }
+    if (!parsed.ok) return refuseWhole(req, res, [parsed.error], mediaType);
     const params = plainParams(parsed.body);
     if (!params || !mayAnswer(params)) return handToYoga(req, res, body);
 
@@ -245,21 +248,13 @@ export function graphqlPostListener(
     } catch (error) {
       if (!(error instanceof GraphQLError)) return handToYoga(req, res, body);
       markAsParseFailure(error);
-      refusedWhole(req, [error]);
-      return answer(res, req, { errors: [error] }, mediaType);
+      return refuseWhole(req, res, [error], mediaType);
     }
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === 'subscription') return handToYoga(req, res, body);
     const invalid = validDocuments.validate(enveloped.validate, enveloped.schema, document);
-    if (invalid.length > 0) {
-      refusedWhole(req, invalid);
-      return answer(res, req, { errors: invalid }, mediaType);
-    }
+    if (invalid.length > 0) return refuseWhole(req, res, invalid, mediaType);
 
-    return execute(req, res, mediaType, enveloped, document, params);
-  };
-
-  const execute = async (req: IncomingMessage, res: ServerResponse, mediaType: string, enveloped: ReturnType<typeof yoga.getEnveloped>, document: DocumentNode, params: Params) => {
     let result: ExecutionResult;
     try {
       const contextValue = await enveloped.contextFactory();
@@ -280,10 +275,7 @@ export function graphqlPostListener(
   /** Reads the body of a POST to the endpoint, then answers it here when `fastMediaType` says this path may, or hands it to yoga. */
   const receive = async (req: IncomingMessage, res: ServerResponse, fastMediaType: string | undefined) => {
     const read = await readCountedBody(req, maxBodyBytes, requestBytes);
-    if (!read.ok) {
-      refusedWhole(req, [read.error]);
-      return answer(res, req, { errors: [read.error] }, fastMediaType ?? rememberedJsonMediaTypeFor(req.headers.accept) ?? 'application/json');
-    }
+    if (!read.ok) return refuseWhole(req, res, [read.error], fastMediaType ?? rememberedJsonMediaTypeFor(req.headers.accept) ?? 'application/json');
     return fastMediaType ? handle(req, res, fastMediaType, read.body) : handToYoga(req, res, read.body);
   };
 
