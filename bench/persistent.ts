@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { postJson } from './http-post.js';
 import { cpuMicrosPer, measureCpu, ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
+import { LeanGraphqlWs, type LeanSink } from './lean-graphql-ws.js';
 import { now, percentile } from './ws-subscribers.js';
 
 /** Load before the window: the gateway compiles its hot paths over the first seconds (see peers.ts). */
@@ -17,9 +18,13 @@ const ACK_MANY = `mutation AckMany($subscription: String!, $eventIds: [ID!]!) { 
 /** How a consumer acks: each delivery with its own ackEvent, or what arrived in one turn of its event loop with one ackEvents. */
 export type AckStyle = 'each' | 'received';
 
+/** The consumers' client: the bench's lean one (a load generator's), or graphql-ws's own, as an application uses it. */
+export type ConsumerClient = 'lean' | 'graphql-ws';
+
 export interface PersistentScenario {
   consumers: number;
   acks: AckStyle;
+  client: ConsumerClient;
   /** maxInFlight of the subscription: deliveries each consumer may hold unacknowledged. */
   maxInFlight: number;
   eventsPerAppend: number;
@@ -33,6 +38,7 @@ export interface PersistentScenario {
 export interface PersistentResult {
   consumers: number;
   acks: AckStyle;
+  client: ConsumerClient;
   maxInFlight: number;
   acked: number;
   seconds: number;
@@ -64,9 +70,29 @@ interface Delivery {
   event: { id: string; data: { sentAt?: number } };
 }
 
+/** What a consumer needs of its client. */
+interface OperationClient {
+  readonly connected: Promise<void>;
+  readonly failed: unknown;
+  subscribe(query: string, variables: Record<string, unknown>, sink: LeanSink): void;
+  close(): Promise<void>;
+}
+
+/** graphql-ws's client, behind the same face as the lean one. */
+function graphqlWsClient(url: string): OperationClient {
+  let connected!: () => void;
+  const client: Client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, on: { connected: () => connected() } });
+  return {
+    connected: new Promise<void>((resolve) => (connected = resolve)),
+    failed: undefined,
+    subscribe: (query, variables, sink) => void client.subscribe({ query, variables }, { next: (result) => sink.next(result), error: sink.error, complete: () => undefined }),
+    close: () => client.dispose() as Promise<void>,
+  };
+}
+
 /** One consumer on its own socket, acking deliveries as they arrive, on the same socket. */
 class AckingConsumer {
-  private readonly client: Client;
+  private readonly client: OperationClient;
   /** Deliveries received and not yet asked to be acked, with acks: 'received'. */
   private received: Delivery[] = [];
   acked = 0;
@@ -79,24 +105,26 @@ class AckingConsumer {
     wsUrl: string,
     private readonly subscription: string,
     private readonly style: AckStyle,
+    client: ConsumerClient,
   ) {
-    this.client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
-    this.client.subscribe<{ persistent: Delivery }>(
-      { query: CONSUME, variables: { subscription } },
-      {
-        next: (result) => {
-          const delivery = result.data?.persistent;
-          if (!delivery) this.failure = result.errors;
-          else this.take(delivery);
-        },
-        error: (error) => (this.failure = error),
-        complete: () => undefined,
+    this.client = client === 'lean' ? new LeanGraphqlWs(wsUrl) : graphqlWsClient(wsUrl);
+  }
+
+  /** Subscribes once the server acknowledged the socket. */
+  async start(): Promise<void> {
+    await this.client.connected;
+    this.client.subscribe(CONSUME, { subscription: this.subscription }, {
+      next: (result) => {
+        const delivery = result.data?.persistent as Delivery | undefined;
+        if (!delivery) this.failure = result.errors;
+        else this.take(delivery);
       },
-    );
+      error: (error) => (this.failure = error),
+    });
   }
 
   get failed(): unknown {
-    return this.failure;
+    return this.failure ?? this.client.failed;
   }
 
   reset(): void {
@@ -124,31 +152,26 @@ class AckingConsumer {
   }
 
   private ackEach(delivery: Delivery): void {
-    this.client.subscribe<{ ackEvent: boolean }>(
-      { query: ACK, variables: { subscription: this.subscription, eventId: delivery.event.id } },
-      {
-        next: (result) => this.acknowledged(delivery, result.data?.ackEvent),
-        error: (error) => (this.failure = error),
-        complete: () => undefined,
-      },
-    );
+    this.client.subscribe(ACK, { subscription: this.subscription, eventId: delivery.event.id }, {
+      next: (result) => this.acknowledged(delivery, result.data?.ackEvent as boolean | undefined),
+      error: (error) => (this.failure = error),
+    });
   }
 
   private ackReceived(): void {
     const deliveries = this.received;
     this.received = [];
-    this.client.subscribe<{ ackEvents: boolean[] }>(
-      { query: ACK_MANY, variables: { subscription: this.subscription, eventIds: deliveries.map((delivery) => delivery.event.id) } },
-      {
-        next: (result) => deliveries.forEach((delivery, index) => this.acknowledged(delivery, result.data?.ackEvents?.[index])),
-        error: (error) => (this.failure = error),
-        complete: () => undefined,
+    this.client.subscribe(ACK_MANY, { subscription: this.subscription, eventIds: deliveries.map((delivery) => delivery.event.id) }, {
+      next: (result) => {
+        const answers = result.data?.ackEvents as boolean[] | undefined;
+        deliveries.forEach((delivery, index) => this.acknowledged(delivery, answers?.[index]));
       },
-    );
+      error: (error) => (this.failure = error),
+    });
   }
 
-  async close(): Promise<void> {
-    await this.client.dispose();
+  close(): Promise<void> {
+    return this.client.close();
   }
 }
 
@@ -169,7 +192,8 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
   await graphql(url, SAVE, {
     input: { name: subscription, type: 'BY_STREAM', selector: '$all', maxInFlight: scenario.maxInFlight, ackTimeoutMs: 60_000 },
   });
-  const consumers = Array.from({ length: scenario.consumers }, () => new AckingConsumer(graphqlUrl.replace(/^http/, 'ws'), subscription, scenario.acks));
+  const consumers = Array.from({ length: scenario.consumers }, () => new AckingConsumer(graphqlUrl.replace(/^http/, 'ws'), subscription, scenario.acks, scenario.client));
+  await Promise.all(consumers.map((consumer) => consumer.start()));
   const acked = () => consumers.reduce((sum, consumer) => sum + consumer.acked, 0);
   let appended = 0;
   let ackedBefore = 0;
@@ -210,6 +234,7 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
     return {
       consumers: scenario.consumers,
       acks: scenario.acks,
+      client: scenario.client,
       maxInFlight: scenario.maxInFlight,
       acked: total,
       seconds: Number(seconds.toFixed(2)),
@@ -232,14 +257,22 @@ export async function runPersistent(graphqlUrl: string, scenario: PersistentScen
 }
 
 /** The benchmark's scenario: 4 consumers, each acking every event as it arrives, one ackEvent each or one ackEvents per turn. */
-export function persistentScenario(durationMs: number, acks: AckStyle = 'each'): PersistentScenario {
+export function persistentScenario(durationMs: number, acks: AckStyle = 'each', client: ConsumerClient = 'lean'): PersistentScenario {
   // maxInFlight stays below graphql-ws's default of 100 operations per connection: with acks: 'each', each ack in flight is one.
-  return { consumers: 4, acks, maxInFlight: 50, eventsPerAppend: 100, appenders: 4, maxBacklog: 1_000, durationMs };
+  return { consumers: 4, acks, client, maxInFlight: 50, eventsPerAppend: 100, appenders: 4, maxBacklog: 1_000, durationMs };
 }
 
+/** The scenarios of a run: both ways of acking with the lean client, and acking each with graphql-ws's client. */
+export const PERSISTENT_SCENARIOS: readonly [AckStyle, ConsumerClient][] = [
+  ['each', 'lean'],
+  ['received', 'lean'],
+  ['each', 'graphql-ws'],
+];
+
 /** How a result's consumers acked, in words. */
-export function ackStyleOf(result: Pick<PersistentResult, 'acks'>): string {
-  return result.acks === 'each' ? 'one ackEvent per event' : 'one ackEvents per turn of what arrived';
+export function ackStyleOf(result: Pick<PersistentResult, 'acks' | 'client'>): string {
+  const acks = result.acks === 'each' ? 'one ackEvent per event' : 'one ackEvents per turn of what arrived';
+  return result.client === 'lean' ? acks : `${acks}, graphql-ws's client`;
 }
 
 /** One line per result that puts the acked rate next to the append rates measured in the same run. */

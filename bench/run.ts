@@ -9,7 +9,7 @@ import { httpAppend } from './http-append.js';
 import { rawInsert } from './raw-insert.js';
 import { fanOut50kScenario, fanOutScenarios, fanOutTargets, measureIdleMemory, runFanOut, type FanOutResult, type FanOutScenario } from './fan-out.js';
 import { sharedStreamsSuite } from './shared-streams.js';
-import { persistentScenario, persistentSummary, runPersistent, type PersistentResult } from './persistent.js';
+import { PERSISTENT_SCENARIOS, persistentScenario, persistentSummary, runPersistent, type PersistentResult } from './persistent.js';
 import { peersSuite } from './peers-suite.js';
 import { catchUpSuite } from './catch-up.js';
 import { lifecycleAppendSuite } from './lifecycle-appends.js';
@@ -154,12 +154,12 @@ async function fanOutSuite(adminUrl: string, scenarios: FanOutScenario[]) {
 /** Persistent-subscription acks, on a fresh gateway and database for each way of acking. */
 async function persistentSuite(adminUrl: string, appendRows: readonly Row[]) {
   const results: PersistentResult[] = [];
-  for (const acks of ['each', 'received'] as const) {
+  for (const [acks, client] of PERSISTENT_SCENARIOS) {
     const [databaseUrl] = (await createDatabase(adminUrl, 'gater_bench_persistent')).split('|') as [string, string];
     const gateway = await startGatewayProcess(databaseUrl);
     try {
       const processes = { gatewayPid: gateway.pid, postgresPid: await postmasterPid(databaseUrl) };
-      results.push(await explained(gateway, () => runPersistent(gateway.url, persistentScenario(durationMs, acks), processes)));
+      results.push(await explained(gateway, () => runPersistent(gateway.url, persistentScenario(durationMs, acks, client), processes)));
     } finally {
       await gateway.stop();
       await dropAndCheckpoint(adminUrl, 'gater_bench_persistent');

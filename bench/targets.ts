@@ -86,13 +86,17 @@ function fanOutRows(results: readonly FanOutResult[]): TargetRow[] {
 }
 
 function persistentRows(results: readonly PersistentResult[]): TargetRow[] {
-  return results.map((result) => ({
-    target: `persistent: acked events/s, ${result.consumers} consumers, ${ackStyleOf(result)}, >= ${PERSISTENT_ACKED_PER_SECOND.toLocaleString('en')}`,
-    figure: result.ackedPerSecond,
-    against: PERSISTENT_ACKED_PER_SECOND,
-    ratio: ratioOf(result.ackedPerSecond, PERSISTENT_ACKED_PER_SECOND),
-    met: result.ackedPerSecond >= PERSISTENT_ACKED_PER_SECOND,
-  }));
+  return results.map((result) => {
+    // graphql-ws's client shows what an application's consumers cost the machine beside the gateway; the bound is for the load generator's.
+    const bounded = result.client === 'lean';
+    return {
+      target: `persistent: acked events/s, ${result.consumers} consumers, ${ackStyleOf(result)}${bounded ? `, >= ${PERSISTENT_ACKED_PER_SECOND.toLocaleString('en')}` : ''}`,
+      figure: result.ackedPerSecond,
+      against: bounded ? PERSISTENT_ACKED_PER_SECOND : undefined,
+      ratio: bounded ? ratioOf(result.ackedPerSecond, PERSISTENT_ACKED_PER_SECOND) : undefined,
+      met: bounded ? result.ackedPerSecond >= PERSISTENT_ACKED_PER_SECOND : undefined,
+    };
+  });
 }
 
 /** No bound: what a second gateway on the same streams does to the store's append rate. */
