@@ -15,6 +15,11 @@ export class BytesInFlight {
     return true;
   }
 
+  /** Whether `bytes` more would fit now; counts nothing. */
+  hasRoomFor(bytes: number): boolean {
+    return this.held + bytes <= this.maxBytes;
+  }
+
   give(bytes: number): void {
     this.held -= bytes;
   }

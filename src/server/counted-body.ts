@@ -16,19 +16,39 @@ function requestBytesExceeded(maxBytes: number): GraphQLError {
   );
 }
 
+/** Whether the client waits for `100 Continue` before it sends the body. */
+export function expectsContinue(req: IncomingMessage): boolean {
+  return req.headers.expect?.toLowerCase() === '100-continue';
+}
+
+/**
+ * Why a request's body is refused before any of it is read, if it is: its
+ * stated length is past `maxBodyBytes`; or its client waits for
+ * `100 Continue`, and what it states (at least a byte) would not fit in the
+ * bound now. Such a client is answered instead of continued, and sends
+ * nothing: continued, it would upload a body only to have it dropped.
+ */
+export function refusalBeforeBody(req: IncomingMessage, maxBodyBytes: number, inFlight: BytesInFlight): GraphQLError | undefined {
+  const stated = Number(req.headers['content-length']);
+  if (stated > maxBodyBytes) return bodyTooLarge(maxBodyBytes);
+  if (expectsContinue(req) && !inFlight.hasRoomFor(stated > 0 ? stated : 1)) return requestBytesExceeded(inFlight.maxBytes);
+  return undefined;
+}
+
 /**
  * Reads a request's body, counting each chunk as it arrives against what all
  * requests may hold at once until the body has arrived whole. Settles as soon
- * as the body is refused: at once when its stated length is past
- * `maxBodyBytes` (413), or at the chunk that takes it past that or takes the
- * requests arriving past the bound (503); what comes after is read and
+ * as the body is refused: at once when `refusalBeforeBody` says so, or at the
+ * chunk that takes it past `maxBodyBytes` (413) or takes the requests
+ * arriving past the bound (503); what comes after is read and
  * dropped, so the connection serves on. Without the count, clients that each
  * sent a body of the largest size allowed, all but its last byte, held 16 MiB
  * of the gateway's memory apiece for as long as Node waits for a request
  * (five minutes): 300 of them took 5 GB.
  */
 export function readCountedBody(req: IncomingMessage, maxBodyBytes: number, inFlight: BytesInFlight): Promise<CountedBody> {
-  if (Number(req.headers['content-length']) > maxBodyBytes) return Promise.resolve({ ok: false, error: bodyTooLarge(maxBodyBytes) });
+  const early = refusalBeforeBody(req, maxBodyBytes, inFlight);
+  if (early) return Promise.resolve({ ok: false, error: early });
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
     let taken = 0;

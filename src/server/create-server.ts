@@ -11,7 +11,7 @@ import { useDashboard } from './dashboard/use-dashboard.js';
 import { useExactEndpoint } from './use-exact-endpoint.js';
 import { crossSitePolicy, loopbackHostCheck, type HeaderReader } from './cross-site-policy.js';
 import { BytesInFlight } from './bytes-in-flight.js';
-import { graphqlPostListener } from './graphql-post.js';
+import { continueOrRefuse, graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
 import { useOperationLog, useRefusalLog } from './use-operation-log.js';
@@ -141,6 +141,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       requestBytes,
     }),
   );
+  server.on('checkContinue', continueOrRefuse(server, GRAPHQL_ENDPOINT, maxBodyBytes, requestBytes));
   // Before the listener above, so that a response of a stopping server is the last on its connection.
   server.prependListener('request', (req, res) => {
     identifyRequest(req, res);

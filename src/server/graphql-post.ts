@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { stringifyWithStoredJson } from '../store/stored-json.js';
 import { requestIdOf } from './request-id.js';
 import { BytesInFlight } from './bytes-in-flight.js';
-import { readCountedBody } from './counted-body.js';
+import { readCountedBody, refusalBeforeBody } from './counted-body.js';
 import type { MaskError } from './use-graphql-ws.js';
 import { headerMemo } from './header-memo.js';
 import { parseJsonBody } from './json-body.js';
@@ -152,6 +152,21 @@ export interface GraphqlPostOptions {
   answerHeaders?: (req: IncomingMessage) => Record<string, string> | undefined;
   /** What the bodies being read count against, with WebSocket messages (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`). Default: no bound but `maxBodyBytes` each. */
   requestBytes?: BytesInFlight;
+}
+
+/**
+ * The `checkContinue` listener: a client that waits for `100 Continue` before
+ * it sends a body is continued, unless its body to the endpoint would be
+ * refused before any of it is read; then it is answered at once, on a
+ * connection that closes after, and sends nothing.
+ */
+export function continueOrRefuse(server: Server, endpoint: string, maxBodyBytes: number, requestBytes: BytesInFlight): NodeListener {
+  return (req, res) => {
+    const refused = req.method === 'POST' && isEndpoint(req.url, endpoint) && refusalBeforeBody(req, maxBodyBytes, requestBytes) !== undefined;
+    if (refused) res.setHeader('connection', 'close');
+    else res.writeContinue();
+    server.emit('request', req, res);
+  };
 }
 
 /**

@@ -18,6 +18,9 @@ function appendBody(streamId: string, bytes: number): string {
   return body('x'.repeat(bytes - Buffer.byteLength(body0)));
 }
 
+/** Connections a test opened by hand, closed after it. */
+const opened: { close(): void }[] = [];
+
 interface RawAnswer {
   status: number;
   headers: string;
@@ -67,6 +70,42 @@ class RawRequest {
   }
 }
 
+/** What a client that waits for `100 Continue` before its body got: whether it was continued (and so sent the body), and the answer. */
+interface ExpectingAnswer extends RawAnswer {
+  continued: boolean;
+  /** Settles when the gateway closes the connection. */
+  closed: Promise<void>;
+}
+
+/** Posts `body` as curl does a large one: its head with `Expect: 100-continue`, and the body only once continued. */
+function postExpectingContinue(url: string, body: string, statedLength = Buffer.byteLength(body)): Promise<ExpectingAnswer> {
+  const { host, hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  opened.push({ close: () => socket.destroy() });
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(`POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${statedLength}\r\nExpect: 100-continue\r\n\r\n`);
+  return new Promise((resolve, reject) => {
+    let received = '';
+    let continued = false;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf8');
+      if (!continued && received.startsWith('HTTP/1.1 100 ')) {
+        const end = received.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        received = received.slice(end + 4);
+        continued = true;
+        socket.write(body);
+      }
+      const [headers, answerBody] = received.split('\r\n\r\n', 2);
+      const length = /content-length: (\d+)/i.exec(headers ?? '');
+      if (answerBody !== undefined && length && Buffer.byteLength(answerBody) >= Number(length[1])) {
+        resolve({ continued, status: Number(headers!.split(' ')[1]), headers: headers!, body: answerBody, closed });
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
 /**
  * Waits until the gateway has the heads of these requests: their bytes were written before a
  * request of no body is sent and answered. Probes sent meanwhile would race them for the bound.
@@ -78,7 +117,6 @@ async function arrived(requests: RawRequest[]): Promise<void> {
 
 const post = (body: string) => fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
-const opened: RawRequest[] = [];
 afterEach(() => {
   for (const request of opened.splice(0)) request.close();
 });
@@ -136,6 +174,34 @@ describe('HTTP bodies being received (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () =>
     await arrived(promises);
     const answer = await post(appendBody('past-promises', 20 * KIB));
     expect(await answer.json()).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+  });
+
+  it('answers a client that waits for 100 Continue at once when its body would be refused, so that it sends none', async () => {
+    const held = ['continue-held-1', 'continue-held-2'].map((streamId) => RawRequest.holding(gw.url, appendBody(streamId, 60 * KIB), 1));
+    opened.push(...held.map(({ request }) => request));
+    await arrived(held.map(({ request }) => request));
+
+    const refused = await postExpectingContinue(gw.url, appendBody('continue-refused', 20 * KIB));
+    expect(refused).toMatchObject({ continued: false, status: 503 });
+    expect(refused.headers).toMatch(/\r\nretry-after: 1\r\n/i);
+    expect(JSON.parse(refused.body)).toMatchObject({ errors: [{ extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT' } }] });
+    // It sent no body: the connection is closed, not left waiting for one.
+    await refused.closed;
+
+    // One that states more than a body may be is answered 413 without being continued, whatever is held.
+    const tooLarge = await postExpectingContinue(gw.url, '', 65 * KIB);
+    expect(tooLarge).toMatchObject({ continued: false, status: 413 });
+
+    // What fits is continued, and stored.
+    const small = await postExpectingContinue(gw.url, appendBody('continue-small', 4 * KIB));
+    expect(small).toMatchObject({ continued: true, status: 200 });
+    expect(JSON.parse(small.body)).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+
+    for (const { finish } of held) finish();
+    for (const { request } of held) expect((await request.answer).status).toBe(200);
+    const retried = await postExpectingContinue(gw.url, appendBody('continue-refused', 20 * KIB));
+    expect(retried).toMatchObject({ continued: true, status: 200 });
+    for (const streamId of ['continue-held-1', 'continue-held-2', 'continue-small', 'continue-refused']) expect(await readStream(gw, streamId)).toHaveLength(1);
   });
 
   it('gives back what a request held when its client goes away before its body ends', async () => {
