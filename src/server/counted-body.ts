@@ -7,10 +7,12 @@ import { bodyTooLarge } from './use-body-limit.js';
 /** A request's body, or why it was refused: past the largest body, or past what requests may hold at once. */
 export type CountedBody = { ok: true; body: Buffer } | { ok: false; error: GraphQLError };
 
+const REQUEST_BYTES_LIMIT = 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT';
+
 /** The answer to a body that would take the requests arriving past `GATER_MAX_REQUEST_BYTES_IN_FLIGHT`: 503, to retry. */
 function requestBytesExceeded(maxBytes: number): GraphQLError {
   return limitExceeded(
-    'GATER_MAX_REQUEST_BYTES_IN_FLIGHT',
+    REQUEST_BYTES_LIMIT,
     `the requests arriving hold up to ${maxBytes} bytes of bodies and messages, and this one's would pass that: retry shortly`,
     { http: { status: 503, headers: { 'Retry-After': '1' } } },
   );
@@ -48,7 +50,10 @@ export function refusalBeforeBody(req: IncomingMessage, maxBodyBytes: number, in
  */
 export function readCountedBody(req: IncomingMessage, maxBodyBytes: number, inFlight: BytesInFlight): Promise<CountedBody> {
   const early = refusalBeforeBody(req, maxBodyBytes, inFlight);
-  if (early) return Promise.resolve({ ok: false, error: early });
+  if (early) {
+    if (early.extensions.limit === REQUEST_BYTES_LIMIT) inFlight.refusals.http++;
+    return Promise.resolve({ ok: false, error: early });
+  }
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
     let taken = 0;
@@ -66,7 +71,10 @@ export function readCountedBody(req: IncomingMessage, maxBodyBytes: number, inFl
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
       if (taken + chunk.length > maxBodyBytes) return refuse(bodyTooLarge(maxBodyBytes));
-      if (!inFlight.take(chunk.length)) return refuse(requestBytesExceeded(inFlight.maxBytes));
+      if (!inFlight.take(chunk.length)) {
+        inFlight.refusals.http++;
+        return refuse(requestBytesExceeded(inFlight.maxBytes));
+      }
       taken += chunk.length;
       chunks.push(chunk);
     });

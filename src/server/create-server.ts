@@ -79,6 +79,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const log = fullLogger(logger);
   const masking = errorMasking(log);
   const inFlight = new InFlight();
+  const requestBytes = new BytesInFlight(services.limits.maxRequestBytesInFlight);
   let draining = false;
   const crossSite = crossSitePolicy(corsOrigins, bindHost === undefined ? undefined : loopbackHostCheck(bindHost));
   const persisted = usePersistedDocuments(persistedDocuments, access.authenticator);
@@ -110,7 +111,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       // Right after the executor it wraps: a later execute wrapper would replace its own.
       useOperationSpans(),
       useReadiness({ cluster: services.cluster, storeIds: services.stores.all().map((store) => store.id), stopping: () => draining }),
-      useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip, inFlight }),
+      useMetrics(metrics, { stores: services.stores.all(), cluster: services.cluster, live: services.live, persistent: services.persistent, gossip, inFlight, requestBytes }),
       useOperationMetrics(metrics.operations),
       useInputErrorCodes(),
       useIntrospectionAccess(access.config.introspection),
@@ -127,7 +128,6 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
-  const requestBytes = new BytesInFlight(services.limits.maxRequestBytesInFlight);
   const refusedWhole = (req: IncomingMessage, errors: readonly GraphQLError[]) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }));
   const server = createServer(
     graphqlPostListener(yoga as never, {

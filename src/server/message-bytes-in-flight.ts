@@ -51,6 +51,7 @@ export function countMessageBytesInFlight(socket: WebSocket, inFlight: BytesInFl
       return;
     }
     raw.off('data', count);
+    inFlight.refusals.websocket++;
     socket.close(TRY_AGAIN_LATER, 'the messages under way hold too much (GATER_MAX_REQUEST_BYTES_IN_FLIGHT): retry shortly');
     // What it holds goes at once, not after the close handshake: a client still sending may see its connection reset instead.
     setImmediate(() => socket.terminate());

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { APPEND } from '../support/queries.js';
+import { scrapeMetrics } from '../support/metrics.js';
 import { rawWs, type RawWs } from '../support/raw-ws.js';
 import { readStream } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
@@ -115,6 +116,17 @@ async function arrived(requests: RawRequest[]): Promise<void> {
   expect((await fetch(`${gw.url}?query=${encodeURIComponent('{ __typename }')}`)).status).toBe(200);
 }
 
+/** What /metrics says of the bytes being received: held now, the bound, and the refusals past it so far by transport. */
+async function requestBytesMetrics(): Promise<{ held: number | undefined; max: number | undefined; http: number; websocket: number }> {
+  const { samples } = await scrapeMetrics(new URL(gw.url).origin);
+  return {
+    held: samples.get('gater_request_bytes_in_flight'),
+    max: samples.get('gater_request_bytes_in_flight_max'),
+    http: samples.get('gater_request_bytes_refusals_total{transport="http"}') ?? Number.NaN,
+    websocket: samples.get('gater_request_bytes_refusals_total{transport="websocket"}') ?? Number.NaN,
+  };
+}
+
 const post = (body: string) => fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 afterEach(() => {
@@ -123,10 +135,13 @@ afterEach(() => {
 
 describe('HTTP bodies being received (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () => {
   it('refuses a body that would pass the bound with 503, serves what fits, and loses nothing of the requests under way', async () => {
+    const before = await requestBytesMetrics();
+    expect(before).toMatchObject({ held: 0, max: 128 * KIB });
     // Two bodies of 60 KiB that stop one byte short: nearly 120 of the 128 KiB are held until they end.
     const held = ['held-1', 'held-2'].map((streamId) => RawRequest.holding(gw.url, appendBody(streamId, 60 * KIB), 1));
     opened.push(...held.map(({ request }) => request));
     await arrived(held.map(({ request }) => request));
+    expect((await requestBytesMetrics()).held).toBe(2 * (60 * KIB - 1));
 
     const refusedBody = appendBody('refused', 20 * KIB);
     const refused = await post(refusedBody);
@@ -145,6 +160,7 @@ describe('HTTP bodies being received (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () =>
     const chunked = RawRequest.chunked(gw.url, appendBody('chunked', 20 * KIB));
     opened.push(chunked);
     expect((await chunked.answer).status).toBe(503);
+    expect(await requestBytesMetrics()).toMatchObject({ http: before.http + 2, websocket: before.websocket });
 
     // What fits in the 8 KiB left is served meanwhile, and so is a request with no body.
     const small = await post(appendBody('small', 4 * KIB));
@@ -163,6 +179,7 @@ describe('HTTP bodies being received (GATER_MAX_REQUEST_BYTES_IN_FLIGHT)', () =>
     expect(await retried.json()).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
     for (const streamId of ['held-1', 'held-2', 'small', 'refused']) expect(await readStream(gw, streamId)).toHaveLength(1);
     expect(await readStream(gw, 'chunked')).toEqual([]);
+    expect((await requestBytesMetrics()).held).toBe(0);
   });
 
   it('counts what has arrived, not what a Content-Length promises', async () => {
@@ -256,10 +273,12 @@ describe('WebSocket messages being received, counted with the bodies', () => {
     await Promise.all(held.map(({ written }) => written));
     expect((await fetch(`${gw.url}?query=${encodeURIComponent('{ __typename }')}`)).status).toBe(200);
 
+    const before = await requestBytesMetrics();
     expect((await post(appendBody('ws-refused', 20 * KIB))).status).toBe(503);
     const closed = new Promise<number>((resolve) => third!.socket.once('close', (code) => resolve(code)));
     sendHolding(third!.socket, subscribeMessage('third', 'ws-third', 20 * KIB), 10);
     expect(await closed).toBe(1013);
+    expect(await requestBytesMetrics()).toMatchObject({ http: before.http + 1, websocket: before.websocket + 1 });
 
     for (const { finish } of held) finish();
     for (const { result } of held) expect(await result).toMatchObject({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });

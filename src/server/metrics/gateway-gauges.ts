@@ -5,6 +5,7 @@ import type { Gossip } from '../../cluster/gossip/gossip.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { LiveSubscriptions } from '../../subscriptions/live-subscriptions.js';
 import type { PersistentSubscriptions } from '../../subscriptions/persistent/persistent-subscriptions.js';
+import type { BytesInFlight } from '../bytes-in-flight.js';
 import type { InFlight } from '../in-flight.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { registerRetentionMetrics } from './retention-metrics.js';
@@ -18,6 +19,8 @@ export interface MetricSources {
   gossip: () => Gossip | undefined;
   /** Work taken on and not yet answered, which a stop waits for. */
   inFlight: Pick<InFlight, 'count'>;
+  /** Bytes of HTTP bodies and WebSocket messages being received, and refusals past their bound. */
+  requestBytes: Pick<BytesInFlight, 'held' | 'maxBytes' | 'refusals'>;
 }
 
 /**
@@ -31,6 +34,7 @@ export function registerGatewayGauges(metrics: GatewayMetrics, sources: MetricSo
   registerAppendCounters(registers, sources.stores);
   registerSubscriptionGauges(registers, sources);
   registerRequestGauge(registers, sources.inFlight);
+  registerRequestBytes(registers, sources.requestBytes);
   registerClusterGauges(registers, sources.cluster);
   registerRetentionMetrics(registers, sources.stores);
   let gossipRegistered = false;
@@ -73,6 +77,35 @@ function registerRequestGauge(registers: Registry[], inFlight: Pick<InFlight, 'c
     registers,
     collect() {
       this.set(inFlight.count);
+    },
+  });
+}
+
+function registerRequestBytes(registers: Registry[], requestBytes: MetricSources['requestBytes']): void {
+  new Gauge({
+    name: 'gater_request_bytes_in_flight',
+    help: 'Bytes of HTTP bodies and WebSocket messages being received and not yet whole.',
+    registers,
+    collect() {
+      this.set(requestBytes.held);
+    },
+  });
+  new Gauge({
+    name: 'gater_request_bytes_in_flight_max',
+    help: 'GATER_MAX_REQUEST_BYTES_IN_FLIGHT: most bytes those may hold together.',
+    registers,
+    collect() {
+      this.set(requestBytes.maxBytes);
+    },
+  });
+  new Counter({
+    name: 'gater_request_bytes_refusals_total',
+    help: 'Requests refused because their bytes would have passed GATER_MAX_REQUEST_BYTES_IN_FLIGHT, by transport: HTTP posts answered 503, sockets closed with 1013.',
+    labelNames: ['transport'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [transport, count] of Object.entries(requestBytes.refusals)) this.inc({ transport }, count);
     },
   });
 }
