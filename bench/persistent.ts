@@ -81,9 +81,14 @@ interface OperationClient {
 /** graphql-ws's client, behind the same face as the lean one. */
 function graphqlWsClient(url: string): OperationClient {
   let connected!: () => void;
-  const client: Client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, on: { connected: () => connected() } });
+  let refused!: (error: unknown) => void;
+  const connection = new Promise<void>((resolve, reject) => {
+    connected = resolve;
+    refused = reject;
+  });
+  const client: Client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, onNonLazyError: refused, on: { connected: () => connected() } });
   return {
-    connected: new Promise<void>((resolve) => (connected = resolve)),
+    connected: connection,
     failed: undefined,
     subscribe: (query, variables, sink) => void client.subscribe({ query, variables }, { next: (result) => sink.next(result), error: sink.error, complete: () => undefined }),
     close: () => client.dispose() as Promise<void>,
