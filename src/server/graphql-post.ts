@@ -178,9 +178,9 @@ export function continueOrRefuse(server: Server, endpoint: string, maxBodyBytes:
  * masking) and answers what yoga would, byte for byte, with the same headers.
  * Only a query or mutation that yoga would answer as JSON is executed (or
  * refused in parsing or validation) here, and a body that is not a JSON
- * object is refused here; everything else (GraphiQL's page, SSE, batches,
- * parameters of the wrong shape) is handed to yoga, with the body already
- * read. Every POST to the endpoint has its body read here, counted against
+ * object, or is a batch, is refused here; everything else (GraphiQL's page,
+ * SSE, parameters of the wrong shape) is handed to yoga, with the body
+ * already read. Every POST to the endpoint has its body read here, counted against
  * what requests may hold while they arrive. A request that `refused` names a
  * reason for is not: yoga refuses it, with the same check, before its body.
  */
