@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 
-type OnExecute = NonNullable<Plugin['onExecute']>;
-type OnExecutePayload = Parameters<OnExecute>[0];
+export type OnExecute = NonNullable<Plugin['onExecute']>;
+export type OnExecutePayload = Parameters<OnExecute>[0];
 type OnExecuteDone = NonNullable<Extract<Awaited<ReturnType<OnExecute>>, object>['onExecuteDone']>;
 type OnExecuteDonePayload = Parameters<OnExecuteDone>[0];
 type OnExecuteDoneResult = Extract<Awaited<ReturnType<OnExecuteDone>>, object>;
@@ -9,14 +9,14 @@ type OnNext = NonNullable<OnExecuteDoneResult['onNext']>;
 type OnNextPayload = Parameters<OnNext>[0];
 type OnEnd = NonNullable<OnExecuteDoneResult['onEnd']>;
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+export const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 
 /**
  * Runs `steps` in order; a step that answers a promise is waited for before
  * the next. Answers a promise only when one did, so a chain of plain
  * functions stays synchronous.
  */
-function runInOrder<Step>(steps: readonly Step[], run: (step: Step) => unknown, from = 0): void | Promise<void> {
+export function runInOrder<Step>(steps: readonly Step[], run: (step: Step) => unknown, from = 0): void | Promise<void> {
   for (let index = from; index < steps.length; index++) {
     const answered = run(steps[index]!);
     if (isThenable(answered)) return Promise.resolve(answered).then(() => runInOrder(steps, run, index + 1));
@@ -46,7 +46,7 @@ export function executeHooksTogether(plugins: readonly Plugin[]): Plugin[] {
   });
 }
 
-function runExecuteHooks(hooks: readonly OnExecute[], payload: OnExecutePayload) {
+export function runExecuteHooks(hooks: readonly OnExecute[], payload: OnExecutePayload) {
   let stopped = false;
   const done: OnExecuteDone[] = [];
   const shared: OnExecutePayload = {

@@ -12,6 +12,7 @@ import { headerMemo } from './header-memo.js';
 import { parseJsonBody } from './json-body.js';
 import { stringifyResult } from './result-serializer.js';
 import { TurnWrites } from './turn-writes.js';
+import { DirectOperations } from './direct-operations.js';
 import { ValidDocuments } from './valid-documents.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -200,6 +201,7 @@ export function graphqlPostListener(
   const endpoint = yoga.graphqlEndpoint;
   const validDocuments = new ValidDocuments();
   const turnWrites = new TurnWrites();
+  const operations = new DirectOperations(yoga);
 
   const handToYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const headers = new yoga.fetchAPI.Headers();
@@ -272,14 +274,9 @@ export function graphqlPostListener(
 
     let result: ExecutionResult;
     try {
-      const contextValue = await enveloped.contextFactory();
-      result = (await enveloped.execute({
-        schema: enveloped.schema,
-        document,
-        contextValue,
-        variableValues: params.variables,
-        operationName: params.operationName,
-      })) as ExecutionResult;
+      const contextValue = await operations.context(context, enveloped);
+      const args = { schema: enveloped.schema, document, contextValue, variableValues: params.variables, operationName: params.operationName };
+      result = (await operations.executorFor(enveloped)(args)) as ExecutionResult;
     } catch (error) {
       const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
       result = { errors: [maskError(graphqlError)] };

@@ -20,6 +20,7 @@ import { SerializedPayloads } from './serialized-payloads.js';
 import { ValidDocuments } from './valid-documents.js';
 import type { BytesInFlight } from './bytes-in-flight.js';
 import { countMessageBytesInFlight } from './message-bytes-in-flight.js';
+import { DirectOperations, type Enveloped } from './direct-operations.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -233,6 +234,7 @@ export function useGraphQLWs(
   wsServer.on('headers', (headers, request) => headers.push(`x-request-id: ${identifyRequest(request, undefined)}`));
   const shared = new SharedResults(sharedResultsBytes);
   const validDocuments = new ValidDocuments();
+  const operations = new DirectOperations(yoga);
   const payloads = new SerializedPayloads((result) => shared.isShared(result));
   const running = new WeakMap<object, RunningOperations>();
   const runningOn = (connection: object) => {
@@ -311,13 +313,9 @@ export function useGraphQLWs(
         }
         // What the context is made from, and no more: it lives as long as the subscription does, and a copy of
         // graphql-ws's whole connection state (its map of operations, say) cost each subscription a kilobyte.
-        const { schema, execute, contextFactory, parse, validate } = yoga.getEnveloped({
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          extra: ctx.extra,
-          params,
-          requestId,
-        });
+        const initialContext = { req: ctx.extra.request, socket: ctx.extra.socket, extra: ctx.extra, params, requestId };
+        const enveloped = yoga.getEnveloped(initialContext);
+        const { schema, parse, validate } = enveloped;
         let document;
         try {
           document = parse(params.query);
@@ -332,8 +330,8 @@ export function useGraphQLWs(
           document,
           operationName: params.operationName,
           variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: new EnvelopedRoot(execute as EnvelopedRoot['execute'], rooms.get(ctx.extra.socket)!, params, ctx.extra as ConnectionExtra),
+          contextValue: await operations.context(initialContext, enveloped as Enveloped),
+          rootValue: new EnvelopedRoot(operations.executorFor(enveloped as Enveloped) as EnvelopedRoot['execute'], rooms.get(ctx.extra.socket)!, params, ctx.extra as ConnectionExtra),
         };
       }),
     },
