@@ -28,27 +28,29 @@ export class DirectOperations {
   private readonly executeHooks: readonly OnExecute[];
   private readonly instrumented: boolean;
 
-  constructor(yoga: YogaServerInstance<object, object>) {
+  /**
+   * @param maskContextError what envelop's context error handlers make of a context hook's failure,
+   *   to be thrown: the only one the gateway's plugins register is yoga's error masking.
+   */
+  constructor(
+    yoga: YogaServerInstance<object, object>,
+    private readonly maskContextError: (error: unknown) => unknown,
+  ) {
     // yoga keeps the plugins as envelop ordered them, the plugins that plugins added included.
     const { plugins } = yoga as unknown as { plugins: readonly Plugin[] };
     this.contextHooks = plugins.flatMap((plugin) => (plugin.onContextBuilding ? [plugin.onContextBuilding] : []));
     this.executeHooks = plugins.flatMap((plugin) => (plugin.onExecute ? [plugin.onExecute] : []));
-    this.instrumented = plugins.some((plugin) => (plugin as { instrumentation?: unknown }).instrumentation !== undefined);
+    this.instrumented = plugins.some((plugin) => !!(plugin as { instrumentation?: unknown }).instrumentation);
   }
 
   /**
    * The context of an operation whose initial context `enveloped` was made
-   * with. A hook that fails has envelop build it again, so that the failure
-   * meets the plugins' context error handlers (error masking) as it would.
+   * with. A hook's failure is thrown masked, as envelop throws it once its
+   * context error handlers have had it (an after-callback's, as it is); no hook runs twice.
    */
   context(initial: object, enveloped: Enveloped): unknown {
     if (this.instrumented) return enveloped.contextFactory();
-    try {
-      const built = buildContext(this.contextHooks, initial as Record<string, unknown>);
-      return isThenable(built) ? Promise.resolve(built).catch(() => enveloped.contextFactory()) : built;
-    } catch {
-      return enveloped.contextFactory();
-    }
+    return buildContext(this.contextHooks, initial as Record<string, unknown>, this.maskContextError);
   }
 
   /**
@@ -62,26 +64,36 @@ export class DirectOperations {
   private readonly execute: Execute = (args) => execute(this.executeHooks, args);
 }
 
-function buildContext(hooks: readonly OnContextBuilding[], context: Record<string, unknown>): unknown {
+function buildContext(hooks: readonly OnContextBuilding[], context: Record<string, unknown>, maskError: (error: unknown) => unknown): unknown {
   let broken = false;
   const after: AfterContextBuilding[] = [];
   const extendContext = (extension: object) => void Object.assign(context, extension);
   const payload = { context, extendContext, breakContextBuilding: () => void (broken = true) } as unknown as Parameters<OnContextBuilding>[0];
+  // Anything a hook answers is called once every hook ran, as envelop does: a value that is not a function fails the context.
   const keep = (answered: Awaited<ReturnType<OnContextBuilding>>) => {
-    if (typeof answered === 'function') after.push(answered as AfterContextBuilding);
+    if (answered) after.push(answered as AfterContextBuilding);
   };
-  const ran = runInOrder(hooks, (hook) => {
-    if (broken) return;
-    const answered = hook(payload);
-    return isThenable(answered) ? answered.then(keep) : keep(answered);
-  });
+  const failed = (error: unknown): never => {
+    throw maskError(error);
+  };
+  let ran: void | Promise<void>;
+  try {
+    ran = runInOrder(hooks, (hook) => {
+      if (broken) return;
+      const answered = hook(payload);
+      return isThenable(answered) ? answered.then(keep) : keep(answered);
+    });
+  } catch (error) {
+    return failed(error);
+  }
   const finish = () => {
     if (broken) return context;
     const afterPayload = { context, extendContext } as unknown as Parameters<AfterContextBuilding>[0];
-    const done = runInOrder(after, (hook) => hook(afterPayload));
+    // Named as envelop names it: a value that is not a function fails with a TypeError that says so.
+    const done = runInOrder(after, (afterCb) => afterCb(afterPayload));
     return isThenable(done) ? done.then(() => context) : context;
   };
-  return isThenable(ran) ? ran.then(finish) : finish();
+  return isThenable(ran) ? ran.then(finish, failed) : finish();
 }
 
 function noExecutor(): never {

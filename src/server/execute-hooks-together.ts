@@ -2,7 +2,8 @@ import type { Plugin } from 'graphql-yoga';
 
 export type OnExecute = NonNullable<Plugin['onExecute']>;
 export type OnExecutePayload = Parameters<OnExecute>[0];
-type OnExecuteDone = NonNullable<Extract<Awaited<ReturnType<OnExecute>>, object>['onExecuteDone']>;
+type OnExecuteAnswer = Extract<Awaited<ReturnType<OnExecute>>, object>;
+type OnExecuteDone = NonNullable<OnExecuteAnswer['onExecuteDone']>;
 type OnExecuteDonePayload = Parameters<OnExecuteDone>[0];
 type OnExecuteDoneResult = Extract<Awaited<ReturnType<OnExecuteDone>>, object>;
 type OnNext = NonNullable<OnExecuteDoneResult['onNext']>;
@@ -48,40 +49,40 @@ export function executeHooksTogether(plugins: readonly Plugin[]): Plugin[] {
 
 export function runExecuteHooks(hooks: readonly OnExecute[], payload: OnExecutePayload) {
   let stopped = false;
-  const done: OnExecuteDone[] = [];
-  const shared: OnExecutePayload = {
-    ...payload,
-    setExecuteFn(executeFn) {
-      shared.executeFn = executeFn;
-      payload.setExecuteFn(executeFn);
-    },
-    setResultAndStopExecution(result) {
-      stopped = true;
-      payload.setResultAndStopExecution(result);
-    },
+  let executeFn = payload.executeFn;
+  const done: OnExecuteAnswer[] = [];
+  const setExecuteFn = (chosen: OnExecutePayload['executeFn']) => {
+    executeFn = chosen;
+    payload.setExecuteFn(chosen);
+  };
+  const setResultAndStopExecution = (result: Parameters<OnExecutePayload['setResultAndStopExecution']>[0]) => {
+    stopped = true;
+    payload.setResultAndStopExecution(result);
   };
   const keep = (answered: Awaited<ReturnType<OnExecute>>) => {
-    if (answered?.onExecuteDone) done.push(answered.onExecuteDone);
+    if (answered?.onExecuteDone) done.push(answered);
   };
   const ran = runInOrder(hooks, (hook) => {
     if (stopped) return;
-    const answered = hook(shared);
+    // A payload of its own, as envelop gives each hook: its executeFn stays the executor it was called with.
+    const answered = hook({ ...payload, executeFn, setExecuteFn, setResultAndStopExecution });
     return isThenable(answered) ? answered.then(keep) : keep(answered);
   });
   const answer = () => (done.length === 0 ? undefined : { onExecuteDone: (donePayload: OnExecuteDonePayload) => runDoneHooks(done, donePayload) });
   return isThenable(ran) ? ran.then(answer) : answer();
 }
 
-function runDoneHooks(hooks: readonly OnExecuteDone[], payload: OnExecuteDonePayload) {
+/** Each called as a method of what its hook answered, as envelop calls it. */
+function runDoneHooks(answers: readonly OnExecuteAnswer[], payload: OnExecuteDonePayload) {
   let onNext: OnNext[] | undefined;
   let onEnd: OnEnd[] | undefined;
   const keep = (answered: Awaited<ReturnType<OnExecuteDone>>) => {
     if (answered?.onNext) (onNext ??= []).push(answered.onNext);
     if (answered?.onEnd) (onEnd ??= []).push(answered.onEnd);
   };
-  const each = followingItsResult(payload);
-  const ran = runInOrder(hooks, (hook) => {
-    const answered = hook(each);
+  const result = resultInTurn(payload);
+  const ran = runInOrder(answers, (hooks) => {
+    const answered = hooks.onExecuteDone!(result.payload());
     return isThenable(answered) ? answered.then(keep) : keep(answered);
   });
   const answer = (): OnExecuteDoneResult | undefined => {
@@ -97,18 +98,20 @@ function runDoneHooks(hooks: readonly OnExecuteDone[], payload: OnExecuteDonePay
 }
 
 function runNextHooks(hooks: readonly OnNext[], payload: OnNextPayload): void | Promise<void> {
-  const each = followingItsResult(payload);
-  return runInOrder(hooks, (hook) => hook(each));
+  const result = resultInTurn(payload);
+  return runInOrder(hooks, (hook) => hook(result.payload()));
 }
 
-/** One payload for hooks in turn: a result one of them sets is passed on to envelop and shown to the hooks after it, as envelop does. */
-function followingItsResult<Payload extends { result: unknown; setResult: (result: never) => void }>(payload: Payload): Payload {
-  const each: Payload = {
-    ...payload,
-    setResult(result: never) {
-      each.result = result;
-      payload.setResult(result);
-    },
+/**
+ * Payloads for hooks in turn, as envelop makes them: each is made when its
+ * hook is called, with the result as it stands then; a result one of them
+ * sets is passed on to envelop and is the next one's.
+ */
+function resultInTurn<Payload extends { result: unknown; setResult: (result: never) => void }>(given: Payload) {
+  let result = given.result;
+  const setResult = (next: never) => {
+    result = next;
+    given.setResult(next);
   };
-  return each;
+  return { payload: (): Payload => ({ ...given, result, setResult }) };
 }

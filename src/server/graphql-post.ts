@@ -13,6 +13,7 @@ import { parseJsonBody } from './json-body.js';
 import { stringifyResult } from './result-serializer.js';
 import { TurnWrites } from './turn-writes.js';
 import { DirectOperations } from './direct-operations.js';
+import { asGraphQLError } from './as-graphql-error.js';
 import { ValidDocuments } from './valid-documents.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -201,7 +202,7 @@ export function graphqlPostListener(
   const endpoint = yoga.graphqlEndpoint;
   const validDocuments = new ValidDocuments();
   const turnWrites = new TurnWrites();
-  const operations = new DirectOperations(yoga);
+  const operations = new DirectOperations(yoga, (error) => maskError(asGraphQLError(error)));
 
   const handToYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const headers = new yoga.fetchAPI.Headers();
@@ -234,8 +235,7 @@ export function graphqlPostListener(
             : stringifyWithStoredJson({ ...result, errors: result.errors.map(shownError) });
       } catch (error) {
         // A value nested too deep for JSON.stringify's recursion (an event stored past the API's depth limit).
-        const failure = new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
-        return answer(res, req, { errors: [maskError(failure)] }, mediaType);
+        return answer(res, req, { errors: [maskError(asGraphQLError(error))] }, mediaType);
       }
       turnWrites.write(res, status, { ...extraHeaders, 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(json) }, json);
       return;
@@ -278,8 +278,7 @@ export function graphqlPostListener(
       const args = { schema: enveloped.schema, document, contextValue, variableValues: params.variables, operationName: params.operationName };
       result = (await operations.executorFor(enveloped)(args)) as ExecutionResult;
     } catch (error) {
-      const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
-      result = { errors: [maskError(graphqlError)] };
+      result = { errors: [maskError(asGraphQLError(error))] };
     }
     answer(res, req, result, mediaType, { schema: enveloped.schema, document, operationName: params.operationName });
   };

@@ -3,6 +3,7 @@ import { jsonSizeOf } from '../store/event-size.js';
 import type { RecordedEvent } from '../store/types.js';
 import { EventExecution } from './compiled-execution.js';
 import { MappedIterator, type Mapping } from './mapped-iterator.js';
+import { asGraphQLError } from './as-graphql-error.js';
 import type { Room } from './send-room.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
@@ -199,8 +200,7 @@ class SharedSubscription implements Mapping<SharedRoot, ExecutionResult | Promis
   }
 
   failed(error: unknown): ExecutionResult {
-    const graphqlError = error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
-    return masked({ errors: [graphqlError] }, this.maskError);
+    return masked({ errors: [asGraphQLError(error)] }, this.maskError);
   }
 
   ended(): void {

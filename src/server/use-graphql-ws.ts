@@ -21,6 +21,7 @@ import { ValidDocuments } from './valid-documents.js';
 import type { BytesInFlight } from './bytes-in-flight.js';
 import { countMessageBytesInFlight } from './message-bytes-in-flight.js';
 import { DirectOperations, type Enveloped } from './direct-operations.js';
+import { asGraphQLError } from './as-graphql-error.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -234,7 +235,7 @@ export function useGraphQLWs(
   wsServer.on('headers', (headers, request) => headers.push(`x-request-id: ${identifyRequest(request, undefined)}`));
   const shared = new SharedResults(sharedResultsBytes);
   const validDocuments = new ValidDocuments();
-  const operations = new DirectOperations(yoga);
+  const operations = new DirectOperations(yoga, (error) => maskError(asGraphQLError(error)));
   const payloads = new SerializedPayloads((result) => shared.isShared(result));
   const running = new WeakMap<object, RunningOperations>();
   const runningOn = (connection: object) => {
@@ -284,7 +285,7 @@ export function useGraphQLWs(
         } catch (error) {
           // A result that cannot be serialised (a value nested too deep for JSON.stringify): graphql-ws ends
           // this operation alone with what is thrown here, which must be the masked error, not the cause.
-          throw opLog.maskFor(args, maskError)(new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error }));
+          throw opLog.maskFor(args, maskError)(asGraphQLError(error));
         }
       },
       onComplete: (ctx, id) => opLog.complete(ctx.extra, id),
