@@ -1,6 +1,7 @@
 import { finalAsyncIterator, isAsyncIterable, mapAsyncIterator } from '@envelop/core';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
+import { asGraphQLError } from './as-graphql-error.js';
 import { isThenable, runExecuteHooks, runInOrder, type OnExecute, type OnExecutePayload } from './execute-hooks-together.js';
 
 type OnContextBuilding = NonNullable<Plugin['onContextBuilding']>;
@@ -29,12 +30,12 @@ export class DirectOperations {
   private readonly instrumented: boolean;
 
   /**
-   * @param maskContextError what envelop's context error handlers make of a context hook's failure,
-   *   to be thrown: the only one the gateway's plugins register is yoga's error masking.
+   * @param maskError what envelop's context error handlers make of a context hook's failure, to be
+   *   thrown: the only one the gateway's plugins register is yoga's error masking.
    */
   constructor(
     yoga: YogaServerInstance<object, object>,
-    private readonly maskContextError: (error: unknown) => unknown,
+    private readonly maskError: (error: GraphQLError) => unknown,
   ) {
     // yoga keeps the plugins as envelop ordered them, the plugins that plugins added included.
     const { plugins } = yoga as unknown as { plugins: readonly Plugin[] };
@@ -50,7 +51,7 @@ export class DirectOperations {
    */
   context(initial: object, enveloped: Enveloped): unknown {
     if (this.instrumented) return enveloped.contextFactory();
-    return buildContext(this.contextHooks, initial as Record<string, unknown>, this.maskContextError);
+    return buildContext(this.contextHooks, initial as Record<string, unknown>, this.maskError);
   }
 
   /**
@@ -64,7 +65,7 @@ export class DirectOperations {
   private readonly execute: Execute = (args) => execute(this.executeHooks, args);
 }
 
-function buildContext(hooks: readonly OnContextBuilding[], context: Record<string, unknown>, maskError: (error: unknown) => unknown): unknown {
+function buildContext(hooks: readonly OnContextBuilding[], context: Record<string, unknown>, maskError: (error: GraphQLError) => unknown): unknown {
   let broken = false;
   const after: AfterContextBuilding[] = [];
   const extendContext = (extension: object) => void Object.assign(context, extension);
@@ -74,7 +75,7 @@ function buildContext(hooks: readonly OnContextBuilding[], context: Record<strin
     if (answered) after.push(answered as AfterContextBuilding);
   };
   const failed = (error: unknown): never => {
-    throw maskError(error);
+    throw maskError(asGraphQLError(error));
   };
   let ran: void | Promise<void>;
   try {

@@ -81,8 +81,8 @@ function runDoneHooks(answers: readonly OnExecuteAnswer[], payload: OnExecuteDon
     if (answered?.onEnd) (onEnd ??= []).push(answered.onEnd);
   };
   const result = resultInTurn(payload);
-  const ran = runInOrder(answers, (hooks) => {
-    const answered = hooks.onExecuteDone!(result.payload());
+  const ran = runInOrder(answers, (hook) => {
+    const answered = hook.onExecuteDone!(result.payload());
     return isThenable(answered) ? answered.then(keep) : keep(answered);
   });
   const answer = (): OnExecuteDoneResult | undefined => {

@@ -202,7 +202,7 @@ export function graphqlPostListener(
   const endpoint = yoga.graphqlEndpoint;
   const validDocuments = new ValidDocuments();
   const turnWrites = new TurnWrites();
-  const operations = new DirectOperations(yoga, (error) => maskError(asGraphQLError(error)));
+  const operations = new DirectOperations(yoga, maskError);
 
   const handToYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const headers = new yoga.fetchAPI.Headers();

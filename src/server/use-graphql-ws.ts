@@ -235,7 +235,7 @@ export function useGraphQLWs(
   wsServer.on('headers', (headers, request) => headers.push(`x-request-id: ${identifyRequest(request, undefined)}`));
   const shared = new SharedResults(sharedResultsBytes);
   const validDocuments = new ValidDocuments();
-  const operations = new DirectOperations(yoga, (error) => maskError(asGraphQLError(error)));
+  const operations = new DirectOperations(yoga, maskError);
   const payloads = new SerializedPayloads((result) => shared.isShared(result));
   const running = new WeakMap<object, RunningOperations>();
   const runningOn = (connection: object) => {
