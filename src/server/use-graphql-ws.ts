@@ -2,8 +2,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import type { SubscribePayload } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { GraphQLParams, YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authentication, Authenticator } from '../access/authenticator.js';
@@ -22,6 +22,7 @@ import type { BytesInFlight } from './bytes-in-flight.js';
 import { countMessageBytesInFlight } from './message-bytes-in-flight.js';
 import { DirectOperations, type Enveloped } from './direct-operations.js';
 import { asGraphQLError } from './as-graphql-error.js';
+import { answeringFailure } from './answering-failure.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -274,10 +275,11 @@ export function useGraphQLWs(
         closeWhenExpired(ctx.extra.socket, authentication);
         return true;
       },
-      execute: (args) => inFlight.track(() => (args.rootValue as EnvelopedRoot).execute(args)),
+      execute: (args) => inFlight.track(() => answeringFailure(() => (args.rootValue as EnvelopedRoot).execute(args), (error) => failedResult(args, error))),
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
-        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, opLog.maskFor(args, maskError), root.room);
+        const subscribe = () => subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, opLog.maskFor(args, maskError), root.room);
+        return answeringFailure(subscribe, (error) => failedResult(args, error));
       },
       onNext: (ctx, _id, _params, args, result) => {
         try {
@@ -292,53 +294,61 @@ export function useGraphQLWs(
       // What onSubscribe refused (validation, operation limits): logged here with the operation's id.
       onError: (ctx, id, payload, errors) => opLog.refusedBefore(ctx.extra, id, errors as readonly GraphQLError[], payload.operationName),
       // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
-      onSubscribe: (ctx, id, sent) => inFlight.track(async () => {
-        const requestId = opLog.begin(ctx.extra, ctx.extra.request, id);
-        // graphql-ws has already counted the operation being subscribed.
-        if (!runningOn(ctx).admit(id, ctx.subscriptions, maxSubscriptionsPerConnection)) {
-          return [
-            new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once (GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
-              extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', maximum: maxSubscriptionsPerConnection },
-            }),
-          ];
-        }
-        let params = sent;
-        if (resolveParams) {
-          try {
-            const resolved = await resolveParams(sent, ctx.extra as ConnectionExtra);
-            params = { ...resolved, query: resolved.query ?? '' };
-          } catch (error) {
-            if (error instanceof GraphQLError) return [error];
-            throw error;
-          }
-        }
-        // What the context is made from, and no more: it lives as long as the subscription does, and a copy of
-        // graphql-ws's whole connection state (its map of operations, say) cost each subscription a kilobyte.
-        const initialContext = { req: ctx.extra.request, socket: ctx.extra.socket, extra: ctx.extra, params, requestId };
-        const enveloped = yoga.getEnveloped(initialContext);
-        const { schema, parse, validate } = enveloped;
-        let document;
-        try {
-          document = parse(params.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
-        const errors = validDocuments.validate(validate, schema, document);
-        if (errors.length > 0) return errors;
-        opLog.started(ctx.extra, id, requestId, document, params.operationName);
-        return {
-          schema,
-          document,
-          operationName: params.operationName,
-          variableValues: params.variables,
-          contextValue: await operations.context(initialContext, enveloped as Enveloped),
-          rootValue: new EnvelopedRoot(operations.executorFor(enveloped as Enveloped) as EnvelopedRoot['execute'], rooms.get(ctx.extra.socket)!, params, ctx.extra as ConnectionExtra),
-        };
-      }),
+      onSubscribe: (ctx, id, sent) => inFlight.track(() => answeringFailure(() => subscribing(ctx, id, sent), (error) => [maskError(asGraphQLError(error))])),
     },
     wsServer,
     keepAliveMs,
   );
+
+  /**
+   * An operation that failed outside its resolvers (a plugin's hook that threw) answers its error,
+   * masked, as its result, as it does over HTTP; graphql-ws would close the socket with 4500, and
+   * every other operation on it with it.
+   */
+  function failedResult(args: ExecutionArgs, error: unknown): ExecutionResult {
+    return { errors: [opLog.maskFor(args, maskError)(asGraphQLError(error))] };
+  }
+
+  /** What onSubscribe answers: the operation's arguments, or the errors it is refused with. */
+  async function subscribing(ctx: Context<Record<string, unknown> | undefined, Extra>, id: string, sent: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const requestId = opLog.begin(ctx.extra, ctx.extra.request, id);
+    // graphql-ws has already counted the operation being subscribed.
+    if (!runningOn(ctx).admit(id, ctx.subscriptions, maxSubscriptionsPerConnection)) {
+      return [
+        new GraphQLError(`a connection may run at most ${maxSubscriptionsPerConnection} operations at once (GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
+          extensions: { code: 'LIMIT_EXCEEDED', limit: 'GATER_MAX_SUBSCRIPTIONS_PER_CONNECTION', maximum: maxSubscriptionsPerConnection },
+        }),
+      ];
+    }
+    let params = sent;
+    if (resolveParams) {
+      // A GraphQLError it throws refuses the operation as it is; anything else, masked.
+      const resolved = await resolveParams(sent, ctx.extra as ConnectionExtra);
+      params = { ...resolved, query: resolved.query ?? '' };
+    }
+    // What the context is made from, and no more: it lives as long as the subscription does, and a copy of
+    // graphql-ws's whole connection state (its map of operations, say) cost each subscription a kilobyte.
+    const initialContext = { req: ctx.extra.request, socket: ctx.extra.socket, extra: ctx.extra, params, requestId };
+    const enveloped = yoga.getEnveloped(initialContext);
+    const { schema, parse, validate } = enveloped;
+    let document;
+    try {
+      document = parse(params.query);
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+    }
+    const errors = validDocuments.validate(validate, schema, document);
+    if (errors.length > 0) return errors;
+    opLog.started(ctx.extra, id, requestId, document, params.operationName);
+    return {
+      schema,
+      document,
+      operationName: params.operationName,
+      variableValues: params.variables,
+      contextValue: await operations.context(initialContext, enveloped as Enveloped),
+      rootValue: new EnvelopedRoot(operations.executorFor(enveloped as Enveloped) as EnvelopedRoot['execute'], rooms.get(ctx.extra.socket)!, params, ctx.extra as ConnectionExtra),
+    };
+  }
   return {
     /**
      * Closes every connection with 1001 (going away), which ends its subscriptions; a client that
