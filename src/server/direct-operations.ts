@@ -46,12 +46,13 @@ export class DirectOperations {
 
   /**
    * The context of an operation whose initial context `enveloped` was made
-   * with. A hook's failure is thrown masked, as envelop throws it once its
-   * context error handlers have had it (an after-callback's, as it is); no hook runs twice.
+   * with. A hook's failure is thrown masked (by `maskError`, the operation's
+   * own if it has one), as envelop throws it once its context error handlers
+   * have had it (an after-callback's, as it is); no hook runs twice.
    */
-  context(initial: object, enveloped: Enveloped): unknown {
+  context(initial: object, enveloped: Enveloped, maskError = this.maskError): unknown {
     if (this.instrumented) return enveloped.contextFactory();
-    return buildContext(this.contextHooks, initial as Record<string, unknown>, this.maskError);
+    return buildContext(this.contextHooks, initial as Record<string, unknown>, maskError);
   }
 
   /**

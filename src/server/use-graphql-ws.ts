@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'node:net';
-import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { GraphQLParams, YogaServerInstance } from 'graphql-yoga';
@@ -285,16 +285,19 @@ export function useGraphQLWs(
         try {
           return payloads.payloadFor(ctx.extra.socket, result as ExecutionResult, args);
         } catch (error) {
-          // A result that cannot be serialised (a value nested too deep for JSON.stringify): graphql-ws ends
-          // this operation alone with what is thrown here, which must be the masked error, not the cause.
-          throw opLog.maskFor(args, maskError)(asGraphQLError(error));
+          // A result that cannot be serialised (a value nested too deep for JSON.stringify), answered masked. What
+          // is thrown here ends a subscription alone; a query's or mutation's one result is sent outside graphql-ws's
+          // catch, where a throw would close the socket, so it is answered with the error instead.
+          const masked = opLog.maskFor(args, maskError)(asGraphQLError(error));
+          if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') throw masked;
+          return { errors: [masked.toJSON()] };
         }
       },
       onComplete: (ctx, id) => opLog.complete(ctx.extra, id),
       // What onSubscribe refused (validation, operation limits): logged here with the operation's id.
       onError: (ctx, id, payload, errors) => opLog.refusedBefore(ctx.extra, id, errors as readonly GraphQLError[], payload.operationName),
       // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
-      onSubscribe: (ctx, id, sent) => inFlight.track(() => answeringFailure(() => subscribing(ctx, id, sent), (error) => [maskError(asGraphQLError(error))])),
+      onSubscribe: (ctx, id, sent) => inFlight.track(() => subscribing(ctx, id, sent)),
     },
     wsServer,
     keepAliveMs,
@@ -309,8 +312,25 @@ export function useGraphQLWs(
     return { errors: [opLog.maskFor(args, maskError)(asGraphQLError(error))] };
   }
 
-  /** What onSubscribe answers: the operation's arguments, or the errors it is refused with. */
-  async function subscribing(ctx: Context<Record<string, unknown> | undefined, Extra>, id: string, sent: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  type WsContext = Context<Record<string, unknown> | undefined, Extra>;
+
+  /**
+   * What onSubscribe answers: the operation's arguments, or the errors it is refused with; a failure
+   * (its context, the persisted-document lookup) is one of them, masked.
+   */
+  async function subscribing(ctx: WsContext, id: string, sent: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    let answer: ExecutionArgs | readonly GraphQLError[];
+    try {
+      answer = await operationArgs(ctx, id, sent);
+    } catch (error) {
+      answer = [opLog.maskForOperation(ctx.extra, id, maskError)(asGraphQLError(error))];
+    }
+    // graphql-ws tells onError nothing of a refusal whose operation its client completed meanwhile.
+    if (Array.isArray(answer) && !(id in ctx.subscriptions)) opLog.forget(ctx.extra, id);
+    return answer;
+  }
+
+  async function operationArgs(ctx: WsContext, id: string, sent: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
     const requestId = opLog.begin(ctx.extra, ctx.extra.request, id);
     // graphql-ws has already counted the operation being subscribed.
     if (!runningOn(ctx).admit(id, ctx.subscriptions, maxSubscriptionsPerConnection)) {
@@ -335,7 +355,8 @@ export function useGraphQLWs(
     try {
       document = parse(params.query);
     } catch (error) {
-      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+      if (error instanceof GraphQLError) return [error];
+      throw error;
     }
     const errors = validDocuments.validate(validate, schema, document);
     if (errors.length > 0) return errors;
@@ -345,7 +366,7 @@ export function useGraphQLWs(
       document,
       operationName: params.operationName,
       variableValues: params.variables,
-      contextValue: await operations.context(initialContext, enveloped as Enveloped),
+      contextValue: await operations.context(initialContext, enveloped as Enveloped, opLog.maskForOperation(ctx.extra, id, maskError)),
       rootValue: new EnvelopedRoot(operations.executorFor(enveloped as Enveloped) as EnvelopedRoot['execute'], rooms.get(ctx.extra.socket)!, params, ctx.extra as ConnectionExtra),
     };
   }

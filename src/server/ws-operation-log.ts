@@ -68,11 +68,24 @@ export function operationLogger(options: { log: FullLogger; masking: ErrorMaskin
     refusedBefore(connection: object, id: string, errors: readonly GraphQLError[], operationName: string | null | undefined): void {
       const ids = connections.get(connection)?.ids;
       const requestId = ids?.get(id);
-      ids?.delete(id);
+      this.forget(connection, id);
       if (!options) return;
       const fields: LogFields = { requestId };
       if (operationName) fields.operation = operationName;
       options.masking.noteRefusals(errors, () => options.log.child(fields));
+    },
+
+    /** Forgets an operation that ended with no line of its own to write. */
+    forget(connection: object, id: string): void {
+      const state = connections.get(connection);
+      state?.ids.delete(id);
+      state?.running?.delete(id);
+    },
+
+    /** The masking of what an operation fails with before it runs, with lines that carry its request id. */
+    maskForOperation(connection: object, id: string, fallback: (error: GraphQLError) => GraphQLError): (error: GraphQLError) => GraphQLError {
+      if (!options) return fallback;
+      return options.masking.maskWith(() => options.log.child({ requestId: connections.get(connection)?.ids.get(id) }));
     },
 
     /** Logs a refusal (a credential refused, a limit hit) with these fields, as the masking logs them. */

@@ -1,19 +1,31 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type Client } from 'graphql-ws';
-import { createSchema, createYoga, type Plugin } from 'graphql-yoga';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
+import { createClient, type Client, type SubscribePayload } from 'graphql-ws';
+import { createSchema, createYoga, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { anonymousCaller } from '../../src/access/caller.js';
+import { fullLogger, type LogFields } from '../../src/log.js';
+import { InFlight } from '../../src/server/in-flight.js';
 import { useGraphQLWs } from '../../src/server/use-graphql-ws.js';
 import { errorMasking } from '../../src/server/use-error-masking.js';
 
+/** A value nested deeper than JSON.stringify can go. */
+function nestedTooDeep(): unknown {
+  let value: unknown = 0;
+  for (let depth = 0; depth < 200_000; depth++) value = [value];
+  return value;
+}
+
 const schema = createSchema({
   typeDefs: `
-    type Query { hello: String }
+    scalar Any
+    type Query { hello: String, deep: Any }
     type Subscription { ticks: Int }`,
   resolvers: {
-    Query: { hello: () => 'world' },
+    Any: new GraphQLScalarType({ name: 'Any', serialize: (value) => value }),
+    Query: { hello: () => 'world', deep: nestedTooDeep },
     Subscription: {
       ticks: {
         async *subscribe() {
@@ -38,28 +50,41 @@ const buggyPlugin: Plugin = {
   },
 };
 
+/** A persisted-document lookup that refuses one name as a client's mistake and fails on another with a bug. */
+async function resolveParams(params: SubscribePayload): Promise<GraphQLParams> {
+  if (params.operationName === 'Unlisted') throw new GraphQLError('not in the list', { extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } });
+  if (params.operationName === 'LookupBroke') throw new Error('secret: the lookup broke');
+  return params as GraphQLParams;
+}
+
+interface Line {
+  message: string;
+  fields?: LogFields;
+}
+
 interface Gateway {
-  server: Server;
   url: string;
-  logged: string[];
+  errors: Line[];
+  inFlight: InFlight;
   stop(): Promise<void>;
 }
 
 async function startGateway(): Promise<Gateway> {
-  const logged: string[] = [];
-  const log = { info: () => undefined, warn: () => undefined, error: (message: string) => void logged.push(message) };
-  const masking = errorMasking(log as never);
+  const errors: Line[] = [];
+  const log = fullLogger({ info: () => undefined, warn: () => undefined, error: (message, _cause, fields) => void errors.push({ message, fields }) });
+  const masking = errorMasking(log);
   const yoga = createYoga({ schema, maskedErrors: masking, logging: false, plugins: [buggyPlugin] });
   const server = createServer(yoga);
-  const maskError = (error: Parameters<typeof masking.maskError>[0]) => masking.maskError(error, 'Unexpected error.');
+  const maskError = (error: GraphQLError) => masking.maskError(error, 'Unexpected error.');
   const authenticator = { authenticate: () => ({ caller: anonymousCaller('admin') }) };
-  const webSockets = useGraphQLWs(server, yoga as never, maskError, authenticator);
+  const inFlight = new InFlight();
+  const webSockets = useGraphQLWs(server, yoga as never, maskError, authenticator, { inFlight, resolveParams, operationLog: { log, masking } });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    server,
     url: `ws://127.0.0.1:${port}/graphql`,
-    logged,
+    errors,
+    inFlight,
     async stop() {
       await webSockets.stop();
       await new Promise((resolve) => server.close(resolve));
@@ -67,18 +92,26 @@ async function startGateway(): Promise<Gateway> {
   };
 }
 
-function query(client: Client, document: string): Promise<{ data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] }> {
-  const operationName = /^query (\w+)/.exec(document)?.[1];
-  return new Promise((resolve, reject) => {
-    let answer: unknown;
-    client.subscribe({ query: document, operationName }, { next: (result) => (answer = result), error: reject, complete: () => resolve(answer as never) });
-  });
-}
-
 /** A client that holds its socket open until disposed, noting the codes it was closed with. */
 function connect(url: string, closes: number[]): Client {
   return createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, on: { closed: (event) => void closes.push((event as { code: number }).code) } });
 }
+
+interface Answer {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** The one result of a query or mutation; rejects with the errors of an operation refused before it ran. */
+function query(client: Client, document: string): Promise<Answer> {
+  const operationName = /^query (\w+)/.exec(document)?.[1];
+  return new Promise((resolve, reject) => {
+    let answer: unknown;
+    client.subscribe({ query: document, operationName }, { next: (result) => (answer = result), error: reject, complete: () => resolve(answer as Answer) });
+  });
+}
+
+const UNEXPECTED = { message: 'Unexpected error.', extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }) };
 
 describe('an operation that fails outside its resolvers, over graphql-ws', () => {
   let gateway: Gateway | undefined;
@@ -88,7 +121,8 @@ describe('an operation that fails outside its resolvers, over graphql-ws', () =>
     await gateway?.stop();
   });
 
-  it.each(['Throws', 'Rejects'])('answers a hook that %s with a masked error and keeps the socket and its other operations', async (name) => {
+  /** Runs `fail` on a socket that also runs a subscription and a query; answers what `fail` gave, once the socket proved it carries on. */
+  async function failBesideOthers(fail: (client: Client) => Promise<unknown>): Promise<unknown> {
     gateway = await startGateway();
     const closes: number[] = [];
     client = connect(gateway.url, closes);
@@ -96,27 +130,43 @@ describe('an operation that fails outside its resolvers, over graphql-ws', () =>
     client.subscribe({ query: 'subscription { ticks }' }, { next: (result) => void ticks.push((result.data as { ticks: number }).ticks), error: () => undefined, complete: () => undefined });
     await expect(query(client, '{ hello }')).resolves.toEqual({ data: { hello: 'world' } });
 
-    const failed = await query(client, `query ${name} { hello }`);
+    const failed = await fail(client).catch((errors: unknown) => ({ refused: errors }));
 
-    expect(failed).toEqual({ errors: [expect.objectContaining({ message: 'Unexpected error.' })] });
-    expect(JSON.stringify(failed)).not.toContain('secret');
-    expect(gateway.logged).toEqual([expect.stringContaining('unexpected error')]);
     const ticksThen = ticks.length;
     await expect(query(client, '{ hello }')).resolves.toEqual({ data: { hello: 'world' } });
     await expect.poll(() => ticks.length).toBeGreaterThan(ticksThen + 2);
     expect(closes).toEqual([]);
+    expect(JSON.stringify(failed)).not.toContain('secret');
+    return failed;
+  }
+
+  it.each(['Throws', 'Rejects'])('answers an execute hook that %s with a masked error, logged with the operation, and keeps the socket', async (name) => {
+    const failed = await failBesideOthers((client) => query(client, `query ${name} { hello }`));
+
+    expect(failed).toEqual({ errors: [UNEXPECTED] });
+    expect(gateway!.errors).toEqual([{ message: expect.stringContaining('unexpected error'), fields: expect.objectContaining({ requestId: expect.any(String), operation: name }) }]);
+    await expect.poll(() => gateway!.inFlight.count).toBe(0);
   });
 
-  it('refuses an operation whose context cannot be built with a masked error and keeps the socket', async () => {
-    gateway = await startGateway();
-    const closes: number[] = [];
-    client = connect(gateway.url, closes);
+  it('answers a query whose result cannot be serialised with a masked error and keeps the socket', async () => {
+    const failed = await failBesideOthers((client) => query(client, 'query Deep { deep }'));
 
-    const refused = query(client, 'query NoContext { hello }');
+    expect(failed).toEqual({ errors: [UNEXPECTED] });
+    expect(gateway!.errors).toHaveLength(1);
+  });
 
-    await expect(refused).rejects.toEqual([expect.objectContaining({ message: 'Unexpected error.' })]);
-    await expect(query(client, '{ hello }')).resolves.toEqual({ data: { hello: 'world' } });
-    expect(closes).toEqual([]);
-    expect(gateway.logged).toEqual([expect.stringContaining('unexpected error')]);
+  it.each(['NoContext', 'LookupBroke'])('refuses an operation that fails before it runs (%s) with a masked error, logged with its request id, and keeps the socket', async (name) => {
+    const failed = await failBesideOthers((client) => query(client, `query ${name} { hello }`));
+
+    expect(failed).toEqual({ refused: [UNEXPECTED] });
+    expect(gateway!.errors).toEqual([{ message: expect.stringContaining('unexpected error'), fields: expect.objectContaining({ requestId: expect.any(String) }) }]);
+    await expect.poll(() => gateway!.inFlight.count).toBe(0);
+  });
+
+  it('refuses a persisted document the lookup refuses with its own error, unmasked', async () => {
+    const failed = await failBesideOthers((client) => query(client, 'query Unlisted { hello }'));
+
+    expect(failed).toEqual({ refused: [{ message: 'not in the list', extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } }] });
+    expect(gateway!.errors).toEqual([]);
   });
 });
