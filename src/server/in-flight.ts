@@ -29,18 +29,36 @@ export class InFlight {
     };
   }
 
-  /** Counts `work` until it settles. */
-  track<T>(work: () => T | Promise<T>): T | Promise<T> {
+  /**
+   * Counts `work` until it settles; with `onFailure`, answers what that makes
+   * of a failure, thrown or rejected, instead of the failure. One reaction
+   * both ends the count and handles the failure: this wraps every operation.
+   */
+  track<T, F = never>(work: () => T | Promise<T>, onFailure?: (error: unknown) => F): T | F | Promise<T | F> {
     const end = this.begin();
+    let result: T | Promise<T>;
     try {
-      const result = work();
-      if (isThenable(result)) return Promise.resolve(result).finally(end);
-      end();
-      return result;
+      result = work();
     } catch (error) {
       end();
+      if (onFailure) return onFailure(error);
       throw error;
     }
+    if (!isThenable(result)) {
+      end();
+      return result;
+    }
+    return Promise.resolve(result).then(
+      (settled) => {
+        end();
+        return settled;
+      },
+      (error: unknown) => {
+        end();
+        if (onFailure) return onFailure(error);
+        throw error;
+      },
+    );
   }
 
   /** True once nothing is in flight, false if `timeoutMs` passed first; `meanwhile` runs on every look. */

@@ -22,7 +22,6 @@ import type { BytesInFlight } from './bytes-in-flight.js';
 import { countMessageBytesInFlight } from './message-bytes-in-flight.js';
 import { DirectOperations, type Enveloped } from './direct-operations.js';
 import { asGraphQLError } from './as-graphql-error.js';
-import { answeringFailure } from './answering-failure.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -275,11 +274,10 @@ export function useGraphQLWs(
         closeWhenExpired(ctx.extra.socket, authentication);
         return true;
       },
-      execute: (args) => inFlight.track(() => answeringFailure(() => (args.rootValue as EnvelopedRoot).execute(args), (error) => failedResult(args, error))),
+      execute: (args) => inFlight.track(() => (args.rootValue as EnvelopedRoot).execute(args), (error) => failedResult(args, error)),
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
-        const subscribe = () => subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, opLog.maskFor(args, maskError), root.room);
-        return answeringFailure(subscribe, (error) => failedResult(args, error));
+        return subscribeWithSharedResults({ ...args, rootValue: undefined }, shared, root.documentKey, opLog.maskFor(args, maskError), root.room).catch((error: unknown) => failedResult(args, error));
       },
       onNext: (ctx, _id, _params, args, result) => {
         try {

@@ -19,6 +19,19 @@ describe('InFlight', () => {
     expect(inFlight.count).toBe(0);
   });
 
+  it('answers what onFailure makes of a failure, thrown or rejected, and ends the count either way', async () => {
+    const inFlight = new InFlight();
+    const answer = (error: unknown) => `handled ${(error as Error).message}`;
+    expect(inFlight.track(() => {
+      throw new Error('at once');
+    }, answer)).toBe('handled at once');
+    const rejected = inFlight.track(() => Promise.reject(new Error('later')), answer);
+    expect(inFlight.count).toBe(1);
+    await expect(rejected).resolves.toBe('handled later');
+    await expect(inFlight.track(() => Promise.resolve('fine'), answer)).resolves.toBe('fine');
+    expect(inFlight.count).toBe(0);
+  });
+
   it('ends a begun piece of work once, however often its end is called', () => {
     const inFlight = new InFlight();
     const end = inFlight.begin();
