@@ -4,7 +4,7 @@ import { ALL_STREAMS, type Selection } from '../subscriptions/selection.js';
 import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import type { StoreArg } from './store-door.js';
-import { checkJsonDepth, checkName, checkNonNegative, checkStreamId } from './validate.js';
+import { checkJson, checkName, checkNonNegative, checkStreamId } from './validate.js';
 import { untilExpiry } from './until-expiry.js';
 
 interface StartArgs {
@@ -19,11 +19,12 @@ function startOf(args: StartArgs & { fromVersion?: number | null }): StartPoint 
   };
 }
 
-function jsonObject(field: string, value: unknown, maxDepth: number): Record<string, unknown> {
+/** A pattern or payload to match events with: an object, held to the depth and size of an event's JSON, with nothing PostgreSQL's jsonb refuses. */
+function jsonObject(field: string, value: unknown, limits: GatewayContext['limits']): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badUserInput(field, 'must be a JSON object');
   }
-  checkJsonDepth(field, value, maxDepth);
+  checkJson(field, value, limits);
   return value as Record<string, unknown>;
 }
 
@@ -55,9 +56,9 @@ export function byEventType(ctx: GatewayContext, args: StartArgs & { eventType: 
 }
 
 export function byEventPattern(ctx: GatewayContext, args: StartArgs & { pattern?: unknown }) {
-  return subscribe(ctx, args, { kind: 'pattern', pattern: jsonObject('pattern', args.pattern, ctx.limits.maxJsonDepth) }, startOf(args));
+  return subscribe(ctx, args, { kind: 'pattern', pattern: jsonObject('pattern', args.pattern, ctx.limits) }, startOf(args));
 }
 
 export function byEventPayload(ctx: GatewayContext, args: StartArgs & { payload?: unknown }) {
-  return subscribe(ctx, args, { kind: 'payload', payload: jsonObject('payload', args.payload, ctx.limits.maxJsonDepth) }, startOf(args));
+  return subscribe(ctx, args, { kind: 'payload', payload: jsonObject('payload', args.payload, ctx.limits) }, startOf(args));
 }

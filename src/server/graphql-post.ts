@@ -14,6 +14,7 @@ import { stringifyResult } from './result-serializer.js';
 import { TurnWrites } from './turn-writes.js';
 import { DirectOperations } from './direct-operations.js';
 import { asGraphQLError } from './as-graphql-error.js';
+import { markAsParseFailure, shownError } from './shown-errors.js';
 import { ValidDocuments } from './valid-documents.js';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -115,28 +116,6 @@ function statusOfErrors(errors: readonly GraphQLError[], mediaType: string): num
     if (http.status && (!status || http.status > status)) status = http.status;
   }
   return status ?? 200;
-}
-
-/** An error as yoga's processor shows it: without the `http` extension, which is for the answer's status. */
-function shownError(error: GraphQLError): unknown {
-  if (error.extensions.http === undefined) return error;
-  const { http: _http, ...extensions } = error.extensions;
-  const { extensions: _all, ...shown } = error.toJSON();
-  return Object.keys(extensions).length > 0 ? { ...shown, extensions } : shown;
-}
-
-/**
- * Gives a syntax error what yoga gives it when it parses with its own request
- * in the context: a code and a 400. The parse cache that both paths share
- * keeps the error object this path made, and yoga answers from the cache
- * without marking it again, so unmarked it would be a 200 from then on.
- */
-function markAsParseFailure(error: GraphQLError): void {
-  const extensions = error.extensions as { code?: string; http?: { spec?: boolean; status?: number } };
-  extensions.code ??= 'GRAPHQL_PARSE_FAILED';
-  extensions.http ??= {};
-  extensions.http.spec ??= true;
-  extensions.http.status ??= 400;
 }
 
 export interface GraphqlPostOptions {

@@ -5,6 +5,7 @@ import { EventExecution } from './compiled-execution.js';
 import { MappedIterator, type Mapping } from './mapped-iterator.js';
 import { asGraphQLError } from './as-graphql-error.js';
 import type { Room } from './send-room.js';
+import { withInputErrorCode } from './use-input-error-codes.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -152,7 +153,8 @@ export function documentKey(query: string, operationName: string | null | undefi
  * stream, and the selection is executed on each event, here once per
  * document, variables and event. graphql-js executes it directly: yoga's
  * enveloped execute would treat a subscription document as a new subscribe.
- * Errors go through `maskError`, as they would through yoga.
+ * Errors go through `maskError`, as they would through yoga, and bad
+ * variables get their code, as `useInputErrorCodes` gives them.
  */
 export async function subscribeWithSharedResults(
   args: ExecutionArgs,
@@ -167,8 +169,9 @@ export async function subscribeWithSharedResults(
   return new MappedIterator(events, new SharedSubscription(args, shared, key, maskError), room);
 }
 
+/** A subscription refused before it started (its variables, its field's checks), as yoga answers it: bad input tagged as such, then masked. */
 function masked(result: ExecutionResult, maskError: (error: GraphQLError) => GraphQLError): ExecutionResult {
-  return result.errors ? { ...result, errors: result.errors.map(maskError) } : result;
+  return result.errors ? { ...result, errors: result.errors.map((error) => maskError(withInputErrorCode(error))) } : result;
 }
 
 /**

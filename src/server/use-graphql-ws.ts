@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'node:net';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import type { Context, SubscribePayload } from 'graphql-ws';
+import { CloseCode, MessageType, type Context, type SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { GraphQLParams, YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -22,6 +22,8 @@ import type { BytesInFlight } from './bytes-in-flight.js';
 import { countMessageBytesInFlight } from './message-bytes-in-flight.js';
 import { DirectOperations, type Enveloped } from './direct-operations.js';
 import { asGraphQLError } from './as-graphql-error.js';
+import { markAsParseFailure, shownError } from './shown-errors.js';
+import { withoutStack } from '../refusal-error.js';
 import { documentKey, SharedResults, subscribeWithSharedResults } from './shared-subscription-results.js';
 
 export interface GraphQLWsOptions {
@@ -156,6 +158,8 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: Se
  *   and a subscribe message's Buffer (a slice of an 8 KiB pool slab, which it
  *   keeps whole) then lived as long as the subscription: about 300 bytes for
  *   every idle subscription. The adapter reads the text anyway.
+ * - No message of a type only a server sends: the socket is closed with
+ *   4400 instead (see `sentByServerOnly`).
  * - No error for a message past maxPayload: ws refuses it by closing the
  *   socket with 1009, and then emits the error, which graphql-ws would log as
  *   an internal error, one log line for every oversized message a client
@@ -164,14 +168,45 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: Se
 function adaptSocketEvents(socket: WebSocket): void {
   const emit = socket.emit.bind(socket);
   socket.emit = ((event: string, ...args: unknown[]) => {
-    if (event === 'message') return emit(event, String(args[0]), args[1]);
+    if (event === 'message') {
+      const text = String(args[0]);
+      if (!sentByServerOnly(text)) return emit(event, text, args[1]);
+      socket.close(CloseCode.BadRequest, 'Invalid message received');
+      return true;
+    }
     if (event === 'error' && (args[0] as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return false;
     return emit(event, ...args);
   }) as WebSocket['emit'];
 }
 
+/** Where a message may name a type only a server sends; most messages do not, and are not parsed twice. */
+const MAY_NAME_SERVER_TYPE = /"(?:next|error|connection_ack)"/;
+
+/**
+ * A message of a type only a server sends (next, error, connection_ack):
+ * graphql-ws takes it as well formed, then fails on it, which closes the
+ * socket with 4500 (every operation on it ended) and writes a stack trace
+ * to the console, for any client that cares to send one. It is refused as
+ * an invalid message instead, as graphql-ws refuses other invalid messages.
+ */
+function sentByServerOnly(text: string): boolean {
+  if (!MAY_NAME_SERVER_TYPE.test(text)) return false;
+  let type: unknown;
+  try {
+    type = (JSON.parse(text) as { type?: unknown } | null)?.type;
+  } catch {
+    return false;
+  }
+  return type === MessageType.Next || type === MessageType.Error || type === MessageType.ConnectionAck;
+}
+
 function closed(socket: WebSocket): Promise<void> {
   return socket.readyState === socket.CLOSED ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
+/** As yoga answers a document with no operation of the name given (or several, and no name). */
+function operationNotFound(): GraphQLError {
+  return withoutStack(() => new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }));
 }
 
 /** setTimeout's longest delay; a credential valid for longer is checked again then. */
@@ -292,8 +327,11 @@ export function useGraphQLWs(
         }
       },
       onComplete: (ctx, id) => opLog.complete(ctx.extra, id),
-      // What onSubscribe refused (validation, operation limits): logged here with the operation's id.
-      onError: (ctx, id, payload, errors) => opLog.refusedBefore(ctx.extra, id, errors as readonly GraphQLError[], payload.operationName),
+      // What onSubscribe refused (validation, operation limits): logged here with the operation's id, and sent as over HTTP.
+      onError: (ctx, id, payload, errors) => {
+        opLog.refusedBefore(ctx.extra, id, errors as readonly GraphQLError[], payload.operationName);
+        return errors.map(shownError);
+      },
       // Counted until execute takes over (it counts itself); graphql-ws calls it within the same turn of the event loop.
       onSubscribe: (ctx, id, sent) => inFlight.track(() => subscribing(ctx, id, sent)),
     },
@@ -353,11 +391,13 @@ export function useGraphQLWs(
     try {
       document = parse(params.query);
     } catch (error) {
-      if (error instanceof GraphQLError) return [error];
-      throw error;
+      if (!(error instanceof GraphQLError)) throw error;
+      markAsParseFailure(error);
+      return [error];
     }
     const errors = validDocuments.validate(validate, schema, document);
     if (errors.length > 0) return errors;
+    if (!getOperationAST(document, params.operationName)) return [operationNotFound()];
     opLog.started(ctx.extra, id, requestId, document, params.operationName);
     return {
       schema,

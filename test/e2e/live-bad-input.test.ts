@@ -24,8 +24,13 @@ const cases: [name: string, query: string, variables: Record<string, unknown>, e
   ['a pattern that is an array', BY_EVENT_PATTERN, { pattern: [{ type: 'X' }] }, badInput('pattern')],
   ['a pattern that is a string', BY_EVENT_PATTERN, { pattern: '{"type":"X"}' }, badInput('pattern')],
   ['a pattern that is a number', BY_EVENT_PATTERN, { pattern: 42 }, badInput('pattern')],
-  // JSON! refuses null before the resolver runs, with GraphQL's own error about the variable.
-  ['a pattern that is null', BY_EVENT_PATTERN, { pattern: null }, { message: '$pattern' }],
+  // JSON! refuses null before the resolver runs, with GraphQL's own error about the variable, tagged as bad input.
+  ['a pattern that is null', BY_EVENT_PATTERN, { pattern: null }, { ...badInput('pattern'), message: '$pattern' }],
+  ['a variable of the wrong type', BY_STREAM, { streamId: 5 }, { ...badInput('streamId'), message: '$streamId' }],
+  // PostgreSQL's jsonb and text refuse both; the replay reads with the pattern.
+  ['a pattern holding U+0000', BY_EVENT_PATTERN, { pattern: { data: { note: 'x\u0000' } }, fromPosition: 1 }, badInput('pattern')],
+  ['a stream id pattern holding U+0000', BY_EVENT_PATTERN, { pattern: { streamId: '\u0000' } }, badInput('pattern')],
+  ['a payload holding a lone surrogate', BY_EVENT_PAYLOAD, { payload: { note: '\ud800' }, fromPosition: 1 }, badInput('payload')],
   ['a payload that is an array', BY_EVENT_PAYLOAD, { payload: [1, 2] }, badInput('payload')],
   ['a payload that is a string', BY_EVENT_PAYLOAD, { payload: 'amount' }, badInput('payload')],
   ['a payload that is a number', BY_EVENT_PAYLOAD, { payload: 10 }, badInput('payload')],

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { createClient, type Client, type SubscribePayload } from 'graphql-ws';
 import { createSchema, createYoga, type GraphQLParams, type Plugin } from 'graphql-yoga';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { anonymousCaller } from '../../src/access/caller.js';
 import { fullLogger, type LogFields } from '../../src/log.js';
@@ -168,5 +168,64 @@ describe('an operation that fails outside its resolvers, over graphql-ws', () =>
 
     expect(failed).toEqual({ refused: [{ message: 'not in the list', extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } }] });
     expect(gateway!.errors).toEqual([]);
+  });
+
+  it.each(['next', 'error', 'connection_ack'])('closes a socket that sends a %s message, which only a server sends, as an invalid message, with nothing on the console', async (type) => {
+    gateway = await startGateway();
+    const console = vi.spyOn(globalThis.console, 'error');
+    const socket = new WebSocket(gateway.url, 'graphql-transport-ws');
+    const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, reason.toString()])));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+
+    socket.send(JSON.stringify(type === 'connection_ack' ? { type } : { type, id: '1', payload: type === 'error' ? [{ message: 'x' }] : {} }));
+
+    await expect(closed).resolves.toEqual([4400, 'Invalid message received']);
+    expect(console).not.toHaveBeenCalled();
+    console.mockRestore();
+  });
+
+  it('still reads a message that only mentions those types in its variables', async () => {
+    gateway = await startGateway();
+    const closes: number[] = [];
+    client = connect(gateway.url, closes);
+    const answer = await new Promise((resolve, reject) => {
+      let result: unknown;
+      client!.subscribe({ query: '{ hello }', variables: { type: 'next', other: 'connection_ack' } }, { next: (next) => (result = next), error: reject, complete: () => resolve(result) });
+    });
+    expect(answer).toEqual({ data: { hello: 'world' } });
+    expect(closes).toEqual([]);
+  });
+});
+
+describe('an operation refused before it runs, over graphql-ws', () => {
+  let gateway: Gateway | undefined;
+  let client: Client | undefined;
+  afterEach(async () => {
+    await client?.dispose();
+    await gateway?.stop();
+  });
+
+  /** The errors an operation is refused with. */
+  async function refusal(payload: SubscribePayload): Promise<unknown> {
+    gateway ??= await startGateway();
+    client ??= connect(gateway.url, []);
+    return new Promise((resolve, reject) => client!.subscribe(payload, { next: reject, error: resolve, complete: () => reject(new Error('completed')) }));
+  }
+
+  it('names what went wrong with the code HTTP gives it, and no HTTP status', async () => {
+    await expect(refusal({ query: 'query A { hello } query B { hello }', operationName: 'C' })).resolves.toEqual([
+      { message: 'Could not determine what operation to execute.', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } },
+    ]);
+    await expect(refusal({ query: 'query A { hello } query B { hello }' })).resolves.toEqual([
+      { message: 'Could not determine what operation to execute.', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } },
+    ]);
+    await expect(refusal({ query: '{ hello' })).resolves.toEqual([
+      { message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 8 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+    ]);
+    const [invalid] = (await refusal({ query: '{ nope }' })) as { message: string; extensions?: Record<string, unknown> }[];
+    expect(invalid!.message).toBe('Cannot query field "nope" on type "Query".');
+    expect(invalid!.extensions?.http).toBeUndefined();
   });
 });
