@@ -113,13 +113,16 @@ function query(client: Client, document: string): Promise<Answer> {
 
 const UNEXPECTED = { message: 'Unexpected error.', extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }) };
 
+let gateway: Gateway | undefined;
+let client: Client | undefined;
+afterEach(async () => {
+  await client?.dispose();
+  await gateway?.stop();
+  client = undefined;
+  gateway = undefined;
+});
+
 describe('an operation that fails outside its resolvers, over graphql-ws', () => {
-  let gateway: Gateway | undefined;
-  let client: Client | undefined;
-  afterEach(async () => {
-    await client?.dispose();
-    await gateway?.stop();
-  });
 
   /** Runs `fail` on a socket that also runs a subscription and a query; answers what `fail` gave, once the socket proved it carries on. */
   async function failBesideOthers(fail: (client: Client) => Promise<unknown>): Promise<unknown> {
@@ -200,12 +203,6 @@ describe('an operation that fails outside its resolvers, over graphql-ws', () =>
 });
 
 describe('an operation refused before it runs, over graphql-ws', () => {
-  let gateway: Gateway | undefined;
-  let client: Client | undefined;
-  afterEach(async () => {
-    await client?.dispose();
-    await gateway?.stop();
-  });
 
   /** The errors an operation is refused with. */
   async function refusal(payload: SubscribePayload): Promise<unknown> {
