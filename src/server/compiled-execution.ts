@@ -2,6 +2,7 @@ import { execute, type DocumentNode, type ExecutionArgs, type ExecutionResult, t
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { asGraphQLJsResult } from './jit-result.js';
 import { perOperation } from './per-operation.js';
+import { variablesInScalarLiterals } from './scalar-literal-variables.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -27,6 +28,7 @@ function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: 
   const operation = operationOf(schema, document, operationName);
   if (operation.compiled !== undefined) return operation.compiled;
   if (++operation.runs < RUNS_BEFORE_COMPILING) return null;
+  if (variablesInScalarLiterals(schema, document)) return (operation.compiled = null);
   const result = compileQuery(schema, document, operationName ?? undefined);
   operation.compiled = isCompiledQuery(result) ? result : null;
   return operation.compiled;
@@ -37,8 +39,8 @@ function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: 
  * graphql-jit compiled from it once per parsed document (yoga's parser
  * cache hands the same document to every request of the same text), so a
  * request does not walk its selection and the schema anew. Until it has run
- * `RUNS_BEFORE_COMPILING` times, and where graphql-jit cannot compile it,
- * graphql-js runs it.
+ * `RUNS_BEFORE_COMPILING` times, and where graphql-jit cannot compile it
+ * or would compile it wrong (`variablesInScalarLiterals`), graphql-js runs it.
  *
  * Variables that do not fit their types are answered by graphql-js: its
  * messages name the input path that was wrong, which clients (and the

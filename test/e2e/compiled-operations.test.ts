@@ -57,6 +57,22 @@ describe('an operation run many times', () => {
   });
 });
 
+describe('an operation whose JSON literal holds variables', () => {
+  it('stores what the variables say on every run, compiled or not', async () => {
+    const append = `mutation AppendWithLiteral($streamId: String!, $note: String, $amount: Float) {
+      appendEvents(input: { streamId: $streamId, events: [{ type: "Noted", data: { note: $note, amounts: [$amount, 1] }, metadata: { by: $note } }] }) { __typename }
+    }`;
+    for (let run = 0; run < RUNS; run++) {
+      const answer = await live.gw.gql(append, { streamId: 'compiled-literal', note: `note ${run}`, amount: run });
+      expect(answer).toEqual({ data: { appendEvents: { __typename: 'AppendEventsSuccess' } } });
+    }
+    const stored = await readStream(live.gw, 'compiled-literal');
+    expect(stored.map((event) => [event.data, event.metadata])).toEqual(
+      Array.from({ length: RUNS }, (_, run) => [{ note: `note ${run}`, amounts: [run, 1] }, { by: `note ${run}` }]),
+    );
+  });
+});
+
 describe('a subscription delivering many events', () => {
   it('shows each event exactly as a read of the stream does, before and after its document is compiled', async () => {
     const written: EventView[] = (
