@@ -2,7 +2,7 @@ import type { AppendConditionShape } from '../schema/append-input.js';
 import type { AppendCondition } from '../store/types.js';
 import { compileSubsetMatcher } from '../subscriptions/matcher.js';
 import { badUserInput } from './errors.js';
-import { checkJsonDepth, checkJsonSize, checkName, checkNonNegative, checkText } from './validate.js';
+import { checkJsonValue, checkJsonSize, checkName, checkNonNegative, checkText } from './validate.js';
 
 /** Event types one condition may name. */
 export const MAX_CONDITION_EVENT_TYPES = 100;
@@ -33,7 +33,7 @@ export function conditionOf(field: string, input: AppendConditionShape | null | 
   if (query.pattern !== null && query.pattern !== undefined) {
     const patternField = `${field}.failIfEventsMatch.pattern`;
     if (!isPlainObject(query.pattern)) throw badUserInput(patternField, 'must be a JSON object');
-    checkJsonDepth(patternField, query.pattern, limits.maxJsonDepth);
+    checkJsonValue(patternField, query.pattern, limits.maxJsonDepth);
     checkJsonSize(patternField, query.pattern, MAX_CONDITION_PATTERN_BYTES);
     const matches = compileSubsetMatcher(query.pattern);
     condition.pattern = query.pattern;

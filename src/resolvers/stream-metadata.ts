@@ -3,7 +3,7 @@ import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import type { StoreArg } from './store-door.js';
 import type { StreamRef } from './streams.js';
-import { checkJsonDepth, checkJsonSize, checkStreamId } from './validate.js';
+import { checkJsonValue, checkJsonSize, checkStreamId } from './validate.js';
 
 /** Largest `custom` metadata of a stream, in bytes of JSON: metadata is read with every `Stream.metadata`, so it stays small. */
 export const MAX_CUSTOM_METADATA_BYTES = 64 * 1024;
@@ -36,7 +36,7 @@ export function setStreamMetadata(ctx: GatewayContext, input: StreamMetadataInpu
   const truncateBefore = atLeast('input.truncateBefore', input.truncateBefore, 0, 'must be 0 or more (a version)');
   let customJson: string | null = null;
   if (input.custom !== null && input.custom !== undefined) {
-    checkJsonDepth('input.custom', input.custom, ctx.limits.maxJsonDepth);
+    checkJsonValue('input.custom', input.custom, ctx.limits.maxJsonDepth);
     customJson = checkJsonSize('input.custom', input.custom, MAX_CUSTOM_METADATA_BYTES);
   }
   return store.metadata.set({ streamId, maxCount, maxAgeSeconds, truncateBefore, customJson });

@@ -82,29 +82,38 @@ export function checkJsonSize(field: string, value: unknown, maxBytes: number): 
 
 /**
  * Refuses a JSON value whose arrays and objects nest deeper than `maxDepth`,
- * as a limit (`GATER_MAX_JSON_DEPTH`) that also names the field. It recurses
- * at most `maxDepth` + 1 levels (the limit is at most 1,000), so no value can
- * overflow the stack here; past it, nothing recursive (serialisation, the
- * matchers, jsonb) sees the value.
+ * as a limit (`GATER_MAX_JSON_DEPTH`) that also names the field, and one
+ * holding a number JSON cannot write (1e400 is read as Infinity, which would
+ * be stored as null), as bad input. It recurses at most `maxDepth` + 1 levels
+ * (the limit is at most 1,000), so no value can overflow the stack here;
+ * past it, nothing recursive (serialisation, the matchers, jsonb) sees the value.
  */
-export function checkJsonDepth(field: string, value: unknown, maxDepth: number): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (!nestsWithin(value, 1, maxDepth)) {
+export function checkJsonValue(field: string, value: unknown, maxDepth: number): void {
+  const problem = typeof value === 'object' && value !== null ? problemWithin(value, 1, maxDepth) : problemOf(value);
+  if (problem === 'too deep') {
     throw limitExceeded('GATER_MAX_JSON_DEPTH', `${field}: nests arrays and objects deeper than ${maxDepth} levels`, { field, maximum: maxDepth });
   }
+  if (problem === 'not finite') throw badUserInput(field, 'holds a number too large for JSON (it would be stored as null)');
 }
 
-/** Whether `container`, at `depth`, and what it holds stay within `maxDepth` levels. */
-function nestsWithin(container: object, depth: number, maxDepth: number): boolean {
-  if (depth > maxDepth) return false;
+type JsonProblem = 'too deep' | 'not finite' | undefined;
+
+function problemOf(leaf: unknown): JsonProblem {
+  return typeof leaf === 'number' && !Number.isFinite(leaf) ? 'not finite' : undefined;
+}
+
+/** What is wrong with `container`, at `depth`, or with what it holds, if anything. */
+function problemWithin(container: object, depth: number, maxDepth: number): JsonProblem {
+  if (depth > maxDepth) return 'too deep';
   for (const child of Array.isArray(container) ? container : Object.values(container)) {
-    if (typeof child === 'object' && child !== null && !nestsWithin(child, depth + 1, maxDepth)) return false;
+    const problem = typeof child === 'object' && child !== null ? problemWithin(child, depth + 1, maxDepth) : problemOf(child);
+    if (problem !== undefined) return problem;
   }
-  return true;
+  return undefined;
 }
 
-/** A JSON argument checked for depth, then serialised once and checked for size; the text is what gets stored. */
+/** A JSON argument checked for depth and numbers, then serialised once and checked for size; the text is what gets stored. */
 export function checkJson(field: string, value: unknown, limits: { maxJsonDepth: number; maxEventBytes: number }): string {
-  checkJsonDepth(field, value, limits.maxJsonDepth);
+  checkJsonValue(field, value, limits.maxJsonDepth);
   return checkJsonSize(field, value, limits.maxEventBytes);
 }

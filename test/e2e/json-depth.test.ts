@@ -66,6 +66,16 @@ describe('JSON nesting depth (GATER_MAX_JSON_DEPTH, 64)', () => {
     expect(version.body).toEqual({ data: { streamVersion: -1 } });
   });
 
+  it('refuses a number too large for JSON in data or a literal, and stores nothing', async () => {
+    const streamId = 'json-infinite';
+    const inVariables = await http.post(request(APPEND, `{"input":{"streamId":"${streamId}","events":[{"type":"Big","data":{"n":1e400}}]}}`));
+    expect(inVariables.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.events[0].data' }) })]);
+    const literal = `mutation { appendEvents(input: { streamId: "${streamId}", events: [{ type: "Big", data: { n: -1e400 } }] }) { __typename } }`;
+    const inLiteral = await http.post(JSON.stringify({ query: literal }));
+    expect(inLiteral.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.events[0].data' }) })]);
+    expect(await readStream(gw, streamId)).toEqual([]);
+  });
+
   it('refuses a snapshot whose data or metadata nests too deep', async () => {
     const input = '"sourceUuid":"s-1","streamUuid":"s-1","version":0';
     expectTooDeep((await http.post(request(RECORD_SNAPSHOT, `{"input":{${input},"data":${deepArray(100_000)}}}`))).body, 'input.data');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonDepth, checkJsonSize, checkName, checkNonNegative, checkPageSize, checkStreamId, checkText, checkUuid } from '../../src/resolvers/validate.js';
+import { checkJsonValue, checkJsonSize, checkName, checkNonNegative, checkPageSize, checkStreamId, checkText, checkUuid } from '../../src/resolvers/validate.js';
 import { rejection } from '../support/rejection.js';
 
 const LONE_SURROGATE = '\uD800';
@@ -96,21 +96,28 @@ describe('checkJsonSize', () => {
   });
 });
 
-describe('checkJsonDepth', () => {
+describe('checkJsonValue', () => {
   /** Arrays in arrays, `depth` deep, built without recursion. */
   const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
 
   it('accepts scalars and arrays and objects nested up to the limit', () => {
-    for (const value of [null, 1, 'text', true, [], {}, nested(3), { a: [{ b: 1 }] }]) expect(() => checkJsonDepth('data', value, 3)).not.toThrow();
+    for (const value of [null, 1, 'text', true, [], {}, nested(3), { a: [{ b: 1 }] }]) expect(() => checkJsonValue('data', value, 3)).not.toThrow();
   });
 
   it('refuses one level more, wherever it is, as LIMIT_EXCEEDED naming the field', () => {
     for (const value of [nested(4), { a: [{ b: [] }] }, [1, 'x', { a: { b: { c: 1 } } }]]) {
-      expect(rejection(() => checkJsonDepth('input.events[0].data', value, 3))).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'input.events[0].data' });
+      expect(rejection(() => checkJsonValue('input.events[0].data', value, 3))).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'input.events[0].data' });
     }
   });
 
+  it('refuses a number JSON cannot write (read as Infinity), wherever it is, as BAD_USER_INPUT naming the field', () => {
+    for (const value of [Infinity, { a: -Infinity }, [1, { b: [Infinity] }]]) {
+      expect(rejection(() => checkJsonValue('input.data', value, 3))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.data' });
+    }
+    expect(() => checkJsonValue('input.data', { a: Number.MAX_VALUE, b: -0 }, 3)).not.toThrow();
+  });
+
   it('walks a value far deeper than the stack allows without overflowing it', () => {
-    expect(rejection(() => checkJsonDepth('pattern', nested(200_000), 64)).message).toBe('pattern: nests arrays and objects deeper than 64 levels (GATER_MAX_JSON_DEPTH)');
+    expect(rejection(() => checkJsonValue('pattern', nested(200_000), 64)).message).toBe('pattern: nests arrays and objects deeper than 64 levels (GATER_MAX_JSON_DEPTH)');
   });
 });
