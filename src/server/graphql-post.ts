@@ -10,6 +10,7 @@ import { readCountedBody, refusalBeforeBody } from './counted-body.js';
 import type { MaskError } from './use-graphql-ws.js';
 import { headerMemo } from './header-memo.js';
 import { parseJsonBody } from './json-body.js';
+import { isJsonContentType, normalizeJsonContentType, notUtf8 } from './json-content-type.js';
 import { stringifyResult } from './result-serializer.js';
 import { TurnWrites } from './turn-writes.js';
 import { DirectOperations } from './direct-operations.js';
@@ -44,11 +45,6 @@ function jsonMediaTypeFor(accept: string | undefined): string | undefined {
 
 /** What each Accept header met lately chooses: clients send a few, always the same. */
 const rememberedJsonMediaTypeFor = headerMemo(jsonMediaTypeFor);
-
-function isJsonContentType(contentType: string | undefined): boolean {
-  const first = contentType?.split(',')[0];
-  return !!first && ['application/json', 'application/graphql+json'].some((type) => first === type || first.startsWith(`${type};`));
-}
 
 interface Params {
   query: string;
@@ -265,13 +261,16 @@ export function graphqlPostListener(
   /** Reads the body of a POST to the endpoint, then answers it here when `fastMediaType` says this path may, or hands it to yoga. */
   const receive = async (req: IncomingMessage, res: ServerResponse, fastMediaType: string | undefined) => {
     const read = await readCountedBody(req, maxBodyBytes, requestBytes);
-    if (!read.ok) return refuseWhole(req, res, [read.error], fastMediaType ?? rememberedJsonMediaTypeFor(req.headers.accept) ?? 'application/json');
+    const contentType = req.headers['content-type'];
+    const refusal = !read.ok ? read.error : isJsonContentType(contentType) ? notUtf8(contentType, read.body) : undefined;
+    if (!read.ok || refusal) return refuseWhole(req, res, [refusal!], fastMediaType ?? rememberedJsonMediaTypeFor(req.headers.accept) ?? 'application/json');
     return fastMediaType ? handle(req, res, fastMediaType, read.body) : handToYoga(req, res, read.body);
   };
 
   return (req, res) => {
     const { headers } = req;
     const posted = req.method === 'POST' && isEndpoint(req.url, endpoint) && refused(req) === undefined;
+    if (posted) normalizeJsonContentType(headers);
     const plain =
       posted &&
       req.url === endpoint &&

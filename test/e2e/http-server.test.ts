@@ -4,6 +4,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log.js';
 import { STORES, type StoresData } from '../support/queries.js';
+import { httpConnection, POST_PATHS } from '../support/http-connection.js';
 import { dataOf, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 import { waitUntil } from '../support/ws-client.js';
@@ -121,6 +122,40 @@ describe('GraphQL over HTTP', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ errors: [{ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     await expectStillServing(gw);
+  });
+
+  describe.each(Object.entries(POST_PATHS))('a body that is not UTF-8, on %s', (_path, options) => {
+    const append = (streamId: Buffer) =>
+      Buffer.concat([Buffer.from(`{"query":"mutation { appendEvents(input: { streamId: \\"`), streamId, Buffer.from(`\\", events: [{ type: \\"T\\" }] }) { __typename } }"}`)]);
+
+    it('answers 400 BAD_REQUEST for bytes that are not UTF-8, and stores nothing', async () => {
+      const http = httpConnection(gw.url);
+      try {
+        // "lat-é" in Latin-1: decoded as UTF-8, its last byte would be U+FFFD, the same as "lat-è"'s.
+        const answer = await http.post(append(Buffer.from('lat-\xe9', 'latin1')), options);
+        expect(answer.status).toBe(400);
+        expect(answer.body).toEqual({ errors: [{ message: 'POST body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }] });
+        const { streams } = dataOf(await gw.gql<{ streams: { edges: { node: { id: string } }[] } }>('{ streams(first: 100) { edges { node { id } } } }'));
+        expect(streams.edges.map((edge) => edge.node.id).filter((id) => id.startsWith('lat-') && id !== 'lat-ok')).toEqual([]);
+      } finally {
+        http.close();
+      }
+    });
+
+    it('answers 415 for another charset, and takes utf-8 in any case and spacing', async () => {
+      const http = httpConnection(gw.url);
+      try {
+        const latin1 = await http.post(append(Buffer.from('lat-e')), { ...options, headers: { 'content-type': 'application/json; charset=iso-8859-1' } });
+        expect(latin1.status).toBe(415);
+        expect(latin1.body).toEqual({ errors: [{ message: 'POST body must be UTF-8 JSON, not charset=iso-8859-1', extensions: { code: 'BAD_REQUEST' } }] });
+        for (const contentType of ['Application/JSON ; Charset=UTF-8', 'application/json;charset="utf-8"', 'APPLICATION/JSON']) {
+          const answer = await http.post(append(Buffer.from('lat-ok')), { ...options, headers: { 'content-type': contentType } });
+          expect([contentType, answer.status, answer.body]).toEqual([contentType, 200, { data: { appendEvents: { __typename: 'AppendEventsSuccess' } } }]);
+        }
+      } finally {
+        http.close();
+      }
+    });
   });
 
   it('a body without a query answers 400 BAD_REQUEST (GraphQL over HTTP media type), and the server keeps serving', async () => {
