@@ -2,10 +2,8 @@ import type { AppendConditionShape } from '../schema/append-input.js';
 import type { AppendCondition } from '../store/types.js';
 import { compileSubsetMatcher } from '../subscriptions/matcher.js';
 import { badUserInput } from './errors.js';
-import { checkJsonValue, checkJsonSize, checkName, checkNonNegative, checkText } from './validate.js';
+import { checkEventTypes, checkJsonValue, checkJsonSize, checkNonNegative, checkStreamPrefix } from './validate.js';
 
-/** Event types one condition may name. */
-export const MAX_CONDITION_EVENT_TYPES = 100;
 /** Bytes of JSON one condition's pattern may hold; it is matched against every candidate event under the store lock. */
 export const MAX_CONDITION_PATTERN_BYTES = 64 * 1024;
 
@@ -22,13 +20,10 @@ export function conditionOf(field: string, input: AppendConditionShape | null | 
   const after = checkNonNegative(`${field}.after`, input.after ?? 0);
   const condition: AppendCondition = { after };
   if (query.eventTypes !== null && query.eventTypes !== undefined) {
-    if (query.eventTypes.length > MAX_CONDITION_EVENT_TYPES) {
-      throw badUserInput(`${field}.failIfEventsMatch.eventTypes`, `at most ${MAX_CONDITION_EVENT_TYPES} event types, got ${query.eventTypes.length}`);
-    }
-    condition.eventTypes = query.eventTypes.map((type, index) => checkName(`${field}.failIfEventsMatch.eventTypes[${index}]`, 'an event type', type));
+    condition.eventTypes = checkEventTypes(`${field}.failIfEventsMatch.eventTypes`, query.eventTypes);
   }
   if (query.streamPrefix !== null && query.streamPrefix !== undefined) {
-    condition.streamPrefix = checkText(`${field}.failIfEventsMatch.streamPrefix`, query.streamPrefix);
+    condition.streamPrefix = checkStreamPrefix(`${field}.failIfEventsMatch.streamPrefix`, query.streamPrefix);
   }
   if (query.pattern !== null && query.pattern !== undefined) {
     const patternField = `${field}.failIfEventsMatch.pattern`;

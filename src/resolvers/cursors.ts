@@ -16,7 +16,11 @@ export function encodeCursor(kind: CursorKind, key: string | number): string {
   return Buffer.from(`${kind}:${key}`).toString('base64url');
 }
 
+/** Longer than any cursor the gateway makes (a snapshot's holds two names of up to 255 characters, escaped). */
+const MAX_CURSOR_LENGTH = 8192;
+
 export function decodeCursor(field: string, kind: CursorKind, cursor: string): string {
+  if (cursor.length > MAX_CURSOR_LENGTH) throw notACursor(field);
   const text = Buffer.from(cursor, 'base64url').toString();
   const prefix = `${kind}:`;
   if (!text.startsWith(prefix)) throw notACursor(field);

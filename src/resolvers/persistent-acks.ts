@@ -4,7 +4,7 @@ import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 import { checkSubscriptionName } from './persistent-input.js';
 import type { StoreArg } from './store-door.js';
-import { checkText, checkUuid } from './validate.js';
+import { characters, checkText, checkUuid } from './validate.js';
 
 const MAX_REASON_LENGTH = 1_000;
 
@@ -68,8 +68,9 @@ export async function nackEvent(
 ): Promise<boolean> {
   const { hub, subscription, eventId } = target(ctx, args);
   const reason = args.reason === null || args.reason === undefined ? null : checkText('reason', args.reason);
-  if (reason !== null && reason.length > MAX_REASON_LENGTH) {
-    throw badUserInput('reason', `is at most ${MAX_REASON_LENGTH} characters, got ${reason.length}`);
+  const length = reason === null ? 0 : characters(reason);
+  if (length > MAX_REASON_LENGTH) {
+    throw badUserInput('reason', `is at most ${MAX_REASON_LENGTH} characters, got ${length}`);
   }
   return answer(subscription, await hub.nack(subscription, eventId, ctx.consumerKey() ?? null, args.action ?? 'retry', reason));
 }

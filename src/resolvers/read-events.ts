@@ -4,7 +4,7 @@ import type { AllEventsArgs, EventPageArgs, StreamEventsArgs } from '../schema/e
 import type { GatewayContext } from './context.js';
 import { CURSOR_MAX, decodeNumberCursor, emptyConnection, encodeCursor, toConnection, type Connection } from './cursors.js';
 import type { StoreArg } from './store-door.js';
-import { checkName, checkNonNegative, checkPageSize, checkText, checkUuid } from './validate.js';
+import { checkEventTypes, checkNonNegative, checkPageSize, checkStreamPrefix, checkUuid } from './validate.js';
 
 /**
  * Where a page starts: after the cursor when there is one (exclusive),
@@ -47,9 +47,10 @@ export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promi
   const limit = checkPageSize('first', args.first, ctx.limits);
   const fromPosition = startOf('after', 'position', direction, checkNonNegative('fromPosition', args.fromPosition), args.after);
   if (fromPosition === null) return emptyConnection();
-  const eventTypes = args.filter?.eventTypes?.map((type, index) => checkName(`filter.eventTypes[${index}]`, 'an event type', type));
+  const types = args.filter?.eventTypes;
+  const eventTypes = types === null || types === undefined ? undefined : checkEventTypes('filter.eventTypes', types);
   const prefix = args.filter?.streamPrefix;
-  const streamPrefix = prefix === null || prefix === undefined ? undefined : checkText('filter.streamPrefix', prefix);
+  const streamPrefix = prefix === null || prefix === undefined ? undefined : checkStreamPrefix('filter.streamPrefix', prefix);
   if (eventTypes?.length === 0) return emptyConnection();
   const page = await store.log.readAll({ direction, fromPosition, eventTypes, streamPrefix, limit });
   return toConnection(page.items, page.hasMore, (event) => encodeCursor('position', event.position));

@@ -74,11 +74,13 @@ export class StoreDoor {
 
   private storeFor(caller: Caller, storeArg: StoreArg): EventStore {
     const id = storeArg === null || storeArg === undefined ? this.registry.defaultId : String(storeArg);
+    // No store id is longer than 40 characters: an answer quotes no more of one than that.
+    const shownId = id.length > 64 ? `${id.slice(0, 64)}…` : id;
     if (caller.stores !== null && !caller.stores.includes(id)) {
-      throw new ForbiddenError(`this credential may not use store "${id}"`, `store ${id}`);
+      throw new ForbiddenError(`this credential may not use store "${shownId}"`, `store ${shownId}`);
     }
     const store = this.registry.find(id);
-    if (!store) throw new StoreNotFoundError(id);
+    if (!store) throw new StoreNotFoundError(shownId);
     this.openedStore ??= id;
     // The operation's span names the store it used.
     activeSpan().setAttribute('gater.store', id);

@@ -3,7 +3,7 @@ import type { StreamSummary } from '../store/types.js';
 import type { GatewayContext } from './context.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from './cursors.js';
 import type { StoreArg } from './store-door.js';
-import { checkPageSize, checkStreamId, checkText } from './validate.js';
+import { checkPageSize, checkStreamId, checkStreamPrefix, checkText } from './validate.js';
 
 /** A stream as the schema sees it: a name in a store; its version is loaded when asked for. */
 export interface StreamRef {
@@ -31,7 +31,7 @@ export async function listStreams(
   const store = ctx.door.open(args.store, 'read');
   const limit = checkPageSize('first', args.first, ctx.limits);
   const after = args.after ? checkText('after', decodeCursor('after', 'stream', args.after)) : undefined;
-  const prefix = args.prefix === null || args.prefix === undefined ? undefined : checkText('prefix', args.prefix);
+  const prefix = args.prefix === null || args.prefix === undefined ? undefined : checkStreamPrefix('prefix', args.prefix);
   const page = await store.log.listStreams({ prefix, after, limit });
   // The page already knows each version: prime the loader so Stream.version costs no query.
   const versions = ctx.loaders().streamVersion(store);

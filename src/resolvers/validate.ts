@@ -2,6 +2,13 @@ import { badUserInput, limitExceeded } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 255;
+/** Most event types one filter or condition names. */
+export const MAX_FILTER_EVENT_TYPES = 100;
+
+/** A value as an error message quotes it: no more than its first 64 characters, however much was sent. */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
 
 /** PostgreSQL text and jsonb hold neither U+0000 nor half of a UTF-16 surrogate pair. */
 function checkNoNul(field: string, value: string): void {
@@ -10,7 +17,7 @@ function checkNoNul(field: string, value: string): void {
 }
 
 /** Length in Unicode characters (code points), as users count them. */
-function characters(value: string): number {
+export function characters(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;
@@ -36,8 +43,22 @@ export function checkName(field: string, what: string, value: string): string {
 }
 
 export function checkUuid(field: string, value: string): string {
-  if (!UUID.test(value)) throw badUserInput(field, `"${value}" is not a UUID`);
+  if (!UUID.test(value)) throw badUserInput(field, `${quoted(value)} is not a UUID`);
   return value.toLowerCase();
+}
+
+/** A stream id prefix: what a stream id may hold, at most as long as one (a longer one matches nothing). */
+export function checkStreamPrefix(field: string, prefix: string): string {
+  checkNoNul(field, prefix);
+  const length = characters(prefix);
+  if (length > MAX_NAME_LENGTH) throw badUserInput(field, `a stream id prefix is at most ${MAX_NAME_LENGTH} characters, got ${length}`);
+  return prefix;
+}
+
+/** The event types a filter or condition names: at most `MAX_FILTER_EVENT_TYPES`, each a valid name. */
+export function checkEventTypes(field: string, types: readonly string[]): string[] {
+  if (types.length > MAX_FILTER_EVENT_TYPES) throw badUserInput(field, `at most ${MAX_FILTER_EVENT_TYPES} event types, got ${types.length}`);
+  return types.map((type, index) => checkName(`${field}[${index}]`, 'an event type', type));
 }
 
 export function checkNonNegative(field: string, value: number): number;

@@ -123,3 +123,30 @@ describe('streams(prefix)', () => {
     expect(await ids('order-')).toEqual(['order-1', 'order-2']);
   });
 });
+
+describe('filters past their bounds', () => {
+  /** The one error a read with these arguments is refused with. */
+  async function refusal(query: string, variables: Record<string, unknown>): Promise<unknown> {
+    const answer = await gw.gql(query, variables);
+    expect(answer.data?.events ?? answer.data?.streams ?? null).toBeNull();
+    return answer.errors?.map((error) => [error.extensions?.code, error.extensions?.field, error.message.length < 200]);
+  }
+
+  it('refuses more than 100 event types, and a prefix longer than any stream id, naming the field', async () => {
+    const types = Array.from({ length: 101 }, (_, index) => `Type${index}`);
+    expect(await refusal(EVENTS_PAGE, { filter: { eventTypes: types }, first: 10, after: null })).toEqual([['BAD_USER_INPUT', 'filter.eventTypes', true]]);
+    expect(await filtered({ eventTypes: types.slice(0, 100) })).toEqual([]);
+    const prefix = 'p'.repeat(256);
+    expect(await refusal(EVENTS_PAGE, { filter: { streamPrefix: prefix }, first: 10, after: null })).toEqual([['BAD_USER_INPUT', 'filter.streamPrefix', true]]);
+    expect(await refusal(STREAMS_PAGE, { prefix, first: 10, after: null })).toEqual([['BAD_USER_INPUT', 'prefix', true]]);
+  });
+
+  it('refuses an unknown store of any length, quoting no more than 64 characters of it', async () => {
+    const answer = await gw.gql(STREAMS_PAGE, { store: 's'.repeat(100_000), first: 10, after: null });
+    expect(answer.errors).toEqual([expect.objectContaining({ message: `store "${'s'.repeat(64)}…" does not exist`, extensions: { code: 'STORE_NOT_FOUND', store: `${'s'.repeat(64)}…` } })]);
+  });
+
+  it('refuses a cursor longer than any the gateway makes without quoting it', async () => {
+    expect(await refusal(STREAMS_PAGE, { first: 10, after: 'A'.repeat(100_000) })).toEqual([['BAD_USER_INPUT', 'after', true]]);
+  });
+});

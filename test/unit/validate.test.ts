@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonValue, checkJsonSize, checkName, checkNonNegative, checkPageSize, checkStreamId, checkText, checkUuid } from '../../src/resolvers/validate.js';
+import { checkEventTypes, checkJsonValue, checkJsonSize, checkName, checkNonNegative, checkPageSize, checkStreamId, checkStreamPrefix, checkText, checkUuid } from '../../src/resolvers/validate.js';
 import { rejection } from '../support/rejection.js';
 
 const LONE_SURROGATE = '\uD800';
@@ -119,5 +119,25 @@ describe('checkJsonValue', () => {
 
   it('walks a value far deeper than the stack allows without overflowing it', () => {
     expect(rejection(() => checkJsonValue('pattern', nested(200_000), 64)).message).toBe('pattern: nests arrays and objects deeper than 64 levels (GATER_MAX_JSON_DEPTH)');
+  });
+});
+
+describe('checkUuid, checkStreamPrefix, checkEventTypes', () => {
+  it('quote no more than 64 characters of what they refuse', () => {
+    expect(rejection(() => checkUuid('id', 'x'.repeat(1_000_000))).message).toBe(`id: "${'x'.repeat(64)}…" is not a UUID`);
+  });
+
+  it('take a prefix as long as a stream id, and refuse a longer one or one holding U+0000', () => {
+    expect(checkStreamPrefix('prefix', '😀'.repeat(255))).toBe('😀'.repeat(255));
+    expect(checkStreamPrefix('prefix', '')).toBe('');
+    expect(rejection(() => checkStreamPrefix('prefix', 'p'.repeat(256)))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'prefix' });
+    expect(rejection(() => checkStreamPrefix('prefix', 'a\u0000'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'prefix' });
+  });
+
+  it('take up to 100 event types, each a name, and refuse more', () => {
+    const types = Array.from({ length: 100 }, (_, index) => `T${index}`);
+    expect(checkEventTypes('filter.eventTypes', types)).toEqual(types);
+    expect(rejection(() => checkEventTypes('filter.eventTypes', [...types, 'T100']))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.eventTypes' });
+    expect(rejection(() => checkEventTypes('filter.eventTypes', ['A', '']))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.eventTypes[1]' });
   });
 });
