@@ -143,6 +143,13 @@ describe('unknown subscriptions and events', () => {
     }
     expect(codeAndField(await gw.gql(ACK, { subscription: 'idle', eventId: 'nope' }))).toEqual([['BAD_USER_INPUT', 'eventId']]);
   });
+
+  it('takes a nack reason of 1000 characters, counted as characters, and refuses a longer one', async () => {
+    await saveSubscription(gw, { name: 'reasons', type: 'BY_STREAM', selector: 'm-3', startFrom: 1 });
+    const nack = (reason: string) => gw.gql<{ nackEvent: boolean }>(NACK, { subscription: 'reasons', eventId: randomUUID(), reason });
+    expect(dataOf(await nack('😀'.repeat(1000))).nackEvent).toBe(false);
+    expect(codeAndField(await nack('😀'.repeat(1001)))).toEqual([['BAD_USER_INPUT', 'reason']]);
+  });
 });
 
 describe('removeSubscription', () => {
