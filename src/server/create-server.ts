@@ -16,6 +16,7 @@ import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
 import { useOperationLog, useRefusalLog } from './use-operation-log.js';
 import { identifyRequest, requestIdOf } from './request-id.js';
+import { useGetJsonParams } from './use-get-json-params.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useCompiledExecute } from './use-compiled-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
@@ -107,6 +108,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       ...persisted.plugins,
       useOperationLog(log, masking),
       useCsrfPrevention(crossSite),
+      useGetJsonParams(),
       useCompiledExecute(),
       // Right after the executor it wraps: a later execute wrapper would replace its own.
       useOperationSpans(),

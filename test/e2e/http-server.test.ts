@@ -113,6 +113,19 @@ describe('GraphQL over HTTP', () => {
     expect(await response.json()).toEqual({ data: { stores: [{ id: 'default' }] } });
   });
 
+  it.each([
+    ['variables', 'application/json'],
+    ['extensions', 'application/json'],
+    ['variables', 'text/event-stream'],
+  ])('a GET whose %s is not JSON answers 400 BAD_REQUEST naming it (accept: %s)', async (param, accept) => {
+    const response = await fetch(`${gw.url}?query=${encodeURIComponent('{ stores { id } }')}&${param}=%7Bbad`, { headers: { accept } });
+    expect(response.status).toBe(400);
+    const error = { message: `The "${param}" parameter is not valid JSON.`, extensions: { code: 'BAD_REQUEST' } };
+    // An EventSource gets the answer as the stream's one event.
+    if (accept === 'text/event-stream') expect(await response.text()).toContain(JSON.stringify({ errors: [error] }));
+    else expect(await response.json()).toEqual({ errors: [error] });
+  });
+
   it('a body that is not valid JSON answers 400 BAD_REQUEST, and the server keeps serving', async () => {
     const response = await fetch(gw.url, {
       method: 'POST',
