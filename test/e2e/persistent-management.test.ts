@@ -173,4 +173,29 @@ describe('removeSubscription', () => {
     const again = await saveSubscription(gw, { name: 'doomed', type: 'BY_EVENT_TYPE', selector: 'Other' });
     expect(again).toMatchObject({ type: 'BY_EVENT_TYPE', inFlightCount: 0, consumerCount: 0 });
   });
+
+  it('ends a consumer with no room at once, and serves the subscription saved again under the name only what it selects', async () => {
+    await saveSubscription(gw, { name: 'reborn', type: 'BY_EVENT_TYPE', selector: 'Old', maxInFlight: 2, ackTimeoutMs: 60_000 });
+    const full = consume(ws, 'reborn');
+    await waitForConsumers(gw, 1);
+    await appendSuccess(gw, { streamId: 'reborn-1', events: newEvents(3, 'Old') });
+    await full.waitForEvents(2);
+
+    expect(dataOf(await gw.gql<{ removeSubscription: boolean }>(REMOVE_SUBSCRIPTION, { name: 'reborn' })).removeSubscription).toBe(true);
+    await saveSubscription(gw, { name: 'reborn', type: 'BY_EVENT_TYPE', selector: 'New' });
+    expect((await full.waitForErrors()).map((error) => error.extensions?.code)).toEqual(['SUBSCRIPTION_NOT_FOUND']);
+    const fresh = consume(ws, 'reborn', { autoAck: true });
+    await waitForConsumers(gw, 1);
+    const wanted: string[] = [];
+    for (const type of ['Old', 'New', 'Old', 'New']) {
+      const [event] = (await appendSuccess(gw, { streamId: 'reborn-2', events: newEvents(1, type) })).events;
+      if (type === 'New') wanted.push(event!.id);
+    }
+
+    const delivered = await fresh.waitForEvents(2);
+    expect(delivered.map((delivery) => delivery.event.id)).toEqual(wanted);
+    expect(await Promise.all(fresh.autoAcks)).toEqual([true, true]);
+    expect(full.events).toHaveLength(2);
+    expect(await subscriptionView(gw, 'reborn')).toMatchObject({ inFlightCount: 0, consumerCount: 1 });
+  });
 });

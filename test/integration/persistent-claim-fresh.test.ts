@@ -12,9 +12,12 @@ const gw = useGateway();
 const asRead = (events: readonly { id: string; position: number }[]) => events as unknown as RecordedEvent[];
 
 /** A claim of `events`, read after `from`, moving the cursor to `to`; no consumer of the subscription is connected, so nothing else claims. */
-function claim(subscription: string, from: number, to: number, events: readonly { id: string; position: number }[]) {
-  return gw.gateway.stores.find('default')!.persistent.claimFresh({
+async function claim(subscription: string, from: number, to: number, events: readonly { id: string; position: number }[]) {
+  const { persistent } = gw.gateway.stores.find('default')!;
+  const [saved] = await persistent.list({ name: subscription, consumerStaleMs: 60_000 });
+  return persistent.claimFresh({
     subscription,
+    incarnation: saved!.incarnation,
     gatewayId: randomUUID(),
     from,
     to,

@@ -52,8 +52,10 @@ it('removing a subscription while a claim of it has not committed leaves none of
   const removerPid = await backendPid(remover);
 
   await claimer.query('BEGIN');
+  const [saved] = await gw.gateway.stores.find('default')!.persistent.list({ name: 'racing', consumerStaleMs: 60_000 });
   const claimed = await claimFresh(claimer as unknown as pg.Pool, tables, {
     subscription: 'racing',
+    incarnation: saved!.incarnation,
     gatewayId: randomUUID(),
     from,
     to: events[2]!.position,

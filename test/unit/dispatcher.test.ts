@@ -107,6 +107,7 @@ function setUp({ maxInFlight = 10, readPosition = 0 } = {}) {
     ackTimeoutMs: 30_000,
     maxInFlight,
     readPosition,
+    incarnation: '1',
   };
   const store = new FakeStore(subscription);
   const onIdle = vi.fn();

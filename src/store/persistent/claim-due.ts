@@ -3,9 +3,12 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import type { ClaimedDelivery, SubscriptionSettings } from './types.js';
 import type { StoreTables } from '../tables.js';
 import { visibleEvent } from '../retention/visible-sql.js';
+import { INCARNATION_SQL } from './subscription-row.js';
 
 export interface ClaimDueRequest {
   subscription: string;
+  /** Which life of the name is served (`INCARNATION_SQL`): another one is no such subscription. */
+  incarnation: string;
   gatewayId: string;
   /** One consumer id per delivery wanted, in the order deliveries go out. */
   slots: readonly string[];
@@ -34,7 +37,7 @@ interface DueRow extends Partial<EventRow> {
  * retries ran out; in one statement. SKIP LOCKED lets the gateways serving a
  * subscription claim side by side without waiting on each other. Also
  * answers the subscription's settings and read cursor; null when there is no
- * such subscription.
+ * such subscription, or it is another life of the name.
  */
 export async function claimDue(db: pg.Pool, tables: StoreTables, request: ClaimDueRequest): Promise<DueClaim | null> {
   const { rows } = await db.query<DueRow>(
@@ -42,7 +45,7 @@ export async function claimDue(db: pg.Pool, tables: StoreTables, request: ClaimD
     // before it (the log is flushed in order): a claim need not wait for its own flush.
     `WITH subscription AS (
        SELECT max_retries, ack_timeout_ms, max_in_flight, read_position, set_config('synchronous_commit', 'off', true) AS flush
-       FROM ${tables.subscriptions} WHERE name = $1
+       FROM ${tables.subscriptions} WHERE name = $1 AND ${INCARNATION_SQL} = $5
      ),
      exhausted AS (
        SELECT f.event_id FROM ${tables.inFlight} f, subscription s
@@ -83,7 +86,7 @@ export async function claimDue(db: pg.Pool, tables: StoreTables, request: ClaimD
      FROM subscription s
      LEFT JOIN (leased l JOIN ${tables.events} ON event_id = l.leased_id) ON true
      ORDER BY position`,
-    [request.subscription, request.slots.length, request.slots, request.gatewayId],
+    [request.subscription, request.slots.length, request.slots, request.gatewayId, request.incarnation],
   );
   const first = rows[0];
   if (!first) return null;

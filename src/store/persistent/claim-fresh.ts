@@ -2,9 +2,12 @@ import type pg from 'pg';
 import { preparedStatement } from '../prepared.js';
 import type { StoreTables } from '../tables.js';
 import type { RecordedEvent } from '../types.js';
+import { INCARNATION_SQL } from './subscription-row.js';
 
 export interface ClaimFreshRequest {
   subscription: string;
+  /** Which life of the name is served (`INCARNATION_SQL`): another one's cursor is not moved. */
+  incarnation: string;
   gatewayId: string;
   /** The read cursor the events were read after. */
   from: number;
@@ -26,8 +29,8 @@ export interface ClaimFreshOutcome {
 /**
  * Moves a subscription's read cursor over newly read events and leases
  * them, in one statement, only if the cursor is still where the read
- * started: when another gateway moved it first, nothing changes and
- * `moved` is false. Never two leases of one new event, without holding a lock
+ * started: when another gateway moved it first (or the name is another
+ * subscription's now), nothing changes and `moved` is false. Never two leases of one new event, without holding a lock
  * between reading the log and claiming. An event erased after it was read
  * is passed over.
  */
@@ -40,7 +43,7 @@ export async function claimFresh(db: pg.Pool, tables: StoreTables, request: Clai
       // once per connection and stay right as the log grows. The ids not leased are worked out only when some were
       // not (an erasure since the read, which is rare).
       `WITH moved AS (
-         UPDATE ${tables.subscriptions} SET read_position = $3 WHERE name = $1 AND read_position = $2
+         UPDATE ${tables.subscriptions} SET read_position = $3 WHERE name = $1 AND read_position = $2 AND ${INCARNATION_SQL} = $9
          RETURNING set_config('synchronous_commit', 'off', true)
        ),
        fresh AS (
@@ -63,6 +66,7 @@ export async function claimFresh(db: pg.Pool, tables: StoreTables, request: Clai
         request.events.map((event) => event.id),
         request.events.map((event) => event.position),
         request.consumerIds,
+        request.incarnation,
       ],
     ),
   );

@@ -1,8 +1,15 @@
 import type { StoredSubscription, SubscriptionType } from './types.js';
 
+/**
+ * Which life of a subscription's name a row is: when it was created, in
+ * microseconds. A subscription removed and saved again under the same name
+ * is another one, and what served the first must not serve it.
+ */
+export const INCARNATION_SQL = '(extract(epoch from created) * 1000000)::bigint';
+
 /** The columns every subscription read selects, in the shape `toStoredSubscription` maps. */
 export const SUBSCRIPTION_COLUMNS =
-  'name, type, selector, pattern, start_from, max_retries, ack_timeout_ms, max_in_flight, read_position';
+  `name, type, selector, pattern, start_from, max_retries, ack_timeout_ms, max_in_flight, read_position, ${INCARNATION_SQL} AS incarnation`;
 
 export interface SubscriptionRow {
   name: string;
@@ -14,6 +21,7 @@ export interface SubscriptionRow {
   ack_timeout_ms: number;
   max_in_flight: number;
   read_position: string | number;
+  incarnation: string;
 }
 
 export function toStoredSubscription(row: SubscriptionRow): StoredSubscription {
@@ -27,5 +35,6 @@ export function toStoredSubscription(row: SubscriptionRow): StoredSubscription {
     ackTimeoutMs: row.ack_timeout_ms,
     maxInFlight: row.max_in_flight,
     readPosition: Number(row.read_position),
+    incarnation: row.incarnation,
   };
 }

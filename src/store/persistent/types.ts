@@ -34,6 +34,8 @@ export interface SubscriptionDefinition {
 export interface StoredSubscription extends SubscriptionDefinition, SubscriptionSettings {
   /** Every selected event at or below this position was taken into delivery (or came before the start). */
   readPosition: number;
+  /** Which life of the name this is (`INCARNATION_SQL`): another after the subscription was removed and saved again. */
+  incarnation: string;
 }
 
 /** A subscription as the management queries show it. */

@@ -37,6 +37,8 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   readonly name: string;
+  /** Which life of the name it serves: a subscription removed and saved again is served by another dispatcher. */
+  readonly incarnation: string;
   private readonly consumers: Consumer[] = [];
   private settings: SubscriptionSettings;
   private readonly readAhead: LogReadAhead;
@@ -53,6 +55,7 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {
     const { subscription, store } = options;
     this.name = subscription.name;
+    this.incarnation = subscription.incarnation;
     this.settings = subscription;
     this.readAhead = new LogReadAhead(historyReader(leaderPages(store.log), selectionOf(subscription)), subscription.readPosition);
   }
@@ -170,7 +173,7 @@ export class Dispatcher {
     let handedOut = 0;
     if (this.dueMaybe) {
       this.dueMaybe = false;
-      const due = await store.persistent.claimDue({ subscription: this.name, gatewayId, slots });
+      const due = await store.persistent.claimDue({ subscription: this.name, incarnation: this.incarnation, gatewayId, slots });
       if (!due) {
         this.removed();
         return false;
@@ -194,7 +197,7 @@ export class Dispatcher {
     if (readPosition === from) return false;
     const consumerIds = slots.slice(0, events.length);
     const { ackTimeoutMs } = this.settings;
-    const claimed = await store.persistent.claimFresh({ subscription: this.name, gatewayId, from, to: readPosition, events, consumerIds, ackTimeoutMs });
+    const claimed = await store.persistent.claimFresh({ subscription: this.name, incarnation: this.incarnation, gatewayId, from, to: readPosition, events, consumerIds, ackTimeoutMs });
     if (!claimed.moved) {
       // Another gateway moved the cursor first: the next claim learns where it is now.
       this.dueMaybe = true;
@@ -223,7 +226,8 @@ export class Dispatcher {
     }
   }
 
-  private removed(): void {
+  /** The subscription it serves is gone: its consumers end with SUBSCRIPTION_NOT_FOUND, and it is idle. */
+  removed(): void {
     for (const consumer of this.consumers.splice(0)) consumer.end(new SubscriptionNotFoundError(this.name));
     this.options.onIdle(this);
   }

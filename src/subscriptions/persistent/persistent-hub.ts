@@ -75,7 +75,10 @@ export class PersistentHub {
     const subscription = await store.persistent.registerConsumer(name, consumer.id, gatewayId, ackKey);
     if (!subscription) return null;
     let dispatcher = this.dispatchers.get(name);
-    if (!dispatcher) {
+    // Serving another life of the name, one removed since: that one's consumers end (once this one is in its
+    // place), whether or not a claim of theirs has found out yet (a consumer with no room makes none).
+    const removed = dispatcher && dispatcher.incarnation !== subscription.incarnation ? dispatcher : undefined;
+    if (!dispatcher || removed) {
       dispatcher = new Dispatcher({
         store,
         subscription,
@@ -86,6 +89,7 @@ export class PersistentHub {
       this.dispatchers.set(name, dispatcher);
       this.startServing();
     }
+    removed?.removed();
     owner = dispatcher;
     dispatcher.add(consumer);
     return consumer;
@@ -147,6 +151,10 @@ export class PersistentHub {
     const notice = parseNotice(notification.payload);
     const dispatcher = notice && this.dispatchers.get(notice.subscription);
     if (!dispatcher) return;
+    if (notice.removed !== null) {
+      if (notice.removed === dispatcher.incarnation) dispatcher.removed();
+      return;
+    }
     if (notice.gateway === this.options.gatewayId) dispatcher.resync();
     else dispatcher.wake();
   }
