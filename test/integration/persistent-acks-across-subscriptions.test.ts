@@ -39,3 +39,27 @@ it('settles the acks of several subscriptions that go to the database together, 
     await connection.dispose();
   }
 });
+
+it('credits an event asked for twice in one batch to its holder, whichever ack comes first', async () => {
+  const token = randomUUID();
+  const connection = await connectWs(gw, { connectionParams: { consumerToken: token } });
+  try {
+    await saveSubscription(gw, { name: 'twice', type: 'BY_STREAM', selector: 'twice', ackTimeoutMs: 60_000 });
+    const consumer = consume(connection, 'twice');
+    await waitForConsumers(gw, 1);
+    const events = (await appendSuccess(gw, { streamId: 'twice', events: newEvents(2) })).events;
+    await consumer.waitForEvents(2);
+
+    const hub = gw.gateway.persistent.hub(gw.gateway.stores.find('default')!);
+    const holder = consumerKeyOf(token, 'consumerToken')!;
+    const stranger = consumerKeyOf(randomUUID(), 'consumerToken')!;
+    // The first ack goes to the database alone; the stranger's and the holder's of the second event go together.
+    const outcomes = await Promise.all([hub.ack('twice', events[0]!.id, holder), hub.ack('twice', events[1]!.id, stranger), hub.ack('twice', events[1]!.id, holder)]);
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['settled', 'not_in_flight', 'settled']);
+    expect(await subscriptionView(gw, 'twice')).toMatchObject({ inFlightCount: 0 });
+    consumer.unsubscribe();
+  } finally {
+    await connection.dispose();
+  }
+});

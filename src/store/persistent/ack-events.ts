@@ -10,18 +10,20 @@ import type { StoreTables } from '../tables.js';
  * says which existed and who held them, and tells each other gateway whose
  * leases it ended. Each ack counts only with the key of the consumer that
  * holds its event; any other is answered `not_in_flight` and changes
- * nothing. An event asked twice in one batch is done once: the first asker
- * gets `acked`. Events that were not in flight are told apart from unknown
+ * nothing. An event asked twice in one batch is done once, for the ack that
+ * carries its holder's key. Events that were not in flight are told apart from unknown
  * subscriptions with one more query, only when there are any.
  */
 export async function ackEvents(db: pg.Pool, tables: StoreTables, gatewayId: string, requests: readonly AckRequest[]): Promise<SettleOutcome[]> {
   if (requests.length === 0) return [];
-  const { rows } = await db.query<AckedRow>(ackStatement(tables, gatewayId, requests));
-  const done = new Map(rows.map((row) => [key(row.subscription, row.event_id), row]));
+  const statement = ackStatement(tables, gatewayId, requests);
+  const { rows } = await db.query<AckedRow>(statement.query);
+  const done = new Map(rows.map((row) => [key(row.subscription, row.event_id, row.ack_key), row]));
   const outcomes = requests.map((request): SettleOutcome | undefined => {
-    const row = done.get(key(request.subscription, request.eventId));
+    const requestKey = key(request.subscription, request.eventId, statement.byAckKey ? request.ackKey : null);
+    const row = done.get(requestKey);
     if (!row) return undefined;
-    done.delete(key(request.subscription, request.eventId));
+    done.delete(requestKey);
     return { kind: 'settled', lease: { consumerId: row.consumer_id, gatewayId: row.gateway_id } };
   });
   const missed = requests.filter((_, index) => outcomes[index] === undefined).map((request) => request.subscription);
@@ -35,22 +37,24 @@ export async function ackEvents(db: pg.Pool, tables: StoreTables, gatewayId: str
 interface AckedRow {
   subscription: string;
   event_id: string;
+  /** The key of the ack that did it, where a batch asks for one event more than once. */
+  ack_key: Buffer | null;
   consumer_id: string | null;
   gateway_id: string | null;
 }
 
 /**
  * Deletes the in-flight rows `where` picks (with `using` beside the table)
- * and answers them, telling each other gateway whose leases they were. $4 is
- * this gateway's id.
+ * and answers them with `ackKey`, telling each other gateway whose leases
+ * they were. $4 is this gateway's id.
  */
-function deleteAckedSql(tables: StoreTables, using: string, where: string): string {
+function deleteAckedSql(tables: StoreTables, using: string, where: string, ackKey: string): string {
   return `WITH acked AS (
        DELETE FROM ${tables.inFlight} f ${using}
        WHERE ${where}
-       RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id
+       RETURNING f.subscription, f.event_id, f.consumer_id, f.gateway_id, ${ackKey} AS ack_key
      )
-     SELECT subscription, event_id, consumer_id, gateway_id,
+     SELECT subscription, event_id, consumer_id, gateway_id, ack_key,
        CASE WHEN gateway_id <> $4::uuid THEN ${notifySql(tables, 'subscription', 'gateway_id')} END
      FROM acked`;
 }
@@ -64,7 +68,7 @@ function deleteAckedSql(tables: StoreTables, using: string, where: string): stri
  * join the requests to the table, a plan that depends on its size, and so
  * are planned each time.
  */
-function ackStatement(tables: StoreTables, gatewayId: string, requests: readonly AckRequest[]): pg.QueryConfig {
+function ackStatement(tables: StoreTables, gatewayId: string, requests: readonly AckRequest[]): { query: pg.QueryConfig; byAckKey: boolean } {
   const ids = requests.map((request) => request.eventId);
   const keys = requests.map((request) => request.ackKey);
   const subscription = requests[0]!.subscription;
@@ -72,14 +76,16 @@ function ackStatement(tables: StoreTables, gatewayId: string, requests: readonly
     const where = `f.subscription = $1 AND f.event_id = ANY ($2::uuid[])
          AND EXISTS (SELECT 1 FROM ${tables.consumers} c
                      WHERE c.consumer_id = f.consumer_id AND c.ack_key = ($3::bytea[])[array_position($2::uuid[], f.event_id)])`;
-    return preparedStatement(deleteAckedSql(tables, '', where), [subscription, ids, keys, gatewayId]);
+    return { query: preparedStatement(deleteAckedSql(tables, '', where, 'NULL::bytea'), [subscription, ids, keys, gatewayId]), byAckKey: false };
   }
   const using = 'USING unnest($1::text[], $2::uuid[], $3::bytea[]) AS a(subscription, event_id, ack_key)';
   const where = `f.subscription = a.subscription AND f.event_id = a.event_id
          AND EXISTS (SELECT 1 FROM ${tables.consumers} c WHERE c.consumer_id = f.consumer_id AND c.ack_key = a.ack_key)`;
-  return { text: deleteAckedSql(tables, using, where), values: [requests.map((request) => request.subscription), ids, keys, gatewayId] };
+  // An event asked for twice (its holder's ack and another's) is credited to the ack whose key deleted it.
+  const query = { text: deleteAckedSql(tables, using, where, 'a.ack_key'), values: [requests.map((request) => request.subscription), ids, keys, gatewayId] };
+  return { query, byAckKey: true };
 }
 
-function key(subscription: string, eventId: string): string {
-  return `${subscription}\u0000${eventId}`;
+function key(subscription: string, eventId: string, ackKey: Buffer | null): string {
+  return ackKey === null ? `${subscription}\u0000${eventId}` : `${subscription}\u0000${eventId}\u0000${ackKey.toString('hex')}`;
 }
