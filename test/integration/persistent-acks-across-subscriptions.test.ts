@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import { consumerKeyOf } from '../../src/resolvers/consumer-key.js';
+import { storeTables } from '../../src/store/tables.js';
 import { consume, saveSubscription, subscriptionView, waitForConsumers } from '../support/persistent.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
@@ -60,6 +62,31 @@ it('credits an event asked for twice in one batch to its holder, whichever ack c
     expect(await subscriptionView(gw, 'twice')).toMatchObject({ inFlightCount: 0 });
     consumer.unsubscribe();
   } finally {
+    await connection.dispose();
+  }
+});
+
+it('ends a consumer that another gateway forgot while this one could not mark it, so that it subscribes again instead of acking in vain', async () => {
+  await saveSubscription(gw, { name: 'forgotten', type: 'BY_STREAM', selector: 'forgotten', ackTimeoutMs: 60_000 });
+  const connection = await connectWs(gw);
+  const db = new pg.Client({ connectionString: gw.databaseUrl });
+  await db.connect();
+  try {
+    const consumer = consume(connection, 'forgotten');
+    await waitForConsumers(gw, 1);
+    // What another gateway's heartbeat does to the consumers of a gateway that stopped marking them.
+    await db.query(`DELETE FROM ${storeTables('default').consumers} WHERE subscription = 'forgotten'`);
+
+    const errors = await consumer.waitForErrors();
+    expect(errors.map((error) => error.extensions?.code)).toEqual(['CLUSTER_UNAVAILABLE']);
+    await waitForConsumers(gw, 0);
+    const again = consume(connection, 'forgotten', { autoAck: true });
+    await waitForConsumers(gw, 1);
+    await appendSuccess(gw, { streamId: 'forgotten', events: newEvents(1) });
+    await again.waitForEvents(1);
+    expect(await Promise.all(again.autoAcks)).toEqual([true]);
+  } finally {
+    await db.end();
     await connection.dispose();
   }
 });

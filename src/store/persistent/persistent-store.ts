@@ -61,7 +61,7 @@ export class PersistentStore {
     return this.route.write((db, tables) => releaseGateway(db, tables, gatewayId));
   }
 
-  heartbeatConsumers(gatewayId: string, forgetAfterMs: number): Promise<void> {
+  heartbeatConsumers(gatewayId: string, forgetAfterMs: number): Promise<string[]> {
     return this.route.write((db, tables) => heartbeatConsumers(db, tables, gatewayId, forgetAfterMs));
   }
 

@@ -21,6 +21,8 @@ export interface PersistentDelivery {
  */
 export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
   readonly id = randomUUID();
+  /** When the database had it recorded, on `performance.now()`'s clock; until then, never. */
+  registeredAt = Infinity;
   /** Event id → when its lease runs out, in `performance.now()` milliseconds. */
   readonly held = new Map<string, number>();
   private readonly queue = new AsyncQueue<PersistentDelivery>();

@@ -226,6 +226,14 @@ export class Dispatcher {
     }
   }
 
+  /** Ends the consumers `which` picks with `error`; what they held is handed back as when they leave. */
+  endConsumers(which: (consumer: Consumer) => boolean, error: Error): void {
+    for (const consumer of this.consumers.filter(which)) {
+      consumer.end(error);
+      void this.remove(consumer);
+    }
+  }
+
   /** The subscription it serves is gone: its consumers end with SUBSCRIPTION_NOT_FOUND, and it is idle. */
   removed(): void {
     for (const consumer of this.consumers.splice(0)) consumer.end(new SubscriptionNotFoundError(this.name));

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { isClusterFault } from '../../cluster/cluster-errors.js';
+import { ClusterUnavailableError, isClusterFault } from '../../cluster/cluster-errors.js';
 import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
@@ -74,6 +74,7 @@ export class PersistentHub {
     const consumer = new Consumer((gone) => owner?.remove(gone) ?? Promise.resolve());
     const subscription = await store.persistent.registerConsumer(name, consumer.id, gatewayId, ackKey);
     if (!subscription) return null;
+    consumer.registeredAt = performance.now();
     let dispatcher = this.dispatchers.get(name);
     // Serving another life of the name, one removed since: that one's consumers end (once this one is in its
     // place), whether or not a claim of theirs has found out yet (a consumer with no room makes none).
@@ -163,6 +164,18 @@ export class PersistentHub {
     for (const dispatcher of this.dispatchers.values()) dispatcher.wake();
   }
 
+  /**
+   * Ends the consumers here that were recorded before the heartbeat was sent and that it did not find:
+   * another gateway forgot them while this one could not mark them (paused, or cut off from the database
+   * past `forgetAfterMs`). Their acks would all answer false; subscribed again, they are recorded anew.
+   */
+  private endForgotten(marked: ReadonlySet<string>, sentAt: number, forgetAfterMs: number): void {
+    const error = new ClusterUnavailableError(
+      `this gateway could not mark its persistent consumers for over ${forgetAfterMs / 1000} s and another forgot them: subscribe again`,
+    );
+    for (const dispatcher of this.dispatchers.values()) dispatcher.endConsumers((consumer) => consumer.registeredAt < sentAt && !marked.has(consumer.id), error);
+  }
+
   private forget(dispatcher: Dispatcher): void {
     if (this.dispatchers.get(dispatcher.name) === dispatcher) this.dispatchers.delete(dispatcher.name);
     if (this.dispatchers.size === 0) this.stopServing();
@@ -174,8 +187,13 @@ export class PersistentHub {
     this.listener.start();
     this.poll = setInterval(() => this.wakeAll(), pollIntervalMs);
     this.poll.unref();
+    const forgetAfterMs = heartbeatMs * 12;
     this.heartbeat = setInterval(() => {
-      store.persistent.heartbeatConsumers(gatewayId, heartbeatMs * 12).catch((error: Error) => log(`persistent consumers of store ${store.id}: heartbeat failed (${error.message})`));
+      const sentAt = performance.now();
+      store.persistent.heartbeatConsumers(gatewayId, forgetAfterMs).then(
+        (marked) => this.endForgotten(new Set(marked), sentAt, forgetAfterMs),
+        (error: Error) => log(`persistent consumers of store ${store.id}: heartbeat failed (${error.message})`),
+      );
     }, heartbeatMs);
     this.heartbeat.unref();
   }
