@@ -69,3 +69,28 @@ describe('an event not acked within ackTimeoutMs', () => {
     expect(await subscriptionView(env.gw, 'poison')).toMatchObject({ inFlightCount: 0, parkedCount: 0 });
   });
 });
+
+describe('an event nacked with RETRY', () => {
+  it('comes back before newer ones, to a consumer with room for one', async () => {
+    await saveSubscription(env.gw, { name: 'retried', type: 'BY_STREAM', selector: 'retried', maxInFlight: 1, ackTimeoutMs: 60_000 });
+    const sub = consume(env.ws, 'retried');
+    await waitForConsumers(env.gw, 1);
+    const events = (await appendSuccess(env.gw, { streamId: 'retried', events: newEvents(3) })).events;
+    await sub.waitForEvents(1);
+
+    expect(await sub.nack(events[0]!.id, 'RETRY')).toBe(true);
+    // Each delivery acked as it comes: the next comes once there is room.
+    for (let count = 2; count <= 4; count++) {
+      const latest = (await sub.waitForEvents(count))[count - 1]!;
+      expect(await sub.ack(latest.event.id)).toBe(true);
+    }
+    const deliveries = sub.events;
+
+    expect(deliveries.map((delivery) => [delivery.event.id, delivery.retryCount])).toEqual([
+      [events[0]!.id, 0],
+      [events[0]!.id, 1],
+      [events[1]!.id, 0],
+      [events[2]!.id, 0],
+    ]);
+  });
+});

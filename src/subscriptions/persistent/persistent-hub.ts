@@ -109,10 +109,8 @@ export class PersistentHub {
     if (action === 'skip') return this.ack(subscription, eventId, ackKey);
     const { store, gatewayId } = this.options;
     const request = { subscription, eventId, action, reason, ackKey };
-    const outcome = await this.settle(subscription, eventId, store.persistent.nackEvent(gatewayId, request));
-    // A retried event is due now: a consumer here may take it without waiting for the notification.
-    if (action === 'retry' && outcome.kind === 'settled') this.dispatchers.get(subscription)?.wake();
-    return outcome;
+    // A retried event is due now: a consumer here may take it without waiting for the notification, before newer ones.
+    return this.settle(subscription, eventId, store.persistent.nackEvent(gatewayId, request), action === 'retry');
   }
 
   /** The store's subscriptions (or the one named) with their counts; consumers whose gateway stopped marking them are not counted. */
@@ -130,14 +128,16 @@ export class PersistentHub {
     if (dispatchers.length > 0) await this.options.store.persistent.releaseGateway(this.options.gatewayId);
   }
 
-  /** Once the database has the ack or nack, frees the room its consumer here had taken. */
-  private async settle(subscription: string, eventId: string, settled: Promise<SettleOutcome>): Promise<SettleOutcome> {
+  /** Once the database has the ack or nack, frees the room its consumer here had taken; `becameDue`: the event is to be delivered again. */
+  private async settle(subscription: string, eventId: string, settled: Promise<SettleOutcome>, becameDue = false): Promise<SettleOutcome> {
     this.settling.add(settled);
     try {
       const outcome = await settled;
-      if (outcome.kind === 'settled' && outcome.lease.gatewayId === this.options.gatewayId && outcome.lease.consumerId) {
-        this.dispatchers.get(subscription)?.leaseEnded(outcome.lease.consumerId, eventId);
-      }
+      if (outcome.kind !== 'settled') return outcome;
+      const dispatcher = this.dispatchers.get(subscription);
+      // Known to be due before the freed room is claimed, so that the room goes to it rather than to a newer event.
+      if (becameDue) dispatcher?.wake();
+      if (outcome.lease.gatewayId === this.options.gatewayId && outcome.lease.consumerId) dispatcher?.leaseEnded(outcome.lease.consumerId, eventId);
       return outcome;
     } finally {
       this.settling.delete(settled);
