@@ -6,6 +6,7 @@ import type { EventStore } from '../store/event-store.js';
 import { StoreNotFoundError } from '../store/errors.js';
 import type { StoreRegistry } from '../store/store-registry.js';
 import { activeSpan } from '../tracing.js';
+import { shortened } from './validate.js';
 
 /** A `store` argument as graphql-js hands over an ID: a string, or a number when the client sent an integer. */
 export type StoreArg = string | number | null | undefined;
@@ -75,7 +76,7 @@ export class StoreDoor {
   private storeFor(caller: Caller, storeArg: StoreArg): EventStore {
     const id = storeArg === null || storeArg === undefined ? this.registry.defaultId : String(storeArg);
     // No store id is longer than 40 characters: an answer quotes no more of one than that.
-    const shownId = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+    const shownId = shortened(id);
     if (caller.stores !== null && !caller.stores.includes(id)) {
       throw new ForbiddenError(`this credential may not use store "${shownId}"`, `store ${shownId}`);
     }

@@ -5,9 +5,14 @@ const MAX_NAME_LENGTH = 255;
 /** Most event types one filter or condition names. */
 export const MAX_FILTER_EVENT_TYPES = 100;
 
-/** A value as an error message quotes it: no more than its first 64 characters, however much was sent. */
+/** No more than the first 64 characters of a value, however much was sent: what an error message shows of it. */
+export function shortened(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}
+
+/** A value as an error message quotes it (`shortened`). */
 export function quoted(value: string): string {
-  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  return JSON.stringify(shortened(value));
 }
 
 /** PostgreSQL text and jsonb hold neither U+0000 nor half of a UTF-16 surrogate pair. */

@@ -262,7 +262,9 @@ export function graphqlPostListener(
   const receive = async (req: IncomingMessage, res: ServerResponse, fastMediaType: string | undefined) => {
     const read = await readCountedBody(req, maxBodyBytes, requestBytes);
     const contentType = req.headers['content-type'];
-    const refusal = !read.ok ? read.error : isJsonContentType(contentType) ? notUtf8(contentType, read.body) : undefined;
+    // A fast media type was only chosen for a JSON content type.
+    const json = fastMediaType !== undefined || isJsonContentType(contentType);
+    const refusal = !read.ok ? read.error : json ? notUtf8(contentType, read.body) : undefined;
     if (!read.ok || refusal) return refuseWhole(req, res, [refusal!], fastMediaType ?? rememberedJsonMediaTypeFor(req.headers.accept) ?? 'application/json');
     return fastMediaType ? handle(req, res, fastMediaType, read.body) : handToYoga(req, res, read.body);
   };
