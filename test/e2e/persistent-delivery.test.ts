@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventView } from '../support/queries.js';
 import {
   PARKED_EVENTS,
@@ -118,6 +118,20 @@ describe('selectors', () => {
     await sub.waitForEvents(1);
     expect(deliveredIds(sub.events)).toEqual(ids([written.events[0]!]));
     await expectNextIsMarker(sub, 'payload-2', 'D', { customer: { tier: 'gold' } });
+  });
+
+  it('passes over the events it does not select once it is at the end of the log, so that its lag comes back to 0', async () => {
+    const sub = await consumer({ name: 'lag-by-type', type: 'BY_EVENT_TYPE', selector: 'Wanted' }, { autoAck: true });
+    await appendSuccess(env.gw, { streamId: 'lag-1', events: newEvents(1, 'Wanted') });
+    await sub.waitForEvents(1);
+    await Promise.all(sub.autoAcks);
+    for (let append = 0; append < 3; append++) await appendSuccess(env.gw, { streamId: 'lag-2', events: newEvents(2, 'Ignored') });
+    const lag = async () => {
+      const { persistentSubscriptions } = dataOf(await env.gw.gql<{ persistentSubscriptions: { name: string; lag: number }[] }>('{ persistentSubscriptions { name lag } }'));
+      return persistentSubscriptions.find((subscription) => subscription.name === 'lag-by-type')!.lag;
+    };
+    await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5_000, interval: 100 });
+    await expectNextIsMarker(sub, 'lag-3', 'Wanted');
   });
 });
 

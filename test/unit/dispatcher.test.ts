@@ -52,6 +52,7 @@ class FakeStore implements DispatcherStore {
       const rest = this.events.filter((event) => event.position >= fromPosition);
       return { items: rest.slice(0, limit), hasMore: rest.length > limit };
     },
+    stats: async () => ({ streamCount: 1, eventCount: this.events.length, headPosition: this.events.length }),
   };
 
   readonly persistent: DispatcherStore['persistent'] = {

@@ -1,3 +1,4 @@
+import type { EventLog } from '../../store/log/event-log.js';
 import type { PersistentStore } from '../../store/persistent/persistent-store.js';
 import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent/types.js';
 import { SubscriptionNotFoundError } from '../../store/errors.js';
@@ -13,7 +14,7 @@ const READ_AHEAD = 500;
 /** The part of a store a dispatcher uses: log reads ahead of its claims, and the claims and releases themselves. */
 export interface DispatcherStore {
   readonly id: string;
-  readonly log: LogReads;
+  readonly log: LogReads & Pick<EventLog, 'stats'>;
   readonly persistent: Pick<PersistentStore, 'claimDue' | 'claimFresh' | 'releaseConsumer' | 'gatewayLeases'>;
 }
 
@@ -57,7 +58,8 @@ export class Dispatcher {
     this.name = subscription.name;
     this.incarnation = subscription.incarnation;
     this.settings = subscription;
-    this.readAhead = new LogReadAhead(historyReader(leaderPages(store.log), selectionOf(subscription)), subscription.readPosition);
+    const head = async () => (await store.log.stats({ fromLeader: true })).headPosition;
+    this.readAhead = new LogReadAhead(historyReader(leaderPages(store.log), selectionOf(subscription)), subscription.readPosition, head);
   }
 
   get consumerCount(): number {

@@ -20,10 +20,14 @@ export class LogReadAhead {
   private events: RecordedEvent[] = [];
   private scannedTo: number;
   private exhausted = false;
+  /** The last read reached the end of the log and found nothing selected: the next one also learns the head, to pass over what it did not select. */
+  private atUnselectedTail = false;
 
+  /** `head` answers the store's head position, read from the leader. */
   constructor(
     private readonly read: HistoryReader,
     private position: number,
+    private readonly head: () => Promise<number>,
   ) {
     this.scannedTo = position;
   }
@@ -41,11 +45,19 @@ export class LogReadAhead {
   /** Reads the log (`pageSize` events at a time, 8 MiB at most) when nothing is buffered, until something is or the log ends. */
   async fill(pageSize: number): Promise<void> {
     while (this.events.length === 0) {
+      // A read narrowed in SQL sees only the events it selects, so it ends at the last of them, short of the events
+      // appended after it that it does not select: the cursor would stay there, and the lag never come back to 0.
+      // Positions are commit-ordered, so every event up to a head read before the page is in the page's view.
+      const head = this.atUnselectedTail ? await this.head() : undefined;
       const page = await this.read(this.scannedTo, pageSize, READ_AHEAD_BYTES);
       this.events = page.events;
       this.scannedTo = page.scannedTo;
       this.exhausted = page.exhausted;
-      if (page.exhausted) return;
+      if (page.exhausted) {
+        if (head !== undefined && head > this.scannedTo) this.scannedTo = head;
+        this.atUnselectedTail = page.events.length === 0;
+        return;
+      }
     }
   }
 
