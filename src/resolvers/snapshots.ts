@@ -2,7 +2,7 @@ import type { RecordedSnapshot, SnapshotKey } from '../store/snapshots/types.js'
 import type { RecordSnapshotInputShape } from '../schema/snapshot-input.js';
 import type { GatewayContext } from './context.js';
 import { decodeSnapshotCursor, encodeSnapshotCursor, toConnection, type Connection } from './cursors.js';
-import { badUserInput } from './errors.js';
+import { badUserInput, deletedForGood } from './errors.js';
 import type { StoreArg } from './store-door.js';
 import { checkJson, checkName, checkNonNegative, checkPageSize } from './validate.js';
 
@@ -44,7 +44,9 @@ export async function recordSnapshot(ctx: GatewayContext, input: RecordSnapshotI
   if (input.data === null || input.data === undefined) throw badUserInput('input.data', 'a snapshot needs data');
   const dataJson = checkJson('input.data', input.data, ctx.limits);
   const metadataJson = checkJson('input.metadata', input.metadata, ctx.limits);
-  return store.snapshots.record({ ...key, sourceType, dataJson, metadataJson });
+  const recorded = await store.snapshots.record({ ...key, sourceType, dataJson, metadataJson });
+  if (!recorded) throw deletedForGood('input.streamUuid', key.streamUuid, 'snapshots');
+  return recorded;
 }
 
 /** One snapshot, through the request's loader; without a version, the highest one. */

@@ -6,7 +6,7 @@ import type { EventStore } from '../store/event-store.js';
 import { StoreNotFoundError } from '../store/errors.js';
 import type { StoreRegistry } from '../store/store-registry.js';
 import { activeSpan } from '../tracing.js';
-import { shortened } from './validate.js';
+import { shortened } from './errors.js';
 
 /** A `store` argument as graphql-js hands over an ID: a string, or a number when the client sent an integer. */
 export type StoreArg = string | number | null | undefined;

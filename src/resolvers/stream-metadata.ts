@@ -1,6 +1,6 @@
 import type { StreamMetadata } from '../store/metadata/types.js';
 import type { GatewayContext } from './context.js';
-import { badUserInput } from './errors.js';
+import { badUserInput, deletedForGood } from './errors.js';
 import type { StoreArg } from './store-door.js';
 import type { StreamRef } from './streams.js';
 import { checkJsonValue, checkJsonSize, checkStreamId } from './validate.js';
@@ -28,7 +28,7 @@ function atLeast(field: string, value: number | null | undefined, min: number, w
  * out is cleared. Allowed before the stream exists; its limits then apply
  * from its first event. Needs the admin role and the stream in the caller's scope.
  */
-export function setStreamMetadata(ctx: GatewayContext, input: StreamMetadataInputArgs): Promise<StreamMetadata> {
+export async function setStreamMetadata(ctx: GatewayContext, input: StreamMetadataInputArgs): Promise<StreamMetadata> {
   const store = ctx.door.open(input.store, 'admin');
   const streamId = checkStreamId('input.streamId', input.streamId);
   const maxCount = atLeast('input.maxCount', input.maxCount, 1, 'must be 1 or more (the events kept)');
@@ -39,7 +39,9 @@ export function setStreamMetadata(ctx: GatewayContext, input: StreamMetadataInpu
     checkJsonValue('input.custom', input.custom, ctx.limits.maxJsonDepth);
     customJson = checkJsonSize('input.custom', input.custom, MAX_CUSTOM_METADATA_BYTES);
   }
-  return store.metadata.set({ streamId, maxCount, maxAgeSeconds, truncateBefore, customJson });
+  const metadata = await store.metadata.set({ streamId, maxCount, maxAgeSeconds, truncateBefore, customJson });
+  if (!metadata) throw deletedForGood('input.streamId', streamId, 'metadata');
+  return metadata;
 }
 
 /** A stream's metadata, through the request's loader; null when none was set. */

@@ -1,19 +1,9 @@
-import { badUserInput, limitExceeded } from './errors.js';
+import { badUserInput, limitExceeded, quoted } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 255;
 /** Most event types one filter or condition names. */
 export const MAX_FILTER_EVENT_TYPES = 100;
-
-/** No more than the first 64 characters of a value, however much was sent: what an error message shows of it. */
-export function shortened(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
-}
-
-/** A value as an error message quotes it (`shortened`). */
-export function quoted(value: string): string {
-  return JSON.stringify(shortened(value));
-}
 
 /** PostgreSQL text and jsonb hold neither U+0000 nor half of a UTF-16 surrogate pair. */
 function checkNoNul(field: string, value: string): void {

@@ -5,7 +5,7 @@ import { storeTables } from '../../src/store/tables.js';
 import { appendToStreams, appendWithCondition, deleteStream, streamState } from '../support/lifecycle.js';
 import { consume, gatewayForFile, saveSubscription, subscriptionView, waitForConsumers } from '../support/persistent.js';
 import { RECORD_SNAPSHOT, STORES, STREAMS_PAGE, type StoresData, type StreamsPageData } from '../support/queries.js';
-import { setStreamMetadata } from '../support/stream-metadata.js';
+import { SET_STREAM_METADATA, setStreamMetadata } from '../support/stream-metadata.js';
 import { append, appendSuccess, dataOf, newEvents, readAll, readStream } from '../support/test-gateway.js';
 
 const env = gatewayForFile();
@@ -179,5 +179,28 @@ describe('a hard-deleted stream', () => {
     for (const streamId of [soft, never]) {
       expect(await appendWithCondition(env.gw, { streamId, events: newEvents(1) })).toMatchObject({ __typename: 'StreamDeletedError' });
     }
+  });
+
+  it('takes no metadata and no snapshot, naming the field, while a soft-deleted stream takes both', async () => {
+    const hard = `hard-kept-out-${randomUUID()}`;
+    const soft = `soft-kept-in-${randomUUID()}`;
+    for (const [streamId, isHard] of [[hard, true], [soft, false]] as const) {
+      await appendSuccess(env.gw, { streamId, events: newEvents(2) });
+      await deleteStream(env.gw, { streamId, hard: isHard });
+    }
+    const metadata = (streamId: string) => env.gw.gql(SET_STREAM_METADATA, { input: { streamId, maxCount: 5, custom: { owner: 'jane' } } });
+    const snapshot = (streamUuid: string) => env.gw.gql(RECORD_SNAPSHOT, { input: { sourceUuid: 'projection', streamUuid, version: 1, data: { total: 2 } } });
+    const refusal = (field: string) => ({ code: 'BAD_USER_INPUT', field });
+
+    for (const [response, field] of [[await metadata(hard), 'input.streamId'], [await snapshot(hard), 'input.streamUuid']] as const) {
+      expect(response.data).toBeNull();
+      expect(response.errors?.map((error) => error.extensions)).toEqual([refusal(field)]);
+      expect(response.errors?.[0]?.message).toContain('deleted for good');
+    }
+    expect(await rowsLeft(hard, [])).toMatchObject({ snapshots: 0, metadata: 0 });
+
+    expect(dataOf(await metadata(soft))).toMatchObject({ setStreamMetadata: { maxCount: 5 } });
+    expect(dataOf(await snapshot(soft))).toMatchObject({ recordSnapshot: { version: 1 } });
+    expect(await rowsLeft(soft, [])).toMatchObject({ snapshots: 1, metadata: 1 });
   });
 });

@@ -10,3 +10,8 @@ export async function streamTombstones(db: pg.Pool, tables: StoreTables, streamI
   const tombstones = new Set(rows.map((row) => row.stream_id));
   return streamIds.map((id) => tombstones.has(id));
 }
+
+/** SQL true when the stream whose id is `streamIdSql` was hard-deleted. */
+export function isTombstone(tables: StoreTables, streamIdSql: string): string {
+  return `EXISTS (SELECT 1 FROM ${tables.streams} WHERE stream_id = ${streamIdSql} AND deleted = 'hard')`;
+}

@@ -20,7 +20,8 @@ export class MetadataStore {
     return scope.isEveryStream ? this : new MetadataStore(this.route, scope);
   }
 
-  set(metadata: NewStreamMetadata): Promise<StreamMetadata> {
+  /** Null when the stream was hard-deleted: it takes no metadata. */
+  set(metadata: NewStreamMetadata): Promise<StreamMetadata | null> {
     if (!this.scope.includes(metadata.streamId)) return Promise.reject(new StreamOutOfScopeError(metadata.streamId));
     return this.route.write((db, tables) => setStreamMetadata(db, tables, metadata));
   }

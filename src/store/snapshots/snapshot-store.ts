@@ -24,7 +24,8 @@ export class SnapshotStore {
     return scope.isEveryStream ? this : new SnapshotStore(this.route, scope);
   }
 
-  record(snapshot: NewSnapshot): Promise<RecordedSnapshot> {
+  /** Null when the stream of its stream uuid was hard-deleted: it takes no snapshot. */
+  record(snapshot: NewSnapshot): Promise<RecordedSnapshot | null> {
     if (!this.scope.includes(snapshot.streamUuid)) return Promise.reject(new StreamOutOfScopeError(snapshot.streamUuid));
     return storeSpan('snapshot record', this.route.tables, () => this.route.write((db, tables) => recordSnapshot(db, tables, snapshot)));
   }
