@@ -11,6 +11,21 @@ function checkNoNul(field: string, value: string): void {
   if (!value.isWellFormed()) throw badUserInput(field, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)');
 }
 
+/**
+ * Control characters, and the marks and overrides that reorder bidirectional text: in a name they make two
+ * different ids look alike, or one look like another, wherever a person reads them (a dashboard, a log).
+ */
+const HIDDEN_CHARACTER = /[\u0001-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** A name holds no character a person reading it cannot see (`HIDDEN_CHARACTER`). */
+function checkShown(field: string, value: string): void {
+  const hidden = HIDDEN_CHARACTER.exec(value);
+  if (hidden) {
+    const code = hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw badUserInput(field, `must not contain control or bidirectional formatting characters (U+${code} at index ${hidden.index})`);
+  }
+}
+
 /** Length in Unicode characters (code points), as users count them. */
 export function characters(value: string): number {
   let count = 0;
@@ -20,6 +35,7 @@ export function characters(value: string): number {
 
 export function checkStreamId(field: string, streamId: string): string {
   checkNoNul(field, streamId);
+  checkShown(field, streamId);
   if (streamId.length === 0) throw badUserInput(field, 'a stream id must not be empty');
   const length = characters(streamId);
   if (length > MAX_NAME_LENGTH) throw badUserInput(field, `a stream id is at most ${MAX_NAME_LENGTH} characters, got ${length}`);
@@ -31,6 +47,7 @@ export function checkStreamId(field: string, streamId: string): string {
 
 export function checkName(field: string, what: string, value: string): string {
   checkNoNul(field, value);
+  checkShown(field, value);
   if (value.length === 0) throw badUserInput(field, `${what} must not be empty`);
   const length = characters(value);
   if (length > MAX_NAME_LENGTH) throw badUserInput(field, `${what} is at most ${MAX_NAME_LENGTH} characters, got ${length}`);

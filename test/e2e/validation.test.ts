@@ -59,6 +59,10 @@ describe('appendEvents rejects, as BAD_USER_INPUT naming the field, and writes n
     ['more events than one append may hold', 'input.events', () => ({ streamId: 'v', events: newEvents(MAX_APPEND_EVENTS + 1) })],
     ['no events at all', 'input.events', () => ({ streamId: 'v', events: [] })],
     ['an empty content type', 'input.events[0].contentType', () => ({ streamId: 'v', events: [one({ contentType: '' })] })],
+    ['a stream id holding a line break', 'input.streamId', () => ({ streamId: 'order-1\norder-2', events: [one()] })],
+    // Shown as "order-1-fer" wherever it is read, a different stream from the one it looks like.
+    ['a stream id holding a right-to-left override', 'input.streamId', () => ({ streamId: 'order-1-\u202Erefer', events: [one()] })],
+    ['an event type holding an escape character', 'input.events[0].type', () => ({ streamId: 'v', events: [one({ type: 'Paid\u001b[31m' })] })],
   ];
 
   it.each(cases)('%s (%s)', async (_what, field, input) => {

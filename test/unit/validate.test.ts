@@ -55,6 +55,14 @@ describe('checkStreamId', () => {
     }
     expect(checkStreamId('streamId', 'a$')).toBe('a$');
   });
+
+  it('refuses control characters and bidirectional formatting, saying which and where, and keeps other scripts', () => {
+    expect(rejection(() => checkStreamId('streamId', 'order-\u2066x')).message).toBe(
+      'streamId: must not contain control or bidirectional formatting characters (U+2066 at index 6)',
+    );
+    for (const value of ['a\tb', 'a\u007f', 'a\u0085', 'a\u200fb', 'a\u202ab']) expect(rejection(() => checkStreamId('streamId', value)).code).toBe('BAD_USER_INPUT');
+    for (const value of ['طلب-42', 'הזמנה-7', 'заказ 9', 'a\u200db']) expect(checkStreamId('streamId', value)).toBe(value);
+  });
 });
 
 describe('checkName and checkText', () => {
