@@ -20,6 +20,7 @@ import { useGetJsonParams } from './use-get-json-params.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useCompiledExecute } from './use-compiled-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
+import { useHiddenSuggestions } from './use-hidden-suggestions.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
 import { useIntrospectionAccess } from './use-introspection-access.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
@@ -117,6 +118,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       useOperationMetrics(metrics.operations),
       useInputErrorCodes(),
       useIntrospectionAccess(access.config.introspection),
+      access.config.introspection === 'everyone' ? {} : useHiddenSuggestions(),
       useOperationBudgets(services.limits),
       usePageItemsBudget(services.limits),
       useAppendBudget(services.limits),

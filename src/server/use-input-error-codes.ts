@@ -1,6 +1,7 @@
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { toClientGraphQLError } from './domain-errors.js';
+import { useResultErrors } from './use-result-errors.js';
 
 const VARIABLE = /^Variable "\$([^"]+)" (?:got invalid value|of required type|of non-null type)/;
 const AT_PATH = / at "([^"]+)"/;
@@ -26,21 +27,6 @@ export function withInputErrorCode(error: GraphQLError): GraphQLError {
   return toClientGraphQLError(error, { message: `${field}: ${error.message}`, extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field } });
 }
 
-function tagged(result: ExecutionResult): ExecutionResult {
-  return result.errors ? { ...result, errors: result.errors.map(withInputErrorCode) } : result;
-}
-
 export function useInputErrorCodes(): Plugin {
-  return {
-    onExecute: () => ({
-      onExecuteDone({ result, setResult }) {
-        if (!(Symbol.asyncIterator in result)) setResult(tagged(result));
-      },
-    }),
-    onSubscribe: () => ({
-      onSubscribeResult({ result, setResult }) {
-        if (!(Symbol.asyncIterator in result)) setResult(tagged(result));
-      },
-    }),
-  };
+  return useResultErrors(withInputErrorCode);
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/access-config.js';
 import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV, type CallerClient } from '../support/callers.js';
 import { APPEND, BY_STREAM } from '../support/queries.js';
-import { newEvents } from '../support/test-gateway.js';
+import { newEvents, type GraphQLResponse } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 import { subscribeSse } from '../support/sse-client.js';
 import { askOverWs, connectWs, type WsConnection } from '../support/ws-client.js';
@@ -168,6 +168,38 @@ describe('schema introspection once credentials are configured', () => {
     expect((await as('admin').gql(query)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     expect(refusals((await as('reader').gql(query)).errors)).toEqual([['FORBIDDEN', 'admin']]);
     expect(refusals((await callerClient(gw, undefined).gql('{ __type(name: "Event") { name } }')).errors)).toEqual([['FORBIDDEN', 'admin']]);
+  });
+
+  it('names no field, argument, type, input field or enum value in its refusals of misspelt ones, over HTTP and graphql-ws', async () => {
+    const misspelt: [string, Record<string, unknown>?][] = [
+      // How scanners look for suggestions when introspection is refused.
+      ['{ __schema { directive } }'],
+      ['{ stremas { edges { cursor } } }'],
+      ['{ stream(idd: "x") { id } }'],
+      ['query ($id: Strin!) { stream(id: $id) { id } }', { id: 'x' }],
+      ['mutation { nackEvent(subscription: "s", eventId: "00000000-0000-0000-0000-000000000000", action: RETYR) }'],
+      ['mutation ($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }', { input: { streamid: 'x', events: [] } }],
+    ];
+    const ws = await connectWs(gw, { connectionParams: { authorization: `Bearer ${ROLE_KEYS.reader}` } });
+    try {
+      for (const [query, variables] of misspelt) {
+        const get = new URL(gw.url);
+        get.searchParams.set('query', query);
+        if (variables) get.searchParams.set('variables', JSON.stringify(variables));
+        const answers = [
+          await as('reader').gql(query, variables),
+          await callerClient(gw, undefined).gql(query, variables),
+          (await (await fetch(get, { headers: { authorization: `Bearer ${ROLE_KEYS.admin}`, accept: 'application/json' } })).json()) as GraphQLResponse<unknown>,
+          await askOverWs(ws.client, query, variables),
+        ];
+        for (const answer of answers) {
+          expect(answer.errors?.length, `${query}: ${JSON.stringify(answer)}`).toBeGreaterThan(0);
+          expect(JSON.stringify(answer.errors), query).not.toContain('Did you mean');
+        }
+      }
+    } finally {
+      await ws.dispose();
+    }
   });
 
   it('still answers __typename to everyone', async () => {

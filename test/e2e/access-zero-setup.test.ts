@@ -42,6 +42,11 @@ describe('with nothing configured on a loopback HOST', () => {
     expect(page.html).toContain('graphiql');
     expect(await gw.gql(INTROSPECTION)).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
   });
+
+  it('suggests the names it knows when one is misspelt, since everyone may introspect the schema', async () => {
+    const answer = await gw.gql('{ stremas { edges { cursor } } }');
+    expect(answer.errors?.[0]?.message).toBe('Cannot query field "stremas" on type "Query". Did you mean "streams", "stream", or "stores"?');
+  });
 });
 
 describe('GATER_GRAPHIQL=false and GATER_INTROSPECTION=false', () => {
@@ -60,5 +65,6 @@ describe('GATER_GRAPHIQL=false and GATER_INTROSPECTION=false', () => {
     expect(refusals(refused.errors)).toEqual([['FORBIDDEN', 'admin']]);
     expect(refused.errors![0]!.message).toBe('introspection of the schema is turned off (GATER_INTROSPECTION)');
     expect(await closed.gql('{ stores { id } }')).toEqual({ data: { stores: [{ id: 'default' }] } });
+    expect((await closed.gql('{ stremas { edges { cursor } } }')).errors?.[0]?.message).toBe('Cannot query field "stremas" on type "Query".');
   });
 });
