@@ -1,6 +1,6 @@
 import type { Caller } from '../access/caller.js';
 import type { Authentication } from '../access/authenticator.js';
-import { ForbiddenError } from '../access/errors.js';
+import { ForbiddenError, type UnauthenticatedError } from '../access/errors.js';
 import { allows, describePermission, rolesWith, type Permission } from '../access/permissions.js';
 import type { EventStore } from '../store/event-store.js';
 import { StoreNotFoundError } from '../store/errors.js';
@@ -29,6 +29,11 @@ export class StoreDoor {
   /** Whether the request has a caller whose role allows `permission`. */
   may(permission: Permission): boolean {
     return 'caller' in this.authentication && allows(this.authentication.caller.role, permission);
+  }
+
+  /** Why the request has no caller: its credential is missing where one is needed, or not valid. */
+  authenticationRefusal(): UnauthenticatedError | undefined {
+    return 'refusal' in this.authentication ? this.authentication.refusal : undefined;
   }
 
   /** The caller, when its role allows `permission`: UNAUTHENTICATED without a valid credential, FORBIDDEN without the role. */

@@ -2,6 +2,8 @@ import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, typ
 import type { Plugin } from 'graphql-yoga';
 import type { AccessConfig } from '../access-config.js';
 import type { GatewayContext } from '../resolvers/context.js';
+import type { StoreDoor } from '../resolvers/store-door.js';
+import { refusedBeforeExecution } from './before-execution.js';
 
 /** Whether a selection asks for `__schema` or `__type`, through fragments too (`__typename` is no introspection of the schema). */
 function introspects(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): boolean {
@@ -29,26 +31,30 @@ function asksForSchema(document: DocumentNode, operationName: string | null | un
   );
 }
 
+/** Why this caller may not introspect: a credential missing or not valid (where one is needed), or a role that is not admin. */
+function refusalOf(introspection: 'admin' | 'nobody', door: StoreDoor): GraphQLError | undefined {
+  const unauthenticated = door.authenticationRefusal();
+  if (unauthenticated) return new GraphQLError(unauthenticated.message, { extensions: { code: 'UNAUTHENTICATED' } });
+  if (introspection === 'admin' && door.may('admin')) return undefined;
+  return new GraphQLError(
+    introspection === 'admin' ? 'introspection of the schema needs the admin role' : 'introspection of the schema is turned off (GATER_INTROSPECTION)',
+    { extensions: { code: 'FORBIDDEN', missing: 'admin' } },
+  );
+}
+
 /**
  * Schema introspection for whom GATER_INTROSPECTION allows it: everyone,
  * nobody, or admins only (the default once credentials are configured).
- * Checked when the caller is known, before anything runs.
+ * Checked when the caller is known, before anything runs, and answered as
+ * other refusals before execution are.
  */
 export function useIntrospectionAccess(introspection: AccessConfig['introspection']): Plugin {
   if (introspection === 'everyone') return {};
   return {
     onExecute({ args, setResultAndStopExecution }) {
       if (!asksForSchema(args.document, args.operationName)) return;
-      const context = args.contextValue as unknown as GatewayContext;
-      if (introspection === 'admin' && context.door.may('admin')) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(
-            introspection === 'admin' ? 'introspection of the schema needs the admin role' : 'introspection of the schema is turned off (GATER_INTROSPECTION)',
-            { extensions: { code: 'FORBIDDEN', missing: 'admin' } },
-          ),
-        ],
-      });
+      const refusal = refusalOf(introspection, (args.contextValue as unknown as GatewayContext).door);
+      if (refusal) setResultAndStopExecution(refusedBeforeExecution(refusal));
     },
   };
 }

@@ -167,7 +167,29 @@ describe('schema introspection once credentials are configured', () => {
     const query = '{ __schema { queryType { name } } }';
     expect((await as('admin').gql(query)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     expect(refusals((await as('reader').gql(query)).errors)).toEqual([['FORBIDDEN', 'admin']]);
-    expect(refusals((await callerClient(gw, undefined).gql('{ __type(name: "Event") { name } }')).errors)).toEqual([['FORBIDDEN', 'admin']]);
+  });
+
+  it('answers UNAUTHENTICATED, not FORBIDDEN, to a caller with no credential or one that is not valid, so that it fetches a fresh one', async () => {
+    for (const credential of [undefined, 'not-a-key-0123456789abcdef']) {
+      const answer = await callerClient(gw, credential).gql('{ __type(name: "Event") { name } }');
+      expect(refusals(answer.errors), String(credential)).toEqual([['UNAUTHENTICATED', undefined]]);
+    }
+  });
+
+  it('refuses it before it runs: 400 with no data for a client that accepts application/graphql-response+json', async () => {
+    for (const credential of [undefined, ROLE_KEYS.reader]) {
+      const response = await fetch(gw.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+        },
+        body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+      });
+      const body = (await response.json()) as GraphQLResponse<unknown>;
+      expect([response.status, 'data' in body, body.errors?.length], String(credential)).toEqual([400, false, 1]);
+    }
   });
 
   it('names no field, argument, type, input field or enum value in its refusals of misspelt ones, over HTTP and graphql-ws', async () => {
