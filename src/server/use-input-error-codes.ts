@@ -19,12 +19,14 @@ function fieldOf(message: string, variable: string): string {
  * required field, a null where none is allowed, a wrong scalar) before any
  * resolver runs, with no code. Such an error is the client's bad input:
  * give it BAD_USER_INPUT and name the field, as the resolvers' own checks do.
+ * The answer has no data, so it is answered as a validation failure is
+ * (400 for application/graphql-response+json, as GraphQL over HTTP asks).
  */
 export function withInputErrorCode(error: GraphQLError): GraphQLError {
   const variable = VARIABLE.exec(error.message)?.[1];
   if (variable === undefined || error.extensions.code !== undefined) return error;
   const field = fieldOf(error.message, variable);
-  return toClientGraphQLError(error, { message: `${field}: ${error.message}`, extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field } });
+  return toClientGraphQLError(error, { message: `${field}: ${error.message}`, extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field, http: { spec: true, status: 400 } } });
 }
 
 export function useInputErrorCodes(): Plugin {

@@ -80,15 +80,26 @@ const requests: Record<string, Case> = {
     status: { json: 200, graphqlResponse: 400 },
     answer: { errors: [{ message: 'Cannot query field "nope" on type "Store".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] },
   },
+  // No data: refused before anything ran, as a validation failure is.
   'a variable of the wrong shape': {
     body: json({ query: APPEND, variables: { input: { streamId: 'orders-1', events: [{ data: {} }] } } }),
-    status: 200,
+    status: { json: 200, graphqlResponse: 400 },
     answer: {
       errors: [
         {
           message: expect.stringMatching(/^input\.events\[0\]\.type: Variable "\$input" got invalid value/),
           extensions: { code: 'BAD_USER_INPUT', field: 'input.events[0].type' },
         },
+      ],
+    },
+  },
+  'a variable of the wrong scalar type, and a required one missing': {
+    body: json({ query: 'query Page($first: Int, $streamId: String!) { streamVersion(streamId: $streamId) events(first: $first) { edges { cursor } } }', variables: { first: 'x' } }),
+    status: { json: 200, graphqlResponse: 400 },
+    answer: {
+      errors: [
+        { message: expect.stringMatching(/^first: Variable "\$first" got invalid value "x"/), extensions: { code: 'BAD_USER_INPUT', field: 'first' } },
+        { message: expect.stringMatching(/^streamId: Variable "\$streamId" of required type "String!" was not provided/), extensions: { code: 'BAD_USER_INPUT', field: 'streamId' } },
       ],
     },
   },
