@@ -56,9 +56,20 @@ function readManifest(file: string): Map<string, string> {
     } catch (error) {
       throw new ConfigError(variable, `${file}: the document of "${id}" does not parse (${(error as Error).message})`);
     }
-    documents.set(id, document);
+    for (const name of namesOf(id)) documents.set(name, document);
   }
   return documents;
+}
+
+const SHA256_HEX = /^(?:sha256:)?([0-9a-f]{64})$/i;
+
+/**
+ * The names a manifest's id is asked for by: codegen's client preset writes `sha256:<hex>` and sends it as
+ * `documentId`, while APQ's `sha256Hash` is the bare hex; each finds the document under either form.
+ */
+function namesOf(id: string): string[] {
+  const hex = SHA256_HEX.exec(id)?.[1]?.toLowerCase();
+  return hex === undefined ? [id] : [id, hex, `sha256:${hex}`];
 }
 
 function trustedDocumentsFor(env: Env, file: string | undefined): TrustedDocumentsFor {

@@ -1,13 +1,15 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { isThenable } from './execute-hooks-together.js';
 
 const JSON_PARAMS = ['variables', 'extensions'];
 
 /**
- * Refuses a GET whose `variables` or `extensions` is not JSON with 400 and
- * `BAD_REQUEST`, naming the parameter. yoga's GET parser lets JSON.parse's
- * SyntaxError out, which its error handling takes for a bug: the client got
- * "Unexpected error." and the log a stack trace, for a typo in a URL.
+ * What yoga's GET parser misses. It lets JSON.parse's SyntaxError out of a
+ * `variables` or `extensions` that is not JSON, which its error handling
+ * takes for a bug (the client got "Unexpected error." and the log a stack
+ * trace, for a typo in a URL): such a GET is refused with 400 and
+ * `BAD_REQUEST`, naming the parameter. And it drops `documentId`, the id of
+ * a trusted document, which a client may send over GET as over POST.
  */
 export function useGetJsonParams(): Plugin {
   return {
@@ -16,10 +18,14 @@ export function useGetJsonParams(): Plugin {
       const refused = (error: unknown): never => {
         throw error instanceof SyntaxError ? notJson(request.url) : error;
       };
+      const withDocumentId = (params: GraphQLParams): GraphQLParams => {
+        const documentId = new URL(request.url, 'http://gateway').searchParams.get('documentId');
+        return documentId === null ? params : { ...params, documentId } as GraphQLParams;
+      };
       setRequestParser((parsed) => {
         try {
-          const params = requestParser(parsed);
-          return isThenable(params) ? Promise.resolve(params).then(undefined, refused) : params;
+          const params = requestParser(parsed) as GraphQLParams | Promise<GraphQLParams>;
+          return isThenable(params) ? Promise.resolve(params).then(withDocumentId, refused) : withDocumentId(params);
         } catch (error) {
           return refused(error);
         }

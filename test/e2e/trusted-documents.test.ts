@@ -17,9 +17,12 @@ const VERSION = 'query Version($streamId: String!) { streamVersion(streamId: $st
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const idOf = (document: string) => sha256(document);
 
-/** The manifest graphql-codegen's client preset writes (`persistedDocuments: true`): hash → document. */
+/**
+ * The manifest graphql-codegen's client preset writes (`persistedDocuments: true`): hash → document, the
+ * hash as `sha256:<hex>` (as the preset writes it now) or the bare hex (as it did before).
+ */
 const manifest = path.join(mkdtempSync(path.join(os.tmpdir(), 'gater-trusted-')), 'persisted-documents.json');
-writeFileSync(manifest, JSON.stringify(Object.fromEntries([STORES, APPEND, BY_STREAM].map((document) => [idOf(document), document]))));
+writeFileSync(manifest, JSON.stringify({ [`sha256:${idOf(STORES)}`]: STORES, [idOf(APPEND)]: APPEND, [idOf(BY_STREAM)]: BY_STREAM }));
 
 const gw = useGateway({
   env: { GATER_API_KEYS: ROLE_KEYS_ENV, GATER_TRUSTED_DOCUMENTS_FILE: manifest, GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS: 'true' },
@@ -62,6 +65,31 @@ describe.each(Object.entries(POST_PATHS))('trusted documents over HTTP, on %s', 
 
   it('lets an admin send any document (GATER_TRUSTED_DOCUMENTS_ADMIN_BYPASS)', async () => {
     expect((await post({ query: '{ stores { id } }' }, admin)).body).toEqual({ data: { stores: [{ id: 'default' }] } });
+  });
+});
+
+describe('trusted documents over GET', () => {
+  const get = async (params: Record<string, string>) => {
+    const url = new URL(gw.url);
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    const response = await fetch(url, { headers: { ...writer, accept: 'application/json' } });
+    return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: GraphQLErrorBody[] } };
+  };
+
+  it('runs a query of the manifest named by documentId, in either form of its hash, or by the APQ extension', async () => {
+    const stores = { status: 200, body: { data: { stores: [{ id: 'default' }] } } };
+    expect(await get({ documentId: `sha256:${idOf(STORES)}` })).toEqual(stores);
+    expect(await get({ documentId: idOf(STORES) })).toEqual(stores);
+    expect(await get({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: idOf(STORES) } }) })).toEqual(stores);
+  });
+
+  it('refuses an id not in the manifest, and a mutation of the manifest, which GET never runs', async () => {
+    const unknown = await get({ documentId: `sha256:${sha256('query { stores { eventCount } }')}` });
+    expect([unknown.status, codes(unknown.body.errors)]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST']]);
+    const streamId = `over-get-${randomUUID()}`;
+    const mutation = await get({ documentId: `sha256:${idOf(APPEND)}`, variables: JSON.stringify({ streamId, type: 'OverGet' }) });
+    expect(mutation.status).toBe(405);
+    expect((await connection.post(JSON.stringify({ query: VERSION, variables: { streamId } }), { headers: admin })).body).toEqual({ data: { streamVersion: -1 } });
   });
 });
 
