@@ -12,10 +12,19 @@ const CONNECT_TIMEOUT = 'timeout expired';
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**
+ * Refusals PostgreSQL makes while a connection is set up, before anything is sent on it: too many
+ * clients (53300), a login refused (class 28: a revoked role, a changed password).
+ */
+const REFUSED_WHILE_CONNECTING = /^(?:53300|28)/;
+
+/** 55000 (object not in prerequisite state) is a connection refused only with this message: the database is closed to new connections. */
+const NOT_ACCEPTING_CONNECTIONS = /is not currently accepting connections/;
+
+/**
  * Maps a PostgreSQL or socket error to a reason, or null when it is a bug.
  * Class 08 is a connection exception, 57P0x a server going away or still
  * starting, 3D000 a database that no longer exists, 25006 a write sent to a
- * read-only replica.
+ * read-only replica; the others are refusals while connecting.
  */
 export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
   if (!(error instanceof Error)) return null;
@@ -26,6 +35,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
   if (typeof code === 'string') {
     // 3D000: the database itself is gone, which no retry of the request can fix either.
     if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code) || code === '3D000') return 'unavailable';
+    if (REFUSED_WHILE_CONNECTING.test(code) || (code === '55000' && NOT_ACCEPTING_CONNECTIONS.test(error.message))) return 'unavailable';
     if (code === '25006') return 'read_only';
   }
   if (error.message === CONNECT_TIMEOUT || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {

@@ -14,12 +14,19 @@ describe('classifyDatabaseError', () => {
     expect(classifyDatabaseError(new ClusterUnavailableError('no leader', 'no leader'))).toBe('unavailable');
   });
 
+  it('takes a refusal while connecting for a node that cannot serve: too many clients, a login refused', () => {
+    expect(classifyDatabaseError(withCode('sorry, too many clients already', '53300'))).toBe('unavailable');
+    expect(classifyDatabaseError(withCode('password authentication failed for user "gater"', '28P01'))).toBe('unavailable');
+    expect(classifyDatabaseError(withCode('role "gater" is not permitted to log in', '28000'))).toBe('unavailable');
+  });
+
   it('tells a write sent to a replica', () => {
     expect(classifyDatabaseError(withCode('cannot execute INSERT in a read-only transaction', '25006'))).toBe('read_only');
   });
 
   it('leaves bugs alone: they are masked and logged, not answered as a fault to retry', () => {
     expect(classifyDatabaseError(withCode('relation "gater_default.events" does not exist', '42P01'))).toBeNull();
+    expect(classifyDatabaseError(withCode('currval of sequence "s" is not yet defined in this session', '55000'))).toBeNull();
     expect(classifyDatabaseError(new Error('the statement timed out expired'))).toBeNull();
     expect(classifyDatabaseError('timeout expired')).toBeNull();
   });
