@@ -160,6 +160,7 @@ function prepareSocket(socket: WebSocket, payloads: SerializedPayloads, room: Se
  *   every idle subscription. The adapter reads the text anyway.
  * - No message of a type only a server sends: the socket is closed with
  *   4400 instead (see `sentByServerOnly`).
+ * - No message at all once the gateway has closed the socket.
  * - No error for a message past maxPayload: ws refuses it by closing the
  *   socket with 1009, and then emits the error, which graphql-ws would log as
  *   an internal error, one log line for every oversized message a client
@@ -169,6 +170,9 @@ function adaptSocketEvents(socket: WebSocket): void {
   const emit = socket.emit.bind(socket);
   socket.emit = ((event: string, ...args: unknown[]) => {
     if (event === 'message') {
+      // Closed by the gateway (stopping, a credential expired): the close may have crossed this message on the
+      // wire, and an operation run now could not be answered. Not run, it has written nothing.
+      if (socket.readyState !== socket.OPEN) return false;
       const text = String(args[0]);
       if (!sentByServerOnly(text)) return emit(event, text, args[1]);
       socket.close(CloseCode.BadRequest, 'Invalid message received');
