@@ -8,8 +8,10 @@ const replacedWhole = { merge: false } as const;
  * The cache settings a client of the gateway wants. Stream ids, event ids,
  * snapshots and persistent subscription names are unique only within their
  * store, so those types are keyed by their store too (select `store` with
- * them); Store, Cluster, ClusterNode and Gateway are keyed by their `id`,
- * Apollo's default. A stream's metadata belongs to its stream. The lists
+ * them); Store, Cluster and Gateway are keyed by their `id`, Apollo's
+ * default. A ClusterNode is a node as one gateway sees it (its health, its
+ * latency): each gateway's view stays with that gateway, not merged into
+ * one entity by the node's id. A stream's metadata belongs to its stream. The lists
  * below shrink when a subscription is removed or a gateway leaves: the
  * answer replaces them.
  */
@@ -18,6 +20,7 @@ export const typePolicies: TypePolicies = {
   Event: { keyFields: ['store', 'id'] },
   Snapshot: { keyFields: ['store', 'sourceUuid', 'streamUuid', 'version'] },
   PersistentSubscription: { keyFields: ['store', 'name'] },
+  ClusterNode: { keyFields: false },
   StreamMetadata: { merge: true },
   Query: { fields: { stores: replacedWhole, persistentSubscriptions: replacedWhole, clusterNodes: replacedWhole, liveSubscriptions: replacedWhole } },
   Cluster: { fields: { nodes: replacedWhole, gateways: replacedWhole } },

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, getNamedType, getNullableType, isListType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { gql, InMemoryCache } from '@apollo/client';
 import { describe, expect, it } from 'vitest';
-import { typePolicies } from '../../examples/node-service/type-policies.js';
+import { typePolicies, unionTypes } from '../../examples/node-service/type-policies.js';
 
 const schema = buildSchema(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
 const objectTypes = Object.values(schema.getTypeMap()).filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'));
 
 /** What Apollo's InMemoryCache stores as an entity of its own: the root query, and objects with a key. */
 function isNormalised(type: GraphQLObjectType): boolean {
-  return type === schema.getQueryType() || typePolicies[type.name]?.keyFields !== undefined || 'id' in type.getFields();
+  const keyFields = typePolicies[type.name]?.keyFields;
+  return type === schema.getQueryType() || (keyFields === undefined ? 'id' in type.getFields() : keyFields !== false);
 }
 
 describe("the examples' typePolicies, against schema.graphql", () => {
@@ -35,5 +37,30 @@ describe("the examples' typePolicies, against schema.graphql", () => {
       return typeof field !== 'object' || field.merge === undefined;
     });
     expect(unmerged).toEqual([]);
+  });
+
+  it("keep each gateway's view of a node apart in Apollo's cache", () => {
+    const cache = new InMemoryCache({ possibleTypes: unionTypes, typePolicies });
+    const query = gql`
+      {
+        cluster {
+          id
+          nodes { id health latencyMs }
+          gateways { id nodes { id health latencyMs } }
+        }
+      }
+    `;
+    const node = (health: string, latencyMs: number) => ({ __typename: 'ClusterNode', id: '127.0.0.1:5432', health, latencyMs });
+    const gateway = (id: string, health: string, latencyMs: number) => ({ __typename: 'Gateway', id, nodes: [node(health, latencyMs)] });
+    const data = {
+      cluster: {
+        __typename: 'Cluster',
+        id: 'cluster-1',
+        nodes: [node('HEALTHY', 0.9)],
+        gateways: [gateway('gateway-a', 'HEALTHY', 0.9), gateway('gateway-b', 'SUSPECT', 1200)],
+      },
+    };
+    cache.writeQuery({ query, data });
+    expect(cache.readQuery({ query })).toEqual(data);
   });
 });
