@@ -1,12 +1,26 @@
+import { createHash } from 'node:crypto';
 import type { SnapshotKey } from '../store/snapshots/types.js';
 import { badUserInput } from './errors.js';
 import { checkText } from './validate.js';
 
 /**
  * Cursors are opaque to clients: a kind and a key, base64url-encoded. The
- * kind stops a cursor of one connection from being used on another.
+ * kind stops a cursor of one connection from being used on another. A
+ * stream's versions are its own: its cursors' kind names the stream.
  */
-type CursorKind = 'version' | 'position' | 'stream' | 'snapshot';
+type StreamVersionKind = `version@${string}`;
+type NumberCursorKind = 'position' | StreamVersionKind;
+type CursorKind = NumberCursorKind | 'stream' | 'snapshot';
+
+/**
+ * The kind of one stream's cursors: `version@` and 48 bits of a hash of its store and id. A cursor of
+ * another stream (or of the same id in another store) is refused instead of paging this stream from
+ * the other's version.
+ */
+export function streamVersionKind(storeId: string, streamId: string): StreamVersionKind {
+  return `version@${createHash('sha256').update(storeId).update('\u0000').update(streamId).digest('base64url').slice(0, 8)}`;
+}
+
 
 function notACursor(field: string) {
   return badUserInput(field, 'is not a cursor of this connection');
@@ -30,10 +44,14 @@ export function decodeCursor(field: string, kind: CursorKind, cursor: string): s
 /** Largest value each numeric cursor can hold: versions are PostgreSQL integers, positions safe JS integers. */
 export const CURSOR_MAX = { version: 2 ** 31 - 1, position: Number.MAX_SAFE_INTEGER } as const;
 
-export function decodeNumberCursor(field: string, kind: 'version' | 'position', cursor: string): number {
+export function cursorMax(kind: NumberCursorKind): number {
+  return kind === 'position' ? CURSOR_MAX.position : CURSOR_MAX.version;
+}
+
+export function decodeNumberCursor(field: string, kind: NumberCursorKind, cursor: string): number {
   const key = decodeCursor(field, kind, cursor);
   const value = Number(key);
-  if (!/^\d{1,16}$/.test(key) || value > CURSOR_MAX[kind]) throw notACursor(field);
+  if (!/^\d{1,16}$/.test(key) || value > cursorMax(kind)) throw notACursor(field);
   return value;
 }
 

@@ -2,7 +2,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { Direction, RecordedEvent } from '../store/types.js';
 import type { AllEventsArgs, EventPageArgs, StreamEventsArgs } from '../schema/event-inputs.js';
 import type { GatewayContext } from './context.js';
-import { CURSOR_MAX, decodeNumberCursor, emptyConnection, encodeCursor, toConnection, type Connection } from './cursors.js';
+import { cursorMax, decodeNumberCursor, emptyConnection, encodeCursor, streamVersionKind, toConnection, type Connection } from './cursors.js';
 import type { StoreArg } from './store-door.js';
 import { checkEventTypes, checkNonNegative, checkPageSize, checkStreamPrefix, checkUuid } from './validate.js';
 
@@ -12,7 +12,7 @@ import { checkEventTypes, checkNonNegative, checkPageSize, checkStreamPrefix, ch
  */
 function startOf(
   field: string,
-  kind: 'version' | 'position',
+  kind: Parameters<typeof decodeNumberCursor>[1],
   direction: Direction,
   inclusiveStart: number | undefined,
   after: string | null | undefined,
@@ -20,7 +20,7 @@ function startOf(
   if (after === null || after === undefined) return inclusiveStart;
   const last = decodeNumberCursor(field, kind, after);
   const next = direction === 'forward' ? last + 1 : last - 1;
-  return next < 0 || next > CURSOR_MAX[kind] ? null : next;
+  return next < 0 || next > cursorMax(kind) ? null : next;
 }
 
 function directionOf(arg: EventPageArgs['direction']): Direction {
@@ -35,10 +35,11 @@ export async function streamEvents(
 ): Promise<Connection<RecordedEvent>> {
   const direction = directionOf(args.direction);
   const limit = checkPageSize('first', args.first, ctx.limits);
-  const fromVersion = startOf('after', 'version', direction, checkNonNegative('fromVersion', args.fromVersion), args.after);
+  const kind = streamVersionKind(store.id, streamId);
+  const fromVersion = startOf('after', kind, direction, checkNonNegative('fromVersion', args.fromVersion), args.after);
   if (fromVersion === null) return emptyConnection();
   const page = await store.log.readStream({ streamId, direction, fromVersion, limit });
-  return toConnection(page.items, page.hasMore, (event) => encodeCursor('version', event.version));
+  return toConnection(page.items, page.hasMore, (event) => encodeCursor(kind, event.version));
 }
 
 export async function allEvents(ctx: GatewayContext, args: AllEventsArgs): Promise<Connection<RecordedEvent>> {

@@ -11,6 +11,7 @@ import {
   type NewEventInput,
   type StreamPageData,
 } from '../support/queries.js';
+import { streamVersionKind } from '../../src/resolvers/cursors.js';
 import { appendSuccess, newEvents, readAll, storeView, type GraphQLResponse } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
 
@@ -122,6 +123,18 @@ describe('reads reject, as BAD_USER_INPUT naming the argument', () => {
     expectBadUserInput(await gw.gql(query, variables), field);
   });
 
+  it("stream.events(after) with another stream's cursor, or another store's of the same id: not a page of this stream from the other's version", async () => {
+    await appendSuccess(gw, { streamId: 'cursor-a', events: newEvents(2) });
+    await appendSuccess(gw, { streamId: 'cursor-b', events: newEvents(4) });
+    const first = await gw.gql<StreamPageData>(STREAM_PAGE, { id: 'cursor-a', first: 1 });
+    const endCursor = first.data!.stream.events.pageInfo.endCursor!;
+    expectBadUserInput(await gw.gql(STREAM_PAGE, { id: 'cursor-b', after: endCursor }), 'after');
+    const forged = Buffer.from(`${streamVersionKind('other', 'cursor-a')}:0`).toString('base64url');
+    expectBadUserInput(await gw.gql(STREAM_PAGE, { id: 'cursor-a', after: forged }), 'after');
+    const next = await gw.gql<StreamPageData>(STREAM_PAGE, { id: 'cursor-a', after: endCursor });
+    expect(next.data!.stream.events.edges).toHaveLength(1);
+  });
+
   it('first: 1 and first: 1000 are accepted', async () => {
     for (const first of [1, 1000]) {
       const response = await gw.gql(EVENTS_PAGE, { first });
@@ -211,12 +224,12 @@ describe('a cursor whose number is out of range', () => {
   it('is BAD_USER_INPUT naming `after`', async () => {
     const position = Buffer.from('position:99999999999999999999').toString('base64url');
     expectBadUserInput(await gw.gql(EVENTS_PAGE, { after: position }), 'after');
-    const version = Buffer.from('version:2147483648').toString('base64url');
+    const version = Buffer.from(`${streamVersionKind('default', 'existing')}:2147483648`).toString('base64url');
     expectBadUserInput(await gw.gql(STREAM_PAGE, { id: 'existing', after: version }), 'after');
   });
 
   it('but the cursor of the largest possible version is the end of the stream: an empty last page', async () => {
-    const after = Buffer.from('version:2147483647').toString('base64url');
+    const after = Buffer.from(`${streamVersionKind('default', 'existing')}:2147483647`).toString('base64url');
     const response = await gw.gql<StreamPageData>(STREAM_PAGE, { id: 'existing', after });
     expect(response.errors).toBeUndefined();
     expect(response.data?.stream.events).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });

@@ -7,24 +7,29 @@ import {
   emptyConnection,
   encodeCursor,
   encodeSnapshotCursor,
+  streamVersionKind,
   toConnection,
 } from '../../src/resolvers/cursors.js';
 import { rejection } from '../support/rejection.js';
 
 /** What a client could send by hand: any text, base64url-encoded as the gateway's cursors are. */
 const forged = (text: string) => Buffer.from(text).toString('base64url');
+/** The cursors of stream order-1 in store default. */
+const VERSION = streamVersionKind('default', 'order-1');
 const notACursor = { code: 'BAD_USER_INPUT', field: 'after', message: 'after: is not a cursor of this connection' };
 
 describe('cursors', () => {
   it('give back the key they were made from', () => {
-    expect(decodeNumberCursor('after', 'version', encodeCursor('version', 7))).toBe(7);
+    expect(decodeNumberCursor('after', VERSION, encodeCursor(VERSION, 7))).toBe(7);
     expect(decodeNumberCursor('after', 'position', encodeCursor('position', 0))).toBe(0);
     expect(decodeCursor('after', 'stream', encodeCursor('stream', 'order:1/ü'))).toBe('order:1/ü');
   });
 
   it('refuse a cursor of another connection', () => {
-    expect(rejection(() => decodeNumberCursor('after', 'position', encodeCursor('version', 7)))).toEqual(notACursor);
-    expect(rejection(() => decodeNumberCursor('after', 'version', encodeCursor('position', 7)))).toEqual(notACursor);
+    expect(rejection(() => decodeNumberCursor('after', 'position', encodeCursor(VERSION, 7)))).toEqual(notACursor);
+    expect(rejection(() => decodeNumberCursor('after', VERSION, encodeCursor('position', 7)))).toEqual(notACursor);
+    expect(rejection(() => decodeNumberCursor('after', VERSION, encodeCursor(streamVersionKind('default', 'order-2'), 7)))).toEqual(notACursor);
+    expect(rejection(() => decodeNumberCursor('after', VERSION, encodeCursor(streamVersionKind('other', 'order-1'), 7)))).toEqual(notACursor);
     expect(rejection(() => decodeCursor('after', 'stream', encodeCursor('snapshot', '[]')))).toEqual(notACursor);
     expect(rejection(() => decodeCursor('after', 'stream', 'not base64 at all!'))).toEqual(notACursor);
   });
@@ -36,8 +41,8 @@ describe('cursors', () => {
   });
 
   it('take keys up to the largest each kind can hold, and no further', () => {
-    expect(decodeNumberCursor('after', 'version', forged(`version:${CURSOR_MAX.version}`))).toBe(2 ** 31 - 1);
-    expect(rejection(() => decodeNumberCursor('after', 'version', forged(`version:${2 ** 31}`)))).toEqual(notACursor);
+    expect(decodeNumberCursor('after', VERSION, forged(`${VERSION}:${CURSOR_MAX.version}`))).toBe(2 ** 31 - 1);
+    expect(rejection(() => decodeNumberCursor('after', VERSION, forged(`${VERSION}:${2 ** 31}`)))).toEqual(notACursor);
     expect(decodeNumberCursor('after', 'position', forged(`position:${Number.MAX_SAFE_INTEGER}`))).toBe(Number.MAX_SAFE_INTEGER);
     expect(rejection(() => decodeNumberCursor('after', 'position', forged(`position:${Number.MAX_SAFE_INTEGER + 1}`)))).toEqual(notACursor);
   });
@@ -53,7 +58,7 @@ describe('snapshot cursors', () => {
     for (const json of ['{', '{}', '["a","b"]', '["a","b",1,2]', '[1,"b",1]', '["a","b",-1]', '["a","b",1.5]', `["a","b",${2 ** 31}]`]) {
       expect(rejection(() => decodeSnapshotCursor('after', forged(`snapshot:${json}`)))).toEqual(notACursor);
     }
-    expect(rejection(() => decodeSnapshotCursor('after', encodeCursor('version', 1)))).toEqual(notACursor);
+    expect(rejection(() => decodeSnapshotCursor('after', encodeCursor(VERSION, 1)))).toEqual(notACursor);
   });
 
   it('refuse ids PostgreSQL cannot store', () => {
