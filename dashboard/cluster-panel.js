@@ -37,7 +37,7 @@ export class GaterCluster extends GaterPanel {
         <tbody>
           ${cluster.nodes.map(
             (node) => html`<tr data-node=${node.id} data-role=${node.role} data-health=${node.health}>
-              <td>${node.id}${node.embedded ? html` <span class="muted">(embedded)</span>` : ''}</td>
+              <td class="name" title=${node.id}>${node.id}${node.embedded ? html` <span class="muted">(embedded)</span>` : ''}</td>
               <td>${node.role}</td>
               <td><span class="badge" data-value=${node.health}>${node.health}</span></td>
               ${node.health === 'DOWN'
@@ -56,7 +56,7 @@ export class GaterCluster extends GaterPanel {
         <tbody>
           ${cluster.gateways.map(
             (gateway) => html`<tr data-gateway=${gateway.id}>
-              <td>${gateway.id}${gateway.self ? html` <span class="muted">(this one)</span>` : ''}</td>
+              <td class="name" title=${gateway.id}>${gateway.id}${gateway.self ? html` <span class="muted">(this one)</span>` : ''}</td>
               <td class="number">${formatDuration(secondsSince(gateway.startedAt))}</td>
               <td class="number">${gateway.self ? 'now' : `${formatDuration(secondsSince(gateway.lastSeen))} ago`}</td>
             </tr>`,

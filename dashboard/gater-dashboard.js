@@ -34,6 +34,7 @@ export class GaterDashboard extends LitElement {
     }
     header {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
       gap: 16px;
       margin-bottom: 16px;
@@ -54,6 +55,8 @@ export class GaterDashboard extends LitElement {
       border: 1px solid #c3c9d4;
       border-radius: 4px;
       width: 220px;
+      max-width: 100%;
+      min-width: 0;
     }
     button {
       font: inherit;
@@ -62,6 +65,15 @@ export class GaterDashboard extends LitElement {
     .panels {
       display: grid;
       gap: 16px;
+    }
+    /* A grid item is as wide as its content by default: a wide table would widen the page. */
+    .panels > * {
+      min-width: 0;
+    }
+    @media (max-width: 600px) {
+      :host {
+        padding: 12px;
+      }
     }
   `;
 

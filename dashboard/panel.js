@@ -24,6 +24,8 @@ export const panelStyles = css`
     border: 1px solid #d5dae3;
     border-radius: 8px;
     padding: 12px 16px;
+    /* A table wider than the screen (a phone, many columns) scrolls inside its panel, not the page. */
+    overflow-x: auto;
   }
   :host([connection-state='disconnected']) .body,
   :host([connection-state='connecting']) .body {
@@ -101,6 +103,12 @@ export const panelStyles = css`
   }
   td.number {
     font-variant-numeric: tabular-nums;
+  }
+  /* A name may be 255 characters: it is cut with an ellipsis, and shown whole on hover (its title). */
+  td.name {
+    max-width: 28ch;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
   .muted {
     color: #7a8294;

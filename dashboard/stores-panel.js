@@ -84,7 +84,7 @@ export class GaterStores extends GaterPanel {
           const rates = this.rates(store.id);
           const latest = rates.length > 0 ? rates[rates.length - 1].rate : 0;
           return html`<tr data-store=${store.id}>
-            <td>${store.id}</td>
+            <td class="name" title=${store.id}>${store.id}</td>
             <td class="number" data-field="streamCount">${store.streamCount.toLocaleString('en')}</td>
             <td class="number" data-field="eventCount">${store.eventCount.toLocaleString('en')}</td>
             <td class="number" data-field="headPosition">${store.headPosition.toLocaleString('en')}</td>

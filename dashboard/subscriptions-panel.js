@@ -66,9 +66,9 @@ export class GaterSubscriptions extends GaterPanel {
               <tbody>
                 ${this.persistent.map(
                   (each) => html`<tr data-subscription=${each.name} data-store=${each.store}>
-                    <td>${each.name}</td>
-                    <td>${each.store}</td>
-                    <td>${each.type}${each.selector ? html` <span class="muted">${each.selector}</span>` : ''}</td>
+                    <td class="name" title=${each.name}>${each.name}</td>
+                    <td class="name" title=${each.store}>${each.store}</td>
+                    <td class="name" title=${each.selector ? `${each.type} ${each.selector}` : each.type}>${each.type}${each.selector ? html` <span class="muted">${each.selector}</span>` : ''}</td>
                     <td class="number" data-field="lag">${each.lag.toLocaleString('en')}</td>
                     <td class="number" data-field="inFlightCount">${each.inFlightCount}</td>
                     <td class="number" data-field="parkedCount">${each.parkedCount}</td>

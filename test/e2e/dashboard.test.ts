@@ -93,4 +93,26 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? `dashboard (skipped: ${chro
       expect(await page.locator('gater-cluster').getAttribute('connection-state')).toBe('live');
     });
   });
+
+  it("fits a phone's width and a 255-character name: wide tables scroll inside their panels, long names are cut, the page never scrolls sideways", async () => {
+    const name = `invoices-${'n'.repeat(246)}`;
+    await saveSubscription(gw, { name, type: 'BY_STREAM', selector: `ledger-${'s'.repeat(248)}` });
+    await withPage(browser, async (page, errors) => {
+      const row = `gater-subscriptions tr[data-subscription="${name}"]`;
+      const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+      for (const [width, shot] of [[1280, 'long-name'], [390, 'phone']] as const) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(`${gw.origin}/dashboard`);
+        await waitForText(page, `${row} [data-field="lag"]`, (text) => text !== null, 'the subscription with the long name');
+        expect(await pageWidth(), `the page's width at ${width} px`).toBeLessThanOrEqual(width);
+        expect(await page.locator(`${row} td.name`).first().getAttribute('title')).toBe(name);
+        await screenshot(page, shot);
+      }
+      // At desktop width the long name leaves room for the numbers beside it.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      const lag = await page.locator(`${row} [data-field="lag"]`).boundingBox();
+      expect(lag!.x + lag!.width).toBeLessThanOrEqual(1280);
+      expect(errors).toEqual([]);
+    });
+  });
 });
