@@ -34,6 +34,9 @@ it('reports appends, subscriptions, consumers and the cluster in Prometheus text
   expect(samples.get('gater_cluster_status{status="HEALTHY"}')).toBe(1);
   expect(samples.get('gater_cluster_status{status="SPLIT_BRAIN"}')).toBe(0);
   expect(samples.get('gater_cluster_nodes{role="LEADER",health="HEALTHY"}')).toBe(1);
+  // The pairs no node is in are there too, at 0: an alert on "no healthy leader" needs the series.
+  expect(samples.get('gater_cluster_nodes{role="LEADER",health="DOWN"}')).toBe(0);
+  expect(samples.get('gater_cluster_nodes{role="UNKNOWN",health="SUSPECT"}')).toBe(0);
   // Without a cluster secret there is no gossip, and no gossip metric.
   expect(text).not.toContain('gater_gossip');
   // Every sample belongs to a declared family (a histogram's samples to the histogram).

@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Cluster } from '../../cluster/cluster.js';
 import { CLUSTER_STATUSES, clusterStatus } from '../../cluster/cluster-status.js';
 import type { Gossip } from '../../cluster/gossip/gossip.js';
+import { NODE_HEALTHS, NODE_ROLES } from '../../cluster/node-health.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { LiveSubscriptions } from '../../subscriptions/live-subscriptions.js';
 import type { PersistentSubscriptions } from '../../subscriptions/persistent/persistent-subscriptions.js';
@@ -156,8 +157,8 @@ function registerClusterGauges(registers: Registry[], cluster: Cluster): void {
     labelNames: ['role', 'health'],
     registers,
     collect() {
-      // Only the pairs that exist now: a node that changed role leaves no series behind.
-      this.reset();
+      // Every pair, 0 where no node is: an alert on a count (no HEALTHY leader) needs the series while it is 0.
+      for (const role of NODE_ROLES) for (const health of NODE_HEALTHS) this.set({ role, health }, 0);
       for (const { state } of cluster.nodes) this.inc({ role: state.role, health: state.health });
     },
   });
