@@ -16,7 +16,7 @@ import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
 import { useOperationLog, useRefusalLog } from './use-operation-log.js';
 import { identifyRequest, requestIdOf } from './request-id.js';
-import { useGetJsonParams } from './use-get-json-params.js';
+import { useGetParams } from './use-get-params.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useCompiledExecute } from './use-compiled-execute.js';
 import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
@@ -109,7 +109,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       ...persisted.plugins,
       useOperationLog(log, masking),
       useCsrfPrevention(crossSite),
-      useGetJsonParams(),
+      useGetParams(),
       useCompiledExecute(),
       // Right after the executor it wraps: a later execute wrapper would replace its own.
       useOperationSpans(),

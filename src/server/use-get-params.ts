@@ -11,7 +11,7 @@ const JSON_PARAMS = ['variables', 'extensions'];
  * `BAD_REQUEST`, naming the parameter. And it drops `documentId`, the id of
  * a trusted document, which a client may send over GET as over POST.
  */
-export function useGetJsonParams(): Plugin {
+export function useGetParams(): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (request.method !== 'GET' || !requestParser) return;
