@@ -36,3 +36,20 @@ function maskUnparsed(raw: string): string {
   if (at >= 0 && colon >= 0 && colon < at) rest = `${rest.slice(0, colon)}:${MASK}${rest.slice(at)}`;
   return scheme + rest.replace(/((?:ssl)?password\s*=\s*)[^&\s]*/gi, `$1${MASK}`);
 }
+
+/**
+ * An endpoint as a log line shows it: `maskUrl`, and every query parameter's value masked too, since a
+ * collector's URL may carry its API key there (`?api_key=…`) under any name.
+ */
+export function maskEndpoint(raw: string): string {
+  const masked = maskUrl(raw);
+  let url: URL;
+  try {
+    url = new URL(masked);
+  } catch {
+    return masked;
+  }
+  if (url.search === '') return masked;
+  for (const key of new Set(url.searchParams.keys())) url.searchParams.set(key, MASK);
+  return url.toString();
+}

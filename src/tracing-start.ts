@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
-import { maskUrl } from './masked-url.js';
+import { maskEndpoint } from './masked-url.js';
 import { OncePerInterval } from './once-per-interval.js';
 import { setTracer } from './tracing.js';
 
@@ -106,7 +106,7 @@ export async function startTracing(env: NodeJS.ProcessEnv, log: (line: string) =
   setTracer(provider.getTracer('gater'));
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
   if (protocol && protocol !== 'http/json') log(`tracing: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not offered; spans are sent as http/json, which collectors take on the same port as http/protobuf`);
-  log(`tracing: spans go to ${maskUrl(tracesUrl(env)!)} over OTLP/HTTP as service ${String(resource.attributes['service.name'])}`);
+  log(`tracing: spans go to ${maskEndpoint(tracesUrl(env)!)} over OTLP/HTTP as service ${String(resource.attributes['service.name'])}`);
   return {
     async stop() {
       setTracer(undefined);

@@ -82,6 +82,17 @@ describe('a gateway with an OTLP endpoint', () => {
     }
   });
 
+  it("shows no credential of the collector's address in its log line: neither a password nor a query parameter's value", async () => {
+    receiver = await startOtlpReceiver();
+    const endpoint = new URL(receiver.endpoint);
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://ingest:pw-123@${endpoint.host}/v1/traces?api_key=key-456&region=eu` });
+    const lines: string[] = [];
+    const gw = await startTestGateway({ log: { info: (line) => lines.push(line), error: (line) => lines.push(line) } });
+    await gw.stop();
+    const shown = lines.find((line) => line.startsWith('tracing: spans go to'));
+    expect(shown).toBe(`tracing: spans go to http://ingest:***@${endpoint.host}/v1/traces?api_key=***&region=*** over OTLP/HTTP as service gater`);
+  });
+
   it('says in the log when the collector refuses what it is sent', async () => {
     const refusing = createServer((req, res) => {
       req.resume();
