@@ -51,7 +51,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
   try {
     // First to start and last to stop, so that the spans of the stop itself are sent.
-    const tracing = await startTracing(process.env, (line) => log.info(line));
+    const tracing = await startTracing(process.env, { info: (line) => log.info(line), warn: (line) => log.warn(line) });
     stops.push(() => tracing.stop());
     const metrics = new GatewayMetrics();
     let urls = config.nodes;

@@ -78,7 +78,13 @@ function tracesUrl(env: NodeJS.ProcessEnv): string | undefined {
  * (`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`, ...)
  * themselves; the service is named by `OTEL_SERVICE_NAME`, default `gater`.
  */
-export async function startTracing(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Tracing> {
+/** Where tracing's lines go: what it does at info, spans lost at warn. */
+export interface TracingLog {
+  info(line: string): void;
+  warn(line: string): void;
+}
+
+export async function startTracing(env: NodeJS.ProcessEnv, log: TracingLog): Promise<Tracing> {
   const endpoint = tracesEndpoint(env);
   if (!endpoint) return { stop: async () => undefined };
   const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { detectResources, envDetector, resourceFromAttributes }, { W3CTraceContextPropagator }] =
@@ -97,7 +103,7 @@ export async function startTracing(env: NodeJS.ProcessEnv, log: (line: string) =
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(env) }))],
     ...(lengthSet ? {} : { spanLimits: { attributeValueLengthLimit: ATTRIBUTE_VALUE_LENGTH_LIMIT } }),
   });
-  logSdkErrors(log);
+  logSdkErrors((line) => log.warn(line));
   // Store calls find the operation they serve through the async context, across awaits.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   // A client's traceparent header makes its operation part of the client's trace.
@@ -105,16 +111,16 @@ export async function startTracing(env: NodeJS.ProcessEnv, log: (line: string) =
   trace.setGlobalTracerProvider(provider);
   setTracer(provider.getTracer('gater'));
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
-  if (protocol && protocol !== 'http/json') log(`tracing: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not offered; spans are sent as http/json, which collectors take on the same port as http/protobuf`);
-  log(`tracing: spans go to ${maskEndpoint(tracesUrl(env)!)} over OTLP/HTTP as service ${String(resource.attributes['service.name'])}`);
+  if (protocol && protocol !== 'http/json') log.info(`tracing: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not offered; spans are sent as http/json, which collectors take on the same port as http/protobuf`);
+  log.info(`tracing: spans go to ${maskEndpoint(tracesUrl(env)!)} over OTLP/HTTP as service ${String(resource.attributes['service.name'])}`);
   return {
     async stop() {
       setTracer(undefined);
       try {
         const flushed = await Promise.race([provider.shutdown().then(() => true), sleep(FLUSH_ON_STOP_MS, false, { ref: false })]);
-        if (!flushed) log(`tracing: the spans still held were not sent within ${FLUSH_ON_STOP_MS} ms of the stop; they are dropped`);
+        if (!flushed) log.warn(`tracing: the spans still held were not sent within ${FLUSH_ON_STOP_MS} ms of the stop; they are dropped`);
       } catch (error) {
-        log(`tracing: the spans still held could not be sent (${(error as Error).message}); they are dropped`);
+        log.warn(`tracing: the spans still held could not be sent (${(error as Error).message}); they are dropped`);
       } finally {
         trace.disable();
         propagation.disable();
