@@ -12,6 +12,6 @@ export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinit
 
 /** The answer to an operation refused before it ran: as a validation failure is answered (400 for application/graphql-response+json). */
 export function refusedBeforeExecution(error: GraphQLError): ExecutionResult {
-  return { errors: [new GraphQLError(error.message, { extensions: { ...error.extensions, http: { spec: true, status: 400 } } })] };
+  return { errors: [new GraphQLError(error.message, { path: error.path, extensions: { ...error.extensions, http: { spec: true, status: 400 } } })] };
 }
 

@@ -23,6 +23,7 @@ import { useGraphQLWs, type GraphQLWsOptions } from './use-graphql-ws.js';
 import { useHiddenSuggestions } from './use-hidden-suggestions.js';
 import { useInputErrorCodes, withInputErrorCode } from './use-input-error-codes.js';
 import { useIntrospectionAccess } from './use-introspection-access.js';
+import { useMutationAccess } from './use-mutation-access.js';
 import type { Gossip } from '../cluster/gossip/gossip.js';
 import { useMetrics } from './use-metrics.js';
 import { useOperationMetrics } from './metrics/use-operation-metrics.js';
@@ -118,6 +119,7 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
       useOperationMetrics(metrics.operations),
       useInputErrorCodes(),
       useIntrospectionAccess(access.config.introspection),
+      useMutationAccess(),
       access.config.introspection === 'everyone' ? {} : useHiddenSuggestions(),
       useOperationBudgets(services.limits),
       usePageItemsBudget(services.limits),

@@ -10,7 +10,8 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/schema/index.js';
-import { callerClient, refusals, ROLE_KEYS_ENV } from '../support/callers.js';
+import { MUTATION_PERMISSIONS } from '../../src/server/use-mutation-access.js';
+import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV } from '../support/callers.js';
 import { useGateway } from '../support/use-gateway.js';
 import { connectWs } from '../support/ws-client.js';
 
@@ -80,5 +81,18 @@ describe('every root field, without a credential where one is needed', () => {
     const body = await response.text();
     expect(body).toContain('"code":"UNAUTHENTICATED"');
     expect(body).not.toContain('"data":{');
+  });
+});
+
+/**
+ * A mutation of several fields is checked against its caller's role before any of them runs, by the
+ * permissions the gateway lists for its fields: each must be the one the field's resolver asks for.
+ */
+describe('every mutation, asked alone by a reader, which may run none', () => {
+  const gw = useGateway({ env: { GATER_API_KEYS: ROLE_KEYS_ENV } });
+
+  it.each(fieldsOf('mutation'))('%s is refused for the permission the check before execution asks for', async (name, operation) => {
+    const response = await callerClient(gw, ROLE_KEYS.reader).gql(operation);
+    expect(refusals(response.errors)).toEqual([['FORBIDDEN', MUTATION_PERMISSIONS[name]]]);
   });
 });

@@ -162,6 +162,29 @@ describe('without a valid credential', () => {
   });
 });
 
+describe('a mutation of several fields, one of which the role does not allow', () => {
+  const mutation = `mutation Mixed($streamId: String!, $withDelete: Boolean = true) {
+    a: appendEvents(input: { streamId: $streamId, events: [{ type: "Mixed", data: {} }] }) { __typename }
+    b: deleteSnapshot(sourceUuid: "s", streamUuid: "x", version: 0) @include(if: $withDelete)
+  }`;
+  const version = async (streamId: string) => (await as('admin').gql<{ streamVersion: number }>('query V($s: String!) { streamVersion(streamId: $s) }', { s: streamId })).data?.streamVersion;
+
+  it('is refused whole before any field runs: FORBIDDEN on that field, and the append before it writes nothing', async () => {
+    const streamId = `mixed-${randomUUID()}`;
+    const answer = await as('writer').gql(mutation, { streamId });
+    expect(answer.data ?? null, JSON.stringify(answer)).toBeNull();
+    expect(answer.errors?.map((error) => [error.extensions?.code, error.extensions?.missing, error.path])).toEqual([['FORBIDDEN', 'admin', ['b']]]);
+    expect(await version(streamId)).toBe(-1);
+  });
+
+  it('runs when the field it may not run is left out by @include, and for a role that allows every field', async () => {
+    const streamId = `mixed-${randomUUID()}`;
+    expect((await as('writer').gql(mutation, { streamId, withDelete: false })).data).toEqual({ a: { __typename: 'AppendEventsSuccess' } });
+    expect((await as('admin').gql(mutation, { streamId })).data).toEqual({ a: { __typename: 'AppendEventsSuccess' }, b: false });
+    expect(await version(streamId)).toBe(1);
+  });
+});
+
 describe('schema introspection once credentials are configured', () => {
   it('is for admins only', async () => {
     const query = '{ __schema { queryType { name } } }';
