@@ -1,8 +1,8 @@
-import { getOperationAST, GraphQLError, Kind, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getOperationAST, GraphQLError, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { RequestBudget } from '../resolvers/request-budget.js';
-import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+import { fragmentsOf, refusedBeforeExecution, rootFieldsOf } from './before-execution.js';
 import { perOperation } from './per-operation.js';
 
 /** Mutation fields that write events. */
@@ -11,20 +11,7 @@ const APPEND_FIELDS = new Set(['appendEvents', 'appendToStreams']);
 /** The append fields a mutation runs, one per response key (graphql-js runs fields of the same key once). */
 function appendFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): FieldNode[] {
   const byKey = new Map<string, FieldNode>();
-  const spread = new Set<string>();
-  const pending = [selectionSet];
-  while (pending.length > 0) {
-    for (const selection of pending.pop()!.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (APPEND_FIELDS.has(selection.name.value)) byKey.set(selection.alias?.value ?? selection.name.value, selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) pending.push(selection.selectionSet);
-      else if (!spread.has(selection.name.value)) {
-        spread.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) pending.push(fragment.selectionSet);
-      }
-    }
-  }
+  for (const { field, key } of rootFieldsOf(selectionSet, fragments)) if (APPEND_FIELDS.has(field.name.value)) byKey.set(key, field);
   return [...byKey.values()];
 }
 

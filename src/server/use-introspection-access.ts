@@ -3,7 +3,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { AccessConfig } from '../access-config.js';
 import type { GatewayContext } from '../resolvers/context.js';
 import type { StoreDoor } from '../resolvers/store-door.js';
-import { refusedBeforeExecution } from './before-execution.js';
+import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+import { clientErrorOf, toClientGraphQLError } from './domain-errors.js';
 
 /** Whether a selection asks for `__schema` or `__type`, through fragments too (`__typename` is no introspection of the schema). */
 function introspects(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): boolean {
@@ -19,10 +20,7 @@ function introspects(selectionSet: SelectionSetNode, fragments: Map<string, Frag
 }
 
 function asksForSchema(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   return document.definitions.some(
     (definition) =>
       definition.kind === Kind.OPERATION_DEFINITION &&
@@ -34,7 +32,7 @@ function asksForSchema(document: DocumentNode, operationName: string | null | un
 /** Why this caller may not introspect: a credential missing or not valid (where one is needed), or a role that is not admin. */
 function refusalOf(introspection: 'admin' | 'nobody', door: StoreDoor): GraphQLError | undefined {
   const unauthenticated = door.authenticationRefusal();
-  if (unauthenticated) return new GraphQLError(unauthenticated.message, { extensions: { code: 'UNAUTHENTICATED' } });
+  if (unauthenticated) return toClientGraphQLError(undefined, clientErrorOf(unauthenticated)!);
   if (introspection === 'admin' && door.may('admin')) return undefined;
   return new GraphQLError(
     introspection === 'admin' ? 'introspection of the schema needs the admin role' : 'introspection of the schema is turned off (GATER_INTROSPECTION)',

@@ -5,17 +5,14 @@ import {
   GraphQLError,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
-  Kind,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
   type SelectionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Permission } from '../access/permissions.js';
 import type { GatewayContext } from '../resolvers/context.js';
-import { fragmentsOf, refusedBeforeExecution } from './before-execution.js';
+import { fragmentsOf, refusedBeforeExecution, rootFieldsOf } from './before-execution.js';
 import { clientErrorOf } from './domain-errors.js';
 import { perOperation } from './per-operation.js';
 
@@ -34,34 +31,6 @@ export const MUTATION_PERMISSIONS: Readonly<Record<string, Permission>> = {
   ackEvents: 'consume',
   nackEvent: 'consume',
 };
-
-/** A root field of a mutation: its response key, its name, and the selections on the way whose @skip or @include may leave it out. */
-interface RootField {
-  key: string;
-  name: string;
-  conditions: readonly SelectionNode[];
-}
-
-/** The root fields of a selection set, through its fragments (each fragment once). */
-function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): RootField[] {
-  const fields: RootField[] = [];
-  const spread = new Set<string>();
-  const pending: { selectionSet: SelectionSetNode; conditions: readonly SelectionNode[] }[] = [{ selectionSet, conditions: [] }];
-  while (pending.length > 0) {
-    const { selectionSet: current, conditions } = pending.pop()!;
-    for (const selection of current.selections) {
-      const within = selection.directives?.length ? [...conditions, selection] : conditions;
-      if (selection.kind === Kind.FIELD) fields.push({ key: selection.alias?.value ?? selection.name.value, name: selection.name.value, conditions: within });
-      else if (selection.kind === Kind.INLINE_FRAGMENT) pending.push({ selectionSet: selection.selectionSet, conditions: within });
-      else if (!spread.has(selection.name.value)) {
-        spread.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) pending.push({ selectionSet: fragment.selectionSet, conditions: within });
-      }
-    }
-  }
-  return fields;
-}
 
 const rootFieldsOfMutation = perOperation((_schema, document, operationName) => {
   const operation = getOperationAST(document, operationName);
@@ -96,8 +65,8 @@ export function useMutationAccess(): Plugin {
       if (fields.length < 2) return;
       const { door } = args.contextValue as unknown as GatewayContext;
       let variables: Record<string, unknown> | undefined;
-      for (const { key, name, conditions } of fields) {
-        const permission = MUTATION_PERMISSIONS[name];
+      for (const { field, key, conditions } of fields) {
+        const permission = MUTATION_PERMISSIONS[field.name.value];
         if (permission === undefined) continue;
         if (conditions.length > 0) {
           variables ??= coercedVariables(args.schema, args.document, args.operationName, args.variableValues ?? {});
