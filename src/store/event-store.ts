@@ -1,5 +1,6 @@
 import type { Cluster } from '../cluster/cluster.js';
 import type { BatchObserver } from './append-observer.js';
+import { ErasureNotices } from './erasures.js';
 import { EventLog } from './log/event-log.js';
 import { MetadataStore } from './metadata/metadata-store.js';
 import { migrate } from './migrate.js';
@@ -23,12 +24,24 @@ export class EventStore {
     readonly metadata: MetadataStore,
     /** The erasure of what stream metadata hides; one per store, shared by every view of it. */
     readonly retention: Retention,
+    /** Told of each deletion, and of each metadata change that hides events, made through any view of this store. */
+    readonly erasures: ErasureNotices,
   ) {}
 
   /** `committed` is told of every batch its log commits (for /metrics). Default: nobody. */
   static open(id: string, cluster: Cluster, committed?: BatchObserver): EventStore {
     const route = new StoreRoute(cluster, storeTables(id));
-    return new EventStore(id, route, EventLog.open(route, committed), new SnapshotStore(route), new PersistentStore(route), new MetadataStore(route), new Retention(route));
+    const erasures = new ErasureNotices();
+    return new EventStore(
+      id,
+      route,
+      EventLog.open(route, erasures, committed),
+      new SnapshotStore(route),
+      new PersistentStore(route),
+      new MetadataStore(route, erasures),
+      new Retention(route),
+      erasures,
+    );
   }
 
   get tables(): StoreTables {
@@ -48,8 +61,9 @@ export class EventStore {
       this.log.readingFromLeader(),
       new SnapshotStore(leader, this.snapshots.scope),
       new PersistentStore(leader),
-      new MetadataStore(leader, this.metadata.scope),
+      new MetadataStore(leader, this.erasures, this.metadata.scope),
       this.retention,
+      this.erasures,
     );
     return this.leaderReads;
   }
@@ -65,7 +79,7 @@ export class EventStore {
    */
   scopedTo(scope: StreamScope): EventStore {
     if (scope.isEveryStream) return this;
-    return new EventStore(this.id, this.route, this.log.scopedTo(scope), this.snapshots.scopedTo(scope), this.persistent, this.metadata.scopedTo(scope), this.retention);
+    return new EventStore(this.id, this.route, this.log.scopedTo(scope), this.snapshots.scopedTo(scope), this.persistent, this.metadata.scopedTo(scope), this.retention, this.erasures);
   }
 
   migrate(): Promise<number[]> {

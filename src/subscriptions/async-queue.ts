@@ -45,6 +45,16 @@ export class AsyncQueue<T> {
     if (this.weigh) this.buffered += this.weigh(value);
   }
 
+  /** Drops the buffered values `gone` picks out: the reader never gets them. */
+  removeWhere(gone: (value: T) => boolean): void {
+    let kept = 0;
+    for (const value of this.buffer) {
+      if (!gone(value)) this.buffer[kept++] = value;
+      else if (this.weigh) this.buffered -= this.weigh(value);
+    }
+    this.buffer.length = kept;
+  }
+
   /**
    * The oldest value, or the next one pushed. Once ended: done, or a
    * rejection with the failure it ended with, on this and every later call.

@@ -46,13 +46,20 @@ export class ChannelListener {
   private readonly lost = new WeakSet<ListenSession>();
   /** The refusal last logged: an outage (a failover) is told once, not on every attempt. */
   private lastRefusal: string | undefined;
+  private firstListen: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ChannelListenerOptions) {}
 
-  start(): void {
-    if (this.running) return;
+  /**
+   * Settles once the first LISTEN is in place, or has failed (it is then
+   * tried again meanwhile): from then on, what is sent is heard, unless the
+   * session is lost.
+   */
+  start(): Promise<void> {
+    if (this.running) return this.firstListen;
     this.running = true;
-    void this.listen(++this.generation);
+    this.firstListen = this.listen(++this.generation);
+    return this.firstListen;
   }
 
   async stop(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Erasure } from '../store/erasures.js';
 import type { RecordedEvent } from '../store/types.js';
 import { indexKeyOf, type Selection } from './selection.js';
 
@@ -5,6 +6,8 @@ import { indexKeyOf, type Selection } from './selection.js';
 export interface Recipient {
   readonly selection: Selection;
   offer(event: RecordedEvent): void;
+  /** Lets go of the erased events it holds and has yet to hand on. */
+  forget(erasure: Erasure): void;
   /** Ends the recipient after its `offer` threw; must not throw itself. */
   fail(error: unknown): void;
 }
@@ -57,6 +60,13 @@ export class FanOutIndex {
     const byType = this.byType.get(event.type);
     if (byType) for (const recipient of byType) offerTo(recipient, event);
     for (const recipient of this.every) offerTo(recipient, event);
+  }
+
+  /** Every recipient that may hold events of the stream: its own, and those of event types and of every stream. */
+  *concerning(streamId: string): Iterable<Recipient> {
+    yield* this.byStream.get(streamId) ?? [];
+    for (const bucket of this.byType.values()) yield* bucket;
+    yield* this.every;
   }
 
   private bucketFor(recipient: Recipient, create: boolean): Set<Recipient> | undefined {

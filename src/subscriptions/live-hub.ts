@@ -1,12 +1,14 @@
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { OncePerInterval } from '../once-per-interval.js';
+import type { Erasure } from '../store/erasures.js';
 import type { EventStore } from '../store/event-store.js';
 import type { StreamScope } from '../store/stream-scope.js';
 import type { DeliveryObservers } from './delivery-observer.js';
 import { FanOutIndex } from './fan-out-index.js';
 import { batchedLeaderPages } from './batched-pages.js';
 import { historyReader, type PageSource } from './history.js';
+import { RecentErasures } from './recent-erasures.js';
 import { SELECTION_KINDS, type Selection, type SelectionKind } from './selection.js';
 import { Subscriber } from './subscriber.js';
 import { Tailer } from './tailer.js';
@@ -43,6 +45,8 @@ export class LiveHub {
   private readonly pages: PageSource;
   private readonly counts = new Map<SelectionKind, number>(SELECTION_KINDS.map((kind) => [kind, 0]));
   private joining = 0;
+  private readonly erasures = new RecentErasures();
+  private readonly stopHearingErasures: () => void;
   /** Subscribers failing alike (an exhausted pool fails thousands at once) are one log line. */
   private readonly failures = new OncePerInterval();
   /**
@@ -72,7 +76,10 @@ export class LiveHub {
       batchBytes: options.subscriberCapacityBytes ?? DEFAULT_SUBSCRIBER_CAPACITY_BYTES,
       log: options.log,
       delivered: options.observeDelivery?.(options.store.id),
+      erasures: this.erasures,
+      onErasure: (erasure) => this.erase(erasure),
     });
+    this.stopHearingErasures = options.store.erasures.listen((erasure) => this.erase(erasure));
   }
 
   get tailerRunning(): boolean {
@@ -101,6 +108,7 @@ export class LiveHub {
         history: historyReader(this.pages, selection, scope),
         capacity: subscriberCapacity,
         capacityBytes: subscriberCapacityBytes,
+        erasures: this.erasures,
         onClose: (closed) => {
           this.release(closed);
           onEnd?.();
@@ -121,7 +129,18 @@ export class LiveHub {
   }
 
   async stop(): Promise<void> {
+    this.stopHearingErasures();
     await this.tailer.stop();
+  }
+
+  /**
+   * An erasure made through this gateway (before it is answered) or heard
+   * of from another: nobody here gets its events from now on, whether held
+   * for a subscriber or brought back by a read under way.
+   */
+  private erase(erasure: Erasure): void {
+    this.erasures.add(erasure);
+    for (const recipient of this.index.concerning(erasure.streamId)) recipient.forget(erasure);
   }
 
   private release(subscriber: Subscriber): void {

@@ -1,9 +1,11 @@
+import type { Erasure } from '../store/erasures.js';
 import { jsonSizeOf } from '../store/event-size.js';
 import { StreamScope } from '../store/stream-scope.js';
 import type { RecordedEvent } from '../store/types.js';
 import { AsyncQueue } from './async-queue.js';
 import type { Recipient } from './fan-out-index.js';
 import { keyOf, type HistoryReader } from './history.js';
+import { isErasedBy, RecentErasures } from './recent-erasures.js';
 import { compileFilter, type Selection } from './selection.js';
 
 export interface SubscriberOptions {
@@ -17,6 +19,8 @@ export interface SubscriberOptions {
   capacity: number;
   /** Most bytes of event JSON held for it at once (one larger event is let through alone). */
   capacityBytes: number;
+  /** The erasures its store's hub heard of, so that a history read leaves out what was erased while it ran. Default: its own, told through `forget`. */
+  erasures?: RecentErasures;
   /** Called once when the subscriber ends, whatever the reason. */
   onClose: (subscriber: Subscriber) => void;
   onError: (error: unknown) => void;
@@ -48,9 +52,14 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
   private lastQueuedKey: number;
   private mode: 'catching-up' | 'live' = 'catching-up';
   private wakeReader: (() => void) | undefined;
+  private readonly erasures: RecentErasures;
+  /** Whether this subscriber, not its hub, records the erasures it is told of. */
+  private readonly ownErasures: boolean;
 
   constructor(private readonly options: SubscriberOptions) {
     this.selection = options.selection;
+    this.ownErasures = !options.erasures;
+    this.erasures = options.erasures ?? new RecentErasures();
     this.filter = scopedFilter(compileFilter(options.selection), options.scope ?? StreamScope.EVERY_STREAM);
     this.lastQueuedKey = options.startAfter;
     void this.catchUp();
@@ -85,6 +94,23 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
     // The consumer is too slow: let go of live events and read them back from the database later.
     this.mode = 'catching-up';
     void this.catchUp();
+  }
+
+  /**
+   * Events erased (a deletion, a retention limit) are not handed on once
+   * the erasure is known, whether queued, waiting in the backlog, or in a
+   * history read under way.
+   */
+  forget(erasure: Erasure): void {
+    if (this.closed) return;
+    if (this.ownErasures) this.erasures.add(erasure);
+    const gone = (event: RecordedEvent) => isErasedBy(erasure, event);
+    this.queue.removeWhere(gone);
+    if (this.backlog.some(gone)) {
+      this.backlog = this.backlog.filter((event) => !gone(event));
+      this.backlogBytes = this.backlog.reduce((bytes, event) => bytes + jsonSizeOf(event), 0);
+    }
+    if (this.wakeReader && this.hasRoom()) this.wakeReader();
   }
 
   next(): Promise<IteratorResult<RecordedEvent>> {
@@ -134,12 +160,15 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
         const roomBytes = Math.max(1, this.options.capacityBytes - this.queue.weight);
         const fitting = this.largestEvent > 0 ? Math.max(1, Math.floor(roomBytes / this.largestEvent)) : Infinity;
         const room = Math.min(this.options.capacity - this.queue.size, fitting);
+        const readFrom = this.erasures.mark();
         const page = await this.options.history(this.lastQueuedKey, room, roomBytes);
         if (this.closed) return;
+        const erased = this.erasures.since(readFrom);
+        if (erased === 'spoilt') continue;
         let largest = this.largestEvent / 2;
         for (const event of page.events) {
           largest = Math.max(largest, jsonSizeOf(event));
-          this.enqueue(event);
+          if (!erased?.(event)) this.enqueue(event);
         }
         this.largestEvent = largest;
         this.lastQueuedKey = Math.max(this.lastQueuedKey, page.scannedTo);

@@ -1,7 +1,9 @@
+import { parseErasure, type Erasure } from '../store/erasures.js';
 import type { EventStore } from '../store/event-store.js';
 import { ChannelListener, type ListenSession } from './channel-listener.js';
 import type { DeliveryObserver } from './delivery-observer.js';
 import type { FanOutIndex } from './fan-out-index.js';
+import type { RecentErasures } from './recent-erasures.js';
 
 export interface TailerOptions {
   store: EventStore;
@@ -17,6 +19,10 @@ export interface TailerOptions {
   log: (message: string) => void;
   /** Told of each event once every subscriber has been offered it (for /metrics). Default: nobody. */
   delivered?: DeliveryObserver;
+  /** The erasures heard of so far: a read under way when one commits leaves out what it took. */
+  erasures: RecentErasures;
+  /** Told of each erasure another gateway (or this one) made, as the events channel tells it. */
+  onErasure: (erasure: Erasure) => void;
 }
 
 /**
@@ -43,7 +49,11 @@ export class Tailer {
     this.listener = new ChannelListener({
       connect,
       channels: [store.tables.channelIdentifier],
-      onNotification: () => this.wake(),
+      onNotification: (notification) => {
+        const erasure = parseErasure(notification.payload);
+        if (erasure) options.onErasure(erasure);
+        else this.wake();
+      },
       // Anything committed since the head was read, or while the session was lost, is caught by this read.
       onListening: () => this.wake(),
       name: `tailer of store ${store.id}`,
@@ -56,9 +66,10 @@ export class Tailer {
   }
 
   /**
-   * Starts reading after the current head. Whoever awaits this may then read
-   * history up to any point: every event committed after the head it saw will
-   * be dispatched. Concurrent callers share one start.
+   * Starts reading after the current head, and listening. Whoever awaits
+   * this may then read history up to any point: every event committed after
+   * the head it saw will be dispatched, and every erasure committed from then
+   * on is heard. Concurrent callers share one start.
    */
   start(): Promise<void> {
     this.starting ??= this.begin();
@@ -73,7 +84,8 @@ export class Tailer {
     this.position = position;
     this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 500);
     this.poll.unref();
-    this.listener.start();
+    // Appends missed before the LISTEN are found by the poll; erasures are only told, so subscribers wait for it.
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
@@ -102,17 +114,22 @@ export class Tailer {
   }
 
   private async readNew(generation: number): Promise<void> {
-    const { store, index, batchSize = 500, batchBytes = 8 * 2 ** 20, delivered } = this.options;
+    const { store, index, batchSize = 500, batchBytes = 8 * 2 ** 20, delivered, erasures } = this.options;
     try {
       for (;;) {
+        const readFrom = erasures.mark();
         const page = await store.log.readAll(
           { direction: 'forward', fromPosition: this.position + 1, eventTypes: undefined, streamPrefix: undefined, limit: batchSize, maxBytes: batchBytes },
           { fromLeader: true },
         );
+        const erased = erasures.since(readFrom);
+        if (erased === 'spoilt') continue;
         for (const event of page.items) {
           if (generation !== this.generation) return;
-          index.dispatch(event);
-          delivered?.(event.createdEpoch);
+          if (!erased?.(event)) {
+            index.dispatch(event);
+            delivered?.(event.createdEpoch);
+          }
           // Only now: an event is behind the tailer once every subscriber has been offered it.
           this.position = event.position;
         }

@@ -90,9 +90,8 @@ it('upgrades a store of the previous release with data in it, and gateways of ea
   expect(await storeStats(pool, tables)).toEqual({ streamCount: 3, eventCount: 7, headPosition: 7 });
 
   expect(await deleteStream(pool, tables, { streamId: 'old-a', expected: { kind: 'exact', version: 3 }, hard: false })).toEqual({
-    ok: true,
-    streamId: 'old-a',
-    erasedEvents: 4,
+    outcome: { ok: true, streamId: 'old-a', erasedEvents: 4 },
+    erasure: { streamId: 'old-a', beforeVersion: 4 },
   });
   expect(await storeStats(pool, tables)).toEqual({ streamCount: 2, eventCount: 3, headPosition: 7 });
   // An old gateway still believes old-a is at version 3: it is refused with a reason, not let through.

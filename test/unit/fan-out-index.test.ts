@@ -7,7 +7,7 @@ import { positionsOf, recordedEvent } from '../support/recorded-event.js';
 /** A recipient that keeps what it is offered; filtering is the subscriber's job, not the index's. */
 function recipient(selection: Selection): Recipient & { offered: RecordedEvent[] } {
   const offered: RecordedEvent[] = [];
-  return { selection, offered, offer: (event) => offered.push(event), fail: () => undefined };
+  return { selection, offered, offer: (event) => offered.push(event), forget: () => undefined, fail: () => undefined };
 }
 
 const placed = recordedEvent(1, { streamId: 'order-1', type: 'OrderPlaced' });
@@ -98,6 +98,7 @@ describe('FanOutIndex', () => {
       offer: () => {
         throw failure;
       },
+      forget: () => undefined,
       fail: (error) => {
         failures.push(error);
         index.remove(throwing);
@@ -112,5 +113,14 @@ describe('FanOutIndex', () => {
     expect(positionsOf(after.offered)).toEqual([1, 2, 3]);
     expect(positionsOf(sameStream.offered)).toEqual([1, 2]);
     expect(index.size).toBe(3);
+  });
+  it('finds for an erasure the subscriptions that may hold its stream\'s events, and no other stream\'s', () => {
+    const index = new FanOutIndex();
+    const own = recipient({ kind: 'stream', streamId: 'order-1' });
+    const other = recipient({ kind: 'stream', streamId: 'order-2' });
+    const byType = recipient({ kind: 'type', eventType: 'OrderPaid' });
+    const all = recipient({ kind: 'all' });
+    for (const each of [own, other, byType, all]) index.add(each);
+    expect([...index.concerning('order-1')]).toEqual([own, byType, all]);
   });
 });

@@ -193,4 +193,43 @@ describe('Subscriber', () => {
     expect(onError).toHaveBeenCalledWith(failure);
     expect(onClose).toHaveBeenCalledTimes(1);
   });
+  describe('told of an erasure (a deletion, a retention limit)', () => {
+    /** Streams a and b, taking turns: a's versions 1, 2, 3 at positions 1, 3, 5, b's at 2, 4, 6. */
+    function twoStreams(log: ReturnType<typeof fakeLog>) {
+      for (let version = 1; version <= 3; version++) {
+        log.append(1, { streamId: 'a', version });
+        log.append(1, { streamId: 'b', version });
+      }
+    }
+
+    it('never hands on the erased events it holds, and keeps the rest and the stream\'s later versions', async () => {
+      const log = fakeLog();
+      twoStreams(log);
+      const { subscriber, inbox, publish } = subscribe(log);
+      await settled();
+      subscriber.forget({ streamId: 'a', beforeVersion: 3 });
+      publish(log.append(1, { streamId: 'a', version: 4 }));
+      expect(positionsOf(await inbox.take())).toEqual([2, 4, 5, 6, 7]);
+    });
+
+    it('leaves out what a history read under way when the erasure committed brings back', async () => {
+      const log = fakeLog();
+      twoStreams(log);
+      const { subscriber, inbox } = subscribe(log);
+      log.onNextRead(() => subscriber.forget({ streamId: 'b', beforeVersion: 4 }));
+      expect(positionsOf(await inbox.take())).toEqual([1, 3, 5]);
+    });
+
+    it('drops erased events offered live while it was catching up', async () => {
+      const log = fakeLog();
+      twoStreams(log);
+      const { subscriber, inbox, publish } = subscribe(log);
+      log.onNextRead(() => {
+        const late = [log.append(1, { streamId: 'a', version: 4 })[0]!, log.append(1, { streamId: 'b', version: 4 })[0]!];
+        publish(late);
+        subscriber.forget({ streamId: 'a', beforeVersion: 5 });
+      });
+      expect(positionsOf(await inbox.take())).toEqual([2, 4, 6, 8]);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { notifyErasureSql, type Erasure } from '../erasures.js';
 import type { StoreTables } from '../tables.js';
 import type { DeleteStreamOutcome, ExpectedVersion } from '../types.js';
 
@@ -15,26 +16,33 @@ export interface DeleteStreamRequest {
  * store's lock (the function of migration 007), so that no append batch
  * interleaves. The streams row stays, marked deleted, with its last version:
  * a soft-deleted stream's numbering goes on after it, and a hard-deleted one
- * refuses every append.
+ * refuses every append. Every gateway is told of the erasure when it
+ * commits, and `erasure` says what it took, for this gateway's own
+ * subscribers (null when nothing was stored).
  */
-export async function deleteStream(db: pg.Pool, tables: StoreTables, { streamId, expected, hard }: DeleteStreamRequest): Promise<DeleteStreamOutcome> {
+export async function deleteStream(
+  db: pg.Pool,
+  tables: StoreTables,
+  { streamId, expected, hard }: DeleteStreamRequest,
+): Promise<{ outcome: DeleteStreamOutcome; erasure: Erasure | null }> {
   const { rows } = await db.query<{ outcome: string; actual_version: number; erased: string }>(
-    `SELECT outcome, actual_version, erased FROM ${tables.deleteStreamFunction}($1, $2, $3, $4)`,
+    `SELECT outcome, actual_version, erased,
+            CASE WHEN outcome = 'deleted' AND erased > 0 THEN ${notifyErasureSql(tables, '$1::text', 'actual_version + 1')} END
+     FROM ${tables.deleteStreamFunction}($1, $2, $3, $4)`,
     [streamId, hard, expected.kind, expected.kind === 'exact' ? expected.version : null],
   );
   const row = rows[0]!;
   switch (row.outcome) {
-    case 'deleted':
-      return { ok: true, streamId, erasedEvents: Number(row.erased) };
+    case 'deleted': {
+      const erasedEvents = Number(row.erased);
+      return { outcome: { ok: true, streamId, erasedEvents }, erasure: erasedEvents > 0 ? { streamId, beforeVersion: row.actual_version + 1 } : null };
+    }
     case 'stream_deleted':
-      return { ok: false, reason: 'stream_deleted', streamId };
+      return { outcome: { ok: false, reason: 'stream_deleted', streamId }, erasure: null };
     default:
       return {
-        ok: false,
-        reason: 'wrong_expected_version',
-        streamId,
-        expected: expectedLabel(expected),
-        actualVersion: row.actual_version,
+        outcome: { ok: false, reason: 'wrong_expected_version', streamId, expected: expectedLabel(expected), actualVersion: row.actual_version },
+        erasure: null,
       };
   }
 }

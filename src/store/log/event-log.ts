@@ -1,4 +1,5 @@
 import { isClusterFault } from '../../cluster/cluster-errors.js';
+import type { ErasureNotices } from '../erasures.js';
 import { StreamOutOfScopeError } from '../errors.js';
 import type { StoreRoute } from '../store-route.js';
 import { appendBatchSpan, appendSpan, pageSpan, storeSpan } from '../store-spans.js';
@@ -64,6 +65,7 @@ interface SharedAppendPath {
   committer: GroupCommitter<BatchMember, MemberOutcome>;
   versionCache: StreamVersionCache;
   appended: AppendCounters;
+  erasures: ErasureNotices;
 }
 
 const EMPTY_PAGE: Page<RecordedEvent> = Object.freeze({ items: [], hasMore: false }) as Page<RecordedEvent>;
@@ -82,7 +84,8 @@ export class EventLog {
     readonly scope: StreamScope = StreamScope.EVERY_STREAM,
   ) {}
 
-  static open(route: StoreRoute, committed?: AppendCounters['committed']): EventLog {
+  /** `erasures` hears of each deletion made through this log before it is answered. */
+  static open(route: StoreRoute, erasures: ErasureNotices, committed?: AppendCounters['committed']): EventLog {
     const versionCache = new StreamVersionCache();
     const appended: AppendCounters = { events: 0, batches: 0, committed };
     const committer = new GroupCommitter({
@@ -94,7 +97,7 @@ export class EventLog {
       maxBatchBytes: MAX_BATCH_PAYLOAD_BYTES,
       retryAlone: (error) => !isClusterFault(error),
     });
-    return new EventLog(route, { committer, versionCache, appended });
+    return new EventLog(route, { committer, versionCache, appended, erasures });
   }
 
   /**
@@ -145,11 +148,16 @@ export class EventLog {
     return condition && { ...condition, scope: this.scope };
   }
 
-  /** Erases a stream (see deleteStream); the version this gateway remembers of it goes too. */
+  /**
+   * Erases a stream (see deleteStream); the version this gateway remembers of
+   * it goes too, and its subscribers drop the stream's events they hold.
+   */
   async deleteStream(request: DeleteStreamRequest): Promise<DeleteStreamOutcome> {
     if (!this.scope.includes(request.streamId)) throw new StreamOutOfScopeError(request.streamId);
     try {
-      return await this.route.write((db, tables) => deleteStream(db, tables, request));
+      const { outcome, erasure } = await this.route.write((db, tables) => deleteStream(db, tables, request));
+      if (erasure) this.shared.erasures.tell(erasure);
+      return outcome;
     } finally {
       this.shared.versionCache.forget([request.streamId]);
     }

@@ -1,3 +1,4 @@
+import type { ErasureNotices } from '../erasures.js';
 import { StreamOutOfScopeError } from '../errors.js';
 import { readVisible } from '../read-visible.js';
 import type { StoreRoute } from '../store-route.js';
@@ -11,19 +12,23 @@ import type { NewStreamMetadata, StreamMetadata } from './types.js';
  * streams outside it is not found and cannot be set.
  */
 export class MetadataStore {
+  /** `erasures` hears, before a change is answered, of what its limits now hide. */
   constructor(
     private readonly route: StoreRoute,
+    private readonly erasures: ErasureNotices,
     readonly scope: StreamScope = StreamScope.EVERY_STREAM,
   ) {}
 
   scopedTo(scope: StreamScope): MetadataStore {
-    return scope.isEveryStream ? this : new MetadataStore(this.route, scope);
+    return scope.isEveryStream ? this : new MetadataStore(this.route, this.erasures, scope);
   }
 
   /** Null when the stream was hard-deleted: it takes no metadata. */
-  set(metadata: NewStreamMetadata): Promise<StreamMetadata | null> {
-    if (!this.scope.includes(metadata.streamId)) return Promise.reject(new StreamOutOfScopeError(metadata.streamId));
-    return this.route.write((db, tables) => setStreamMetadata(db, tables, metadata));
+  async set(metadata: NewStreamMetadata): Promise<StreamMetadata | null> {
+    if (!this.scope.includes(metadata.streamId)) throw new StreamOutOfScopeError(metadata.streamId);
+    const saved = await this.route.write((db, tables) => setStreamMetadata(db, tables, metadata));
+    if (saved.erasure) this.erasures.tell(saved.erasure);
+    return saved.metadata;
   }
 
   /** One answer per stream, in the order asked; null where none is set, or where the scope hides the stream. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { notifyErasureSql, type Erasure } from '../erasures.js';
 import { isTombstone } from '../log/stream-tombstones.js';
 import type { StoreTables } from '../tables.js';
 import { METADATA_COLUMNS, toStreamMetadata, type MetadataRow } from './metadata-row.js';
@@ -7,18 +8,35 @@ import type { NewStreamMetadata, StreamMetadata } from './types.js';
 /**
  * Replaces a stream's metadata as a whole (the stream need not exist yet).
  * Reads hide what the new limits exclude as soon as this commits; the
- * retention pass erases it later. Null for a hard-deleted stream, which
- * takes none: its deletion erased its metadata, as it erased its events.
+ * retention pass erases it later. Every gateway is told, when it commits,
+ * below which version `truncateBefore` and `maxCount` now hide the stream, and
+ * `erasure` says it for this gateway's own subscribers. Null metadata for a
+ * hard-deleted stream, which takes none: its deletion erased its metadata, as
+ * it erased its events.
  */
-export async function setStreamMetadata(db: pg.Pool, tables: StoreTables, metadata: NewStreamMetadata): Promise<StreamMetadata | null> {
-  const { rows } = await db.query<MetadataRow>(
-    `INSERT INTO ${tables.streamMetadata} (stream_id, max_count, max_age_seconds, truncate_before, custom)
-     SELECT $1, $2, $3, $4, $5::jsonb WHERE NOT ${isTombstone(tables, '$1')}
-     ON CONFLICT (stream_id) DO UPDATE SET
-       max_count = excluded.max_count, max_age_seconds = excluded.max_age_seconds,
-       truncate_before = excluded.truncate_before, custom = excluded.custom, updated = now()
-     RETURNING ${METADATA_COLUMNS}`,
+export async function setStreamMetadata(
+  db: pg.Pool,
+  tables: StoreTables,
+  metadata: NewStreamMetadata,
+): Promise<{ metadata: StreamMetadata | null; erasure: Erasure | null }> {
+  const { rows } = await db.query<MetadataRow & { kept_from: number }>(
+    `WITH saved AS (
+       INSERT INTO ${tables.streamMetadata} (stream_id, max_count, max_age_seconds, truncate_before, custom)
+       SELECT $1, $2, $3, $4, $5::jsonb WHERE NOT ${isTombstone(tables, '$1')}
+       ON CONFLICT (stream_id) DO UPDATE SET
+         max_count = excluded.max_count, max_age_seconds = excluded.max_age_seconds,
+         truncate_before = excluded.truncate_before, custom = excluded.custom, updated = now()
+       RETURNING ${METADATA_COLUMNS}
+     ),
+     kept AS (
+       SELECT saved.*, greatest(coalesce(truncate_before, 0),
+                                coalesce((SELECT s.version FROM ${tables.streams} s WHERE s.stream_id = $1) - max_count + 1, 0)) AS kept_from
+       FROM saved
+     )
+     SELECT kept.*, CASE WHEN kept_from > 0 THEN ${notifyErasureSql(tables, 'stream_id', 'kept_from')} END AS told FROM kept`,
     [metadata.streamId, metadata.maxCount, metadata.maxAgeSeconds, metadata.truncateBefore, metadata.customJson],
   );
-  return rows[0] ? toStreamMetadata(rows[0]) : null;
+  const row = rows[0];
+  if (!row) return { metadata: null, erasure: null };
+  return { metadata: toStreamMetadata(row), erasure: row.kept_from > 0 ? { streamId: metadata.streamId, beforeVersion: row.kept_from } : null };
 }

@@ -184,7 +184,7 @@ export class PersistentHub {
   private startServing(): void {
     if (this.poll) return;
     const { store, gatewayId, pollIntervalMs, heartbeatMs, log } = this.options;
-    this.listener.start();
+    void this.listener.start();
     this.poll = setInterval(() => this.wakeAll(), pollIntervalMs);
     this.poll.unref();
     const forgetAfterMs = heartbeatMs * 12;
