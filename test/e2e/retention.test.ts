@@ -13,6 +13,7 @@ import {
   type EventsPageData,
   type StreamPageData,
 } from '../support/queries.js';
+import { appendWithCondition } from '../support/lifecycle.js';
 import { setStreamMetadata } from '../support/stream-metadata.js';
 import { appendSuccess, dataOf, newEvents, readAll, readStream, storeView } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
@@ -119,6 +120,18 @@ describe('reads hide what the limits exclude from the moment the metadata is set
     expect(await readStream(gw, 'trunc-1')).toEqual([]);
     await setStreamMetadata(gw, { streamId: 'trunc-1', truncateBefore: 2 });
     expect(await readStream(gw, 'trunc-1')).toEqual(written.slice(2));
+  });
+
+  it('a conditional append does not see what retention hides, erased or not: it fails only on a kept event', async () => {
+    const held = { type: 'SeatHeld', data: { seat: 7 } };
+    const hidden = await appendSuccess(gw, { streamId: 'seats-1', events: [held, held] });
+    await setStreamMetadata(gw, { streamId: 'seats-1', truncateBefore: hidden.version + 1 });
+    const condition = { failIfEventsMatch: { eventTypes: ['SeatHeld'], pattern: { data: { seat: 7 } } } };
+    const booking = { streamId: 'booking-7', events: [{ type: 'SeatBooked', data: { seat: 7 } }], condition };
+    expect(await appendWithCondition(gw, booking)).toMatchObject({ __typename: 'AppendEventsSuccess' });
+
+    const kept = await appendSuccess(gw, { streamId: 'seats-1', events: [held] });
+    expect(await appendWithCondition(gw, booking)).toMatchObject({ __typename: 'AppendConditionFailedError', position: kept.position });
   });
 
   it('maxAgeSeconds hides the events older than that', async () => {

@@ -31,6 +31,11 @@ import { insertShiftedEvents, moveFlaggedStreamsOn, REBASING_APPEND_PARAMETERS, 
  * moves the head in the statement that reads it.
  */
 export function appendInFewerStatements(t: StoreTables): string {
+  return appendFunctionOfFewerStatements(t, conditionPositionsUnderLock(t));
+}
+
+/** The body of 012's version, with `conditionPositions` setting the conditions' answers (`conditionPositionsUnderLock`). */
+export function appendFunctionOfFewerStatements(t: StoreTables, conditionPositions: string): string {
   return `
     CREATE OR REPLACE FUNCTION ${t.appendFunction}(
 ${REBASING_APPEND_PARAMETERS}
@@ -52,7 +57,7 @@ ${returnIfStreamsOrIdsMoved(t)}
       END IF;
 
       IF jsonb_array_length(conditions) > 0 THEN
-${conditionPositionsUnderLock(t)}
+${conditionPositions}
       ELSE
         condition_positions := ARRAY[]::bigint[];
       END IF;

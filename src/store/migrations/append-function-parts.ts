@@ -1,3 +1,4 @@
+import { visibleEvent } from '../retention/visible-sql.js';
 import type { StoreTables } from '../tables.js';
 import { sqlLiteral } from './sql-literal.js';
 
@@ -131,12 +132,18 @@ export const CONDITION_VARIABLES = `      refused boolean := false;
  * event after the condition's position that it matches, among the streams its
  * caller may see; sets `refused` when a required one matched. Read under the
  * store lock, so nothing can be appended between the check and the write.
+ * `visibleOnly` (from 013 on) leaves out what retention hides, as every read
+ * does, whether or not the background pass has erased it yet.
  */
-export function conditionPositionsUnderLock(t: StoreTables): string {
+export function conditionPositionsUnderLock(t: StoreTables, { visibleOnly = false } = {}): string {
+  const quoted = (sql: string) => sql.replace(/'/g, "''");
+  const candidates = visibleOnly
+    ? `SELECT position FROM ${quoted(t.events)} e WHERE position > $1 AND ${quoted(visibleEvent(t, 'e'))}`
+    : `SELECT position FROM ${quoted(t.events)} WHERE position > $1`;
   return `      -- Each condition: the first event after its position that it matches, among the streams its caller may see.
       condition_positions := ARRAY[]::bigint[];
       FOR c IN SELECT value FROM jsonb_array_elements(conditions) LOOP
-        q := 'SELECT position FROM ${t.events.replace(/'/g, "''")} WHERE position > $1';
+        q := '${candidates}';
         IF c ? 'types' THEN q := q || ' AND type = ANY ($2)'; END IF;
         IF c ? 'prefix' THEN q := q || ' AND stream_id >= $3 AND stream_id <= $3 || chr(1114111) AND starts_with(stream_id, $3)'; END IF;
         IF c ? 'scope' THEN q := q || ' AND stream_id LIKE ANY ($4)'; END IF;

@@ -11,6 +11,7 @@ import { appendCheckedByItsWrites } from './009-append-checked-by-its-writes.js'
 import { leasesWithoutKeyChecks } from './010-leases-without-key-checks.js';
 import { appendRebasingStreams } from './011-append-rebasing-streams.js';
 import { appendInFewerStatements } from './012-append-in-fewer-statements.js';
+import { appendConditionsSeeWhatReadsSee } from './013-append-conditions-see-what-reads-see.js';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   { version: 10, name: 'leases without foreign key checks', sql: leasesWithoutKeyChecks },
   { version: 11, name: 'append moving unexpected streams on', sql: appendRebasingStreams },
   { version: 12, name: 'append in fewer statements', sql: appendInFewerStatements },
+  { version: 13, name: 'append conditions seeing what reads see', sql: appendConditionsSeeWhatReadsSee },
 ];
