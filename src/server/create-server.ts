@@ -14,8 +14,8 @@ import { BytesInFlight } from './bytes-in-flight.js';
 import { continueOrRefuse, graphqlPostListener } from './graphql-post.js';
 import { InFlight } from './in-flight.js';
 import { errorMasking } from './use-error-masking.js';
-import { useOperationLog, useRefusalLog } from './use-operation-log.js';
-import { identifyRequest, requestIdOf } from './request-id.js';
+import { refusalFields, useOperationLog, useRefusalLog } from './use-operation-log.js';
+import { identifyRequest } from './request-id.js';
 import { useGetParams } from './use-get-params.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useCompiledExecute } from './use-compiled-execute.js';
@@ -134,7 +134,8 @@ export function createGatewayServer({ schema, services, access, gossip = () => u
   const maskError = (error: GraphQLError) => withInputErrorCode(masking.maskError(error, 'Unexpected error.') as GraphQLError);
   // The fast POST path, yoga and the WebSocket upgrade refuse cross-site requests by the same policy.
   const { maxBodyBytes, maxWsMessageBytes } = services.limits;
-  const refusedWhole = (req: IncomingMessage, errors: readonly GraphQLError[]) => masking.noteRefusals(errors, () => log.child({ requestId: requestIdOf(req) }));
+  const refusedWhole = (req: IncomingMessage, errors: readonly GraphQLError[], operationName?: string) =>
+    masking.noteRefusals(errors, () => log.child(refusalFields(req, operationName)));
   const server = createServer(
     graphqlPostListener(yoga as never, {
       maskError,

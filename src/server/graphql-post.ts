@@ -123,8 +123,11 @@ export interface GraphqlPostOptions {
   maxBodyBytes?: number;
   /** Whether this path may answer these parameters; the others go to yoga, whose onParams plugins (persisted documents) must see them. Default: all. */
   mayAnswer?: (params: Params) => boolean;
-  /** Told of the errors a request is refused with before it runs (its body's limits, a body that is not JSON, parsing, validation), to log them. Default: nobody. */
-  refusedWhole?: (req: IncomingMessage, errors: readonly GraphQLError[]) => void;
+  /**
+   * Told of the errors a request is refused with before it runs (its body's limits, a body that is not JSON, parsing,
+   * validation), and the operation it names where known, to log them. Default: nobody.
+   */
+  refusedWhole?: (req: IncomingMessage, errors: readonly GraphQLError[], operationName?: string) => void;
   /** The headers yoga adds to every answer to this request (CORS for a browser's page, `Vary`). Default: none. */
   answerHeaders?: (req: IncomingMessage) => Record<string, string> | undefined;
   /** What the bodies being read count against, with WebSocket messages (`GATER_MAX_REQUEST_BYTES_IN_FLIGHT`). Default: no bound but `maxBodyBytes` each. */
@@ -221,8 +224,8 @@ export function graphqlPostListener(
   };
 
   /** Answers a request refused before it runs, and has it logged. */
-  const refuseWhole = (req: IncomingMessage, res: ServerResponse, errors: readonly GraphQLError[], mediaType: string) => {
-    refusedWhole(req, errors);
+  const refuseWhole = (req: IncomingMessage, res: ServerResponse, errors: readonly GraphQLError[], mediaType: string, operationName?: string) => {
+    refusedWhole(req, errors, operationName);
     answer(res, req, { errors }, mediaType);
   };
 
@@ -240,12 +243,12 @@ export function graphqlPostListener(
     } catch (error) {
       if (!(error instanceof GraphQLError)) return handToYoga(req, res, body);
       markAsParseFailure(error);
-      return refuseWhole(req, res, [error], mediaType);
+      return refuseWhole(req, res, [error], mediaType, params.operationName ?? undefined);
     }
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === 'subscription') return handToYoga(req, res, body);
     const invalid = validDocuments.validate(enveloped.validate, enveloped.schema, document);
-    if (invalid.length > 0) return refuseWhole(req, res, invalid, mediaType);
+    if (invalid.length > 0) return refuseWhole(req, res, invalid, mediaType, operation.name?.value);
 
     let result: ExecutionResult;
     try {

@@ -101,18 +101,32 @@ export function useOperationLog(log: FullLogger, masking: ErrorMasking): Plugin 
   };
 }
 
+/** A GraphQL name, and not a long one: what a client sent as `operationName` before anything checked it. */
+const LOGGED_OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
+
+/** The fields of the log line of a request refused before it ran: its id, and the operation it named, if a name. */
+export function refusalFields(req: IncomingMessage | undefined, operationName: unknown): LogFields {
+  const fields: LogFields = { requestId: requestIdOf(req) };
+  if (typeof operationName === 'string' && LOGGED_OPERATION_NAME.test(operationName)) fields.operation = operationName;
+  return fields;
+}
+
 /**
  * Logs the refusals in yoga's HTTP answers that no operation logged: CSRF,
  * the body limit, operation budgets checked in validation. Last among the
  * plugins, so it sees the answer as the client will.
  */
 export function useRefusalLog(log: FullLogger, masking: ErrorMasking): Plugin {
+  const operationNames = new WeakMap<Request, unknown>();
   return {
-    onResultProcess({ result, serverContext }) {
+    onParams({ params, request }) {
+      if (params.operationName) operationNames.set(request, params.operationName);
+    },
+    onResultProcess({ result, serverContext, request }) {
       for (const one of Array.isArray(result) ? result : [result]) {
         if (Symbol.asyncIterator in one || !one.errors?.length) continue;
         const req = (serverContext as LoggedContext | undefined)?.req;
-        masking.noteRefusals(one.errors as readonly GraphQLError[], () => log.child({ requestId: requestIdOf(req) }));
+        masking.noteRefusals(one.errors as readonly GraphQLError[], () => log.child(refusalFields(req, operationNames.get(request))));
       }
     },
   };

@@ -194,6 +194,19 @@ describe('the log of a gateway process', () => {
     expect(await warned('ws-conn-8:1')).toMatchObject({ code: 'LIMIT_EXCEEDED', msg: expect.stringMatching(/GATER_MAX_ALIASES/) });
   });
 
+  it('names the operation of a request refused in validation, on the fast POST path and through yoga (GET)', async () => {
+    // Five and six aliases: each refusal's message differs from the others', so none is folded into an earlier line.
+    const posted = await post('query FiveAliases { a: stores { id } b: stores { id } c: stores { id } d: stores { id } e: stores { id } }', asAdmin);
+    expect(posted.body.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+    const query = 'query SixAliases { a: stores { id } b: stores { id } c: stores { id } d: stores { id } e: stores { id } f: stores { id } }';
+    const got = await fetch(`${url}?${new URLSearchParams({ query, operationName: 'SixAliases' })}`, { headers: { ...asAdmin, accept: 'application/json' } });
+    expect(((await got.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+
+    const warned = (requestId: string | null) => waitForLine(`the refusal of ${requestId}`, (line) => line.level === 'warn' && line.requestId === requestId);
+    expect(await warned(posted.requestId)).toMatchObject({ code: 'LIMIT_EXCEEDED', operation: 'FiveAliases' });
+    expect(await warned(got.headers.get('x-request-id'))).toMatchObject({ code: 'LIMIT_EXCEEDED', operation: 'SixAliases' });
+  });
+
   it('writes an unexpected error on one line at error, with its cause and the request id', async () => {
     // Pull the store's tables from under the gateway: reads now fail in a way no client can act on.
     const client = new pg.Client({ connectionString: database.url });
