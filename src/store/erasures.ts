@@ -24,7 +24,13 @@ export class ErasureNotices {
   }
 
   tell(erasure: Erasure): void {
-    for (const listener of this.listeners) listener(erasure);
+    for (const listener of this.listeners) {
+      try {
+        listener(erasure);
+      } catch {
+        // The erasure committed: a listener's failure must not make it answer as failed.
+      }
+    }
   }
 }
 

@@ -6,26 +6,47 @@ export function isErasedBy(erasure: Erasure, event: RecordedEvent): boolean {
   return event.streamId === erasure.streamId && event.version < erasure.beforeVersion;
 }
 
-/** What a read must leave out of what it brought back; `spoilt` when more was erased meanwhile than is remembered. */
-export type ErasedSince = ((event: RecordedEvent) => boolean) | null | 'spoilt';
+/**
+ * What a read must leave out of what it brought back: nothing (null), the
+ * events a test picks out, or `forgotten` when erasures it may have missed
+ * are no longer remembered (the read is to be made again).
+ */
+export type ErasedSince = ((event: RecordedEvent) => boolean) | null | 'forgotten';
 
-/** Erasures remembered by default: far more than a read's few milliseconds see. */
-const DEFAULT_CAPACITY = 4_096;
+/** Streams remembered by default: a read would have to outlast erasures of this many streams to be made again. */
+const DEFAULT_CAPACITY = 65_536;
+
+/** The latest erasure of one stream, and when it was heard. */
+interface Remembered {
+  beforeVersion: number;
+  heard: number;
+}
 
 /**
- * The last erasures a store's live hub heard of, in order. A read of the log
- * that began before an erasure committed may bring back what it took: the
- * reader marks where it began and leaves out what was erased since.
+ * The erasures a store's live hub heard of, the latest per stream. A read of
+ * the log that began before an erasure committed may bring back what it
+ * took: the reader marks where it began and leaves out what was erased since.
+ * An erasure heard twice (told here, then by NOTIFY) or that erases nothing
+ * new counts once.
  */
 export class RecentErasures {
-  private readonly kept: Erasure[] = [];
+  private readonly streams = new Map<string, Remembered>();
   private heard = 0;
+  /** Reads marked before this were made while erasures now forgotten were heard. */
+  private forgottenUpTo = 0;
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
-  add(erasure: Erasure): void {
-    this.kept[this.heard % this.capacity] = erasure;
-    this.heard++;
+  add({ streamId, beforeVersion }: Erasure): void {
+    const known = this.streams.get(streamId);
+    if (known && known.beforeVersion >= beforeVersion) return;
+    // Deleted and set again, so that the map's order stays the order of hearing.
+    this.streams.delete(streamId);
+    this.streams.set(streamId, { beforeVersion, heard: ++this.heard });
+    if (this.streams.size <= this.capacity) return;
+    const [oldestStream, oldest] = this.streams.entries().next().value as [string, Remembered];
+    this.streams.delete(oldestStream);
+    this.forgottenUpTo = oldest.heard;
   }
 
   /** Where a read that begins now stands. */
@@ -36,9 +57,10 @@ export class RecentErasures {
   /** What a read begun at `mark` must leave out: nothing (null) in the usual case, where nothing was erased since. */
   since(mark: number): ErasedSince {
     if (mark === this.heard) return null;
-    if (this.heard - mark > this.capacity) return 'spoilt';
-    const erasures: Erasure[] = [];
-    for (let index = mark; index < this.heard; index++) erasures.push(this.kept[index % this.capacity]!);
-    return (event) => erasures.some((erasure) => isErasedBy(erasure, event));
+    if (mark < this.forgottenUpTo) return 'forgotten';
+    return (event) => {
+      const erased = this.streams.get(event.streamId);
+      return erased !== undefined && erased.heard > mark && event.version < erased.beforeVersion;
+    };
   }
 }

@@ -107,8 +107,12 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
     const gone = (event: RecordedEvent) => isErasedBy(erasure, event);
     this.queue.removeWhere(gone);
     if (this.backlog.some(gone)) {
-      this.backlog = this.backlog.filter((event) => !gone(event));
-      this.backlogBytes = this.backlog.reduce((bytes, event) => bytes + jsonSizeOf(event), 0);
+      const kept: RecordedEvent[] = [];
+      for (const event of this.backlog) {
+        if (gone(event)) this.backlogBytes -= jsonSizeOf(event);
+        else kept.push(event);
+      }
+      this.backlog = kept;
     }
     if (this.wakeReader && this.hasRoom()) this.wakeReader();
   }
@@ -164,7 +168,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
         const page = await this.options.history(this.lastQueuedKey, room, roomBytes);
         if (this.closed) return;
         const erased = this.erasures.since(readFrom);
-        if (erased === 'spoilt') continue;
+        if (erased === 'forgotten') continue;
         let largest = this.largestEvent / 2;
         for (const event of page.events) {
           largest = Math.max(largest, jsonSizeOf(event));

@@ -69,7 +69,9 @@ export class Tailer {
    * Starts reading after the current head, and listening. Whoever awaits
    * this may then read history up to any point: every event committed after
    * the head it saw will be dispatched, and every erasure committed from then
-   * on is heard. Concurrent callers share one start.
+   * on is heard, unless the LISTEN failed or its session is lost (appends are
+   * then found by the poll; erasures told meanwhile are not heard).
+   * Concurrent callers share one start.
    */
   start(): Promise<void> {
     this.starting ??= this.begin();
@@ -123,7 +125,7 @@ export class Tailer {
           { fromLeader: true },
         );
         const erased = erasures.since(readFrom);
-        if (erased === 'spoilt') continue;
+        if (erased === 'forgotten') continue;
         for (const event of page.items) {
           if (generation !== this.generation) return;
           if (!erased?.(event)) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Erasure } from '../../src/store/erasures.js';
 import type { RecordedEvent } from '../../src/store/types.js';
 import type { Selection } from '../../src/subscriptions/selection.js';
 import type { Subscriber } from '../../src/subscriptions/subscriber.js';
@@ -105,6 +106,24 @@ describe('events erased while a subscriber replays history', () => {
     await subscriber.return();
     expect(truncated.length).toBeGreaterThan(0);
     expect(truncated.filter((event) => event.version < 900)).toEqual([]);
+  });
+
+  it('tells of a metadata change only when it hides more of the stream than before', async () => {
+    await appendSuccess(here, { streamId: 'limited-4', events: newEvents(10) });
+    const told: Erasure[] = [];
+    const stop = here.gateway.stores.find('default')!.erasures.listen((erasure) => told.push(erasure));
+    try {
+      await setStreamMetadata(here, { streamId: 'limited-4', truncateBefore: 5 });
+      await setStreamMetadata(here, { streamId: 'limited-4', truncateBefore: 5, custom: { owner: 'ops' } });
+      await setStreamMetadata(here, { streamId: 'limited-4', truncateBefore: 3 });
+      await setStreamMetadata(here, { streamId: 'limited-4', maxCount: 2 });
+    } finally {
+      stop();
+    }
+    expect(told).toEqual([
+      { streamId: 'limited-4', beforeVersion: 5 },
+      { streamId: 'limited-4', beforeVersion: 8 },
+    ]);
   });
 
   /** The subscriber's events up to the marker of the test, which was appended last. */

@@ -27,7 +27,7 @@ export async function deleteStream(
 ): Promise<{ outcome: DeleteStreamOutcome; erasure: Erasure | null }> {
   const { rows } = await db.query<{ outcome: string; actual_version: number; erased: string }>(
     `SELECT outcome, actual_version, erased,
-            CASE WHEN outcome = 'deleted' AND erased > 0 THEN ${notifyErasureSql(tables, '$1::text', 'actual_version + 1')} END
+            CASE WHEN outcome = 'deleted' AND erased > 0 THEN ${notifyErasureSql(tables, '$1::text', 'actual_version + 1')} END AS notified
      FROM ${tables.deleteStreamFunction}($1, $2, $3, $4)`,
     [streamId, hard, expected.kind, expected.kind === 'exact' ? expected.version : null],
   );

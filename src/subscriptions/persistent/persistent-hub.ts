@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { ClusterUnavailableError, isClusterFault } from '../../cluster/cluster-errors.js';
+import { parseErasure } from '../../store/erasures.js';
 import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
@@ -146,6 +147,8 @@ export class PersistentHub {
 
   private heard(notification: pg.Notification): void {
     if (notification.channel !== this.options.store.tables.persistentChannel) {
+      // An erasure appends nothing; what it took from pending deliveries went in its own transaction.
+      if (parseErasure(notification.payload)) return;
       for (const dispatcher of this.dispatchers.values()) dispatcher.wakeForAppends();
       return;
     }
