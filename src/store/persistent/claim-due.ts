@@ -33,8 +33,8 @@ interface DueRow extends Partial<EventRow> {
 
 /**
  * Leases the in-flight events that are due (lease run out, nacked, handed
- * back, replayed) to the slots, lowest position first, and parks those whose
- * retries ran out; in one statement. SKIP LOCKED lets the gateways serving a
+ * back, replayed) to the slots, lowest position first, parks those whose
+ * retries ran out, and drops those whose events are gone; in one statement. SKIP LOCKED lets the gateways serving a
  * subscription claim side by side without waiting on each other. Also
  * answers the subscription's settings and read cursor; null when there is no
  * such subscription, or it is another life of the name.
@@ -47,9 +47,19 @@ export async function claimDue(db: pg.Pool, tables: StoreTables, request: ClaimD
        SELECT max_retries, ack_timeout_ms, max_in_flight, read_position, set_config('synchronous_commit', 'off', true) AS flush
        FROM ${tables.subscriptions} WHERE name = $1 AND ${INCARNATION_SQL} = $5
      ),
+     -- A lease taken as its event was being erased outlives the erasure, which did not see it: dropped once due.
+     orphans AS (
+       SELECT f.event_id FROM ${tables.inFlight} f, subscription s
+       WHERE f.subscription = $1 AND f.due <= now() AND NOT EXISTS (SELECT 1 FROM ${tables.events} e WHERE e.event_id = f.event_id)
+       FOR UPDATE OF f SKIP LOCKED
+     ),
+     dropped AS (
+       DELETE FROM ${tables.inFlight} f USING orphans o WHERE f.subscription = $1 AND f.event_id = o.event_id
+     ),
      exhausted AS (
        SELECT f.event_id FROM ${tables.inFlight} f, subscription s
        WHERE f.subscription = $1 AND f.due <= now() AND f.delivery_count > s.max_retries
+         AND EXISTS (SELECT 1 FROM ${tables.events} e WHERE e.event_id = f.event_id)
        FOR UPDATE OF f SKIP LOCKED
      ),
      unparked AS (

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { preparedStatement } from '../prepared.js';
+import { visibleEvent } from '../retention/visible-sql.js';
 import type { StoreTables } from '../tables.js';
 import type { RecordedEvent } from '../types.js';
 import { INCARNATION_SQL } from './subscription-row.js';
@@ -20,7 +21,7 @@ export interface ClaimFreshRequest {
   ackTimeoutMs: number;
 }
 
-/** Whether the cursor moved; if so, the ids among the events that were erased (a deleted stream's) since they were read, and so not leased. */
+/** Whether the cursor moved; if so, the ids among the events erased (a deleted stream's) or hidden by retention since they were read, and so not leased. */
 export interface ClaimFreshOutcome {
   moved: boolean;
   erased: readonly string[];
@@ -31,8 +32,8 @@ export interface ClaimFreshOutcome {
  * them, in one statement, only if the cursor is still where the read
  * started: when another gateway moved it first (or the name is another
  * subscription's now), nothing changes and `moved` is false. Never two leases of one new event, without holding a lock
- * between reading the log and claiming. An event erased after it was read
- * is passed over.
+ * between reading the log and claiming. An event erased or hidden by
+ * retention after it was read is passed over.
  */
 export async function claimFresh(db: pg.Pool, tables: StoreTables, request: ClaimFreshRequest): Promise<ClaimFreshOutcome> {
   const { rows } = await db.query<{ moved: number; erased: string[] }>(
@@ -50,7 +51,8 @@ export async function claimFresh(db: pg.Pool, tables: StoreTables, request: Clai
          INSERT INTO ${tables.inFlight} (subscription, event_id, position, delivery_count, consumer_id, gateway_id, due)
          SELECT $1, f.event_id, f.position, 1, f.consumer_id, $4, now() + $5::int * interval '1 millisecond'
          FROM unnest($6::uuid[], $7::bigint[], $8::uuid[]) AS f(event_id, position, consumer_id)
-         WHERE EXISTS (SELECT 1 FROM moved) AND (SELECT e.event_id = f.event_id FROM ${tables.events} e WHERE e.position = f.position)
+         WHERE EXISTS (SELECT 1 FROM moved)
+           AND (SELECT e.event_id = f.event_id AND ${visibleEvent(tables, 'e')} FROM ${tables.events} e WHERE e.position = f.position)
          RETURNING event_id
        )
        SELECT (SELECT count(*)::int FROM moved) AS moved,
