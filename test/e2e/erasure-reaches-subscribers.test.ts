@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Erasure } from '../../src/store/erasures.js';
 import type { RecordedEvent } from '../../src/store/types.js';
 import type { Selection } from '../../src/subscriptions/selection.js';
 import type { Subscriber } from '../../src/subscriptions/subscriber.js';
 import { deleteStream } from '../support/lifecycle.js';
+import { saveSubscription } from '../support/persistent.js';
 import { setStreamMetadata } from '../support/stream-metadata.js';
 import { appendSuccess, newEvents, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -40,7 +42,7 @@ describe('events erased while a subscriber replays history', () => {
     return gateway.gateway.live.subscribe(store, selection, fromPosition === undefined ? {} : { fromPosition });
   }
 
-  async function take(subscriber: Subscriber): Promise<RecordedEvent> {
+  async function take<T = RecordedEvent>(subscriber: AsyncIterator<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no event within 10 s')), 10_000)));
     try {
@@ -124,6 +126,23 @@ describe('events erased while a subscriber replays history', () => {
       { streamId: 'limited-4', beforeVersion: 5 },
       { streamId: 'limited-4', beforeVersion: 8 },
     ]);
+  });
+
+  it('a deletion: a persistent consumer is handed none of the stream\'s events it was still to get, and gets the rest', async () => {
+    await appendSuccess(here, { streamId: 'doomed-5', events: newEvents(10, 'Erasable') });
+    await appendSuccess(here, { streamId: 'kept-5', events: newEvents(3, 'Erasable') });
+    await saveSubscription(here, { name: 'erasable', type: 'BY_EVENT_TYPE', selector: 'Erasable', maxInFlight: 10, startFrom: 1 });
+    const store = here.gateway.stores.find('default')!;
+    const consumer = (await here.gateway.persistent.hub(store).consume('erasable', randomBytes(16)))!;
+    try {
+      // Ten leased at once: one handed on, nine waiting for the consumer.
+      expect((await take(consumer)).event.streamId).toBe('doomed-5');
+      expect(await deleteStream(here, { streamId: 'doomed-5' })).toMatchObject({ __typename: 'DeleteStreamSuccess' });
+      const rest = [await take(consumer), await take(consumer), await take(consumer)];
+      expect(rest.map((delivery) => delivery.event.streamId)).toEqual(['kept-5', 'kept-5', 'kept-5']);
+    } finally {
+      await consumer.return();
+    }
   });
 
   /** The subscriber's events up to the marker of the test, which was appended last. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Erasure } from '../../store/erasures.js';
 import type { RecordedEvent } from '../../store/types.js';
 import { AsyncQueue } from '../async-queue.js';
+import { isErasedBy } from '../recent-erasures.js';
 
 /** One delivery of a persistent subscription. */
 export interface PersistentDelivery {
@@ -57,6 +59,18 @@ export class Consumer implements AsyncIterableIterator<PersistentDelivery> {
     if (this.queue.isEnded) return;
     this.held.set(event.id, deadline);
     this.queue.push({ id: `${event.id}/${retryCount}`, forOneOnly: true, event, retryCount });
+  }
+
+  /** Drops the deliveries of erased events it has not handed on yet, with their leases; true when any went. */
+  forget(erasure: Erasure): boolean {
+    let dropped = false;
+    this.queue.removeWhere(({ event }) => {
+      if (!isErasedBy(erasure, event)) return false;
+      this.held.delete(event.id);
+      dropped = true;
+      return true;
+    });
+    return dropped;
   }
 
   next(): Promise<IteratorResult<PersistentDelivery>> {

@@ -1,10 +1,12 @@
 import type { EventLog } from '../../store/log/event-log.js';
 import type { PersistentStore } from '../../store/persistent/persistent-store.js';
 import type { ClaimedDelivery, StoredSubscription, SubscriptionSettings } from '../../store/persistent/types.js';
+import type { Erasure } from '../../store/erasures.js';
 import { SubscriptionNotFoundError } from '../../store/errors.js';
 import { historyReader, leaderPages, type LogReads } from '../history.js';
 import type { Consumer } from './consumer.js';
 import { deliverySlots } from './delivery-slots.js';
+import { RecentErasures, type ErasedSince } from '../recent-erasures.js';
 import { LogReadAhead } from './log-read-ahead.js';
 import { selectionOf } from './selection-of.js';
 
@@ -25,6 +27,8 @@ export interface DispatcherOptions {
   gatewayId: string;
   /** Called when its last consumer is gone. */
   onIdle: (dispatcher: Dispatcher) => void;
+  /** The erasures its store's hub heard of, so that a claim under way when one commits hands out none of its events. Default: none heard. */
+  erasures?: RecentErasures;
   log: (message: string) => void;
 }
 
@@ -52,12 +56,14 @@ export class Dispatcher {
   private releases: { consumer: Consumer; done: () => void }[] = [];
   private deadlineTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly erasures: RecentErasures;
 
   constructor(private readonly options: DispatcherOptions) {
     const { subscription, store } = options;
     this.name = subscription.name;
     this.incarnation = subscription.incarnation;
     this.settings = subscription;
+    this.erasures = options.erasures ?? new RecentErasures();
     const head = async () => (await store.log.stats({ fromLeader: true })).headPosition;
     this.readAhead = new LogReadAhead(historyReader(leaderPages(store.log), selectionOf(subscription)), subscription.readPosition, head);
   }
@@ -175,6 +181,7 @@ export class Dispatcher {
     let handedOut = 0;
     if (this.dueMaybe) {
       this.dueMaybe = false;
+      const claimedFrom = this.erasures.mark();
       const due = await store.persistent.claimDue({ subscription: this.name, incarnation: this.incarnation, gatewayId, slots });
       if (!due) {
         this.removed();
@@ -182,7 +189,7 @@ export class Dispatcher {
       }
       this.settings = due.settings;
       this.readAhead.moveTo(due.readPosition);
-      this.deliver(due.deliveries, due.settings.ackTimeoutMs);
+      this.deliver(withoutErased(due.deliveries, this.erasures.since(claimedFrom)), due.settings.ackTimeoutMs);
       if (due.deliveries.length === slots.length) {
         // Room ran out before what was due did: more may be due once there is room again.
         this.dueMaybe = true;
@@ -199,6 +206,7 @@ export class Dispatcher {
     if (readPosition === from) return false;
     const consumerIds = slots.slice(0, events.length);
     const { ackTimeoutMs } = this.settings;
+    const claimedFrom = this.erasures.mark();
     const claimed = await store.persistent.claimFresh({ subscription: this.name, incarnation: this.incarnation, gatewayId, from, to: readPosition, events, consumerIds, ackTimeoutMs });
     if (!claimed.moved) {
       // Another gateway moved the cursor first: the next claim learns where it is now.
@@ -208,7 +216,8 @@ export class Dispatcher {
     this.readAhead.moveTo(readPosition);
     const erased = new Set(claimed.erased);
     const deliveries = events.map((event, index) => ({ consumerId: consumerIds[index]!, event, retryCount: 0 }));
-    this.deliver(erased.size === 0 ? deliveries : deliveries.filter((delivery) => !erased.has(delivery.event.id)), ackTimeoutMs);
+    const kept = erased.size === 0 ? deliveries : deliveries.filter((delivery) => !erased.has(delivery.event.id));
+    this.deliver(withoutErased(kept, this.erasures.since(claimedFrom)), ackTimeoutMs);
     return events.length === slots.length || this.readAhead.mayHaveMore;
   }
 
@@ -226,6 +235,17 @@ export class Dispatcher {
       // A consumer that left during the claim is being released: its leases from this claim go back with the rest.
       this.consumers.find((consumer) => consumer.id === consumerId)?.deliver(event, retryCount, deadline);
     }
+  }
+
+  /**
+   * An erasure heard of: its events still waiting for a consumer here are not
+   * handed on, and their room goes to other deliveries. Their leases, if the
+   * erasure did not take them, are dropped once due (claim-due.ts).
+   */
+  forget(erasure: Erasure): void {
+    let dropped = false;
+    for (const consumer of this.consumers) dropped = consumer.forget(erasure) || dropped;
+    if (dropped) this.wake();
   }
 
   /** Ends the consumers `which` picks with `error`; what they held is handed back as when they leave. */
@@ -255,4 +275,14 @@ export class Dispatcher {
     this.deadlineTimer = setTimeout(() => this.wake(), Math.max(0, earliest - performance.now()) + 1);
     this.deadlineTimer.unref();
   }
+}
+
+/**
+ * The deliveries of a claim less those erased while it ran. A claim cannot be
+ * made again, so one under way while erasures it may have missed were
+ * forgotten (`forgotten`) hands out what it got; their leases are dropped
+ * once due.
+ */
+function withoutErased(deliveries: readonly ClaimedDelivery[], erased: ErasedSince): readonly ClaimedDelivery[] {
+  return typeof erased === 'function' ? deliveries.filter(({ event }) => !erased(event)) : deliveries;
 }

@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import { ClusterUnavailableError, isClusterFault } from '../../cluster/cluster-errors.js';
-import { parseErasure } from '../../store/erasures.js';
+import { parseErasure, type Erasure } from '../../store/erasures.js';
 import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
 import type { AckRequest, NackAction, SettleOutcome, SubscriptionStatus } from '../../store/persistent/types.js';
 import { ChannelListener } from '../channel-listener.js';
+import { RecentErasures } from '../recent-erasures.js';
 import { Consumer } from './consumer.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -39,6 +40,8 @@ export class PersistentHub {
   private readonly settling = new Set<Promise<unknown>>();
   private poll: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly erasures = new RecentErasures();
+  private readonly stopHearingErasures: () => void;
 
   constructor(private readonly options: PersistentHubOptions) {
     const { store, gatewayId, connect, log } = options;
@@ -56,6 +59,7 @@ export class PersistentHub {
       name: `persistent subscriptions of store ${store.id}`,
       log,
     });
+    this.stopHearingErasures = store.erasures.listen((erasure) => this.erase(erasure));
   }
 
   /** Consumers connected here, over all subscriptions. */
@@ -86,6 +90,7 @@ export class PersistentHub {
         subscription,
         gatewayId,
         onIdle: (idle) => this.forget(idle),
+        erasures: this.erasures,
         log: this.options.log,
       });
       this.dispatchers.set(name, dispatcher);
@@ -121,6 +126,7 @@ export class PersistentHub {
 
   /** Ends the consumers here and hands what they held back to the other gateways. */
   async stop(): Promise<void> {
+    this.stopHearingErasures();
     this.stopServing();
     const dispatchers = [...this.dispatchers.values()];
     this.dispatchers.clear();
@@ -147,8 +153,8 @@ export class PersistentHub {
 
   private heard(notification: pg.Notification): void {
     if (notification.channel !== this.options.store.tables.persistentChannel) {
-      // An erasure appends nothing; what it took from pending deliveries went in its own transaction.
-      if (parseErasure(notification.payload)) return;
+      const erasure = parseErasure(notification.payload);
+      if (erasure) return this.erase(erasure);
       for (const dispatcher of this.dispatchers.values()) dispatcher.wakeForAppends();
       return;
     }
@@ -161,6 +167,12 @@ export class PersistentHub {
     }
     if (notice.gateway === this.options.gatewayId) dispatcher.resync();
     else dispatcher.wake();
+  }
+
+  /** An erasure made here (before it is answered) or heard of from another gateway: no consumer here gets its events from now on. */
+  private erase(erasure: Erasure): void {
+    this.erasures.add(erasure);
+    for (const dispatcher of this.dispatchers.values()) dispatcher.forget(erasure);
   }
 
   private wakeAll(): void {
