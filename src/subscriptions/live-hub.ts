@@ -139,7 +139,7 @@ export class LiveHub {
    * for a subscriber or brought back by a read under way.
    */
   private erase(erasure: Erasure): void {
-    this.erasures.add(erasure);
+    if (!this.erasures.add(erasure)) return;
     for (const recipient of this.index.concerning(erasure.streamId)) recipient.forget(erasure);
   }
 

@@ -37,16 +37,19 @@ export class RecentErasures {
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
-  add({ streamId, beforeVersion }: Erasure): void {
+  /** Remembers an erasure; false when it takes nothing that one heard before did not (heard twice, say). */
+  add({ streamId, beforeVersion }: Erasure): boolean {
     const known = this.streams.get(streamId);
-    if (known && known.beforeVersion >= beforeVersion) return;
+    if (known && known.beforeVersion >= beforeVersion) return false;
     // Deleted and set again, so that the map's order stays the order of hearing.
     this.streams.delete(streamId);
     this.streams.set(streamId, { beforeVersion, heard: ++this.heard });
-    if (this.streams.size <= this.capacity) return;
-    const [oldestStream, oldest] = this.streams.entries().next().value as [string, Remembered];
-    this.streams.delete(oldestStream);
-    this.forgottenUpTo = oldest.heard;
+    if (this.streams.size > this.capacity) {
+      const [oldestStream, oldest] = this.streams.entries().next().value as [string, Remembered];
+      this.streams.delete(oldestStream);
+      this.forgottenUpTo = oldest.heard;
+    }
+    return true;
   }
 
   /** Where a read that begins now stands. */

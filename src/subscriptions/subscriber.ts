@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../store/types.js';
 import { AsyncQueue } from './async-queue.js';
 import type { Recipient } from './fan-out-index.js';
 import { keyOf, type HistoryReader } from './history.js';
-import { isErasedBy, RecentErasures } from './recent-erasures.js';
+import { isErasedBy, type RecentErasures } from './recent-erasures.js';
 import { compileFilter, type Selection } from './selection.js';
 
 export interface SubscriberOptions {
@@ -19,8 +19,8 @@ export interface SubscriberOptions {
   capacity: number;
   /** Most bytes of event JSON held for it at once (one larger event is let through alone). */
   capacityBytes: number;
-  /** The erasures its store's hub heard of, so that a history read leaves out what was erased while it ran. Default: its own, told through `forget`. */
-  erasures?: RecentErasures;
+  /** The erasures its store's hub heard of, so that a history read leaves out what was erased while it ran. */
+  erasures: RecentErasures;
   /** Called once when the subscriber ends, whatever the reason. */
   onClose: (subscriber: Subscriber) => void;
   onError: (error: unknown) => void;
@@ -52,14 +52,9 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
   private lastQueuedKey: number;
   private mode: 'catching-up' | 'live' = 'catching-up';
   private wakeReader: (() => void) | undefined;
-  private readonly erasures: RecentErasures;
-  /** Whether this subscriber, not its hub, records the erasures it is told of. */
-  private readonly ownErasures: boolean;
 
   constructor(private readonly options: SubscriberOptions) {
     this.selection = options.selection;
-    this.ownErasures = !options.erasures;
-    this.erasures = options.erasures ?? new RecentErasures();
     this.filter = scopedFilter(compileFilter(options.selection), options.scope ?? StreamScope.EVERY_STREAM);
     this.lastQueuedKey = options.startAfter;
     void this.catchUp();
@@ -103,7 +98,6 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
    */
   forget(erasure: Erasure): void {
     if (this.closed) return;
-    if (this.ownErasures) this.erasures.add(erasure);
     const gone = (event: RecordedEvent) => isErasedBy(erasure, event);
     this.queue.removeWhere(gone);
     if (this.backlog.some(gone)) {
@@ -164,10 +158,10 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
         const roomBytes = Math.max(1, this.options.capacityBytes - this.queue.weight);
         const fitting = this.largestEvent > 0 ? Math.max(1, Math.floor(roomBytes / this.largestEvent)) : Infinity;
         const room = Math.min(this.options.capacity - this.queue.size, fitting);
-        const readFrom = this.erasures.mark();
+        const readFrom = this.options.erasures.mark();
         const page = await this.options.history(this.lastQueuedKey, room, roomBytes);
         if (this.closed) return;
-        const erased = this.erasures.since(readFrom);
+        const erased = this.options.erasures.since(readFrom);
         if (erased === 'forgotten') continue;
         let largest = this.largestEvent / 2;
         for (const event of page.events) {

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { Erasure } from '../../src/store/erasures.js';
 import { jsonSizeOf } from '../../src/store/event-size.js';
 import type { RecordedEvent } from '../../src/store/types.js';
 import type { HistoryReader } from '../../src/subscriptions/history.js';
 import type { Selection } from '../../src/subscriptions/selection.js';
+import { RecentErasures } from '../../src/subscriptions/recent-erasures.js';
 import { Subscriber } from '../../src/subscriptions/subscriber.js';
 import { Inbox, settled } from '../support/inbox.js';
 import { positionsOf, recordedEvent } from '../support/recorded-event.js';
@@ -60,18 +62,25 @@ function subscribe(
 ) {
   const onClose = vi.fn();
   const onError = vi.fn();
+  const erasures = new RecentErasures();
   const subscriber = new Subscriber({
     selection: options.selection ?? { kind: 'all' },
     startAfter: options.startAfter ?? 0,
     history: log.history,
     capacity: options.capacity ?? 10,
     capacityBytes: options.capacityBytes ?? 2 ** 20,
+    erasures,
     onClose,
     onError,
   });
   /** What the tailer does with each new event. */
   const publish = (events: RecordedEvent[]) => events.forEach((event) => subscriber.offer(event));
-  return { subscriber, inbox: new Inbox(subscriber), publish, onClose, onError };
+  /** What the hub does with an erasure it hears of. */
+  const erase = (erasure: Erasure) => {
+    erasures.add(erasure);
+    subscriber.forget(erasure);
+  };
+  return { subscriber, inbox: new Inbox(subscriber), publish, erase, onClose, onError };
 }
 
 describe('Subscriber', () => {
@@ -205,9 +214,9 @@ describe('Subscriber', () => {
     it('never hands on the erased events it holds, and keeps the rest and the stream\'s later versions', async () => {
       const log = fakeLog();
       twoStreams(log);
-      const { subscriber, inbox, publish } = subscribe(log);
+      const { erase, inbox, publish } = subscribe(log);
       await settled();
-      subscriber.forget({ streamId: 'a', beforeVersion: 3 });
+      erase({ streamId: 'a', beforeVersion: 3 });
       publish(log.append(1, { streamId: 'a', version: 4 }));
       expect(positionsOf(await inbox.take())).toEqual([2, 4, 5, 6, 7]);
     });
@@ -215,19 +224,19 @@ describe('Subscriber', () => {
     it('leaves out what a history read under way when the erasure committed brings back', async () => {
       const log = fakeLog();
       twoStreams(log);
-      const { subscriber, inbox } = subscribe(log);
-      log.onNextRead(() => subscriber.forget({ streamId: 'b', beforeVersion: 4 }));
+      const { erase, inbox } = subscribe(log);
+      log.onNextRead(() => erase({ streamId: 'b', beforeVersion: 4 }));
       expect(positionsOf(await inbox.take())).toEqual([1, 3, 5]);
     });
 
     it('drops erased events offered live while it was catching up', async () => {
       const log = fakeLog();
       twoStreams(log);
-      const { subscriber, inbox, publish } = subscribe(log);
+      const { erase, inbox, publish } = subscribe(log);
       log.onNextRead(() => {
         const late = [log.append(1, { streamId: 'a', version: 4 })[0]!, log.append(1, { streamId: 'b', version: 4 })[0]!];
         publish(late);
-        subscriber.forget({ streamId: 'a', beforeVersion: 5 });
+        erase({ streamId: 'a', beforeVersion: 5 });
       });
       expect(positionsOf(await inbox.take())).toEqual([2, 4, 6, 8]);
     });

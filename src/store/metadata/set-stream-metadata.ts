@@ -12,9 +12,8 @@ import type { NewStreamMetadata, StreamMetadata } from './types.js';
  * retention pass erases it later. When `truncateBefore` and `maxCount` now
  * hide more of the stream than before, every gateway is told below which
  * version when it commits, and `erasure` says it for this gateway's own
- * subscribers. Null metadata for a
- * hard-deleted stream, which takes none: its deletion erased its metadata, as
- * it erased its events.
+ * subscribers. Null metadata for a hard-deleted stream, which takes none: its
+ * deletion erased its metadata, as it erased its events.
  */
 export async function setStreamMetadata(
   db: pg.Pool,

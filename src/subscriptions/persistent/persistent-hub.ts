@@ -171,7 +171,7 @@ export class PersistentHub {
 
   /** An erasure made here (before it is answered) or heard of from another gateway: no consumer here gets its events from now on. */
   private erase(erasure: Erasure): void {
-    this.erasures.add(erasure);
+    if (!this.erasures.add(erasure)) return;
     for (const dispatcher of this.dispatchers.values()) dispatcher.forget(erasure);
   }
 
