@@ -6,7 +6,7 @@ import { storeTables } from '../../src/store/tables.js';
 import { consume, saveSubscription, subscriptionView, waitForConsumers } from '../support/persistent.js';
 import { appendSuccess, newEvents } from '../support/test-gateway.js';
 import { useGateway } from '../support/use-gateway.js';
-import { connectWs } from '../support/ws-client.js';
+import { connectWs, type WsConnection } from '../support/ws-client.js';
 
 const gw = useGateway();
 
@@ -68,10 +68,7 @@ it('credits an event asked for twice in one batch to its holder, whichever ack c
 
 it('ends a consumer that another gateway forgot while this one could not mark it, so that it subscribes again instead of acking in vain', async () => {
   await saveSubscription(gw, { name: 'forgotten', type: 'BY_STREAM', selector: 'forgotten', ackTimeoutMs: 60_000 });
-  const connection = await connectWs(gw);
-  const db = new pg.Client({ connectionString: gw.databaseUrl });
-  await db.connect();
-  try {
+  await withSocketAndSession(async (connection, db) => {
     const consumer = consume(connection, 'forgotten');
     await waitForConsumers(gw, 1);
     // What another gateway's heartbeat does to the consumers of a gateway that stopped marking them.
@@ -85,8 +82,35 @@ it('ends a consumer that another gateway forgot while this one could not mark it
     await appendSuccess(gw, { streamId: 'forgotten', events: newEvents(1) });
     await again.waitForEvents(1);
     expect(await Promise.all(again.autoAcks)).toEqual([true]);
+  });
+});
+
+it('ends with SUBSCRIPTION_NOT_FOUND, not as forgotten, the consumers of a subscription removed without its notice reaching this gateway', async () => {
+  await saveSubscription(gw, { name: 'unheard', type: 'BY_STREAM', selector: 'unheard', ackTimeoutMs: 60_000, maxInFlight: 1 });
+  await withSocketAndSession(async (connection, db) => {
+    const consumer = consume(connection, 'unheard');
+    await waitForConsumers(gw, 1);
+    // With no room, it claims nothing, so no claim finds the subscription gone.
+    await appendSuccess(gw, { streamId: 'unheard', events: newEvents(1) });
+    await consumer.waitForEvents(1);
+    // A removal whose notice this gateway does not hear (as when its LISTEN session is lost): its consumers' rows go with it.
+    await db.query(`DELETE FROM ${storeTables('default').subscriptions} WHERE name = 'unheard'`);
+
+    const errors = await consumer.waitForErrors();
+    expect(errors.map((error) => error.extensions?.code)).toEqual(['SUBSCRIPTION_NOT_FOUND']);
+    await waitForConsumers(gw, 0);
+  });
+});
+
+/** Runs `body` with a graphql-ws connection to the gateway and a session of its own on the gateway's database. */
+async function withSocketAndSession(body: (connection: WsConnection, db: pg.Client) => Promise<void>): Promise<void> {
+  const connection = await connectWs(gw);
+  const db = new pg.Client({ connectionString: gw.databaseUrl });
+  await db.connect();
+  try {
+    await body(connection, db);
   } finally {
     await db.end();
     await connection.dispose();
   }
-});
+}

@@ -5,7 +5,7 @@ import { ackEvents } from './ack-events.js';
 import { claimDue, type ClaimDueRequest, type DueClaim } from './claim-due.js';
 import { claimFresh, type ClaimFreshOutcome, type ClaimFreshRequest } from './claim-fresh.js';
 import { gatewayLeases, type HeldLease } from './gateway-leases.js';
-import { heartbeatConsumers } from './heartbeat-consumers.js';
+import { heartbeatConsumers, type Heartbeat } from './heartbeat-consumers.js';
 import { listSubscriptions, type ListSubscriptionsOptions } from './list-subscriptions.js';
 import { nackEvent, type NackRequest } from './nack-event.js';
 import { readParked, type ReadParkedOptions } from './read-parked.js';
@@ -61,8 +61,8 @@ export class PersistentStore {
     return this.route.write((db, tables) => releaseGateway(db, tables, gatewayId));
   }
 
-  heartbeatConsumers(gatewayId: string, forgetAfterMs: number): Promise<string[]> {
-    return this.route.write((db, tables) => heartbeatConsumers(db, tables, gatewayId, forgetAfterMs));
+  heartbeatConsumers(gatewayId: string, forgetAfterMs: number, served: readonly string[]): Promise<Heartbeat> {
+    return this.route.write((db, tables) => heartbeatConsumers(db, tables, gatewayId, forgetAfterMs, served));
   }
 
   claimDue(request: ClaimDueRequest): Promise<DueClaim | null> {

@@ -4,6 +4,7 @@ import { parseErasure, type Erasure } from '../../store/erasures.js';
 import type { EventStore } from '../../store/event-store.js';
 import { GroupCommitter } from '../../store/log/group-commit.js';
 import { parseNotice } from '../../store/persistent/notices.js';
+import type { Heartbeat } from '../../store/persistent/heartbeat-consumers.js';
 import type { AckRequest, NackAction, SettleOutcome, SubscriptionStatus } from '../../store/persistent/types.js';
 import { ChannelListener } from '../channel-listener.js';
 import { RecentErasures } from '../recent-erasures.js';
@@ -180,11 +181,19 @@ export class PersistentHub {
   }
 
   /**
-   * Ends the consumers here that were recorded before the heartbeat was sent and that it did not find:
-   * another gateway forgot them while this one could not mark them (paused, or cut off from the database
-   * past `forgetAfterMs`). Their acks would all answer false; subscribed again, they are recorded anew.
+   * What a heartbeat found. A dispatcher whose subscription it did not find is serving one that was
+   * removed (its notice is on its way, or was lost with a LISTEN session): its consumers end with
+   * SUBSCRIPTION_NOT_FOUND. The other consumers here that were recorded before the heartbeat was sent
+   * and that it did not mark were forgotten by another gateway while this one could not mark them
+   * (paused, or cut off from the database past `forgetAfterMs`). Their acks would all answer false;
+   * subscribed again, they are recorded anew.
    */
-  private endForgotten(marked: ReadonlySet<string>, sentAt: number, forgetAfterMs: number): void {
+  private heartbeatAnswered(sent: readonly Dispatcher[], heartbeat: Heartbeat, sentAt: number, forgetAfterMs: number): void {
+    for (const dispatcher of sent) {
+      const stillServed = this.dispatchers.get(dispatcher.name) === dispatcher;
+      if (stillServed && heartbeat.incarnations.get(dispatcher.name) !== dispatcher.incarnation) dispatcher.removed();
+    }
+    const marked = new Set(heartbeat.marked);
     const error = new ClusterUnavailableError(
       `this gateway could not mark its persistent consumers for over ${forgetAfterMs / 1000} s and another forgot them: subscribe again`,
     );
@@ -205,8 +214,10 @@ export class PersistentHub {
     const forgetAfterMs = heartbeatMs * 12;
     this.heartbeat = setInterval(() => {
       const sentAt = performance.now();
-      store.persistent.heartbeatConsumers(gatewayId, forgetAfterMs).then(
-        (marked) => this.endForgotten(new Set(marked), sentAt, forgetAfterMs),
+      const sent = [...this.dispatchers.values()];
+      const served = sent.map((dispatcher) => dispatcher.name);
+      store.persistent.heartbeatConsumers(gatewayId, forgetAfterMs, served).then(
+        (heartbeat) => this.heartbeatAnswered(sent, heartbeat, sentAt, forgetAfterMs),
         (error: Error) => log(`persistent consumers of store ${store.id}: heartbeat failed (${error.message})`),
       );
     }, heartbeatMs);
