@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { openStore } from './open-store.js';
 
 /**
  * The floor under the gateway's appends: the same store and group committer
@@ -14,15 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
  */
 const [databaseUrl, storeId, build] = process.argv.slice(2);
 if (!databaseUrl || !storeId) throw new Error('usage: floor-server.ts <database URL> <store id> <compiled|sources>');
-const root = build === 'compiled' ? '../dist' : '../src';
-const { createCluster } = (await import(`${root}/cluster/cluster.js`)) as typeof import('../src/cluster/cluster.js');
-const { EventStore } = (await import(`${root}/store/event-store.js`)) as typeof import('../src/store/event-store.js');
-const { newEventId } = (await import(`${root}/store/event-id.js`)) as typeof import('../src/store/event-id.js');
-
-const cluster = createCluster({ urls: [databaseUrl], embedded: false, log: () => undefined });
-await cluster.probed;
-const store = EventStore.open(storeId, cluster);
-await store.migrate();
+const { cluster, store, newEventId } = await openStore(build === 'compiled' ? '../dist' : '../src', databaseUrl, storeId);
 
 interface AppendBody {
   variables: { input: { streamId: string; events: { type: string; data: unknown; metadata?: unknown }[] } };

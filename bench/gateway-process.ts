@@ -23,6 +23,11 @@ export function runCompiledGateways(): void {
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   compiled = true;
 }
+
+/** Where in-process scenarios import the store's code from: the build when gateways run it, else the sources. */
+export function storeCodeRoot(): string {
+  return compiled ? '../dist' : '../src';
+}
 const GATEWAY_ENV = { NODE_ENV: 'production' };
 
 /** Node flags that make each gateway started from now on write a CPU profile when it stops; none until `profileGateways`. */

@@ -1,6 +1,6 @@
 import { freshDatabase, dropDatabase } from './bench-database.js';
 import { startFloorProcess, startGatewayProcess, startHttpOnlyProcess, type GatewayProcess } from './gateway-process.js';
-import { BARE, EMMETT, FLOOR, HTTP_ONLY, RAW, peersSuite as runPeers, type PeerSummary } from './peers.js';
+import { BARE, COMMITTER, EMMETT, FLOOR, HTTP_ONLY, RAW, peersSuite as runPeers, type PeerSummary } from './peers.js';
 
 /** The targets this suite checks: the gateway's rate over each peer's, per events per append. */
 const TARGETS: { eventsPerAppend: number; peer: string; atLeast: number }[] = [
@@ -52,14 +52,18 @@ export async function peersSuite(adminUrl: string, options: { embedded: boolean;
 
 /**
  * Where the gap to the bare committer lies, with no bound: the gateway against its floor (what
- * GraphQL costs), the floor against HTTP alone (what the store's path costs) and against the bare
- * committer (what HTTP and the store's checks cost), and HTTP alone against the bare committer.
+ * GraphQL costs), the floor against HTTP alone (what the store's path costs), against the bare
+ * committer (what HTTP and the store's checks cost) and against its committer in-process (what
+ * HTTP costs), the committer in-process against the bare one (what the commit design's checks and
+ * stream rows cost, with no HTTP), and HTTP alone against the bare committer.
  */
 function floorComparisons(summary: PeerSummary[]) {
   const pairs: [string, string][] = [
     ['gateway', FLOOR],
     [FLOOR, HTTP_ONLY],
     [FLOOR, BARE],
+    [FLOOR, COMMITTER],
+    [COMMITTER, BARE],
     [HTTP_ONLY, BARE],
   ];
   return [...new Set(summary.map((s) => s.eventsPerAppend))].flatMap((eventsPerAppend) => {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { GatewayProcess } from './gateway-process.js';
 import { bareGroupCommit } from './bare-group-commit.js';
+import { openCommitter } from './committer-in-process.js';
 import { emmettAppend, openEmmett } from './emmett-append.js';
 import { cpuMicrosPer, measureCpu, ownCpuSeconds, processTreeCpuSeconds, type CpuReport } from './process-cpu.js';
 import { rawInsert } from './raw-insert.js';
@@ -14,10 +15,14 @@ export const RAW = 'raw INSERT, in-process';
 export const BARE = 'bare group committer, in-process';
 /** The gateway's own store and committer behind a bare HTTP server, no GraphQL: what is left of an append without it. */
 export const FLOOR = 'HTTP + the gateway\'s committer, no GraphQL (wrk)';
+/** The gateway's store and committer called in-process: what the commit design allows with no HTTP and no GraphQL. */
+export const COMMITTER = 'the gateway\'s committer, in-process (no HTTP)';
 /** Under the floor: node:http parsing each body and answering a fixed result, nothing stored; what HTTP alone costs. */
 export const HTTP_ONLY = 'HTTP alone, nothing stored (wrk)';
 /** The store the floor writes, beside the gateway's `default`. */
 const FLOOR_STORE = 'floor';
+/** The store the in-process committer writes. */
+const COMMITTER_STORE = 'committer';
 /**
  * How long each scenario runs, unmeasured, before the rounds. A gateway under
  * 1-event appends keeps compiling for about 10 s (`--trace-opt`: some 740
@@ -78,6 +83,7 @@ export async function peersSuite(options: {
   const { databaseUrl, gateway, floor, httpOnly, workers, durationMs, rounds } = options;
   const postgresPid = await postmasterPid(databaseUrl);
   const emmett = await openEmmett(databaseUrl);
+  const committer = await openCommitter(databaseUrl, COMMITTER_STORE);
   const results: PeerRound[] = [];
   try {
     for (const eventsPerAppend of options.sizes ?? [1, 100]) {
@@ -100,6 +106,7 @@ export async function peersSuite(options: {
             return { ...run, units: run.calls * eventsPerAppend };
           },
         ],
+        [COMMITTER, (round, ms) => inProcess(postgresPid, () => committer.append(workers, eventsPerAppend, ms, round))],
         [EMMETT, (round, ms) => inProcess(postgresPid, () => emmettAppend(emmett, workers, eventsPerAppend, ms, round))],
         [RAW, (_, ms) => inProcess(postgresPid, () => rawInsert(databaseUrl, workers, eventsPerAppend, ms))],
         [BARE, (_, ms) => inProcess(postgresPid, () => bareGroupCommit(databaseUrl, workers, eventsPerAppend, ms))],
@@ -130,6 +137,7 @@ export async function peersSuite(options: {
     }
   } finally {
     await emmett.close();
+    await committer.close();
   }
   return { rounds: results, summary: summarise(results) };
 }
@@ -147,7 +155,7 @@ function summarise(results: PeerRound[]): PeerSummary[] {
   for (const eventsPerAppend of new Set(results.map((r) => r.eventsPerAppend))) {
     const of = (scenario: string) => results.filter((r) => r.scenario === scenario && r.eventsPerAppend === eventsPerAppend);
     const gatewayRate = median(of(GATEWAY).map((r) => r.eventsPerSecond));
-    for (const scenario of [GATEWAY, FLOOR, HTTP_ONLY, EMMETT, RAW, BARE]) {
+    for (const scenario of [GATEWAY, FLOOR, HTTP_ONLY, COMMITTER, EMMETT, RAW, BARE]) {
       const rounds = of(scenario);
       if (rounds.length === 0) continue;
       const rate = median(rounds.map((r) => r.eventsPerSecond));
