@@ -9,6 +9,9 @@ const POOL_WAIT_EXPIRED = 'timeout exceeded when trying to connect';
 /** What node-postgres says when a new connection was not set up within its connection timeout (a server slow to accept). */
 const CONNECT_TIMEOUT = 'timeout expired';
 
+/** What pg-pool says when asked for a connection after it was ended: the gateway is stopping, and nothing was sent. */
+const POOL_ENDED = 'Cannot use a pool after calling end on the pool';
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**
@@ -31,6 +34,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
   if (error instanceof ClusterUnavailableError) return 'unavailable';
   // The node is there but busy: no connection was used, so nothing was sent.
   if (error.message === POOL_WAIT_EXPIRED) return 'pool_exhausted';
+  if (error.message === POOL_ENDED) return 'unavailable';
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     // 3D000: the database itself is gone, which no retry of the request can fix either.

@@ -20,6 +20,10 @@ describe('classifyDatabaseError', () => {
     expect(classifyDatabaseError(withCode('role "gater" is not permitted to log in', '28000'))).toBe('unavailable');
   });
 
+  it('takes a pool ended by a stopping gateway for a node that cannot serve, not for a bug', () => {
+    expect(classifyDatabaseError(new Error('Cannot use a pool after calling end on the pool'))).toBe('unavailable');
+  });
+
   it('tells a write sent to a replica', () => {
     expect(classifyDatabaseError(withCode('cannot execute INSERT in a read-only transaction', '25006'))).toBe('read_only');
   });
