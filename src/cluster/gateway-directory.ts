@@ -50,6 +50,11 @@ export class GatewayDirectory {
     return this.peers.has(id);
   }
 
+  /** Forgets a peer that said it is leaving. */
+  forget(id: string): void {
+    if (this.peers.delete(id)) this.changed();
+  }
+
   /** Forgets peers that fell silent. */
   expire(now = Date.now()): void {
     let expired = false;

@@ -52,9 +52,15 @@ describe('gateways gossiping to each other over UDP', () => {
     }
   });
 
-  it('forget a gateway that stopped, once it has fallen silent', async () => {
+  it('forget a gateway that stopped: its last announcement says it is leaving', async () => {
+    const directory = first.gateway.cluster.gateways;
+    const forgotten = new Promise<number>((resolve) => directory.onChange(() => directory.list().length === 1 && resolve(Date.now())));
+    const lastHeard = () => directory.list().find((gateway) => !gateway.self)!.lastSeen.getTime();
+    const heardBeforeStop = lastHeard();
     await second.stop();
-    const view = await waitForCluster(first, (cluster) => cluster.gateways.length === 1, 'the stopped gateway to expire');
+    // Falling silent would have taken the peer timeout (5 s) from its last announcement, which came after the stop began at the latest.
+    expect((await forgotten) - heardBeforeStop).toBeLessThan(5_000);
+    const view = await waitForCluster(first, (cluster) => cluster.gateways.length === 1, 'the stopped gateway to be forgotten');
     expect(view.gateways[0]).toMatchObject({ self: true, address: first.url });
   });
 });

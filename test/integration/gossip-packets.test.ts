@@ -83,10 +83,21 @@ describe('a gateway receiving gossip', () => {
     await send(seal(gatewayInfo('newcomer'), SECRET));
     await pollUntil(async () => receiver.directory.knows('newcomer'), 'the newcomer to be listed', 5_000);
   });
+
+  it('forgets a gateway at once when its signed packet says it is leaving, and not for a forged one', async () => {
+    await send(seal(gatewayInfo('leaver'), SECRET));
+    await pollUntil(async () => receiver.directory.knows('leaver'), 'the leaver to be listed', 5_000);
+
+    await expectDropped('forged', seal(gatewayInfo('leaver'), 'another-secret', Date.now(), { leaving: true }));
+    expect(receiver.directory.knows('leaver')).toBe(true);
+    await send(seal(gatewayInfo('leaver'), SECRET, Date.now(), { leaving: true }));
+    await pollUntil(async () => !receiver.directory.knows('leaver'), 'the leaver to be forgotten', 5_000);
+  });
 });
 
 async function gossipingGateway(id: string, port: number, seedPort: number) {
-  const directory = new GatewayDirectory({ id, startedAt: new Date(), nodes: () => [] });
+  // Peers are never forgotten for falling silent here: only a packet can make the directory forget one.
+  const directory = new GatewayDirectory({ id, startedAt: new Date(), nodes: () => [], peerTimeoutMs: 600_000 });
   directory.address = `http://127.0.0.1:1/${id}`;
   const gossip = await startGossip({
     secret: SECRET,

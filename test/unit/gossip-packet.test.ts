@@ -24,7 +24,14 @@ const gateway = {
 describe('a gossip packet', () => {
   it('opens under the secret it was sealed with, to the same announcement', () => {
     const opened = open(seal(gateway, 'secret', 1_000), 'secret');
-    expect(opened).toEqual({ ok: true, packet: { ts: 1_000, nonce: expect.stringMatching(/^[0-9a-f]{32}$/), gateway } });
+    expect(opened).toEqual({ ok: true, packet: { ts: 1_000, nonce: expect.stringMatching(/^[0-9a-f]{32}$/), gateway, leaving: false } });
+  });
+
+  it('says the gateway is leaving only when sealed as the last announcement of one that stops', () => {
+    const leaving = open(seal(gateway, 'secret', 1_000, { leaving: true }), 'secret');
+    expect(leaving.ok && leaving.packet).toMatchObject({ gateway, leaving: true });
+    const altered = Buffer.from(seal(gateway, 'secret', 1_000).toString('utf8').replace(/}$/, ',"leaving":true}'), 'utf8');
+    expect(open(altered, 'secret')).toEqual({ ok: false, reason: 'forged' });
   });
 
   it('carries a new nonce every time', () => {

@@ -53,7 +53,8 @@ export interface Gossip {
 /**
  * Gateways find each other: each announces itself (id, GraphQL address,
  * start time, view of the nodes) about once a second, and records the
- * announcements of others in the directory, which forgets the silent.
+ * announcements of others in the directory, which forgets the silent, and
+ * at once those that say they are leaving.
  */
 export async function startGossip(options: GossipOptions): Promise<Gossip> {
   const { secret, port, host, multicastAddr, seeds, directory, intervalMs = 1_000, maxClockSkewMs = 30_000, log } = options;
@@ -71,12 +72,17 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
   socket.on('message', (datagram, from) => {
     const opened = open(datagram, secret);
     if (!opened.ok) return drop(opened.reason, from);
-    const { ts, nonce, gateway } = opened.packet;
+    const { ts, nonce, gateway, leaving } = opened.packet;
     // Multicast loops our own packets back to us; a seed list may name us too.
     if (gateway.id === directory.id) return;
     const verdict = guard.check(ts, nonce);
     if (verdict !== 'ok') return drop(verdict, from);
     accepted += 1;
+    if (leaving) {
+      heardFrom.delete(gateway.id);
+      directory.forget(gateway.id);
+      return;
+    }
     heardFrom.set(gateway.id, { host: from.address, port: from.port });
     directory.heard(gateway);
   });
@@ -99,15 +105,22 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
     for (const endpoint of [...seeds, ...heardFrom.values()]) unique.set(`${endpoint.host}:${endpoint.port}`, endpoint);
     return [...unique.values()];
   };
+  const sendToAll = (datagram: Buffer): Promise<void> =>
+    Promise.all(
+      targets().map(
+        (target) =>
+          new Promise<void>((resolve) =>
+            socket.send(datagram, target.port, target.host, (error) => {
+              if (!error) sent += 1;
+              resolve();
+            }),
+          ),
+      ),
+    ).then(() => undefined);
   const announce = () => {
     directory.expire();
     for (const [id] of heardFrom) if (!directory.knows(id)) heardFrom.delete(id);
-    const datagram = seal(directory.self(), secret);
-    for (const target of targets()) {
-      socket.send(datagram, target.port, target.host, (error) => {
-        if (!error) sent += 1;
-      });
-    }
+    void sendToAll(seal(directory.self(), secret));
   };
   announce();
   const timer = setInterval(announce, intervalMs);
@@ -123,6 +136,8 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
     address: () => socket.address(),
     stop: async () => {
       clearInterval(timer);
+      // Its peers forget it now, instead of listing it (and its uptime) until it has fallen silent.
+      await sendToAll(seal(directory.self(), secret, Date.now(), { leaving: true }));
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };

@@ -11,6 +11,10 @@ import { maskUrl } from '../../masked-url.js';
  *   <HMAC-SHA256 of the third line under the cluster secret, hex>
  *   {"ts":<ms since epoch>,"nonce":"<16 random bytes, hex>","gateway":{id, address, startedAt, nodes}}
  *
+ * with `"leaving":true` in the last announcement of a gateway that stops, so
+ * that its peers forget it at once instead of once it has fallen silent.
+ * Gateways of versions before it ignore the key.
+ *
  * The signature covers the timestamp and the nonce, so a packet can be
  * neither forged nor altered, and a captured one can only be replayed whole,
  * which the receiver's replay guard catches.
@@ -24,15 +28,18 @@ export interface Packet {
   ts: number;
   nonce: string;
   gateway: GatewayInfo;
+  /** The gateway is stopping: forget it now. */
+  leaving: boolean;
 }
 
 export type Opened = { ok: true; packet: Packet } | { ok: false; reason: 'malformed' | 'forged' };
 
-export function seal(gateway: GatewayInfo, secret: string, now = Date.now()): Buffer {
+export function seal(gateway: GatewayInfo, secret: string, now = Date.now(), { leaving = false } = {}): Buffer {
   const payload = JSON.stringify({
     ts: now,
     nonce: randomBytes(16).toString('hex'),
     gateway: { ...gateway, startedAt: gateway.startedAt.getTime() },
+    ...(leaving ? { leaving: true } : {}),
   });
   return Buffer.from(`${MAGIC}\n${sign(payload, secret)}\n${payload}`, 'utf8');
 }
@@ -79,7 +86,8 @@ function parsePacket(payload: string): Packet | undefined {
   if (!isText(id) || !isText(address) || !isTime(startedAt) || !Array.isArray(nodes)) return undefined;
   const views = nodes.map(parseNode);
   if (views.some((view) => view === undefined)) return undefined;
-  return { ts: raw.ts, nonce: raw.nonce, gateway: { id, address, startedAt: new Date(startedAt), nodes: views as NodeView[] } };
+  const gateway = { id, address, startedAt: new Date(startedAt), nodes: views as NodeView[] };
+  return { ts: raw.ts, nonce: raw.nonce, gateway, leaving: raw.leaving === true };
 }
 
 const ROLES = new Set<string>(NODE_ROLES);
