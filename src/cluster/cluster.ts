@@ -64,6 +64,8 @@ export interface Cluster {
   snapshot(): ClusterSnapshot;
   /** A stable name for a node that does not give its address away, keyed by a secret of this gateway so that it cannot be reversed. */
   opaqueNodeId(nodeId: string): string;
+  /** A stable name for a set of nodes, keyed as `opaqueNodeId` is: it gives none of their addresses away. */
+  opaqueClusterId(nodeIds: readonly string[]): string;
   /** The snapshot now, then again on every change of status, role, health or gateways. */
   watch(): AsyncIterableIterator<ClusterSnapshot>;
   stop(): Promise<void>;
@@ -202,7 +204,16 @@ class PostgresCluster implements Cluster {
   private readonly nodeIdKey = randomBytes(32);
 
   opaqueNodeId(nodeId: string): string {
-    return `node-${createHmac('sha256', this.nodeIdKey).update(nodeId).digest('hex').slice(0, 12)}`;
+    return `node-${this.keyedDigest(nodeId)}`;
+  }
+
+  opaqueClusterId(nodeIds: readonly string[]): string {
+    return `cluster-${this.keyedDigest(JSON.stringify([...nodeIds].sort()))}`;
+  }
+
+  /** An unkeyed digest of a node list is reversed by trying the addresses of a private network: a few seconds. */
+  private keyedDigest(text: string): string {
+    return createHmac('sha256', this.nodeIdKey).update(text).digest('hex').slice(0, 12);
   }
 
   snapshot(): ClusterSnapshot {

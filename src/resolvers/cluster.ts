@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ClusterSnapshot, GatewayView, NodeView } from '../cluster/cluster-view.js';
 import type { GatewayContext } from './context.js';
 import { untilExpiry } from './until-expiry.js';
@@ -18,10 +17,12 @@ export function watchCluster(ctx: GatewayContext): AsyncIterable<ClusterSnapshot
   return untilExpiry(ctx.door.require('read'), ctx.cluster.watch());
 }
 
-/** One id for the cluster as long as its nodes are the same, so that a client's cache keeps one Cluster object. */
-export function clusterId(cluster: ClusterSnapshot): string {
-  const nodes = cluster.nodes.map((node) => node.id).sort();
-  return `cluster-${createHash('sha256').update(JSON.stringify(nodes)).digest('hex').slice(0, 12)}`;
+/**
+ * One id for the cluster as long as its nodes are the same, so that a client's cache keeps one
+ * Cluster object; keyed, so that a role that may not see node addresses cannot work them out from it.
+ */
+export function clusterId(ctx: GatewayContext, cluster: ClusterSnapshot): string {
+  return ctx.cluster.opaqueClusterId(cluster.nodes.map((node) => node.id));
 }
 
 /** host:port for admins; for other roles a stable name that does not give the address away. */

@@ -72,7 +72,7 @@ const ClusterType = builder.objectRef<ClusterSnapshot>('Cluster').implement({
   fields: (t) => ({
     id: t.id({
       description: 'The same for as long as the cluster has the same nodes, so that a client cache keeps one Cluster.',
-      resolve: (cluster) => clusterId(cluster),
+      resolve: (cluster, _args, ctx) => clusterId(ctx, cluster),
     }),
     status: t.field({ type: ClusterStatus, resolve: (cluster) => cluster.status }),
     leader: t.field({

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/access-config.js';
 import { callerClient, refusals, ROLE_KEYS, ROLE_KEYS_ENV, type CallerClient } from '../support/callers.js';
@@ -305,4 +305,19 @@ describe('over graphql-ws', () => {
       expect(refusals(await consumer.waitForErrors())).toEqual([['FORBIDDEN', 'consume']]);
     }
   });
+});
+
+it('gives a reader no way to work out a node address from the ids of the cluster and its nodes', async () => {
+  type ClusterIds = { data: { cluster: { id: string; nodes: { id: string }[] } } };
+  const ids = '{ cluster { id nodes { id } } }';
+  const addresses = ((await as('admin').gql(ids)) as ClusterIds).data.cluster.nodes.map((node) => node.id);
+  const { cluster } = ((await as('reader').gql(ids)) as ClusterIds).data;
+  // What one would try: a digest of the addresses, as an unkeyed id would be made.
+  const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+  const guesses = [digest(JSON.stringify([...addresses].sort())), ...addresses.map(digest), ...addresses];
+
+  for (const id of [cluster.id, ...cluster.nodes.map((node) => node.id)]) {
+    expect(guesses.some((guess) => id.includes(guess))).toBe(false);
+  }
+  expect(((await as('reader').gql(ids)) as ClusterIds).data.cluster.id).toBe(cluster.id);
 });
