@@ -1,12 +1,14 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { OperationDurations } from './operation-durations.js';
+import type { StoreDoor } from '../../resolvers/store-door.js';
+import { OTHER, type OperationDurations } from './operation-durations.js';
 
 /** Where an operation's start is kept: on its context, which lives exactly as long. */
 const STARTED = Symbol('operation started');
 
 interface Timed {
   [STARTED]?: number;
+  door?: StoreDoor;
 }
 
 /**
@@ -23,7 +25,8 @@ export function useOperationMetrics(durations: OperationDurations): Plugin {
       const started = context[STARTED];
       if (started === undefined) return;
       const operation = getOperationAST(args.document, args.operationName);
-      durations.observe(operation?.operation ?? 'unknown', operation?.name?.value, (performance.now() - started) / 1_000);
+      const name = context.door?.authenticationRefusal() ? OTHER : operation?.name?.value;
+      durations.observe(operation?.operation ?? 'unknown', name, (performance.now() - started) / 1_000);
     },
   };
   return {
