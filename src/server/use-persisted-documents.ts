@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
@@ -35,6 +36,39 @@ function apqStore({ maxDocuments, maxBytes }: ApqSettings) {
   return new LRUCache<string, string>({ max: maxDocuments, maxSize: maxBytes, sizeCalculation: (document) => Math.max(1, Buffer.byteLength(document)) });
 }
 
+/** The caller of a request, from its graphql-ws connection or its Authorization header; undefined when its credential is refused. */
+async function callerOf(authenticator: Authenticator, { context }: Pick<OnParamsEventPayload<object>, 'context'>): Promise<Caller | undefined> {
+  const source = context as RequestSource;
+  const authentication = source.extra?.authentication ?? (await authenticator.authenticate(authorizationOf(source) ?? undefined));
+  return 'caller' in authentication ? authentication.caller : undefined;
+}
+
+/**
+ * APQ whose documents each caller sees only if it registered them itself:
+ * with one store for everyone, a caller learnt whether anyone had sent a
+ * document it could guess (and the stream ids or values written in it) by
+ * sending its hash alone. The bounds of the store hold over all callers.
+ */
+function automaticPersistedQueries(settings: ApqSettings, authenticator: Authenticator): Plugin {
+  const documents = apqStore(settings);
+  const callerKey = new AsyncLocalStorage<string>();
+  const keyOf = (hash: string) => `${callerKey.getStore()}\n${hash}`;
+  const apq = useAPQ({
+    store: {
+      get: (hash) => documents.get(keyOf(hash)),
+      set: (hash, document) => void documents.set(keyOf(hash), document),
+    },
+  });
+  return {
+    async onParams(payload) {
+      if (payload.params.extensions?.persistedQuery == null) return;
+      const caller = await callerOf(authenticator, payload);
+      const key = caller ? `${caller.role}\n${caller.name}` : '';
+      return callerKey.run(key, () => apq.onParams!(payload));
+    },
+  };
+}
+
 /** A refusal before execution: a client error, whose code tells the client what to send instead. */
 function refusal(code: string, message: string) {
   return { message, extensions: { code, http: { status: 400 } } };
@@ -65,18 +99,13 @@ function trustedDocumentsPlugin(trusted: TrustedDocuments, authenticator: Authen
       persistedQueryOnly: refusal('PERSISTED_QUERY_ONLY', 'only trusted documents may run: send documentId (or extensions.persistedQuery.sha256Hash) instead of the document'),
     },
   });
-  const callerOf = async ({ context }: OnParamsEventPayload<object>): Promise<Caller | undefined> => {
-    const source = context as RequestSource;
-    const authentication = source.extra?.authentication ?? (await authenticator.authenticate(authorizationOf(source) ?? undefined));
-    return 'caller' in authentication ? authentication.caller : undefined;
-  };
   return {
     ...allowList,
     onParams: async (payload) => {
       // Only an admin sending a document's text, with adminBypass, goes past the manifest; nobody else is asked who they are.
-      const bypasses = async (caller?: Caller) => trusted.adminBypass && !!payload.params.query && (caller ?? (await callerOf(payload)))?.role === 'admin';
+      const bypasses = async (caller?: Caller) => trusted.adminBypass && !!payload.params.query && (caller ?? (await callerOf(authenticator, payload)))?.role === 'admin';
       if (trusted.for === 'everyone') return (await bypasses()) ? undefined : allowList.onParams!(payload);
-      const caller = await callerOf(payload);
+      const caller = await callerOf(authenticator, payload);
       if (caller?.trustedDocumentsOnly && !(await bypasses(caller))) return allowList.onParams!(payload);
       const params: GraphQLParams & { documentId?: unknown } = payload.params;
       const id = documentIdOf(params);
@@ -91,14 +120,14 @@ function trustedDocumentsPlugin(trusted: TrustedDocuments, authenticator: Authen
 
 /**
  * Persisted operations. APQ (Apollo's automatic persisted queries): a
- * request may name a document by its SHA-256 once it was sent in full
- * with that hash. Trusted documents: only the documents of a manifest may
+ * request may name a document by its SHA-256 once its caller sent it in
+ * full with that hash. Trusted documents: only the documents of a manifest may
  * run, named by their id, for every caller or only for the credentials
  * marked so; with `adminBypass`, admins may still send any. When it holds
  * every caller, the manifest replaces APQ.
  */
 export function usePersistedDocuments({ apq, trusted }: PersistedDocumentsConfig, authenticator: Authenticator): PersistedDocuments {
-  const automatic = apq ? useAPQ({ store: apqStore(apq) }) : undefined;
+  const automatic = apq ? automaticPersistedQueries(apq, authenticator) : undefined;
   const plugins: Plugin[] = trusted ? [trustedDocumentsPlugin(trusted, authenticator, automatic)] : automatic ? [automatic] : [];
   return {
     plugins,
