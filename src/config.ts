@@ -68,6 +68,8 @@ export interface Timeouts {
 export interface SubscriptionBounds {
   /** Bytes of event JSON held per live subscriber before it falls back to reading the database. Default 8 MiB (`GATER_SUBSCRIBER_BUFFER_BYTES`). */
   subscriberBufferBytes: number;
+  /** Bytes of event JSON all live subscribers hold together; past it, each reads history one event at a time. Default 256 MiB (`GATER_SUBSCRIBER_BUFFER_TOTAL_BYTES`). */
+  subscriberBufferTotalBytes: number;
   /** Bytes of results kept to share between subscribers of the same document. Default 64 MiB (`GATER_SHARED_RESULTS_BYTES`). */
   sharedResultsBytes: number;
   /** Bytes a WebSocket may have waiting to be sent before its subscriptions wait for it to drain. Default 16 MiB (`GATER_SLOW_CONSUMER_BYTES`). */
@@ -223,6 +225,7 @@ function budgets(env: Env) {
 function subscriptionBounds(env: Env): SubscriptionBounds {
   return {
     subscriberBufferBytes: integer(env, 'GATER_SUBSCRIBER_BUFFER_BYTES', 8 * MIB, 1024, 1024 * MIB),
+    subscriberBufferTotalBytes: integer(env, 'GATER_SUBSCRIBER_BUFFER_TOTAL_BYTES', 256 * MIB, 1024, 64 * 1024 * MIB),
     sharedResultsBytes: integer(env, 'GATER_SHARED_RESULTS_BYTES', 64 * MIB, 0, 16 * 1024 * MIB),
     slowConsumerBytes: integer(env, 'GATER_SLOW_CONSUMER_BYTES', 16 * MIB, 1024, 1024 * MIB),
     slowConsumerTimeoutMs: integer(env, 'GATER_SLOW_CONSUMER_TIMEOUT_MS', 30_000, 1, 3_600_000),

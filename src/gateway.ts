@@ -81,6 +81,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       connect: () => cluster.connectToLeader(),
       subscriberCapacity: config.subscriberBuffer,
       subscriberCapacityBytes: config.subscriptionBounds.subscriberBufferBytes,
+      subscribersCapacityBytes: config.subscriptionBounds.subscriberBufferTotalBytes,
       log: log.info,
       observeDelivery: metrics.deliveryObservers,
     });

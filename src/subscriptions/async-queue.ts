@@ -17,8 +17,14 @@ export class AsyncQueue<T> {
   private failure: unknown;
   private buffered = 0;
 
-  /** `weigh`: what a value costs to hold (its bytes, say); default nothing. */
-  constructor(private readonly weigh?: (value: T) => number) {}
+  /**
+   * `weigh`: what a value costs to hold (its bytes, say); default nothing.
+   * `pool`: told of every change of the weight buffered, with other queues'.
+   */
+  constructor(
+    private readonly weigh?: (value: T) => number,
+    private readonly pool?: { add(delta: number): void },
+  ) {}
 
   /** Values buffered and not yet taken. */
   get size(): number {
@@ -42,7 +48,7 @@ export class AsyncQueue<T> {
       return;
     }
     this.buffer.push(value);
-    if (this.weigh) this.buffered += this.weigh(value);
+    if (this.weigh) this.weighed(this.weigh(value));
   }
 
   /** Drops the buffered values `gone` picks out: the reader never gets them. */
@@ -50,7 +56,7 @@ export class AsyncQueue<T> {
     let kept = 0;
     for (const value of this.buffer) {
       if (!gone(value)) this.buffer[kept++] = value;
-      else if (this.weigh) this.buffered -= this.weigh(value);
+      else if (this.weigh) this.weighed(-this.weigh(value));
     }
     this.buffer.length = kept;
   }
@@ -62,7 +68,7 @@ export class AsyncQueue<T> {
   next(): Promise<IteratorResult<T>> {
     if (this.buffer.length > 0) {
       const value = this.buffer.shift()!;
-      if (this.weigh) this.buffered -= this.weigh(value);
+      if (this.weigh) this.weighed(-this.weigh(value));
       return Promise.resolve({ value, done: false });
     }
     if (this.ended) return this.finish();
@@ -79,11 +85,16 @@ export class AsyncQueue<T> {
     this.ended = true;
     this.failure = failure;
     this.buffer.length = 0;
-    this.buffered = 0;
+    this.weighed(-this.buffered);
     for (const waiter of this.waiting.splice(0)) {
       if (failure === undefined) waiter.resolve({ value: undefined, done: true });
       else waiter.reject(failure);
     }
+  }
+
+  private weighed(delta: number): void {
+    this.buffered += delta;
+    this.pool?.add(delta);
   }
 
   private finish(): Promise<IteratorResult<T>> {

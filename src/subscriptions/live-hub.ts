@@ -5,6 +5,7 @@ import type { Erasure } from '../store/erasures.js';
 import type { EventStore } from '../store/event-store.js';
 import type { StreamScope } from '../store/stream-scope.js';
 import type { DeliveryObservers } from './delivery-observer.js';
+import type { BufferPool } from './buffer-pool.js';
 import { FanOutIndex } from './fan-out-index.js';
 import { batchedLeaderPages } from './batched-pages.js';
 import { historyReader, type PageSource } from './history.js';
@@ -29,6 +30,8 @@ export interface LiveHubOptions {
   subscriberCapacity?: number;
   /** Most bytes of event JSON held per subscriber before it falls back to reading the database; also bounds a page the tailer reads. Default 8 MiB. */
   subscriberCapacityBytes?: number;
+  /** The bound all subscribers keep to together, shared with other stores' hubs. Default: none. */
+  bufferPool?: BufferPool;
   pollIntervalMs?: number;
   log: (message: string) => void;
   /** Gives the store's tailer the observer of its deliveries (for /metrics). Default: none. */
@@ -108,6 +111,7 @@ export class LiveHub {
         history: historyReader(this.pages, selection, scope),
         capacity: subscriberCapacity,
         capacityBytes: subscriberCapacityBytes,
+        pool: this.options.bufferPool,
         erasures: this.erasures,
         onClose: (closed) => {
           this.release(closed);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EventStore } from '../store/event-store.js';
+import { BufferPool } from './buffer-pool.js';
 import type { DeliveryObservers } from './delivery-observer.js';
 import { LiveHub, type StartPoint } from './live-hub.js';
 import { SELECTION_KINDS, type Selection, type SelectionKind } from './selection.js';
@@ -17,6 +18,8 @@ export interface LiveSubscriptionsOptions {
   connect: () => Promise<pg.Client>;
   subscriberCapacity?: number;
   subscriberCapacityBytes?: number;
+  /** Most bytes of event JSON all subscribers hold together, over every store. Default: no bound but each subscriber's. */
+  subscribersCapacityBytes?: number;
   pollIntervalMs?: number;
   log: (message: string) => void;
   /** Gives each store's tailer the observer of its deliveries (for /metrics). Default: none. */
@@ -28,7 +31,8 @@ export class LiveSubscriptions {
   private readonly hubs: Map<string, LiveHub>;
 
   constructor(options: LiveSubscriptionsOptions) {
-    this.hubs = new Map(options.stores.map((store) => [store.id, new LiveHub({ ...options, store })]));
+    const bufferPool = options.subscribersCapacityBytes === undefined ? undefined : new BufferPool(options.subscribersCapacityBytes);
+    this.hubs = new Map(options.stores.map((store) => [store.id, new LiveHub({ ...options, store, bufferPool })]));
   }
 
   /**

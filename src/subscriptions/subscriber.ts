@@ -3,10 +3,17 @@ import { jsonSizeOf } from '../store/event-size.js';
 import { StreamScope } from '../store/stream-scope.js';
 import type { RecordedEvent } from '../store/types.js';
 import { AsyncQueue } from './async-queue.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { Recipient } from './fan-out-index.js';
-import { keyOf, type HistoryReader } from './history.js';
+import { keyOf, type HistoryPage, type HistoryReader } from './history.js';
 import { isErasedBy, type RecentErasures } from './recent-erasures.js';
 import { compileFilter, type Selection } from './selection.js';
+
+/**
+ * What an event is taken to weigh before any was read: the database cuts the first page by
+ * stored size, which compression can make far smaller than what the page holds once read.
+ */
+const UNMET_EVENT_BYTES = 8 * 1024;
 
 export interface SubscriberOptions {
   selection: Selection;
@@ -19,6 +26,8 @@ export interface SubscriberOptions {
   capacity: number;
   /** Most bytes of event JSON held for it at once (one larger event is let through alone). */
   capacityBytes: number;
+  /** The bound all subscribers' queues keep to together; a history page takes no more than it has left. Default: none. */
+  pool?: BufferPool;
   /** The erasures its store's hub heard of, so that a history read leaves out what was erased while it ran. */
   erasures: RecentErasures;
   /** Called once when the subscriber ends, whatever the reason. */
@@ -30,7 +39,8 @@ export interface SubscriberOptions {
  * One live subscription: an async iterator of events, in log order, each
  * once. It starts by reading history, then takes events the tailer offers.
  * Memory is bounded by `capacity` and `capacityBytes`, for what waits for
- * the consumer and what waits for a catch-up to end alike: when the consumer
+ * the consumer and what waits for a catch-up to end alike, and history reads
+ * by what the pool of all subscribers has left: when the consumer
  * falls behind, offered events are dropped and the subscriber reads them from the database again
  * (catching up), then rejoins the live feed. Deduplication is by key, so the
  * switch between history and live never repeats or skips an event.
@@ -38,7 +48,7 @@ export interface SubscriberOptions {
 export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEvent> {
   readonly selection: Selection;
   private readonly filter: ((event: RecordedEvent) => boolean) | null;
-  private readonly queue = new AsyncQueue<RecordedEvent>(jsonSizeOf);
+  private readonly queue: AsyncQueue<RecordedEvent>;
   /** Events offered while catching up, handed over when the catch-up ends. */
   private backlog: RecordedEvent[] = [];
   private backlogBytes = 0;
@@ -55,6 +65,7 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
 
   constructor(private readonly options: SubscriberOptions) {
     this.selection = options.selection;
+    this.queue = new AsyncQueue<RecordedEvent>(jsonSizeOf, options.pool);
     this.filter = scopedFilter(compileFilter(options.selection), options.scope ?? StreamScope.EVERY_STREAM);
     this.lastQueuedKey = options.startAfter;
     void this.catchUp();
@@ -155,11 +166,20 @@ export class Subscriber implements Recipient, AsyncIterableIterator<RecordedEven
       while (!this.closed) {
         await this.roomInQueue();
         if (this.closed) return;
-        const roomBytes = Math.max(1, this.options.capacityBytes - this.queue.weight);
-        const fitting = this.largestEvent > 0 ? Math.max(1, Math.floor(roomBytes / this.largestEvent)) : Infinity;
+        // Once the pool is spent, one event a page: slow, but every subscriber still moves on.
+        const { pool } = this.options;
+        const roomBytes = Math.max(1, Math.min(this.options.capacityBytes - this.queue.weight, pool?.free ?? Infinity));
+        const fitting = Math.max(1, Math.floor(roomBytes / (this.largestEvent || UNMET_EVENT_BYTES)));
         const room = Math.min(this.options.capacity - this.queue.size, fitting);
         const readFrom = this.options.erasures.mark();
-        const page = await this.options.history(this.lastQueuedKey, room, roomBytes);
+        // Taken from the pool while the page is read, so that subscribers starting together do not each read as if alone.
+        pool?.add(roomBytes);
+        let page: HistoryPage;
+        try {
+          page = await this.options.history(this.lastQueuedKey, room, roomBytes);
+        } finally {
+          pool?.add(-roomBytes);
+        }
         if (this.closed) return;
         const erased = this.options.erasures.since(readFrom);
         if (erased === 'forgotten') continue;

@@ -47,6 +47,7 @@ describe('loadConfig with an empty environment', () => {
       subscriberBuffer: 1024,
       subscriptionBounds: {
         subscriberBufferBytes: 8 * 2 ** 20,
+        subscriberBufferTotalBytes: 256 * 2 ** 20,
         sharedResultsBytes: 64 * 2 ** 20,
         slowConsumerBytes: 16 * 2 ** 20,
         slowConsumerTimeoutMs: 30_000,
@@ -204,9 +205,10 @@ describe('each variable is read', () => {
     });
   });
 
-  it('GATER_SUBSCRIBER_BUFFER_BYTES, GATER_SHARED_RESULTS_BYTES, GATER_SLOW_CONSUMER_BYTES and _TIMEOUT_MS, GATER_MAX_SUBSCRIPTIONS_PER_CLIENT, GATER_MAX_SUBSCRIPTIONS', () => {
+  it('GATER_SUBSCRIBER_BUFFER_BYTES and _TOTAL_BYTES, GATER_SHARED_RESULTS_BYTES, GATER_SLOW_CONSUMER_BYTES and _TIMEOUT_MS, GATER_MAX_SUBSCRIPTIONS_PER_CLIENT, GATER_MAX_SUBSCRIPTIONS', () => {
     const env = {
       GATER_SUBSCRIBER_BUFFER_BYTES: '1048576',
+      GATER_SUBSCRIBER_BUFFER_TOTAL_BYTES: '67108864',
       GATER_SHARED_RESULTS_BYTES: '0',
       GATER_SLOW_CONSUMER_BYTES: '65536',
       GATER_SLOW_CONSUMER_TIMEOUT_MS: '500',
@@ -215,6 +217,7 @@ describe('each variable is read', () => {
     };
     expect(loadConfig(env).subscriptionBounds).toEqual({
       subscriberBufferBytes: 1048576,
+      subscriberBufferTotalBytes: 67108864,
       sharedResultsBytes: 0,
       slowConsumerBytes: 65536,
       slowConsumerTimeoutMs: 500,
@@ -273,6 +276,7 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_SUBSCRIBER_BUFFER', { GATER_SUBSCRIBER_BUFFER: 'many' }],
     ['GATER_SUBSCRIBER_BUFFER_BYTES', { GATER_SUBSCRIBER_BUFFER_BYTES: '8MiB' }],
     ['GATER_SUBSCRIBER_BUFFER_BYTES', { GATER_SUBSCRIBER_BUFFER_BYTES: '10' }],
+    ['GATER_SUBSCRIBER_BUFFER_TOTAL_BYTES', { GATER_SUBSCRIBER_BUFFER_TOTAL_BYTES: '256MiB' }],
     ['GATER_SHARED_RESULTS_BYTES', { GATER_SHARED_RESULTS_BYTES: '-1' }],
     ['GATER_SLOW_CONSUMER_BYTES', { GATER_SLOW_CONSUMER_BYTES: 'lots' }],
     ['GATER_SLOW_CONSUMER_TIMEOUT_MS', { GATER_SLOW_CONSUMER_TIMEOUT_MS: '0' }],

@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../src/store/types.js';
 import type { HistoryReader } from '../../src/subscriptions/history.js';
 import type { Selection } from '../../src/subscriptions/selection.js';
 import { RecentErasures } from '../../src/subscriptions/recent-erasures.js';
+import { BufferPool } from '../../src/subscriptions/buffer-pool.js';
 import { Subscriber } from '../../src/subscriptions/subscriber.js';
 import { Inbox, settled } from '../support/inbox.js';
 import { positionsOf, recordedEvent } from '../support/recorded-event.js';
@@ -240,5 +241,46 @@ describe('Subscriber', () => {
       });
       expect(positionsOf(await inbox.take())).toEqual([2, 4, 6, 8]);
     });
+  });
+});
+
+describe('subscribers sharing a buffer pool', () => {
+  it('read history only into what the pool has left, one event a page once it is spent, and more once others let go', async () => {
+    const log = fakeLog();
+    // Larger than a subscriber takes an event it has not met yet to be, so that the bytes bound each page.
+    const eventBytes = jsonSizeOf(log.append(40, { data: { pad: 'x'.repeat(9_000) } })[0]!);
+    const pool = new BufferPool(10 * eventBytes);
+    const reader = () =>
+      new Subscriber({
+        selection: { kind: 'all' },
+        startAfter: 0,
+        history: log.history,
+        capacity: 10,
+        capacityBytes: 2 ** 20,
+        pool,
+        erasures: new RecentErasures(),
+        onClose: () => undefined,
+        onError: () => undefined,
+      });
+
+    const first = reader();
+    await settled();
+    expect(log.byteLimits).toEqual([10 * eventBytes]);
+    expect(pool.free).toBe(0);
+
+    // Until its queue is past half its capacity (6 events), one event a read.
+    const second = reader();
+    await settled();
+    expect(log.byteLimits.slice(1)).toEqual([1, 1, 1, 1, 1, 1]);
+
+    first.close();
+    expect(pool.free).toBe(4 * eventBytes);
+    const taken = [await second.next(), await second.next()].map((result) => result.value as RecordedEvent);
+    expect(positionsOf(taken)).toEqual([1, 2]);
+    await settled();
+    expect(log.byteLimits.at(-1)).toBe(6 * eventBytes);
+
+    second.close();
+    expect(pool.free).toBe(10 * eventBytes);
   });
 });
