@@ -19,6 +19,8 @@ export interface Limits {
   maxAliases: number;
   /** Deepest selection of one operation. Default 15 (`GATER_MAX_DEPTH`). */
   maxDepth: number;
+  /** Most times one field (response name) may be selected in one selection set, inline fragments included. Default 50 (`GATER_MAX_FIELD_REPEATS`). */
+  maxFieldRepeats: number;
   /** Most tokens in one document. Default 10,000 (`GATER_MAX_TOKENS`). */
   maxTokens: number;
   /** Most items the connections of one operation may ask for (their `first`, 100 when absent). Default 10,000 (`GATER_MAX_PAGE_ITEMS`). */
@@ -210,6 +212,7 @@ function budgets(env: Env) {
   return {
     maxAliases: integer(env, 'GATER_MAX_ALIASES', 30, 0, 100_000),
     maxDepth: integer(env, 'GATER_MAX_DEPTH', 15, 1, 1_000),
+    maxFieldRepeats: integer(env, 'GATER_MAX_FIELD_REPEATS', 50, 1, 100_000),
     maxTokens: integer(env, 'GATER_MAX_TOKENS', 10_000, 10, 10_000_000),
     maxPageItems: integer(env, 'GATER_MAX_PAGE_ITEMS', 10_000, 1, 100_000_000),
     maxRequestEvents: integer(env, 'GATER_MAX_REQUEST_EVENTS', 10_000, 1, 100_000_000),

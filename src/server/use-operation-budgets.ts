@@ -5,6 +5,7 @@ import type { GraphQLError, ParseOptions, Source, ValidationContext } from 'grap
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { limitExceeded } from '../resolvers/errors.js';
+import { mostFieldRepeats } from './field-repeats.js';
 
 /** Armor words its refusals as syntax errors; the client gets what was exceeded, and the limit's name. */
 function problemOf(error: GraphQLError): string {
@@ -19,11 +20,12 @@ function reportAs(limit: string) {
 /**
  * GraphQL Armor's limits on the shape of an operation, checked before it
  * runs: tokens while the document is parsed, aliases and depth as it is
- * validated. Yoga, the fast POST path and graphql-ws all parse and validate
+ * validated; and, before validation, how often one field is selected in
+ * one selection set, since validation's own cost grows with its square. Yoga, the fast POST path and graphql-ws all parse and validate
  * through yoga's envelop, so each of them refuses alike, with
  * `LIMIT_EXCEEDED` naming the limit. Yoga caches both answers by document.
  */
-export function useOperationBudgets(limits: Pick<Limits, 'maxAliases' | 'maxDepth' | 'maxTokens'>): Plugin {
+export function useOperationBudgets(limits: Pick<Limits, 'maxAliases' | 'maxDepth' | 'maxTokens' | 'maxFieldRepeats'>): Plugin {
   const aliases = maxAliasesRule({ n: limits.maxAliases, propagateOnRejection: false, onReject: reportAs('GATER_MAX_ALIASES') });
   const depth = maxDepthRule({ n: limits.maxDepth, flattenFragments: true, propagateOnRejection: false, onReject: reportAs('GATER_MAX_DEPTH') });
   const tokens = {
@@ -48,7 +50,13 @@ export function useOperationBudgets(limits: Pick<Limits, 'maxAliases' | 'maxDept
     onParse({ setParseFn }) {
       setParseFn(parse);
     },
-    onValidate({ addValidationRule }) {
+    onValidate({ params, addValidationRule, setResult }) {
+      const repeats = mostFieldRepeats(params.documentAST);
+      if (repeats > limits.maxFieldRepeats) {
+        const problem = `a selection set selects one field ${repeats} times, more than ${limits.maxFieldRepeats}`;
+        setResult([limitExceeded('GATER_MAX_FIELD_REPEATS', problem)]);
+        return;
+      }
       addValidationRule(aliases);
       addValidationRule(depth);
     },

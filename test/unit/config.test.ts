@@ -33,6 +33,7 @@ describe('loadConfig with an empty environment', () => {
         maxPageSize: 1000,
         defaultPageSize: 100,
         maxAliases: 30,
+        maxFieldRepeats: 50,
         maxDepth: 15,
         maxTokens: 10_000,
         maxPageItems: 10_000,
@@ -182,6 +183,7 @@ describe('each variable is read', () => {
     const env = {
       GATER_MAX_ALIASES: '0',
       GATER_MAX_DEPTH: '8',
+      GATER_MAX_FIELD_REPEATS: '5',
       GATER_MAX_TOKENS: '2000',
       GATER_MAX_PAGE_ITEMS: '500',
       GATER_MAX_REQUEST_EVENTS: '100',
@@ -194,6 +196,7 @@ describe('each variable is read', () => {
     expect(loadConfig(env).limits).toMatchObject({
       maxAliases: 0,
       maxDepth: 8,
+      maxFieldRepeats: 5,
       maxTokens: 2000,
       maxPageItems: 500,
       maxRequestEvents: 100,
@@ -289,6 +292,7 @@ describe('an invalid value stops start-up with one ConfigError line naming the v
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: '100001' }],
     ['GATER_MAX_APPEND_EVENTS', { GATER_MAX_APPEND_EVENTS: 'many' }],
     ['GATER_MAX_ALIASES', { GATER_MAX_ALIASES: '-1' }],
+    ['GATER_MAX_FIELD_REPEATS', { GATER_MAX_FIELD_REPEATS: '0' }],
     ['GATER_MAX_DEPTH', { GATER_MAX_DEPTH: '0' }],
     ['GATER_MAX_TOKENS', { GATER_MAX_TOKENS: '10k' }],
     ['GATER_MAX_PAGE_ITEMS', { GATER_MAX_PAGE_ITEMS: '0' }],
