@@ -14,6 +14,7 @@ import { peersSuite } from './peers-suite.js';
 import { catchUpSuite } from './catch-up.js';
 import { lifecycleAppendSuite } from './lifecycle-appends.js';
 import { refusalsSuite } from './refusals.js';
+import { conditionWalksSuite } from './condition-walks.js';
 import { targetRows, type SuiteResults } from './targets.js';
 import { postmasterPid } from './wrk-append.js';
 import { serverSettings } from './bench-database.js';
@@ -29,7 +30,7 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
-    suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent,catchup,fanout50k,gateways,refusals' },
+    suite: { type: 'string', default: 'peers,lifecycle,fanout,persistent,catchup,fanout50k,gateways,refusals,conditions' },
     tracing: { type: 'boolean', default: false },
     sources: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
@@ -234,6 +235,7 @@ async function main(): Promise<void> {
     if (suites.has('fanout50k')) report.fanOut50k = await fanOutSuite(adminUrl, [fanOut50kScenario(durationMs)]);
     if (suites.has('gateways')) report.sharedStreams = await sharedStreamsSuite(adminUrl, { workers, durationMs, rounds: Number(options.rounds) });
     if (suites.has('refusals')) report.refusals = await refusalsSuite(adminUrl, { workers, durationMs, rounds: Number(options.rounds) });
+    if (suites.has('conditions')) report.conditionWalks = await conditionWalksSuite(adminUrl, { storedEvents: 300_000, durationMs });
     if (suites.has('persistent')) {
       report.persistent = await persistentSuite(adminUrl, ((report.append ?? report.peers) as { rows: Row[] } | undefined)?.rows ?? []);
     }

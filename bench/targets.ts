@@ -1,4 +1,5 @@
 import type { CatchUpRow } from './catch-up.js';
+import type { ConditionWalksResult } from './condition-walks.js';
 import type { ConcurrentPagesRow } from './concurrent-pages.js';
 import type { FanOutResult } from './fan-out.js';
 import type { PeerSummary } from './peers.js';
@@ -23,6 +24,7 @@ export interface SuiteResults {
   persistent?: PersistentResult[];
   sharedStreams?: { results: SharedStreamsResult[]; ratio: number };
   refusals?: { storedMicros: number; refusedMicros: number; ratio: number };
+  conditionWalks?: ConditionWalksResult;
 }
 
 /** Gateway CPU per 1-event append when the work on it began (µs, the low end of what was measured then); the target is half. */
@@ -110,6 +112,19 @@ function refusalRows({ storedMicros, refusedMicros, ratio }: NonNullable<SuiteRe
   return [{ target: 'gateway CPU (µs): refused append (BAD_USER_INPUT) vs stored 1-event append', figure: refusedMicros, against: storedMicros, ratio, met: undefined }];
 }
 
+/** No bound: what appends whose conditions walk the log do to a bystander's appends. */
+function conditionWalksRows(walks: ConditionWalksResult): TargetRow[] {
+  return [
+    {
+      target: `p50 ms of a 1-event append while ${walks.walkers} clients append with conditions that walk ${walks.storedEvents} events, vs alone`,
+      figure: walks.walkedP50Ms,
+      against: walks.aloneP50Ms,
+      ratio: ratioOf(walks.walkedP50Ms, walks.aloneP50Ms),
+      met: undefined,
+    },
+  ];
+}
+
 /** Every target the suites of this run measured, in one table: the figure, what it is held to, the ratio and the verdict. */
 export function targetRows(results: SuiteResults): TargetRow[] {
   return [
@@ -119,5 +134,6 @@ export function targetRows(results: SuiteResults): TargetRow[] {
     ...(results.persistent ? persistentRows(results.persistent) : []),
     ...(results.sharedStreams ? sharedStreamsRows(results.sharedStreams) : []),
     ...(results.refusals ? refusalRows(results.refusals) : []),
+    ...(results.conditionWalks ? conditionWalksRows(results.conditionWalks) : []),
   ];
 }

@@ -4,7 +4,8 @@ import { preparedStatement } from '../prepared.js';
 import type { StoreTables } from '../tables.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-row.js';
 import { newEventId } from '../event-id.js';
-import { planAppends, type AppendPlan, type AppendState, type BatchMember, type ConditionCheck, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
+import { conditionDocument } from './condition-document.js';
+import { planAppends, type AppendPlan, type AppendState, type BatchMember, type MemberOutcome, type PlannedEvent, type StreamState } from './append-plan.js';
 import type { StreamVersionCache } from './stream-version-cache.js';
 import type { AppendSuccess, RecordedEvent } from '../types.js';
 import { STALE_PLAN_SQLSTATE } from '../migrations/append-function-parts.js';
@@ -211,26 +212,6 @@ interface Written {
 /** A stale plan says whether a stream moved (another writer of the same streams), or only an id it took for fresh got stored (a retry). */
 type WriteResult = Written | { kind: 'stale'; streamsMoved: boolean } | { kind: 'unmet'; unmet: Map<number, number> };
 
-/**
- * A condition as the append function reads it; absent keys are parts not given. A pattern that
- * names a type or a stream exactly narrows the lookup on an index as eventTypes and streamPrefix
- * would (the pattern still decides).
- */
-function conditionDocument({ condition, required }: ConditionCheck): Record<string, unknown> {
-  const scope = condition.scope.likePatterns();
-  const { type, streamId } = condition.pattern ?? {};
-  const types = condition.eventTypes ?? (typeof type === 'string' ? [type] : undefined);
-  const prefix = condition.streamPrefix ?? (typeof streamId === 'string' ? streamId : undefined);
-  return {
-    after: condition.after,
-    required,
-    ...(types ? { types } : {}),
-    ...(prefix !== undefined ? { prefix } : {}),
-    ...(scope ? { scope } : {}),
-    ...(condition.pattern ? { pattern: condition.pattern } : {}),
-  };
-}
-
 /** The batch as the append function takes it: one array per column, the payloads and conditions as JSON documents. */
 function columnsOf(plan: AppendPlan): unknown[] {
   const { events } = plan;
@@ -266,7 +247,7 @@ function columnsOf(plan: AppendPlan): unknown[] {
     `[${data.join(',')}]`,
     `[${metadata.join(',')}]`,
     arrayLiteral(contentTypes),
-    JSON.stringify(plan.checks.map(conditionDocument)),
+    JSON.stringify(plan.checks.map(({ condition, required }) => conditionDocument(condition, required))),
   ];
 }
 

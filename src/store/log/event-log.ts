@@ -18,6 +18,7 @@ import type {
 } from '../types.js';
 import { appendBatch, type AppendCounters } from './append-batch.js';
 import type { BatchMember, MemberOutcome, ScopedCondition } from './append-plan.js';
+import { conditionClearUpTo } from './condition-look-ahead.js';
 import { deleteStream, type DeleteStreamRequest } from './delete-stream.js';
 import { streamTombstones } from './stream-tombstones.js';
 import { eventsById } from './events-by-id.js';
@@ -139,8 +140,17 @@ export class EventLog {
     return this.submit({ parts: request.streams, condition: this.scoped(request.condition), multi: true }) as Promise<MultiStreamAppendOutcome>;
   }
 
-  private submit(member: BatchMember): Promise<MemberOutcome> {
+  private async submit(given: BatchMember): Promise<MemberOutcome> {
+    const member = given.condition ? await this.withConditionLookedAhead(given, given.condition) : given;
     return appendSpan(this.route.tables, member, eventCount(member), () => this.shared.committer.submit(member));
+  }
+
+  /** The member with its condition's `after` moved past what it can be known not to match, so the write checks less under the lock. */
+  private async withConditionLookedAhead(member: BatchMember, condition: ScopedCondition): Promise<BatchMember> {
+    const after = await storeSpan('look ahead of an append condition', this.route.tables, () =>
+      this.route.read((db, tables) => conditionClearUpTo(db, tables, condition), true),
+    );
+    return after > condition.after ? { ...member, condition: { ...condition, after } } : member;
   }
 
   /** A condition sees only the streams of this view's scope. */

@@ -1,0 +1,31 @@
+import type { ScopedCondition } from './append-plan.js';
+
+/** An append condition as the store's SQL reads it; absent keys are parts not given. */
+export interface ConditionDocument {
+  after: number;
+  required: boolean;
+  types?: readonly string[];
+  prefix?: string;
+  /** LIKE patterns of the caller's streams. */
+  scope?: readonly string[];
+  pattern?: Record<string, unknown>;
+}
+
+/**
+ * A pattern that names a type or a stream exactly narrows the lookup on an
+ * index as eventTypes and streamPrefix would (the pattern still decides).
+ */
+export function conditionDocument(condition: ScopedCondition, required: boolean): ConditionDocument {
+  const scope = condition.scope.likePatterns();
+  const { type, streamId } = condition.pattern ?? {};
+  const types = condition.eventTypes ?? (typeof type === 'string' ? [type] : undefined);
+  const prefix = condition.streamPrefix ?? (typeof streamId === 'string' ? streamId : undefined);
+  return {
+    after: condition.after,
+    required,
+    ...(types ? { types } : {}),
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(scope ? { scope } : {}),
+    ...(condition.pattern ? { pattern: condition.pattern } : {}),
+  };
+}
