@@ -49,6 +49,8 @@ export interface Cluster {
   leader(): pg.Pool;
   /** The pool of a node that can serve reads; throws ClusterUnavailableError when there is none. */
   reader(options?: ReadOptions): pg.Pool;
+  /** How long a write may take before it is answered (`GATER_WRITE_TIMEOUT_MS`). */
+  readonly writeTimeoutMs: number;
   /** Runs a read on a reader; one that fails on a lost connection runs again on another node. */
   read<T>(run: (db: pg.Pool) => Promise<T>, options?: ReadOptions): Promise<T>;
   /**
@@ -103,7 +105,7 @@ class PostgresCluster implements Cluster {
   private readonly monitor: HealthMonitor;
   private readonly maxReplicaLagMs: number;
   private readonly readTimeoutMs: number;
-  private readonly writeTimeoutMs: number;
+  readonly writeTimeoutMs: number;
   private readonly log: (message: string) => void;
   private readonly listeners = new Set<(snapshot: ClusterSnapshot) => void>();
   private snapshots = 0;

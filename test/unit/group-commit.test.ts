@@ -218,4 +218,26 @@ describe('GroupCommitter', () => {
     expect(since[1]).toBeGreaterThanOrEqual(before);
     expect(since[1]).toBeLessThanOrEqual(after);
   });
+
+  it('keeps the earliest start of its requests, one that brought a start of its own before it was submitted included', async () => {
+    const since: number[] = [];
+    const release = deferred();
+    const committer = new GroupCommitter<string, string>({
+      sizeOf: () => 1,
+      maxBatchSize: 100,
+      commit: async (requests, earliest) => {
+        since.push(earliest);
+        await release.promise;
+        return requests.map((request) => `${request}:ok`);
+      },
+    });
+    const first = committer.submit('first');
+    const late = committer.submit('late');
+    const started = performance.now() - 5_000;
+    const early = committer.submit('early', started);
+    release.resolve();
+    expect(await Promise.all([first, late, early])).toEqual(['first:ok', 'late:ok', 'early:ok']);
+    // The second batch holds 'late' and then 'early', whose time started first: the batch's deadline is its.
+    expect(since[1]).toBe(started);
+  });
 });

@@ -23,7 +23,7 @@ import { conditionDocument } from './condition-document.js';
  * Events at or below the head read here are all committed (positions are
  * assigned under the lock, in commit order), so none can appear among them later.
  */
-export async function conditionClearUpTo(db: pg.Pool, tables: StoreTables, condition: ScopedCondition): Promise<number> {
+export async function conditionClearUpTo(db: Pick<pg.ClientBase, 'query'>, tables: StoreTables, condition: ScopedCondition): Promise<number> {
   const { after, types, prefix, scope, pattern } = conditionDocument(condition, true);
   const values: unknown[] = [after];
   const parameter = (value: unknown, type: string) => `$${values.push(value)}::${type}`;

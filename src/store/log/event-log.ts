@@ -24,6 +24,7 @@ import { streamTombstones } from './stream-tombstones.js';
 import { eventsById } from './events-by-id.js';
 import { firstVersionFrom } from './first-version-from.js';
 import { GroupCommitter } from './group-commit.js';
+import { Slots } from './slots.js';
 import { listStreams, type ListStreamsOptions } from './list-streams.js';
 import { readAll, type ReadAllOptions } from './read-all.js';
 import { readStream, type ReadStreamOptions } from './read-stream.js';
@@ -41,6 +42,15 @@ const MAX_BATCH_EVENTS = 5_000;
  * long for the gateway to build (and the transaction heavy to hold).
  */
 const MAX_BATCH_PAYLOAD_BYTES = 64 * 2 ** 20;
+
+/** How much of a write's time (`GATER_WRITE_TIMEOUT_MS`) a condition's look-ahead may take; the write keeps the rest. */
+const LOOK_AHEAD_SHARE_OF_WRITE_TIME = 0.5;
+
+/**
+ * Look-aheads of one store running at once on this gateway. Each may read much of the log on the
+ * leader's read pool; unbounded, 25 clients sending such conditions took that pool from every read.
+ */
+const LOOK_AHEADS_AT_ONCE = 4;
 
 /** Characters of JSON an append carries: bytes for ASCII, a bound close enough otherwise. */
 function payloadBytes(member: BatchMember): number {
@@ -67,6 +77,7 @@ interface SharedAppendPath {
   versionCache: StreamVersionCache;
   appended: AppendCounters;
   erasures: ErasureNotices;
+  lookAheadSlots: Slots;
 }
 
 const EMPTY_PAGE: Page<RecordedEvent> = Object.freeze({ items: [], hasMore: false }) as Page<RecordedEvent>;
@@ -98,7 +109,7 @@ export class EventLog {
       maxBatchBytes: MAX_BATCH_PAYLOAD_BYTES,
       retryAlone: (error) => !isClusterFault(error),
     });
-    return new EventLog(route, { committer, versionCache, appended, erasures });
+    return new EventLog(route, { committer, versionCache, appended, erasures, lookAheadSlots: new Slots(LOOK_AHEADS_AT_ONCE) });
   }
 
   /**
@@ -141,16 +152,31 @@ export class EventLog {
   }
 
   private async submit(given: BatchMember): Promise<MemberOutcome> {
+    // The look-ahead is part of the write's time: its answer is due a write timeout after this.
+    const since = performance.now();
     const member = given.condition ? await this.withConditionLookedAhead(given, given.condition) : given;
-    return appendSpan(this.route.tables, member, eventCount(member), () => this.shared.committer.submit(member));
+    return appendSpan(this.route.tables, member, eventCount(member), () => this.shared.committer.submit(member, since));
   }
 
-  /** The member with its condition's `after` moved past what it can be known not to match, so the write checks less under the lock. */
+  /**
+   * The member with its condition's `after` moved past what it can be known not to match, so the write
+   * checks less under the lock. A look-ahead that fails, or does not end within its share of the write's
+   * time (waiting for one of the store's look-ahead slots included), is given up: the write then checks
+   * everything from `after`, as it would without one.
+   */
   private async withConditionLookedAhead(member: BatchMember, condition: ScopedCondition): Promise<BatchMember> {
-    const after = await storeSpan('look ahead of an append condition', this.route.tables, () =>
-      this.route.read((db, tables) => conditionClearUpTo(db, tables, condition), true),
-    );
-    return after > condition.after ? { ...member, condition: { ...condition, after } } : member;
+    const deadline = performance.now() + this.route.writeTimeoutMs * LOOK_AHEAD_SHARE_OF_WRITE_TIME;
+    const { lookAheadSlots } = this.shared;
+    if (!(await lookAheadSlots.take(deadline - performance.now()))) return member;
+    let after: number | undefined;
+    try {
+      after = await storeSpan('look ahead of an append condition', this.route.tables, () =>
+        this.route.optionalLeaderRead((db, tables) => conditionClearUpTo(db, tables, condition), Math.max(0, deadline - performance.now())),
+      );
+    } finally {
+      lookAheadSlots.give();
+    }
+    return after !== undefined && after > condition.after ? { ...member, condition: { ...condition, after } } : member;
   }
 
   /** A condition sees only the streams of this view's scope. */

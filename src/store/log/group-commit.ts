@@ -2,7 +2,7 @@ interface Pending<Request, Outcome> {
   request: Request;
   size: number;
   bytes: number;
-  /** When it was submitted, on `performance.now()`'s clock. */
+  /** When its time started, on `performance.now()`'s clock: when it was submitted, or earlier. */
   since: number;
   resolve: (outcome: Outcome) => void;
   reject: (error: unknown) => void;
@@ -11,7 +11,7 @@ interface Pending<Request, Outcome> {
 export interface GroupCommitOptions<Request, Outcome> {
   /**
    * Runs one transaction for many requests; answers one outcome per request, in order.
-   * `since` is when the batch's oldest request was submitted (`performance.now()`), whose deadline the batch keeps.
+   * `since` is when the batch's earliest request started (`performance.now()`), whose deadline the batch keeps.
    */
   commit: (requests: Request[], since: number) => Promise<Outcome[]>;
   /** How much one request weighs towards `maxBatchSize` (its event count). */
@@ -41,10 +41,11 @@ export class GroupCommitter<Request, Outcome> {
 
   constructor(private readonly options: GroupCommitOptions<Request, Outcome>) {}
 
-  submit(request: Request): Promise<Outcome> {
+  /** `since`: when the request's time started, if before now (`performance.now()`); its batch keeps that deadline. */
+  submit(request: Request, since = performance.now()): Promise<Outcome> {
     return new Promise((resolve, reject) => {
       const { sizeOf, bytesOf } = this.options;
-      this.queue.push({ request, size: sizeOf(request), bytes: bytesOf?.(request) ?? 0, since: performance.now(), resolve, reject });
+      this.queue.push({ request, size: sizeOf(request), bytes: bytesOf?.(request) ?? 0, since, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -93,7 +94,7 @@ export class GroupCommitter<Request, Outcome> {
     try {
       const outcomes = await this.options.commit(
         batch.map((pending) => pending.request),
-        batch[0]!.since,
+        earliestSince(batch),
       );
       return () => batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
     } catch (error) {
@@ -104,4 +105,11 @@ export class GroupCommitter<Request, Outcome> {
       return () => undefined;
     }
   }
+}
+
+/** When the batch's earliest request started: usually its first, but a request may bring an earlier start of its own. */
+function earliestSince(batch: readonly { since: number }[]): number {
+  let since = batch[0]!.since;
+  for (const pending of batch) if (pending.since < since) since = pending.since;
+  return since;
 }
