@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 const sleeping = async (): Promise<number> => {
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3600)%'`);
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(3600)%'`);
   return rows[0]!.n;
 };
 
@@ -29,6 +29,17 @@ it('gives up a read that runs too long: it is cancelled, its connection is not l
   expect(await readWithin(pool, 50, (client) => client.query('SELECT pg_sleep(3600)'))).toBeUndefined();
   // The only connection of the pool was closed: the next query runs on a new one, and nothing still sleeps.
   expect(await sleeping()).toBe(0);
+});
+
+it('gives up a read that cannot get a connection in time, and leaves the pool as it was', async () => {
+  const held = await pool.connect();
+  try {
+    expect(await readWithin(pool, 50, async (client) => (await client.query<{ n: number }>('SELECT 1 AS n')).rows[0]!.n)).toBeUndefined();
+  } finally {
+    held.release();
+  }
+  expect((await pool.query<{ n: number }>('SELECT 2 AS n')).rows[0]!.n).toBe(2);
+  expect(pool.waitingCount).toBe(0);
 });
 
 it('answers undefined for a read that fails', async () => {
