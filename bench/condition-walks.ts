@@ -4,6 +4,7 @@ import { postJson } from './http-post.js';
 import { percentile } from './ws-subscribers.js';
 
 const APPEND = `mutation Append($input: AppendEventsInput!) { appendEvents(input: $input) { __typename } }`;
+
 export interface ConditionWalksResult {
   storedEvents: number;
   walkers: number;

@@ -247,7 +247,7 @@ function columnsOf(plan: AppendPlan): unknown[] {
     `[${data.join(',')}]`,
     `[${metadata.join(',')}]`,
     arrayLiteral(contentTypes),
-    JSON.stringify(plan.checks.map(({ condition, required }) => conditionDocument(condition, required))),
+    JSON.stringify(plan.checks.map(({ condition, required }) => ({ ...conditionDocument(condition), required }))),
   ];
 }
 

@@ -24,7 +24,7 @@ import { conditionDocument } from './condition-document.js';
  * assigned under the lock, in commit order), so none can appear among them later.
  */
 export async function conditionClearUpTo(db: Pick<pg.ClientBase, 'query'>, tables: StoreTables, condition: ScopedCondition): Promise<number> {
-  const { after, types, prefix, scope, pattern } = conditionDocument(condition, true);
+  const { after, types, prefix, scope, pattern } = conditionDocument(condition);
   const values: unknown[] = [after];
   const parameter = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
   const filters: string[] = [];

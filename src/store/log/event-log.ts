@@ -151,10 +151,15 @@ export class EventLog {
     return this.submit({ parts: request.streams, condition: this.scoped(request.condition), multi: true }) as Promise<MultiStreamAppendOutcome>;
   }
 
-  private async submit(given: BatchMember): Promise<MemberOutcome> {
+  private submit(given: BatchMember): Promise<MemberOutcome> {
+    if (!given.condition) return this.commit(given);
     // The look-ahead is part of the write's time: its answer is due a write timeout after this.
     const since = performance.now();
-    const member = given.condition ? await this.withConditionLookedAhead(given, given.condition) : given;
+    return this.withConditionLookedAhead(given, given.condition, since).then((member) => this.commit(member, since));
+  }
+
+  /** `since`: when the append's time started, if before it reaches the committer. */
+  private commit(member: BatchMember, since?: number): Promise<MemberOutcome> {
     return appendSpan(this.route.tables, member, eventCount(member), () => this.shared.committer.submit(member, since));
   }
 
@@ -164,8 +169,8 @@ export class EventLog {
    * time (waiting for one of the store's look-ahead slots included), is given up: the write then checks
    * everything from `after`, as it would without one.
    */
-  private async withConditionLookedAhead(member: BatchMember, condition: ScopedCondition): Promise<BatchMember> {
-    const deadline = performance.now() + this.route.writeTimeoutMs * LOOK_AHEAD_SHARE_OF_WRITE_TIME;
+  private async withConditionLookedAhead(member: BatchMember, condition: ScopedCondition, since: number): Promise<BatchMember> {
+    const deadline = since + this.route.writeTimeoutMs * LOOK_AHEAD_SHARE_OF_WRITE_TIME;
     const { lookAheadSlots } = this.shared;
     if (!(await lookAheadSlots.take(deadline - performance.now()))) return member;
     let after: number | undefined;
